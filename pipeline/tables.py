@@ -1,0 +1,132 @@
+"""Plain records -> pandas tables of the output contract (DESIGN.md).
+
+Column order of the contract columns is fixed; extra columns follow them. Rows are sorted by
+``article_id`` (and sentence/offset) so the same input gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from pipeline.article import Article, IngestError
+
+COMPONENTS = ("bond", "goals", "tasks", "rupture_repair")
+
+ARTICLE_COLUMNS = [
+    "article_id", "source", "url", "title", "words", "language", "quality_score",
+    "low_quality", "quality_flags", "spin_score", "spun", "spin_evidence_count",
+    *COMPONENTS, "near_duplicate_of", "action",
+]
+SENTENCE_COLUMNS = ["article_id", "sentence", "start_char", "end_char", "text", *COMPONENTS]
+SPIN_COLUMNS = ["article_id", "start_char", "end_char", "text", "suggestion", "signal", "score"]
+ERROR_COLUMNS = ["path", "reason"]
+
+
+def _flags_text(quality: dict) -> str:
+    return ";".join(
+        f"{f['rule']}={f['value']:.3g}{f.get('op', '')}{f.get('threshold', '')}"
+        if isinstance(f.get("value"), int | float) else str(f.get("rule"))
+        for f in quality.get("flags", [])
+    )
+
+
+def article_row(a: Article) -> dict:
+    """One ``articles.csv`` row: contract columns first, then extras."""
+    q, s, al = a.quality, a.spin, a.alliance
+    counts = al.get("counts", {})
+    row = {
+        "article_id": a.article_id,
+        "source": a.source,
+        "url": a.url,
+        "title": a.title,
+        "words": a.words,
+        "language": a.language,
+        "quality_score": q.get("score"),
+        "low_quality": q.get("low_quality"),
+        "quality_flags": _flags_text(q),
+        "spin_score": s.get("score"),
+        "spun": s.get("spun"),
+        "spin_evidence_count": len(a.spin_spans) if s else None,
+        **{c: (counts.get(c) if a.applicable and al else None) for c in COMPONENTS},
+        "near_duplicate_of": a.dedup.get("near_duplicate_of", ""),
+        "action": a.action,
+        # extras
+        "action_reason": a.action_reason,
+        "author": a.author,
+        "date": a.date,
+        "format": a.format,
+        "encoding": a.encoding,
+        "applicable": a.applicable,
+        "boilerplate_lines": a.boilerplate_lines,
+        "boilerplate_chars": a.boilerplate_chars,
+        "exact_duplicate_of": a.exact_duplicate_of,
+    }
+    for key in ("elements", "citations_count"):
+        value = al.get(key)
+        if isinstance(value, dict):
+            row.update({f"{key[:-1] if key.endswith('s') else key}_{k}": v for k, v in value.items()})
+        elif value is not None:
+            row[key] = value
+    for key, value in sorted(a.dedup.items()):
+        if key != "near_duplicate_of":
+            row[f"dup_{key}"] = value
+    return row
+
+
+def articles_table(articles: Iterable[Article]) -> pd.DataFrame:
+    rows = [article_row(a) for a in articles]
+    df = pd.DataFrame(rows)
+    if df.empty:
+        return pd.DataFrame(columns=ARTICLE_COLUMNS)
+    extras = [c for c in df.columns if c not in ARTICLE_COLUMNS]
+    return df[ARTICLE_COLUMNS + extras].sort_values("article_id", kind="stable").reset_index(drop=True)
+
+
+def sentences_table(articles: Iterable[Article]) -> pd.DataFrame:
+    rows = [
+        {
+            "article_id": a.article_id,
+            "sentence": s.index,
+            "start_char": s.start_char,
+            "end_char": s.end_char,
+            "text": s.text,
+            **{c: int(s.labels.get(c, 0)) for c in COMPONENTS},
+            **{f"evidence_{c}": s.evidence.get(c, "") for c in COMPONENTS},
+        }
+        for a in articles
+        for s in a.sentences
+    ]
+    if not rows:
+        return pd.DataFrame(columns=SENTENCE_COLUMNS)
+    return pd.DataFrame(rows).sort_values(["article_id", "sentence"], kind="stable").reset_index(drop=True)
+
+
+def spin_table(articles: Iterable[Article]) -> pd.DataFrame:
+    rows = [
+        {"article_id": a.article_id, "start_char": sp.start_char, "end_char": sp.end_char,
+         "text": sp.text, "suggestion": sp.suggestion, "signal": sp.signal, "score": sp.score}
+        for a in articles
+        for sp in a.spin_spans
+    ]
+    if not rows:
+        return pd.DataFrame(columns=SPIN_COLUMNS)
+    return pd.DataFrame(rows).sort_values(["article_id", "start_char", "end_char"], kind="stable").reset_index(drop=True)
+
+
+def errors_table(errors: Iterable[IngestError]) -> pd.DataFrame:
+    rows = [{"path": e.path, "reason": e.reason} for e in errors]
+    if not rows:
+        return pd.DataFrame(columns=ERROR_COLUMNS)
+    return pd.DataFrame(rows).sort_values(["path", "reason"], kind="stable").reset_index(drop=True)
+
+
+def comparison_table(articles_df: pd.DataFrame) -> pd.DataFrame:
+    """A row per article: source, title, words, quality, spin, the components, action."""
+    cols = ["source", "article_id", "title", "words", "quality_score", "low_quality",
+            "spin_score", "spun", *COMPONENTS, "action"]
+    extra = [c for c in articles_df.columns if c.startswith("element_")]
+    if articles_df.empty:
+        return pd.DataFrame(columns=cols + extra)
+    return articles_df[cols + extra].sort_values(["source", "article_id"], kind="stable").reset_index(drop=True)
