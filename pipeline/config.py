@@ -79,7 +79,8 @@ class Settings(_Section):
     run: RunSettings
 
     def digest(self) -> str:
-        blob = json.dumps(self.model_dump(mode="json"), sort_keys=True).encode()
+        """Hash of every setting that can change an article's results (not [run])."""
+        blob = json.dumps(self.model_dump(mode="json", exclude={"run"}), sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
 
 

@@ -1,0 +1,173 @@
+"""Command line: thin Typer commands that parse options, call one function and report."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+import pipeline
+from pipeline.config import ConfigError, load_settings
+
+app = typer.Typer(
+    name="alliance-audit",
+    help=(
+        "Audit a folder of scraped therapy-advice articles: text quality, synonym-spun content, "
+        "the alliance components each article discusses (bond, goals, tasks, rupture repair), "
+        "and a cross-source report saying what to keep, review, rewrite or remove."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+out_console = Console()
+err_console = Console(stderr=True)
+
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", help="TOML file overriding defaults, e.g. [quality] min_words = 80."),
+]
+SharedOpt = Annotated[
+    Path,
+    typer.Option(help="Folder with the shared reference data (data/, seeds/).", envvar="SHARED"),
+]
+
+
+def _settings(config: Path | None):
+    try:
+        return load_settings(config)
+    except ConfigError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+def _version(value: bool) -> None:
+    if value:
+        out_console.print(f"alliance-audit {pipeline.__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """alliance-audit command line."""
+
+
+@app.command()
+def analyze(
+    corpus: Annotated[Path, typer.Argument(help="Folder of scraped articles (.txt .md .html .jsonl .json .csv .warc, optionally .gz).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (must be outside the corpus).")] = Path("reports"),
+    config: ConfigOpt = None,
+    workers: Annotated[int | None, typer.Option(help="Analysis processes; 0 = all cores (default from [run] workers).")] = None,
+    engine: Annotated[str, typer.Option(help="Where the per-article analysis runs: local or dask.")] = "local",
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (tcp://host:8786); default: a local cluster.")] = None,
+    cache: Annotated[bool | None, typer.Option("--cache/--no-cache", help="Reuse results of unchanged articles.")] = None,
+    strict: Annotated[bool, typer.Option(help="Exit 3 when any file or record could not be analysed.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+) -> None:
+    """Analyse CORPUS and write articles.csv, sentences.csv, spin_evidence.csv, comparison.csv/.md,
+    errors.csv, audit.xlsx, Parquet tables and a self-contained report.html into OUT.
+
+    Exit codes: 0 done; 1 nothing could be analysed; 2 usage or configuration error;
+    3 some input failed and --strict was given.
+    """
+    from pipeline.run import UsageError, run_analysis
+
+    settings = _settings(config)
+    try:
+        summary = run_analysis(
+            corpus, out, settings, engine=engine, scheduler=scheduler, workers=workers,
+            use_cache=cache, progress=not quiet,
+        )
+    except UsageError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(exc.code) from exc
+    if not quiet:
+        _print_summary(summary)
+    raise typer.Exit(summary.exit_code(strict))
+
+
+def _print_summary(s) -> None:
+    table = Table(title=f"alliance-audit: {s.corpus} -> {s.out}", show_header=False, box=None)
+    table.add_column(style="bold")
+    table.add_column()
+    rate = f"{s.words / s.seconds:,.0f} words/s" if s.seconds else ""
+    table.add_row("files", f"{s.files} ({s.failed_files} failed entirely)")
+    table.add_row("articles", f"{s.articles} ({s.analysed} analysed, {s.not_applicable} not English)")
+    table.add_row("errors.csv", f"{s.errors} file(s)/record(s) with a reason")
+    table.add_row("low quality", str(s.low_quality))
+    table.add_row("spun", str(s.spun))
+    table.add_row("near duplicates", str(s.near_duplicates))
+    table.add_row("actions", ", ".join(f"{k} {v}" for k, v in s.actions.items()) or "-")
+    table.add_row("time", f"{s.seconds:.1f} s, {s.words:,} words, {rate}; cache hits {s.cache_hits}")
+    table.add_row("open", str(Path(s.out) / "report.html"))
+    out_console.print(table)
+
+
+@app.command()
+def explain(
+    file: Annotated[Path, typer.Argument(help="An article file (.txt, .md, .html) to explain.")],
+    config: ConfigOpt = None,
+) -> None:
+    """Show FILE with suspect spun spans highlighted, their probable originals and the verdict."""
+    from pipeline.spin.explain import explain_file
+
+    settings = _settings(config)
+    if not file.is_file():
+        err_console.print(f"[red]error:[/red] not a file: {file}")
+        raise typer.Exit(2)
+    out_console.print(explain_file(file, settings))
+
+
+@app.command()
+def train(
+    shared: SharedOpt = Path("../shared"),
+    only: Annotated[str | None, typer.Option(help="Train one model: spin or alliance.")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+) -> None:
+    """Retrain the models in models/ (reproducible; writes the model cards)."""
+    from pipeline.training import train_all
+
+    for name, result in train_all(shared, only=only, seed=seed).items():
+        out_console.print(f"[bold]{name}[/bold]: {result}")
+
+
+@app.command()
+def evaluate(
+    shared: SharedOpt = Path("../shared"),
+    only: Annotated[str | None, typer.Option(help="Evaluate one part: spin, quality or alliance.")] = None,
+) -> None:
+    """Print precision/recall/F1 of the spin detector, quality flags and alliance extractor."""
+    from pipeline.training import evaluate_all
+
+    for name, result in evaluate_all(shared, only=only).items():
+        out_console.print(f"[bold]{name}[/bold]")
+        out_console.print(result)
+
+
+@app.command()
+def bench(
+    articles: Annotated[int, typer.Option(help="Generated articles.")] = 2000,
+    words: Annotated[int, typer.Option(help="Words per article.")] = 1000,
+    out: Annotated[Path, typer.Option(help="JSON results file.")] = Path("reports/bench.json"),
+    workers: Annotated[int, typer.Option(help="Processes for the scaling run; 0 = all cores.")] = 0,
+    reference: Annotated[bool, typer.Option(help="Also time TextDescriptives if installed.")] = True,
+) -> None:
+    """Benchmark words/s and articles/s per stage and peak memory on a generated corpus."""
+    from pipeline.bench import run_bench
+
+    results = run_bench(n_articles=articles, words=words, out=out, workers=workers,
+                        reference=reference, log=out_console.print)
+    out_console.print(results["table"])
+
+
+if __name__ == "__main__":  # pragma: no cover
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    app()

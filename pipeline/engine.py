@@ -1,0 +1,120 @@
+"""Where the per-article analysis runs: in this process, in a local process pool, or on Dask.
+
+Every engine calls :func:`analyse_batch` on chunks of articles; each worker process builds the
+spaCy pipeline once (cached per configuration digest) and returns plain ``Article`` records, so
+results are the same whichever engine ran them. Chunks come back in input order.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from itertools import islice
+from typing import Any
+
+from pipeline.article import Article
+from pipeline.config import Settings
+
+_NLP_CACHE: dict[str, Any] = {}
+
+
+def _nlp_for(settings: Settings):
+    key = settings.digest()
+    if key not in _NLP_CACHE:
+        from pipeline.nlp import build_nlp
+
+        _NLP_CACHE.clear()
+        _NLP_CACHE[key] = build_nlp(settings)
+    return _NLP_CACHE[key]
+
+
+def analyse_batch(articles: list[Article], settings: Settings) -> list[Article]:
+    """Analyse a chunk of articles with this process's pipeline (built on first use)."""
+    from pipeline.analysis import analyse
+
+    return list(analyse(articles, _nlp_for(settings), settings))
+
+
+def chunked(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def resolve_workers(workers: int) -> int:
+    """0 means all cores."""
+    return workers if workers > 0 else (os.cpu_count() or 1)
+
+
+def run_local(
+    articles: Iterable[Article],
+    settings: Settings,
+    workers: int,
+    on_done: Callable[[int], None] | None = None,
+) -> Iterator[Article]:
+    """Analyse in this process (``workers == 1``) or in a pool of processes, in input order."""
+    size = settings.run.batch_size
+    n = resolve_workers(workers)
+    if n <= 1:
+        for chunk in chunked(articles, size):
+            yield from analyse_batch(chunk, settings)
+            if on_done:
+                on_done(len(chunk))
+        return
+    with ProcessPoolExecutor(max_workers=n) as pool:
+        # A bounded window of chunks in flight keeps memory flat for any corpus size.
+        window: list = []
+        for chunk in chunked(articles, size):
+            window.append(pool.submit(analyse_batch, chunk, settings))
+            if len(window) >= 2 * n:
+                done = window.pop(0).result()
+                yield from done
+                if on_done:
+                    on_done(len(done))
+        for fut in window:
+            done = fut.result()
+            yield from done
+            if on_done:
+                on_done(len(done))
+
+
+def run_dask(
+    articles: Iterable[Article],
+    settings: Settings,
+    scheduler: str | None,
+    workers: int,
+    on_done: Callable[[int], None] | None = None,
+) -> Iterator[Article]:
+    """Analyse on a Dask cluster (``scheduler`` address), or a local one when it is None."""
+    from distributed import Client, LocalCluster
+
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(
+            n_workers=resolve_workers(workers), threads_per_worker=1, processes=True,
+            dashboard_address=None,
+        )
+        client = Client(cluster)
+    try:
+        settings_future = client.scatter(settings, broadcast=True)
+        window: list = []
+        limit = 4 * max(1, len(client.scheduler_info().get("workers", {})) or 1)
+        for chunk in chunked(articles, settings.run.batch_size):
+            window.append(client.submit(analyse_batch, chunk, settings_future, pure=False))
+            if len(window) >= limit:
+                done = window.pop(0).result()
+                yield from done
+                if on_done:
+                    on_done(len(done))
+        for fut in window:
+            done = fut.result()
+            yield from done
+            if on_done:
+                on_done(len(done))
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

@@ -1,0 +1,230 @@
+"""Orchestrates one run: ingest -> analyse (cached, local or Dask) -> corpus steps -> outputs."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import nullcontext
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pipeline.article import Article, IngestError
+from pipeline.cache import ANALYSIS_FIELDS, ResultCache, models_fingerprint
+from pipeline.config import Settings
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MODELS_DIR = PROJECT_ROOT / "models"
+
+# Exit codes of `alliance-audit analyze` (documented in the README and --help).
+EXIT_OK = 0
+EXIT_NOTHING_ANALYSED = 1
+EXIT_USAGE = 2
+EXIT_STRICT = 3
+
+
+class UsageError(Exception):
+    """A user mistake (paths, options, configuration) with the exit code to return."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE):
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass
+class RunSummary:
+    """What a run did, for the terminal summary and ``run.json``."""
+
+    corpus: str
+    out: str
+    files: int = 0
+    articles: int = 0
+    analysed: int = 0
+    not_applicable: int = 0
+    errors: int = 0
+    failed_files: int = 0
+    cache_hits: int = 0
+    seconds: float = 0.0
+    words: int = 0
+    actions: dict[str, int] = field(default_factory=dict)
+    low_quality: int = 0
+    spun: int = 0
+    near_duplicates: int = 0
+
+    def exit_code(self, strict: bool) -> int:
+        if self.articles == 0:
+            return EXIT_NOTHING_ANALYSED
+        if strict and self.errors:
+            return EXIT_STRICT
+        return EXIT_OK
+
+
+def check_paths(corpus: Path, out: Path) -> None:
+    """Reject the mistakes that would lose data or loop: clear message, usage exit code."""
+    if not corpus.exists():
+        raise UsageError(f"corpus folder not found: {corpus}")
+    if not corpus.is_dir():
+        raise UsageError(f"corpus must be a folder, got a file: {corpus}")
+    c, o = corpus.resolve(), out.resolve()
+    if o == c or c in o.parents:
+        raise UsageError(
+            f"output folder {out} is inside the corpus {corpus}: its files would be read as "
+            "articles on the next run; choose a folder outside the corpus"
+        )
+    probe_dir = o
+    while not probe_dir.exists():
+        probe_dir = probe_dir.parent
+    if not probe_dir.is_dir() or not os.access(probe_dir, os.W_OK | os.X_OK):
+        raise UsageError(f"output folder is not writable: {out}")
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"output path exists and is not a folder: {out}")
+
+
+def _normalise(article: Article) -> Article:
+    """Round-trip analysis fields through JSON so fresh, cached and remote results are equal."""
+    from pipeline.article import Sentence, SpinSpan
+
+    data = json.loads(json.dumps({n: _plain(getattr(article, n)) for n in ANALYSIS_FIELDS}))
+    for name in ANALYSIS_FIELDS:
+        setattr(article, name, data[name])
+    article.spin_spans = [SpinSpan(**s) for s in article.spin_spans]
+    article.sentences = [Sentence(**s) for s in article.sentences]
+    return article
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, list):
+        return [asdict(v) if hasattr(v, "__dataclass_fields__") else v for v in value]
+    return value
+
+
+def _progress(enabled: bool):
+    """A rich progress bar on stderr, or a no-op when stderr is not a terminal."""
+    if not enabled or not sys.stderr.isatty():
+        return nullcontext(None)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=Console(stderr=True), transient=True,
+    )
+
+
+def run_analysis(
+    corpus: Path,
+    out: Path,
+    settings: Settings,
+    *,
+    engine: str = "local",
+    scheduler: str | None = None,
+    workers: int | None = None,
+    use_cache: bool | None = None,
+    progress: bool = True,
+    log: Callable[[str], None] | None = None,
+) -> RunSummary:
+    """Analyse every file under ``corpus`` and write the output contract into ``out``."""
+    from pipeline import audit, dedup, report
+    from pipeline.engine import run_dask, run_local
+    from pipeline.ingest import read_corpus
+    from pipeline.nlp import pipeline_versions
+    from pipeline.quality.norms import apply_site_norms
+
+    check_paths(corpus, out)
+    started = datetime.now(UTC)
+    t0 = time.perf_counter()
+    summary = RunSummary(corpus=str(corpus), out=str(out))
+    workers = settings.run.workers if workers is None else workers
+    use_cache = settings.run.cache if use_cache is None else use_cache
+    versions = pipeline_versions()
+    versions["models"] = models_fingerprint(MODELS_DIR)
+    cache = None
+    if use_cache:
+        key = json.dumps({"config": settings.digest(), "versions": versions}, sort_keys=True)
+        cache = ResultCache(Path(settings.run.cache_dir), key)
+
+    errors: list[IngestError] = []
+    articles: list[Article] = []
+    files_seen: set[str] = set()
+
+    with _progress(progress) as bar:
+        task = bar.add_task("ingest", total=None) if bar else None
+
+        def on_file(n: int) -> None:
+            if bar:
+                bar.update(task, advance=n)
+
+        to_analyse: list[Article] = []
+        for item in read_corpus(corpus, settings.ingest, progress=on_file):
+            if isinstance(item, IngestError):
+                errors.append(item)
+                files_seen.add(item.path.split("#", 1)[0])
+                continue
+            files_seen.add(item.path)
+            articles.append(item)
+            if cache is None or not cache.load(item):
+                to_analyse.append(item)
+        if bar:
+            bar.update(task, description="analyse", total=len(to_analyse), completed=0)
+
+        def on_done(n: int) -> None:
+            if bar:
+                bar.update(task, advance=n)
+
+        if engine == "dask":
+            results: Iterator[Article] = run_dask(to_analyse, settings, scheduler, workers or 0, on_done)
+        elif engine == "local":
+            results = run_local(to_analyse, settings, workers or 0, on_done)
+        else:
+            raise UsageError(f"unknown engine '{engine}' (use local or dask)")
+        by_id = {a.article_id: a for a in to_analyse}
+        for done in results:
+            target = by_id[done.article_id]
+            for name in ANALYSIS_FIELDS:
+                setattr(target, name, getattr(done, name))
+            _normalise(target)
+            if cache is not None:
+                cache.store(target)
+
+    # Corpus-level steps on plain records.
+    apply_site_norms(articles, settings.quality)
+    dedup.find_duplicates(articles, settings.dedup)
+    for a in articles:
+        a.action, a.action_reason = audit.decide(a, settings.audit)
+
+    summary.files = len(files_seen)
+    summary.articles = len(articles)
+    summary.analysed = sum(1 for a in articles if a.applicable)
+    summary.not_applicable = summary.articles - summary.analysed
+    summary.errors = len(errors)
+    summary.failed_files = len({e.path.split("#", 1)[0] for e in errors} - {a.path for a in articles})
+    summary.cache_hits = cache.hits if cache else 0
+    summary.words = sum(a.words for a in articles)
+    summary.actions = dict(sorted(Counter(a.action for a in articles).items()))
+    summary.low_quality = sum(1 for a in articles if a.quality.get("low_quality"))
+    summary.spun = sum(1 for a in articles if a.spin.get("spun"))
+    summary.near_duplicates = sum(1 for a in articles if a.dedup.get("near_duplicate_of"))
+    summary.seconds = round(time.perf_counter() - t0, 3)
+
+    run_info = {
+        "config": settings.model_dump(mode="json"),
+        "config_digest": settings.digest(),
+        "versions": versions,
+        "corpus": str(corpus),
+        "engine": engine,
+        "counts": {k: v for k, v in asdict(summary).items() if isinstance(v, int | dict)},
+        "started": started.isoformat(timespec="seconds"),
+        "seconds": summary.seconds,
+    }
+    from pipeline.writers import staged_output
+
+    with staged_output(out) as stage:
+        report.write_reports(stage, articles, errors, run_info)
+    if log:
+        log(f"wrote {out}")
+    return summary

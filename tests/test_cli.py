@@ -1,0 +1,81 @@
+"""The one end-to-end test through the command line, on a tiny corpus we wrote."""
+
+from pathlib import Path
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.tables import ARTICLE_COLUMNS, ERROR_COLUMNS, SENTENCE_COLUMNS, SPIN_COLUMNS
+
+runner = CliRunner()
+
+
+def test_analyze_end_to_end(tiny_corpus: Path, tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["analyze", str(tiny_corpus), "--out", str(out), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert "articles" in result.output and "report.html" in result.output
+
+    articles = pd.read_csv(out / "articles.csv")
+    assert list(articles.columns[: len(ARTICLE_COLUMNS)]) == ARTICLE_COLUMNS
+    assert sorted(articles.article_id) == [
+        "goodsite.example/feed.jsonl#1", "goodsite.example/trust.txt", "othersite.example/page.html",
+    ]
+    assert articles.action.isin(["keep", "review", "rewrite", "remove"]).all()
+    trust = articles.set_index("article_id").loc["goodsite.example/trust.txt"]
+    assert trust.bond >= 1 and trust.goals >= 1 and trust.tasks >= 1
+    assert not trust.spun
+
+    errors = pd.read_csv(out / "errors.csv")
+    assert list(errors.columns) == ERROR_COLUMNS
+    failed = set(errors.path)
+    assert "goodsite.example/feed.jsonl#2" in failed  # the broken line, its file's good record kept
+    assert {"othersite.example/empty.txt", "othersite.example/picture.png"} <= failed
+    assert errors.reason.str.len().gt(0).all()
+
+    sentences = pd.read_csv(out / "sentences.csv")
+    assert list(sentences.columns[: len(SENTENCE_COLUMNS)]) == SENTENCE_COLUMNS
+    spans = pd.read_csv(out / "spin_evidence.csv")
+    assert list(spans.columns[: len(SPIN_COLUMNS)]) == SPIN_COLUMNS
+    for name in ("comparison.csv", "comparison.md", "report.html", "articles.jsonl", "run.json"):
+        assert (out / name).stat().st_size > 0, name
+
+
+def test_help_explains_itself():
+    result = runner.invoke(app, ["analyze", "--help"])
+    assert result.exit_code == 0
+    assert "Exit codes" in result.output and "--workers" in result.output
+
+
+def test_missing_corpus_is_a_usage_error(tmp_path: Path):
+    result = runner.invoke(app, ["analyze", str(tmp_path / "nope"), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "corpus folder not found" in result.output
+
+
+def test_output_inside_corpus_is_refused(tiny_corpus: Path):
+    result = runner.invoke(app, ["analyze", str(tiny_corpus), "--out", str(tiny_corpus / "out")])
+    assert result.exit_code == 2
+    assert "inside the corpus" in result.output
+
+
+def test_bad_config_is_a_usage_error(tiny_corpus: Path, tmp_path: Path):
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text("[quality]\nno_such_threshold = 1\n")
+    result = runner.invoke(app, ["analyze", str(tiny_corpus), "--out", str(tmp_path / "o"),
+                                 "--config", str(cfg)])
+    assert result.exit_code == 2
+    assert "unknown key" in result.output
+
+
+def test_strict_and_empty_corpus_exit_codes(tiny_corpus: Path, tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["analyze", str(tiny_corpus), "--out", str(tmp_path / "o"),
+                                 "--strict", "--quiet", "--workers", "1"])
+    assert result.exit_code == 3
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = runner.invoke(app, ["analyze", str(empty), "--out", str(tmp_path / "o2"), "--quiet"])
+    assert result.exit_code == 1

@@ -1,0 +1,67 @@
+"""Determinism, incremental re-runs and engines: the same answer every way."""
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import load_settings
+from pipeline.run import UsageError, check_paths, run_analysis
+
+TABLES = ("articles.csv", "sentences.csv", "spin_evidence.csv", "comparison.csv", "errors.csv",
+          "comparison.md", "articles.jsonl")
+
+
+def _tables(out: Path) -> dict[str, bytes]:
+    return {name: (out / name).read_bytes() for name in TABLES}
+
+
+def _settings(tmp_path: Path, cache: bool = False):
+    s = load_settings()
+    s.run.cache = cache
+    s.run.cache_dir = str(tmp_path / "cache")
+    s.run.workers = 1
+    return s
+
+
+def test_same_input_gives_byte_identical_tables(tiny_corpus: Path, tmp_path: Path):
+    s = _settings(tmp_path)
+    run_analysis(tiny_corpus, tmp_path / "a", s, progress=False)
+    run_analysis(tiny_corpus, tmp_path / "b", s, progress=False)
+    assert _tables(tmp_path / "a") == _tables(tmp_path / "b")
+
+
+def test_incremental_run_reanalyses_only_changes_and_equals_cold_run(tiny_corpus: Path, tmp_path: Path):
+    s = _settings(tmp_path, cache=True)
+    first = run_analysis(tiny_corpus, tmp_path / "warm", s, progress=False)
+    assert first.cache_hits == 0
+    page = tiny_corpus / "goodsite.example" / "trust.txt"
+    page.write_text(page.read_text() + "\n\nYour therapist should welcome questions about the plan.")
+    second = run_analysis(tiny_corpus, tmp_path / "warm", s, progress=False)
+    assert second.cache_hits == first.articles - 1
+    cold = run_analysis(tiny_corpus, tmp_path / "cold", _settings(tmp_path / "c2"), progress=False)
+    assert cold.cache_hits == 0
+    assert _tables(tmp_path / "warm") == _tables(tmp_path / "cold")
+
+
+@pytest.mark.slow
+def test_process_pool_and_dask_equal_single_process(tiny_corpus: Path, tmp_path: Path):
+    s = _settings(tmp_path)
+    run_analysis(tiny_corpus, tmp_path / "one", s, workers=1, progress=False)
+    run_analysis(tiny_corpus, tmp_path / "pool", s, workers=2, progress=False)
+    run_analysis(tiny_corpus, tmp_path / "dask", s, engine="dask", workers=2, progress=False)
+    assert _tables(tmp_path / "one") == _tables(tmp_path / "pool") == _tables(tmp_path / "dask")
+
+
+def test_check_paths_rejects_unwritable_output(tmp_path: Path, monkeypatch):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    monkeypatch.setattr("os.access", lambda *a, **k: False)
+    with pytest.raises(UsageError, match="not writable"):
+        check_paths(corpus, tmp_path / "out")
+
+
+def test_check_paths_rejects_file_as_corpus(tmp_path: Path):
+    f = tmp_path / "x.txt"
+    f.write_text("hello")
+    with pytest.raises(UsageError, match="must be a folder"):
+        check_paths(f, tmp_path / "out")
