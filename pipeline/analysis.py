@@ -7,6 +7,7 @@ them into the :class:`~pipeline.article.Article`.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
@@ -62,7 +63,7 @@ def analyse(
     articles: Iterable[Article], nlp: Language, settings: Settings
 ) -> Iterator[Article]:
     """Run ``nlp`` over the articles in batches and yield them with analysis fields filled."""
-    pending: list[Article] = []
+    pending: deque[Article] = deque()
 
     def docs() -> Iterator[Doc]:
         for article in articles:
@@ -70,4 +71,4 @@ def analyse(
             yield _doc_for(nlp, article, settings)
 
     for doc in nlp.pipe(docs(), batch_size=settings.run.batch_size):
-        yield fill_from_doc(pending.pop(0), doc)
+        yield fill_from_doc(pending.popleft(), doc)

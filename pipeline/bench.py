@@ -134,7 +134,7 @@ def _time_components(texts: list[str]) -> list[dict[str, Any]]:
     nlp = build_nlp(settings)
     words = _count_words(texts)
     # Warm-up loads lexicons and models outside the timings.
-    for doc in nlp.pipe(texts[:5]):
+    for _doc in nlp.pipe(texts[:5]):
         pass
     base_names = [n for n in nlp.pipe_names if n in ("sentencizer", "lemmatizer")]
     t = time.perf_counter()

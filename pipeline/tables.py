@@ -11,6 +11,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from pipeline.article import Article, IngestError
+from pipeline.audit import quality_of
 
 COMPONENTS = ("bond", "goals", "tasks", "rupture_repair")
 
@@ -34,7 +35,8 @@ def _flags_text(quality: dict) -> str:
 
 def article_row(a: Article) -> dict:
     """One ``articles.csv`` row: contract columns first, then extras."""
-    q, s, al = a.quality, a.spin, a.alliance
+    # The quality verdict (site norms applied) when available, else the component's own.
+    q, s, al = quality_of(a) if a.quality else {}, a.spin, a.alliance
     counts = al.get("counts", {})
     row = {
         "article_id": a.article_id,
@@ -45,7 +47,7 @@ def article_row(a: Article) -> dict:
         "language": a.language,
         "quality_score": q.get("score"),
         "low_quality": q.get("low_quality"),
-        "quality_flags": _flags_text(q),
+        "quality_flags": q.get("flags_text") or _flags_text(q),
         "spin_score": s.get("score"),
         "spun": s.get("spun"),
         "spin_evidence_count": len(a.spin_spans) if s else None,
@@ -122,11 +124,58 @@ def errors_table(errors: Iterable[IngestError]) -> pd.DataFrame:
     return pd.DataFrame(rows).sort_values(["path", "reason"], kind="stable").reset_index(drop=True)
 
 
+COMPARISON_COLUMNS = ["source", "article_id", "title", "words", "quality_score", "low_quality",
+                      "spin_score", "spun", *COMPONENTS, "action"]
+
+
 def comparison_table(articles_df: pd.DataFrame) -> pd.DataFrame:
-    """A row per article: source, title, words, quality, spin, the components, action."""
-    cols = ["source", "article_id", "title", "words", "quality_score", "low_quality",
-            "spin_score", "spun", *COMPONENTS, "action"]
+    """A row per article: source, title, words, quality, spin, the components, action.
+
+    Extras after the contract columns: the alliance elements (``element_*``), citations, the
+    duplicate cluster, ``near_duplicate_of`` and the action's reason.
+    """
+    cols = COMPARISON_COLUMNS
+    extra_names = ["citations_count", "near_duplicate_of", "dup_cluster", "dup_kind",
+                   "spin_evidence_count", "action_reason"]
     extra = [c for c in articles_df.columns if c.startswith("element_")]
+    extra += [c for c in extra_names if c in articles_df.columns]
     if articles_df.empty:
         return pd.DataFrame(columns=cols + extra)
     return articles_df[cols + extra].sort_values(["source", "article_id"], kind="stable").reset_index(drop=True)
+
+
+SOURCE_COLUMNS = ["source", "articles", "words_mean", "quality_mean", "share_spun",
+                  "share_low_quality", *(f"coverage_{c}" for c in COMPONENTS),
+                  "duplicates", *(f"action_{a}" for a in ("remove", "rewrite", "review", "keep"))]
+
+
+def _share(series: pd.Series) -> float | None:
+    values = series.dropna()
+    return float(values.astype(bool).mean()) if len(values) else None
+
+
+def sources_table(articles_df: pd.DataFrame) -> pd.DataFrame:
+    """A row per source: articles, mean words and quality, share spun / low quality, the share
+    of (analysed) articles that discuss each component, duplicates and the action counts."""
+    if articles_df.empty:
+        return pd.DataFrame(columns=SOURCE_COLUMNS)
+    rows = []
+    for source, g in articles_df.groupby("source", sort=True, dropna=False):
+        quality = pd.to_numeric(g["quality_score"], errors="coerce").dropna()
+        row = {
+            "source": source,
+            "articles": len(g),
+            "words_mean": float(pd.to_numeric(g["words"], errors="coerce").mean()),
+            "quality_mean": float(quality.mean()) if len(quality) else None,
+            "share_spun": _share(g["spun"]),
+            "share_low_quality": _share(g["low_quality"]),
+        }
+        for c in COMPONENTS:
+            counts = pd.to_numeric(g[c], errors="coerce").dropna()
+            row[f"coverage_{c}"] = float((counts > 0).mean()) if len(counts) else None
+        row["duplicates"] = int((g["near_duplicate_of"].fillna("") != "").sum())
+        actions = g["action"].fillna("")
+        for a in ("remove", "rewrite", "review", "keep"):
+            row[f"action_{a}"] = int((actions == a).sum())
+        rows.append(row)
+    return pd.DataFrame(rows, columns=SOURCE_COLUMNS)

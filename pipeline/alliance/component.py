@@ -1,0 +1,76 @@
+"""The ``alliance_components`` spaCy factory: per-sentence alliance labels with evidence.
+
+Sets ``doc._.alliance`` = ``{"applicable", "counts", "sentences", "elements", "citations",
+"citations_count"}`` (shape in DEVELOPING.md). Reads the spin detector's restored wording from
+``doc._.spin`` when present. ``pipe`` scores the candidate sentences of a whole batch of docs in
+one classifier call.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Iterator
+from importlib import resources
+from itertools import islice
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.alliance.extract import AllianceExtractor
+from pipeline.alliance.rules import LABELS
+
+__all__ = ["LABELS", "AllianceComponents", "make_alliance_components", "DEFAULT_SETTINGS"]
+
+DEFAULT_SETTINGS: dict[str, Any] = tomllib.loads(
+    (resources.files("pipeline") / "resources" / "config" / "alliance.toml").read_text("utf-8")
+)
+
+if not Doc.has_extension("alliance"):
+    Doc.set_extension("alliance", default=None)
+if not Doc.has_extension("meta"):
+    Doc.set_extension("meta", default=None)
+
+
+class AllianceComponents:
+    """Pipeline component wrapping :class:`AllianceExtractor`."""
+
+    def __init__(self, nlp: Language, name: str, settings: dict[str, Any]) -> None:
+        self.name = name
+        merged = {**DEFAULT_SETTINGS, **(settings or {})}
+        self.extractor = AllianceExtractor(merged, nlp.vocab, tokenizer=nlp.tokenizer)
+
+    @staticmethod
+    def _inputs(doc: Doc) -> tuple[dict[str, Any] | None, bool]:
+        spin = doc._.spin if doc.has_extension("spin") else None
+        meta = doc._.meta or {}
+        return spin, meta.get("applicable", True) is not False
+
+    def __call__(self, doc: Doc) -> Doc:
+        spin, applicable = self._inputs(doc)
+        doc._.alliance = self.extractor.analyse(doc, spin, applicable)
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        it = iter(docs)
+        while batch := list(islice(it, batch_size)):
+            ex = self.extractor
+            todo: list[tuple[Doc, list[dict[str, Any]]]] = []
+            for doc in batch:
+                spin, applicable = self._inputs(doc)
+                if not applicable:
+                    doc._.alliance = ex.analyse(doc, spin, False)
+                    continue
+                todo.append((doc, ex.sentence_records(doc, spin)))
+            ex.score([r for _, recs in todo for r in recs])
+            for doc, recs in todo:
+                doc._.alliance = ex.assemble(doc.text, recs)
+            yield from batch
+
+
+@Language.factory("alliance_components", default_config={"settings": DEFAULT_SETTINGS})
+def make_alliance_components(
+    nlp: Language, name: str, settings: dict[str, Any]
+) -> AllianceComponents:
+    """Factory registered as ``alliance_components`` (entry point in pyproject.toml)."""
+    return AllianceComponents(nlp, name, settings)

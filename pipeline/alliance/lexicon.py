@@ -1,0 +1,62 @@
+"""Loads the alliance data files (word sets, Matcher rules, citation patterns) and lemmatises them.
+
+All matching happens on lower-cased lookup lemmas (spacy-lookups-data), the same table the
+pipeline's ``lemmatizer`` uses in lookup mode; lower-casing first matters because the lookup
+table leaves capitalised words ("Clients") unlemmatised.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from spacy.lookups import load_lookups
+
+RESOURCE_DIR = "alliance"
+
+
+def resource_path(name: str) -> Path:
+    """A data file: absolute paths as given, else under ``pipeline/resources/alliance/``."""
+    p = Path(name)
+    if p.is_absolute():
+        return p
+    return Path(str(resources.files("pipeline") / "resources" / RESOURCE_DIR / name))
+
+
+@functools.lru_cache(maxsize=8)
+def load_json(name: str) -> dict[str, Any]:
+    return json.loads(resource_path(name).read_text(encoding="utf-8"))
+
+
+class Lemmas:
+    """Lower-case lookup lemmatiser with a cache (the table lookup hashes the string)."""
+
+    def __init__(self) -> None:
+        self.table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+        self._cache: dict[str, str] = {}
+
+    def __call__(self, word: str) -> str:
+        lower = word.lower()
+        lemma = self._cache.get(lower)
+        if lemma is None:
+            lemma = self.table.get(lower, lower)
+            self._cache[lower] = lemma
+        return lemma
+
+    def surface_hashes(self, lemmas: set[str]) -> set[int]:
+        """Hashes of every lower-case form the table maps onto ``lemmas`` (and the lemmas)."""
+        from spacy.strings import get_string_id
+
+        out = {get_string_id(lem) for lem in lemmas}
+        for key, value in self.table.items():
+            if value in lemmas:
+                out.add(key)
+        return out
+
+
+@functools.lru_cache(maxsize=1)
+def lemmas() -> Lemmas:
+    return Lemmas()

@@ -1,0 +1,180 @@
+"""The transparent rule layer: spaCy Matcher rules on lower-cased lookup lemmas + the therapy gate.
+
+Rules and word sets are data (``resources/alliance/patterns.json`` and ``lexicon.json``); this
+module only compiles them. Matching runs once over a lemma copy of the whole article (a Doc whose
+words are the lower-cased tokens and whose lemmas are their lookup lemmas), so the cost is one
+Matcher pass per article; matches are then assigned to sentences.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from pipeline.alliance.lexicon import Lemmas, lemmas, load_json
+
+LABELS: tuple[str, ...] = ("bond", "goals", "tasks", "rupture_repair")
+EXCLUDE = "__exclude__"
+# Gap tokens of the shorthand: "~" is one wildcard token, "~N" up to N of them.
+_GAP_PREFIX = "~"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One rule match inside a sentence (token offsets relative to the article)."""
+
+    label: str
+    rule: str
+    start: int
+    end: int
+    words: str
+
+
+def word_forms(word: str, lem: Lemmas) -> set[str]:
+    """The word and its lookup lemma: the table is not idempotent ("misunderstandings" ->
+    "misunderstanding" -> "misunderstand"), so a listed lemma must match both ways."""
+    return {word.lower(), lem(word)}
+
+
+def _expand_token(tok: Any, sets: dict[str, set[str]], lem: Lemmas) -> dict[str, Any]:
+    if isinstance(tok, str):
+        if tok.startswith("@"):
+            return {"LEMMA": {"IN": sorted(sets[tok[1:]])}}
+        if tok.startswith(_GAP_PREFIX):
+            return {"OP": f"{{0,{tok[1:]}}}"} if tok[1:] else {}
+        return {"LEMMA": {"IN": sorted(word_forms(tok, lem))}}
+    out: dict[str, Any] = {}
+    for key, value in tok.items():
+        if key in ("LEMMA", "LOWER"):
+            values = value["IN"] if isinstance(value, dict) else [value]
+            items: set[str] = set()
+            for v in values:
+                if v.startswith("@"):
+                    items |= sets[v[1:]]
+                elif key == "LEMMA":
+                    items |= word_forms(v, lem)
+                else:
+                    items.add(v.lower())
+            out[key] = {"IN": sorted(items)}
+        else:
+            out[key] = value
+    return out
+
+
+class RuleLayer:
+    """Compiled alliance rules, the therapy-gate word sets and the cue words for the model."""
+
+    def __init__(self, settings: dict[str, Any], vocab: Vocab | None = None) -> None:
+        self.lem = lemmas()
+        lex = load_json(settings.get("lexicon", "lexicon.json"))
+        spec = load_json(settings.get("patterns", "patterns.json"))
+        def forms(words: list[str]) -> set[str]:
+            return set().union(*(word_forms(w, self.lem) for w in words))
+
+        self.sets: dict[str, set[str]] = {
+            k: forms(v) for k, v in lex.items() if isinstance(v, list)
+        }
+        self.elements = {k: forms(v) for k, v in lex.get("elements", {}).items()}
+        self.element_context = {k: forms(v) for k, v in lex.get("element_context", {}).items()}
+        self.role = self.sets["therapist"] | self.sets["therapy"] | self.sets["client"]
+        self.other = self.sets["other_relation"]
+        self.vocab = vocab or Vocab()
+        self.matcher = Matcher(self.vocab)
+        self.rule_names: list[str] = []
+        cue: set[str] = set()
+        for label, rules in spec["rules"].items():
+            for rule in rules:
+                key = f"{label}|{rule['name']}"
+                pattern = [_expand_token(t, self.sets, self.lem) for t in rule["pattern"]]
+                self.matcher.add(key, [pattern])
+                if key not in self.rule_names:
+                    self.rule_names.append(key)
+                cue |= _anchor_words(pattern)
+        for rule in spec.get("exclude", []):
+            pattern = [_expand_token(t, self.sets, self.lem) for t in rule["pattern"]]
+            self.matcher.add(f"{EXCLUDE}|{rule['name']}", [pattern])
+        for name in ("feel_bond", "feel_rupture", "trust", "safety", "warmth", "honesty", "fit",
+                     "bond_noun", "goal_word", "task_word", "rupture_word", "trouble"):
+            cue |= self.sets.get(name, set())
+        self.cue = cue
+
+    def lemma_doc(self, words: Sequence[str], spaces: Sequence[bool]) -> Doc:
+        """A Doc of lower-cased words whose lemmas are their lookup lemmas."""
+        lowers = [w.lower() for w in words]
+        return Doc(
+            self.vocab, words=lowers, spaces=list(spaces), lemmas=[self.lem(w) for w in lowers]
+        )
+
+    def hits(self, ldoc: Doc) -> list[Hit]:
+        """Rule matches in ``ldoc``, minus those overlapping an exclusion pattern."""
+        raw = self.matcher(ldoc)
+        strings = self.vocab.strings
+        excluded: set[int] = set()
+        found: list[Hit] = []
+        for match_id, start, end in raw:
+            label, rule = strings[match_id].split("|", 1)
+            if label == EXCLUDE:
+                excluded.update(range(start, end))
+                continue
+            found.append(Hit(label, rule, start, end, ldoc[start:end].text))
+        if excluded:
+            found = [h for h in found if not excluded.intersection(range(h.start, h.end))]
+        return found
+
+    def sentence_flags(self, lemma_list: Sequence[str]) -> tuple[bool, bool, bool]:
+        """(names a therapy role, names another relationship, has a cue word) for one sentence."""
+        s = set(lemma_list)
+        return bool(s & self.role), bool(s & self.other), bool(s & self.cue)
+
+    def element_hits(self, lemma_list: Sequence[str]) -> list[str]:
+        """The Norcross & Lambert elements a sentence mentions."""
+        s = set(lemma_list)
+        out = []
+        for name, words in self.elements.items():
+            if s & words and (name not in self.element_context or s & self.element_context[name]):
+                out.append(name)
+        return out
+
+
+def _anchor_words(pattern: list[dict[str, Any]]) -> set[str]:
+    """Content words of a pattern (for the cheap candidate filter)."""
+    out: set[str] = set()
+    for tok in pattern:
+        for key in ("LEMMA", "LOWER"):
+            value = tok.get(key)
+            if isinstance(value, dict):
+                out.update(value["IN"])
+            elif isinstance(value, str):
+                out.add(value)
+    return {w for w in out if len(w) > 3}
+
+
+def gate(role: Sequence[bool], other: Sequence[bool], window: int, strict: bool) -> list[bool]:
+    """Therapy gate per sentence: it names a therapy role, or a neighbour within ``window`` does
+    (when ``strict``, only if the sentence itself names no partner/parent/friend)."""
+    n = len(role)
+    out = []
+    for i in range(n):
+        if role[i]:
+            out.append(True)
+            continue
+        if strict and other[i]:
+            out.append(False)
+            continue
+        lo, hi = max(0, i - window), min(n, i + window + 1)
+        out.append(any(role[j] for j in range(lo, hi)))
+    return out
+
+
+def evidence_text(hits: Sequence[Hit]) -> dict[str, str]:
+    """'rule NAME: matched words' per label (first hit of each label; names of the others)."""
+    out: dict[str, str] = {}
+    for h in hits:
+        if h.label not in out:
+            out[h.label] = f"rule {h.rule}: {h.words}"
+    return out

@@ -1,0 +1,314 @@
+"""Trains and evaluates the alliance sentence classifier (rules + TF-IDF + logistic regression).
+
+Data: ``models/data/alliance_sentences.csv`` through :func:`pipeline.alliance.dataset.load_labelled`
+(seed articles and counsel-chat answers from ``../shared``). Each labelled sentence is analysed in
+its document, exactly as the component does (rule hits, therapy gate with neighbours, candidate
+filter), so the classifier sees the component's inputs.
+
+Reported: grouped cross-validation by document (thresholds tuned per label inside each training
+fold, so the scores are out-of-sample), and leave-seeds-out (trained without the seed articles,
+scored on them), per label precision/recall/F1, micro-F1, and article-level "discusses X".
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+
+from pipeline.alliance import model as model_io
+from pipeline.alliance.dataset import load_labelled, read_counsel_chat, read_seed, split_sentences
+from pipeline.alliance.extract import AllianceExtractor
+from pipeline.alliance.rules import LABELS
+from pipeline.config import default_values
+
+MODEL_NAME = "alliance_classifier"
+THRESHOLD_GRID = np.round(np.arange(0.15, 0.86, 0.05), 2)
+
+
+@dataclass
+class Prepared:
+    """Labelled sentences with the component's view of each (restored text, rule rows...)."""
+
+    frame: pd.DataFrame  # labels, origin, doc, group
+    texts: list[str]
+    hits: list[list[Any]]
+    role: np.ndarray
+    candidate: np.ndarray
+    rule_labels: np.ndarray  # (n, 4) the rule layer's own decision
+
+
+def _settings(**over: Any) -> dict[str, Any]:
+    return {**default_values()["alliance"], "model": "", **over}
+
+
+def _blank_nlp():
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def prepare(shared: Path, project_root: Path) -> Prepared:
+    """Load the labelled set and run the rule layer on every sentence in its document."""
+    df = load_labelled(Path(shared), Path(project_root)).reset_index(drop=True)
+    nlp = _blank_nlp()
+    ex = AllianceExtractor(_settings(combine="rules"), nlp.vocab, tokenizer=nlp.tokenizer)
+    chat = None
+    recs_by_row: dict[int, dict[str, Any]] = {}
+    for (origin, doc_id), g in df.groupby(["origin", "doc"], sort=False):
+        if origin == "seed":
+            text = read_seed(Path(shared), doc_id)
+        elif origin == "counsel_chat":
+            if chat is None:
+                chat = read_counsel_chat(Path(shared))
+            text = str(chat.iloc[int(doc_id.split("-", 1)[0])]["answerText"])
+        else:  # a corpus sentence stored with its text: no document context
+            text = None
+        if text is None:
+            for i in g.index:
+                d = nlp(df.at[i, "text"])
+                recs_by_row[i] = ex.sentence_records(d, None, [(0, len(d.text))])[0]
+            continue
+        spans = split_sentences(text)
+        recs = ex.sentence_records(nlp(text), None, spans)
+        by_span = dict(zip(spans, recs, strict=True))
+        for i in g.index:
+            key = (int(df.at[i, "start"]), int(df.at[i, "end"]))
+            rec = by_span.get(key)
+            if rec is None:  # labelled with an older splitter: analyse the sentence alone
+                d = nlp(df.at[i, "text"])
+                rec = ex.sentence_records(d, None, [(0, len(d.text))])[0]
+            recs_by_row[i] = rec
+    recs = [recs_by_row[i] for i in df.index]
+    rule_labels = np.array([[ex.decide(r)[0][lab] for lab in LABELS] for r in recs])
+    return Prepared(
+        frame=df,
+        texts=[r["restored"] for r in recs],
+        hits=[r["hits"] for r in recs],
+        role=np.array([bool(r["role"]) for r in recs]),
+        candidate=np.array([bool(r["candidate"]) for r in recs]),
+        rule_labels=rule_labels,
+    )
+
+
+def fit_bundle(data: Prepared, idx: np.ndarray, rule_names: list[str], seed: int,
+               c: float = 4.0, rule_weight: float = 1.0) -> dict[str, Any]:
+    """Fit vectorizers and one logistic regression per label on the candidate rows in ``idx``."""
+    idx = np.asarray([i for i in idx if data.candidate[i]])
+    texts = [data.texts[i] for i in idx]
+    word = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, lowercase=True)
+    char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True,
+                           max_features=40000)
+    word.fit(texts)
+    char.fit(texts)
+    bundle: dict[str, Any] = {
+        "word": word, "char": char, "rule_weight": float(rule_weight),
+        "rule_names": list(rule_names), "labels": list(LABELS),
+    }
+    rows = [model_io.rule_features(data.hits[i], data.role[i], rule_names) for i in idx]
+    x = model_io.feature_matrix(bundle, texts, rows)
+    y = data.frame[list(LABELS)].to_numpy()[idx]
+    coefs, intercepts = [], []
+    for j in range(len(LABELS)):
+        if y[:, j].min() == y[:, j].max():  # one class only: constant prediction
+            coefs.append(np.zeros(x.shape[1]))
+            intercepts.append(8.0 if y[0, j] else -8.0)
+            continue
+        clf = LogisticRegression(C=c, class_weight="balanced", max_iter=2000, random_state=seed)
+        clf.fit(x, y[:, j])
+        coefs.append(clf.coef_[0])
+        intercepts.append(float(clf.intercept_[0]))
+    bundle["coef"] = np.vstack(coefs)
+    bundle["intercept"] = np.array(intercepts)
+    return bundle
+
+
+def predict(bundle: dict[str, Any], data: Prepared, idx: np.ndarray) -> np.ndarray:
+    """(len(idx), 4) probabilities; non-candidate sentences get 0."""
+    out = np.zeros((len(idx), len(LABELS)))
+    cand = [k for k, i in enumerate(idx) if data.candidate[i]]
+    if cand:
+        rows = [model_io.rule_features(data.hits[idx[k]], data.role[idx[k]], bundle["rule_names"])
+                for k in cand]
+        out[cand] = model_io.predict_proba(bundle, [data.texts[idx[k]] for k in cand], rows)
+    return out
+
+
+def combine(proba: np.ndarray, rules: np.ndarray, thresholds: np.ndarray, mode: str) -> np.ndarray:
+    model = proba >= thresholds
+    if mode == "rules":
+        return rules.astype(int)
+    if mode == "model":
+        return model.astype(int)
+    return (model | (rules == 1)).astype(int)  # union
+
+
+def scores(y: np.ndarray, p: np.ndarray) -> dict[str, Any]:
+    """Per-label precision/recall/F1/support and micro-F1."""
+    out: dict[str, Any] = {}
+    tp_all = fp_all = fn_all = 0
+    for j, lab in enumerate(LABELS):
+        tp = int(((y[:, j] == 1) & (p[:, j] == 1)).sum())
+        fp = int(((y[:, j] == 0) & (p[:, j] == 1)).sum())
+        fn = int(((y[:, j] == 1) & (p[:, j] == 0)).sum())
+        tp_all, fp_all, fn_all = tp_all + tp, fp_all + fp, fn_all + fn
+        out[lab] = {
+            "precision": round(tp / (tp + fp), 3) if tp + fp else 0.0,
+            "recall": round(tp / (tp + fn), 3) if tp + fn else 0.0,
+            "f1": round(2 * tp / (2 * tp + fp + fn), 3) if tp + fp + fn else 1.0,
+            "support": tp + fn,
+        }
+    denom = 2 * tp_all + fp_all + fn_all
+    out["micro_f1"] = round(2 * tp_all / denom, 3) if denom else 1.0
+    return out
+
+
+def tune_thresholds(y: np.ndarray, proba: np.ndarray, rules: np.ndarray, mode: str) -> np.ndarray:
+    """Per label, the grid threshold maximising F1 of the combined decision."""
+    best = np.full(len(LABELS), 0.5)
+    for j in range(len(LABELS)):
+        top = -1.0
+        for t in THRESHOLD_GRID:
+            pred = combine(proba[:, [j]], rules[:, [j]], np.array([t]), mode)[:, 0]
+            tp = ((y[:, j] == 1) & (pred == 1)).sum()
+            f1 = 2 * tp / max(1, 2 * tp + ((y[:, j] == 0) & (pred == 1)).sum()
+                              + ((y[:, j] == 1) & (pred == 0)).sum())
+            if f1 > top + 1e-9:
+                top, best[j] = f1, t
+    return best
+
+
+def _oof(data: Prepared, idx: np.ndarray, rule_names: list[str], seed: int, k: int) -> np.ndarray:
+    """Out-of-fold probabilities for ``idx`` with GroupKFold by document."""
+    groups = data.frame["group"].to_numpy()[idx]
+    k = min(k, len(set(groups)))
+    proba = np.zeros((len(idx), len(LABELS)))
+    for tr, te in GroupKFold(n_splits=k).split(idx, groups=groups):
+        b = fit_bundle(data, idx[tr], rule_names, seed)
+        proba[te] = predict(b, data, idx[te])
+    return proba
+
+
+def cross_validate(data: Prepared, rule_names: list[str], seed: int, k: int = 5,
+                   mode: str = "union") -> dict[str, Any]:
+    """Grouped k-fold CV; thresholds tuned by an inner grouped CV on each training part."""
+    n = len(data.frame)
+    idx = np.arange(n)
+    y = data.frame[list(LABELS)].to_numpy()
+    groups = data.frame["group"].to_numpy()
+    pred = np.zeros_like(y)
+    proba_all = np.zeros((n, len(LABELS)))
+    for tr, te in GroupKFold(n_splits=min(k, len(set(groups)))).split(idx, groups=groups):
+        inner = _oof(data, idx[tr], rule_names, seed, 3)
+        thr = tune_thresholds(y[tr], inner, data.rule_labels[tr], mode)
+        b = fit_bundle(data, idx[tr], rule_names, seed)
+        proba_all[te] = predict(b, data, idx[te])
+        pred[te] = combine(proba_all[te], data.rule_labels[te], thr, mode)
+    seeds = (data.frame["origin"] == "seed").to_numpy()
+    return {
+        "all": scores(y, pred),
+        "seed": scores(y[seeds], pred[seeds]),
+        "counsel_chat": scores(y[~seeds], pred[~seeds]),
+    }
+
+
+def discusses_accuracy(frame: pd.DataFrame, pred: np.ndarray) -> dict[str, Any]:
+    """Article level: a document discusses X when any of its sentences is labelled X."""
+    gold = frame.groupby("doc")[list(LABELS)].max()
+    p = pd.DataFrame(pred, columns=list(LABELS), index=frame.index).groupby(frame["doc"]).max()
+    agree = (gold == p.loc[gold.index]).to_numpy()
+    return {"accuracy": round(float(agree.mean()), 3), "documents": len(gold),
+            "per_label": {lab: round(float(agree[:, j].mean()), 3) for j, lab in enumerate(LABELS)}}
+
+
+def leave_seeds_out(data: Prepared, rule_names: list[str], seed: int, mode: str) -> dict[str, Any]:
+    """Train on everything but the seed articles; score on the seeds."""
+    seeds = (data.frame["origin"] == "seed").to_numpy()
+    tr, te = np.flatnonzero(~seeds), np.flatnonzero(seeds)
+    y = data.frame[list(LABELS)].to_numpy()
+    inner = _oof(data, tr, rule_names, seed, 5)
+    thr = tune_thresholds(y[tr], inner, data.rule_labels[tr], mode)
+    b = fit_bundle(data, tr, rule_names, seed)
+    pred = combine(predict(b, data, te), data.rule_labels[te], thr, mode)
+    return {
+        "sentences": scores(y[te], pred),
+        "discusses": discusses_accuracy(data.frame.iloc[te], pred),
+        "thresholds": dict(zip(LABELS, map(float, thr), strict=True)),
+    }
+
+
+def rules_only(data: Prepared) -> dict[str, Any]:
+    y = data.frame[list(LABELS)].to_numpy()
+    seeds = (data.frame["origin"] == "seed").to_numpy()
+    return {
+        "seed": scores(y[seeds], data.rule_labels[seeds]),
+        "seed_discusses": discusses_accuracy(data.frame[seeds], data.rule_labels[seeds]),
+        "counsel_chat": scores(y[~seeds], data.rule_labels[~seeds]),
+    }
+
+
+def train(shared: Path, project_root: Path, models_dir: Path, seed: int = 0,
+          mode: str = "union") -> dict[str, Any]:
+    """Cross-validate, fit on all labelled sentences, save ``<models_dir>/alliance_classifier.*``.
+
+    Returns the metrics written to the model card.
+    """
+    import sklearn
+    import spacy
+
+    np.random.seed(seed)
+    shared, project_root, models_dir = Path(shared), Path(project_root), Path(models_dir)
+    data = prepare(shared, project_root)
+    rule_names = AllianceExtractor(_settings(), None).rules.rule_names
+    y = data.frame[list(LABELS)].to_numpy()
+    idx = np.arange(len(data.frame))
+    metrics: dict[str, Any] = {
+        "n_sentences": int(len(data.frame)),
+        "n_by_origin": {k: int(v) for k, v in data.frame["origin"].value_counts().items()},
+        "positives": {lab: int(y[:, j].sum()) for j, lab in enumerate(LABELS)},
+        "candidate_recall_ceiling": {
+            lab: round(float(data.candidate[y[:, j] == 1].mean()), 3) if y[:, j].any() else 1.0
+            for j, lab in enumerate(LABELS)
+        },
+        "combine": mode,
+        "rules_only": rules_only(data),
+        "cv": cross_validate(data, rule_names, seed, 5, mode),
+        "leave_seeds_out": leave_seeds_out(data, rule_names, seed, mode),
+    }
+    oof = _oof(data, idx, rule_names, seed, 5)
+    thr = tune_thresholds(y, oof, data.rule_labels, mode)
+    bundle = fit_bundle(data, idx, rule_names, seed)
+    bundle["thresholds"] = dict(zip(LABELS, map(float, thr), strict=True))
+    bundle["combine"] = mode
+    bundle["meta"] = {
+        "trained_on": "models/data/alliance_sentences.csv (seed articles and counsel-chat "
+                      "train answers from ../shared, Bertagnolli 2020)",
+        "seed": seed, "sklearn": sklearn.__version__, "spacy": spacy.__version__,
+        "n_sentences": int(len(data.frame)),
+    }
+    metrics["thresholds"] = bundle["thresholds"]
+    models_dir.mkdir(parents=True, exist_ok=True)
+    model_io.save(bundle, models_dir / f"{MODEL_NAME}.skops")
+    (models_dir / f"{MODEL_NAME}.metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+    return metrics
+
+
+def main() -> None:  # pragma: no cover - thin CLI for `python -m pipeline.alliance.train`
+    root = Path(__file__).resolve().parents[2]
+    shared = Path(os.environ.get("SHARED", root / ".." / "shared"))
+    metrics = train(shared, root, root / "models")
+    print(json.dumps(metrics, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""The recommended action for an article (keep / review / rewrite / remove) and why.
+
+The rules and their thresholds are in ``resources/config/audit.toml``; the first rule that
+matches decides. Every reason names the values that triggered it, so an editor can check it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+from pipeline.article import Article
+from pipeline.config import AuditSettings
+
+COMPONENTS = ("bond", "goals", "tasks", "rupture_repair")
+
+
+@lru_cache(maxsize=1)
+def _verdict_function() -> Callable[[Article], dict] | None:
+    try:
+        from pipeline.quality.verdict import quality_verdict
+    except ImportError:  # the quality stage's verdict module is optional until it lands
+        return None
+    return quality_verdict
+
+
+def _flags_text(flags: list) -> str:
+    parts = []
+    for f in flags:
+        if isinstance(f, dict):
+            value = f.get("value")
+            shown = f"{value:.3g}" if isinstance(value, int | float) else ""
+            parts.append(f"{f.get('rule', '?')}={shown}{f.get('op', '')}{f.get('threshold', '')}"
+                         if shown else str(f.get("rule", "?")))
+        else:
+            parts.append(str(f))
+    return ";".join(parts)
+
+
+def quality_of(article: Article) -> dict[str, Any]:
+    """``{score, low_quality, flags, flags_text}`` from the quality verdict (or ``article.quality``)."""
+    fn = _verdict_function()
+    if fn is not None:
+        return dict(fn(article))
+    q = article.quality or {}
+    flags = list(q.get("flags", []))
+    return {"score": q.get("score"), "low_quality": bool(q.get("low_quality", False)),
+            "flags": flags, "flags_text": _flags_text(flags)}
+
+
+def components_present(article: Article) -> int:
+    """How many of the four alliance components the article discusses at least once."""
+    counts = (article.alliance or {}).get("counts", {})
+    return sum(1 for c in COMPONENTS if (counts.get(c) or 0) > 0)
+
+
+def _fmt(x: Any) -> str:
+    return f"{x:.2f}" if isinstance(x, int | float) else "n/a"
+
+
+def decide(article: Article, settings: AuditSettings) -> tuple[str, str]:
+    """(action, reason) for ``article`` under the rules of ``settings`` (see audit.toml)."""
+    s = settings
+    words = article.words or 0
+    if words <= s.empty_max_words or not article.text.strip():
+        return s.empty_action, "empty text after cleaning: check the extraction"
+    if not article.applicable:
+        why = article.not_applicable_reason or f"language '{article.language}' is not analysed"
+        return s.not_applicable_action, f"not analysed: {why}"
+
+    dedup = article.dedup or {}
+    other = dedup.get("near_duplicate_of", "")
+    if other and dedup.get("kind") in s.duplicate_kinds:
+        kind = {"exact": "exact duplicate", "near": "near-duplicate",
+                "spun_copy": "spun copy"}.get(dedup["kind"], dedup["kind"])
+        return s.duplicate_action, (f"{kind} of {other} (similarity "
+                                    f"{_fmt(dedup.get('similarity'))}); keep {other}")
+
+    q = quality_of(article)
+    low = bool(q.get("low_quality"))
+    flags = q.get("flags") or []
+    severe = low and (
+        (isinstance(q.get("score"), int | float) and q["score"] < s.severe_quality_below)
+        or len(flags) >= s.severe_min_flags
+    )
+    quality_note = f"quality {_fmt(q.get('score'))}" + (
+        f" failing {q.get('flags_text') or _flags_text(flags)}" if flags else "")
+
+    spin = article.spin or {}
+    if spin.get("spun"):
+        spun_note = (f"spun (spin score {_fmt(spin.get('score'))}, "
+                     f"{len(article.spin_spans)} suspect spans)")
+        if low:
+            return s.spun_low_quality_action, f"{spun_note} and low {quality_note}"
+        return s.spun_action, f"{spun_note}: restore the wording from the suggestions"
+
+    if low:
+        if severe:
+            return s.low_quality_severe_action, f"severely low {quality_note}"
+        return s.low_quality_action, f"low {quality_note}"
+
+    present = components_present(article)
+    if words < s.thin_max_words and present < s.thin_min_components:
+        return s.thin_action, (f"thin: {words} words and {present} of 4 alliance "
+                               f"components discussed")
+    return s.default_action, (f"{quality_note}, not spun, {present} of 4 alliance "
+                              f"components discussed")

@@ -1,0 +1,410 @@
+"""Text-quality metrics: plain functions of the text (or of ingestion counts), one number each.
+
+Web-text rules follow Gopher (Rae et al. 2021, as implemented in datatrove), C4 (Raffel et al.
+2020) and FineWeb; readability follows the standard formulas (as textstat computes them, with
+pyphen syllables). The rest are ours: boilerplate ratio, local coherence, keyword stuffing, spam
+insertions, content words. Thresholds are not here: see ``resources/config/quality.toml``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from functools import lru_cache
+from importlib import resources
+
+import pyphen
+
+from pipeline.quality.text import content_stem, parse, split_sentences, word_list
+
+_RES = resources.files("pipeline") / "resources" / "quality"
+
+
+def _lines_of(name: str) -> list[str]:
+    text = (_RES / name).read_text(encoding="utf-8")
+    return [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+@lru_cache(maxsize=8)
+def load_word_set(name: str) -> frozenset[str]:
+    """A one-word-per-line resource as a set."""
+    return frozenset(ln.strip() for ln in _lines_of(name))
+
+
+@lru_cache(maxsize=8)
+def load_spam_patterns(name: str = "spam_patterns.tsv") -> tuple[tuple[str, float, re.Pattern], ...]:
+    """(name, weight, compiled regex) rows of the spam-pattern table."""
+    rows = []
+    for ln in _lines_of(name):
+        key, weight, rx = ln.split("\t", 2)
+        rows.append((key, float(weight), re.compile(rx)))
+    return tuple(rows)
+
+
+@lru_cache(maxsize=8)
+def load_line_patterns(name: str = "c4_bad_lines.tsv") -> re.Pattern:
+    """The C4 bad-line patterns as one case-insensitive alternation."""
+    parts = [ln.split("\t", 1)[1] for ln in _lines_of(name)]
+    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _easy_words() -> frozenset[str]:
+    # Dale-Chall's familiar words, read from the textstat package (not copied here).
+    path = resources.files("textstat") / "resources" / "en" / "easy_words.txt"
+    return frozenset(w.strip().lower() for w in path.read_text(encoding="utf-8").split())
+
+
+_PYPHEN = pyphen.Pyphen(lang="en_US")
+
+
+@lru_cache(maxsize=200_000)
+def syllables(word: str) -> int:
+    """Syllables of one word (pyphen hyphenation points + 1; cached, as words repeat)."""
+    w = word.lower()
+    if not w:
+        return 0
+    return max(1, len(_PYPHEN.positions(w)) + 1)
+
+
+# Whitespace tokens without any letter/digit (resp. letter): counted in one regex pass.
+_NO_ALNUM_TOKEN = re.compile(r"(?<!\S)[^\w\s]+(?!\S)")
+_NO_ALPHA_TOKEN = re.compile(r"(?<!\S)(?:[^\w\s]|[\d_])+(?!\S)")
+
+
+def _ratio(num: float, den: float) -> float:
+    return num / den if den else 0.0
+
+
+# --------------------------------------------------------------------------- Gopher quality
+def words(text: str) -> float:
+    """Number of words (whitespace tokens with a letter or digit)."""
+    return float(len(parse(text).tokens) - len(_NO_ALNUM_TOKEN.findall(text or "")))
+
+
+def mean_word_length(text: str) -> float:
+    """Mean length of the words, punctuation excluded."""
+    ws = parse(text).words
+    return _ratio(sum(map(len, ws)), len(ws))
+
+
+def stop_words(text: str, name: str = "gopher_stop_words.txt") -> float:
+    """How many words are Gopher stop words (the, be, to, of, and, that, have, with)."""
+    stops = load_word_set(name)
+    return float(sum(1 for w in parse(text).words if w.lower() in stops))
+
+
+def alpha_words_ratio(text: str) -> float:
+    """Share of whitespace tokens with at least one letter."""
+    toks = parse(text).tokens
+    return _ratio(len(toks) - len(_NO_ALPHA_TOKEN.findall(text or "")), len(toks))
+
+
+def symbol_word_ratio(text: str) -> float:
+    """(hash signs + ellipses) per word."""
+    toks = parse(text).tokens
+    n = text.count("#") + text.count("...") + text.count("…")
+    return _ratio(n, len(toks))
+
+
+def bullet_lines_ratio(text: str, name: str = "bullet_prefixes.txt") -> float:
+    """Share of lines starting with a bullet."""
+    prefixes = tuple(load_word_set(name))
+    lines = parse(text).lines
+    return _ratio(sum(1 for ln in lines if ln.startswith(prefixes)), len(lines))
+
+
+def ellipsis_lines_ratio(text: str) -> float:
+    """Share of lines ending with an ellipsis."""
+    lines = parse(text).lines
+    return _ratio(sum(1 for ln in lines if ln.endswith(("...", "…"))), len(lines))
+
+
+# --------------------------------------------------------------------------- Gopher repetition
+def _dup_frac(units: tuple[str, ...], by_chars: bool) -> float:
+    seen: set[str] = set()
+    dup = 0
+    for u in units:
+        if u in seen:
+            dup += len(u) if by_chars else 1
+        seen.add(u)
+    total = sum(map(len, units)) if by_chars else len(units)
+    return _ratio(dup, total)
+
+
+def dup_line_frac(text: str) -> float:
+    """Share of lines that repeat an earlier line."""
+    return _dup_frac(parse(text).lines, by_chars=False)
+
+
+def dup_para_frac(text: str) -> float:
+    """Share of paragraphs that repeat an earlier paragraph."""
+    return _dup_frac(parse(text).paragraphs, by_chars=False)
+
+
+def dup_line_char_frac(text: str) -> float:
+    """Share of characters in lines that repeat an earlier line."""
+    return _dup_frac(parse(text).lines, by_chars=True)
+
+
+def dup_para_char_frac(text: str) -> float:
+    """Share of characters in paragraphs that repeat an earlier paragraph."""
+    return _dup_frac(parse(text).paragraphs, by_chars=True)
+
+
+@lru_cache(maxsize=8)
+def _norm_words(text: str) -> tuple[str, ...]:
+    return tuple(w.lower() for w in parse(text).words)
+
+
+def top_ngram_char_frac(text: str, n: int) -> float:
+    """Characters of the most frequent n-gram (times its count) over all word characters."""
+    ws = _norm_words(text)
+    if len(ws) < n:
+        return 0.0
+    grams = Counter(zip(*(ws[i:] for i in range(n)), strict=False))
+    gram, count = grams.most_common(1)[0]
+    if count < 2:
+        return 0.0
+    return _ratio(sum(map(len, gram)) * count, sum(map(len, ws)))
+
+
+@lru_cache(maxsize=8)
+def _dup_ngram_fracs(text: str, n_min: int = 5, n_max: int = 10) -> dict[int, float]:
+    """dup n-gram character fractions for n_min..n_max in one pass.
+
+    An (n+1)-gram can repeat only where the n-grams at i and i+1 both repeat, so each larger n
+    only re-counts those candidate positions.
+    """
+    ws = _norm_words(text)
+    total = sum(map(len, ws))
+    out = dict.fromkeys(range(n_min, n_max + 1), 0.0)
+    if len(ws) < n_min or not total:
+        return out
+    grams = list(zip(*(ws[i:] for i in range(n_min)), strict=False))
+    counts = Counter(grams)
+    dup_at = {i for i, g in enumerate(grams) if counts[g] > 1}
+    for n in range(n_min, n_max + 1):
+        if not dup_at:
+            break
+        covered = bytearray(len(ws))
+        for i in dup_at:
+            covered[i : i + n] = b"\x01" * n
+        out[n] = sum(len(w) for w, c in zip(ws, covered, strict=True) if c) / total
+        cand = [i for i in dup_at if i + 1 in dup_at and i + n < len(ws)]
+        nxt = Counter(ws[i : i + n + 1] for i in cand)
+        dup_at = {i for i in cand if nxt[ws[i : i + n + 1]] > 1}
+    return out
+
+
+def dup_ngram_char_frac(text: str, n: int) -> float:
+    """Share of word characters covered by n-grams (5 <= n <= 10) that occur more than once."""
+    return _dup_ngram_fracs(text).get(n, 0.0)
+
+
+# --------------------------------------------------------------------------- C4 / FineWeb lines
+def c4_bad_lines(text: str, name: str = "c4_bad_lines.tsv") -> float:
+    """Lines C4 would drop for javascript, lorem ipsum, curly brackets, policy/cookie notices."""
+    rx = load_line_patterns(name)
+    return float(sum(1 for ln in parse(text).lines if rx.search(ln)))
+
+
+def line_punct_ratio(text: str) -> float:
+    """FineWeb: share of lines ending in terminal punctuation."""
+    lines = parse(text).lines
+    ends = (".", "!", "?", '"', "”", "’", "'", ")", ":", ";", "…")
+    return _ratio(sum(1 for ln in lines if ln.endswith(ends)), len(lines))
+
+
+def short_line_ratio(text: str, max_chars: int = 30) -> float:
+    """FineWeb: share of lines shorter than ``max_chars`` characters."""
+    lines = parse(text).lines
+    return _ratio(sum(1 for ln in lines if len(ln) < max_chars), len(lines))
+
+
+def char_dup_ratio(text: str) -> float:
+    """FineWeb: characters in duplicated lines over all characters (Gopher-style, by chars)."""
+    return dup_line_char_frac(text)
+
+
+def newline_word_ratio(text: str) -> float:
+    """FineWeb list ratio: line breaks per word."""
+    toks = parse(text).tokens
+    return _ratio(text.count("\n"), len(toks))
+
+
+# --------------------------------------------------------------------------- readability
+@lru_cache(maxsize=8)
+def _readability_counts(text: str) -> tuple[int, int, int, int, int]:
+    """(sentences, words, syllables, polysyllabic words, words not on the Dale-Chall list)."""
+    p = parse(text)
+    ws = [w for w in p.words if not w.isdigit()]
+    syl = [syllables(w) for w in ws]
+    easy = _easy_words()
+    hard = sum(1 for w in ws if w.lower() not in easy)
+    n_sent = sum(1 for s in p.sentences if any(c.isalpha() for c in s))
+    return n_sent, len(ws), sum(syl), sum(1 for s in syl if s >= 3), hard
+
+
+def flesch_reading_ease(text: str) -> float:
+    """206.835 - 1.015 words/sentence - 84.6 syllables/word (0 for an empty text)."""
+    s, w, syl, _, _ = _readability_counts(text)
+    if not s or not w:
+        return 0.0
+    return 206.835 - 1.015 * w / s - 84.6 * syl / w
+
+
+def flesch_kincaid_grade(text: str) -> float:
+    """0.39 words/sentence + 11.8 syllables/word - 15.59."""
+    s, w, syl, _, _ = _readability_counts(text)
+    if not s or not w:
+        return 0.0
+    return 0.39 * w / s + 11.8 * syl / w - 15.59
+
+
+def smog_index(text: str) -> float:
+    """1.043 sqrt(polysyllables * 30 / sentences) + 3.1291."""
+    s, w, _, poly, _ = _readability_counts(text)
+    if not s or not w:
+        return 0.0
+    return 1.043 * math.sqrt(poly * 30 / s) + 3.1291
+
+
+def gunning_fog(text: str) -> float:
+    """0.4 (words/sentence + 100 complex/words); complex = 3+ syllables."""
+    s, w, _, poly, _ = _readability_counts(text)
+    if not s or not w:
+        return 0.0
+    return 0.4 * (w / s + 100 * poly / w)
+
+
+def dale_chall(text: str) -> float:
+    """0.1579 (100 difficult/words) + 0.0496 words/sentence (+3.6365 above 5% difficult)."""
+    s, w, _, _, hard = _readability_counts(text)
+    if not s or not w:
+        return 0.0
+    pct = 100 * hard / w
+    return 0.1579 * pct + 0.0496 * w / s + (3.6365 if pct > 5 else 0.0)
+
+
+def grade(text: str) -> float:
+    """Consensus US grade: median of Flesch-Kincaid, SMOG and Gunning fog."""
+    vals = sorted((flesch_kincaid_grade(text), smog_index(text), gunning_fog(text)))
+    return vals[1]
+
+
+def grade_band(value: float, bands: list) -> str:
+    """Name of the first band whose upper grade is >= ``value`` (bands: [[upper, name], ...])."""
+    for upper, name in bands:
+        if value <= float(upper):
+            return str(name)
+    return str(bands[-1][1]) if bands else ""
+
+
+# --------------------------------------------------------------------------- ours
+def boilerplate_ratio(raw_chars: int | float, boilerplate_chars: int | float) -> float:
+    """Share of the raw page that ingestion removed as boilerplate (0 when unknown)."""
+    if not raw_chars or raw_chars <= 0:
+        return 0.0
+    return min(1.0, max(0.0, float(boilerplate_chars) / float(raw_chars)))
+
+
+def _bag(unit: str) -> frozenset[str]:
+    return frozenset(filter(None, map(content_stem, word_list(unit))))
+
+
+def _adjacent_cosine(units: tuple[str, ...]) -> float:
+    bags = [b for b in map(_bag, units) if b]
+    if len(bags) < 2:
+        return math.nan
+    sims = [len(a & b) / math.sqrt(len(a) * len(b)) for a, b in zip(bags, bags[1:], strict=False)]
+    return sum(sims) / len(sims)
+
+
+def sentence_coherence(text: str, window: int = 1) -> float:
+    """Mean cosine of content-stem sets of neighbouring sentence windows (NaN if < 2 windows).
+
+    Windows of ``window`` sentences smooth the many short sentences with no overlap; text
+    stitched from unrelated sources shares few stems between neighbours.
+    """
+    sents = parse(text).sentences
+    units = tuple(" ".join(sents[i : i + window]) for i in range(0, len(sents), window))
+    return _adjacent_cosine(units)
+
+
+def paragraph_coherence(text: str) -> float:
+    """Mean cosine of content-stem sets of neighbouring paragraphs (NaN if < 2 paragraphs)."""
+    return _adjacent_cosine(parse(text).paragraphs)
+
+
+@lru_cache(maxsize=8)
+def _word_stems(text: str) -> tuple[str | None, ...]:
+    """Per word: its stem if it is a content word, else None."""
+    return tuple(map(content_stem, parse(text).words))
+
+
+@lru_cache(maxsize=8)
+def _content_stems(text: str) -> tuple[str, ...]:
+    return tuple(s for s in _word_stems(text) if s is not None)
+
+
+def content_words(text: str) -> float:
+    """Number of content words (3+ letters, not stop words)."""
+    return float(len(_content_stems(text)))
+
+
+def keyword_density(text: str) -> float:
+    """Share of content words taken by the most frequent content stem."""
+    stems = _content_stems(text)
+    if not stems:
+        return 0.0
+    return Counter(stems).most_common(1)[0][1] / len(stems)
+
+
+def keyphrase_per_100w(text: str) -> float:
+    """Occurrences of the most repeated two-content-word phrase per 100 words."""
+    ws = parse(text).words
+    if len(ws) < 2:
+        return 0.0
+    st = _word_stems(text)
+    pairs = Counter((a, b) for a, b in zip(st, st[1:], strict=False) if a and b)
+    if not pairs:
+        return 0.0
+    return 100.0 * pairs.most_common(1)[0][1] / len(ws)
+
+
+@lru_cache(maxsize=8)
+def load_discourse_markers(name: str = "discourse_markers.tsv") -> tuple[tuple[str, re.Pattern], ...]:
+    """(opener|closer, compiled regex) rows of the discourse-marker table."""
+    return tuple((pos, re.compile(rx, re.IGNORECASE))
+                 for pos, rx in (ln.split("\t", 1) for ln in _lines_of(name)))
+
+
+def misplaced_discourse(text: str, edge: int = 3, name: str = "discourse_markers.tsv") -> float:
+    """Openers ("Hi", "In this article") after a paragraph's first ``edge`` sentences, and
+    closers ("Good luck", "In conclusion") before its last ``edge``: signs of stitched text."""
+    markers = load_discourse_markers(name)
+    n = 0
+    for para in parse(text).paragraphs:
+        sents = split_sentences(para)
+        for i, sent in enumerate(sents):
+            head = sent.lstrip("\"“‘'([")[:60]
+            for pos, rx in markers:
+                if rx.match(head) and (
+                    (pos == "opener" and i >= edge) or (pos == "closer" and i < len(sents) - edge)
+                ):
+                    n += 1
+                    break
+    return float(n)
+
+
+def spam_matches(text: str, name: str = "spam_patterns.tsv") -> list[tuple[str, float, str]]:
+    """(pattern name, weight, matched text) of every spam insertion."""
+    return [(key, w, m.group(0)) for key, w, rx in load_spam_patterns(name)
+            for m in rx.finditer(text or "")]
+
+
+def spam_insertions(text: str, name: str = "spam_patterns.tsv") -> float:
+    """Weighted count of link-bait/feed-debris insertions ("Go here", "[source]", "Posted: ... GMT")."""
+    return float(sum(w for _, w, _ in spam_matches(text, name)))

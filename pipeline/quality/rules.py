@@ -1,0 +1,185 @@
+"""Assembles the metrics of one text and checks every rule: all failures are reported.
+
+A rule is a config key ``min_<metric>`` or ``max_<metric>`` (see ``quality.toml``); a failed rule
+is a flag ``{"rule", "value", "threshold", "op", "message"}`` where ``op`` is the failing
+comparison (``words=32<50``). The score is the product of ``1 - weight`` over the flags.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from pipeline.quality import metrics as m
+from pipeline.quality.text import parse
+
+
+@lru_cache(maxsize=1)
+def _defaults() -> dict[str, Any]:
+    path = resources.files("pipeline") / "resources" / "config" / "quality.toml"
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def default_settings() -> dict[str, Any]:
+    """The shipped ``quality.toml`` as a dict (a fresh copy)."""
+    d = _defaults()
+    return {**d, "weights": dict(d["weights"])}
+
+
+def merged_settings(settings: Mapping[str, Any] | Any | None) -> dict[str, Any]:
+    """Defaults overlaid with ``settings`` (a dict or a pydantic section); weights merge per key."""
+    if settings is not None and hasattr(settings, "model_dump"):
+        settings = settings.model_dump()
+    out = default_settings()
+    for key, value in dict(settings or {}).items():
+        if key == "weights":
+            out["weights"].update(value or {})
+        else:
+            out[key] = value
+    return out
+
+
+def _text_metrics(s: Mapping[str, Any]) -> dict[str, Callable[[str], float]]:
+    """Metric name -> function of the text (resource names bound from the settings)."""
+    fns: dict[str, Callable[[str], float]] = {
+        "words": m.words,
+        "mean_word_length": m.mean_word_length,
+        "stop_words": lambda t: m.stop_words(t, s["gopher_stop_words"]),
+        "alpha_words_ratio": m.alpha_words_ratio,
+        "symbol_word_ratio": m.symbol_word_ratio,
+        "bullet_lines_ratio": lambda t: m.bullet_lines_ratio(t, s["bullet_prefixes"]),
+        "ellipsis_lines_ratio": m.ellipsis_lines_ratio,
+        "dup_line_frac": m.dup_line_frac,
+        "dup_para_frac": m.dup_para_frac,
+        "dup_line_char_frac": m.dup_line_char_frac,
+        "dup_para_char_frac": m.dup_para_char_frac,
+        "c4_bad_lines": lambda t: m.c4_bad_lines(t, s["c4_bad_line_patterns"]),
+        "line_punct_ratio": m.line_punct_ratio,
+        "short_line_ratio": lambda t: m.short_line_ratio(t, s["short_line_chars"]),
+        "char_dup_ratio": m.char_dup_ratio,
+        "newline_word_ratio": m.newline_word_ratio,
+        "flesch_reading_ease": m.flesch_reading_ease,
+        "flesch_kincaid_grade": m.flesch_kincaid_grade,
+        "smog_index": m.smog_index,
+        "gunning_fog": m.gunning_fog,
+        "dale_chall": m.dale_chall,
+        "sentence_coherence": m.sentence_coherence,
+        "paragraph_coherence": m.paragraph_coherence,
+        "content_words": m.content_words,
+        "keyword_density": m.keyword_density,
+        "keyphrase_per_100w": m.keyphrase_per_100w,
+        "spam_insertions": lambda t: m.spam_insertions(t, s["spam_patterns"]),
+        "misplaced_discourse": lambda t: m.misplaced_discourse(
+            t, s["discourse_edge_sentences"], s["discourse_markers"]),
+    }
+    for n in (2, 3, 4):
+        fns[f"top_{n}gram_char_frac"] = lambda t, n=n: m.top_ngram_char_frac(t, n)
+    for n in range(5, 11):
+        fns[f"dup_{n}gram_char_frac"] = lambda t, n=n: m.dup_ngram_char_frac(t, n)
+    return fns
+
+
+def compute_metrics(text: str, meta: Mapping[str, Any] | None, settings: Mapping[str, Any]) -> dict[str, float]:
+    """Every metric of ``text`` (NaN-valued ones, e.g. coherence of one sentence, are left out)."""
+    s = settings
+    out: dict[str, float] = {}
+    for name, fn in _text_metrics(s).items():
+        value = float(fn(text))
+        if not math.isnan(value):
+            out[name] = value
+    p = parse(text)
+    out["sentences"] = float(len(p.sentences))
+    out["paragraphs"] = float(len(p.paragraphs))
+    out["lines"] = float(len(p.lines))
+    if "flesch_kincaid_grade" in out:
+        out["grade"] = sorted((out["flesch_kincaid_grade"], out["smog_index"], out["gunning_fog"]))[1]
+    meta = meta or {}
+    out["boilerplate_ratio"] = m.boilerplate_ratio(meta.get("raw_chars") or 0, meta.get("boilerplate_chars") or 0)
+    return out
+
+
+# Line-shape rules mean nothing on a text of one or two lines.
+_LINE_RULES = ("line_punct_ratio", "short_line_ratio", "bullet_lines_ratio", "ellipsis_lines_ratio")
+
+
+def _applies(metric: str, metrics: Mapping[str, float], s: Mapping[str, Any]) -> bool:
+    """Rules that need enough material to judge: coherence and keyword stuffing."""
+    if metric == "sentence_coherence":
+        return metrics.get("sentences", 0) >= s["coherence_min_sentences"]
+    if metric == "paragraph_coherence":
+        return metrics.get("paragraphs", 0) >= s["coherence_min_paragraphs"]
+    if metric in ("keyword_density", "keyphrase_per_100w"):
+        return metrics.get("content_words", 0) >= s["stuffing_min_content_words"]
+    if metric in _LINE_RULES:
+        return metrics.get("lines", 0) >= s["line_rules_min_lines"]
+    if metric == "grade":
+        return metrics.get("words", 0) >= s["min_words"]
+    return True
+
+
+def _message(metric: str, value: float, op: str, threshold: float, text: str, s: Mapping[str, Any]) -> str:
+    fn = getattr(m, metric, None)
+    doc = (fn.__doc__ or metric).strip().splitlines()[0].rstrip(".") if fn else metric.replace("_", " ")
+    msg = f"{doc}: {value:.3g} {op} {threshold:g}"
+    if metric == "spam_insertions":
+        found = sorted({f"{k}: {t!r}" for k, _, t in m.spam_matches(text, s["spam_patterns"])})
+        msg += " (" + "; ".join(found[:5]) + ")"
+    return msg
+
+
+def check_rules(metrics: Mapping[str, float], text: str, settings: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Every failed rule, in config order."""
+    flags = []
+    for key, threshold in settings.items():
+        if not (key.startswith(("min_", "max_")) and isinstance(threshold, int | float)):
+            continue
+        metric = key[4:]
+        if metric not in metrics or not _applies(metric, metrics, settings):
+            continue
+        value = metrics[metric]
+        failed = value < threshold if key.startswith("min_") else value > threshold
+        if failed:
+            op = "<" if key.startswith("min_") else ">"
+            flags.append({
+                "rule": metric, "value": round(float(value), 4), "threshold": threshold, "op": op,
+                "message": _message(metric, value, op, threshold, text, settings),
+                "weight": float(settings["weights"].get(key, settings["default_weight"])),
+            })
+    return flags
+
+
+def rule_weight(flag: Mapping[str, Any], settings: Mapping[str, Any]) -> float:
+    """The configured weight of a flag's rule (``weights.min_<rule>``/``max_<rule>``)."""
+    if "weight" in flag:
+        return float(flag["weight"])
+    key = ("min_" if flag["op"] == "<" else "max_") + flag["rule"]
+    return float(settings["weights"].get(key, settings["default_weight"]))
+
+
+def score_flags(flags: list[dict[str, Any]]) -> float:
+    """Product of ``1 - weight`` over the flags (1.0 with no flag)."""
+    score = 1.0
+    for f in flags:
+        score *= 1.0 - min(1.0, max(0.0, float(f["weight"])))
+    return round(score, 4)
+
+
+def assess(text: str, meta: Mapping[str, Any] | None = None, settings: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The ``doc._.quality`` dict of one text (see DEVELOPING.md)."""
+    s = merged_settings(settings)
+    metrics = compute_metrics(text or "", meta, s)
+    flags = check_rules(metrics, text or "", s)
+    score = score_flags(flags)
+    for f in flags:
+        f.pop("weight")  # configuration, not result: the flag keeps the contract's five keys
+    return {
+        "score": score,
+        "low_quality": score < s["low_quality_below"],
+        "flags": flags,
+        "metrics": {k: round(v, 4) for k, v in metrics.items()},
+        "grade_band": m.grade_band(metrics.get("grade", 0.0), s["grade_bands"]) if metrics.get("words") else "",
+    }

@@ -1,0 +1,207 @@
+"""``report.html``: one self-contained page (inline CSS, JS and SVG; nothing is fetched).
+
+Jinja2 autoescaping is on for the whole template; the only ``Markup`` we build ourselves (the
+SVG charts and the highlighted article text) escapes every piece of article data it includes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from importlib import resources
+from typing import Any
+
+import jinja2
+import pandas as pd
+from markupsafe import Markup, escape
+
+from pipeline.article import Article, IngestError
+from pipeline.audit import COMPONENTS, quality_of
+from pipeline.report import charts
+
+
+def highlight(text: str, spans: list, limit: int) -> Markup:
+    """``text`` (first ``limit`` chars) escaped, with each spin span wrapped in ``<mark>``.
+
+    Overlapping or out-of-range spans are skipped: offsets come from another stage.
+    """
+    shown = text[:limit]
+    out, pos = [], 0
+    for sp in sorted(spans, key=lambda s: (s.start_char, s.end_char)):
+        start, end = int(sp.start_char), int(sp.end_char)
+        if start < pos or end <= start or end > len(shown):
+            continue
+        tip = f"suggestion: {sp.suggestion}" if sp.suggestion else "no suggestion"
+        out.append(escape(shown[pos:start]))
+        out.append(Markup('<mark class="spin" title="{}" data-signal="{}">{}</mark>').format(
+            f"{tip} ({sp.signal}, {sp.score:.2f})", sp.signal, shown[start:end]))
+        pos = end
+    out.append(escape(shown[pos:]))
+    if len(text) > limit:
+        out.append(Markup('<span class="cut">\u2026 (text cut at {} characters; full text in '
+                          'articles.jsonl)</span>').format(limit))
+    return Markup("").join(out)
+
+
+def _num(value: Any) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(v) else v
+
+
+def _safe_url(url: str) -> str:
+    # Only plain web links become clickable; javascript:/data: URLs stay text.
+    return url if url.lower().startswith(("http://", "https://")) else ""
+
+
+def _urgency(a: Article, order: list[str]) -> tuple:
+    rank = order.index(a.action) if a.action in order else len(order)
+    q = _num(quality_of(a).get("score"))
+    spin = _num((a.spin or {}).get("score")) or 0.0
+    return (rank, -spin, q if q is not None else 1.0, a.article_id)
+
+
+def build_context(articles: list[Article], errors: list[IngestError], run_info: dict,
+                  articles_df: pd.DataFrame, sources_df: pd.DataFrame,
+                  options: dict[str, Any]) -> dict[str, Any]:
+    """Everything the template shows, as plain values (escaping is the template's job)."""
+    order = list(options.get("actions", ["remove", "rewrite", "review", "keep"]))
+    by_urgency = sorted(articles, key=lambda a: _urgency(a, order))
+    actions = Counter(a.action for a in articles)
+    rows = []
+    for r in articles_df.to_dict("records"):
+        rows.append({
+            "id": r["article_id"], "source": r["source"], "title": r["title"] or r["article_id"],
+            "words": r["words"], "quality": _num(r["quality_score"]), "low": r["low_quality"],
+            "spin": _num(r["spin_score"]), "spun": r["spun"],
+            "components": [_num(r[c]) for c in COMPONENTS],
+            "dup": r["near_duplicate_of"] or "", "action": r["action"] or "",
+            "rank": order.index(r["action"]) if r["action"] in order else len(order),
+            "reason": r.get("action_reason", ""),
+        })
+    sources = sources_df.to_dict("records")
+    heat = charts.heatmap(
+        [str(s["source"]) for s in sources], list(COMPONENTS),
+        [[_num(s[f"coverage_{c}"]) for c in COMPONENTS] for s in sources],
+        "Share of each source's articles that discuss each alliance component")
+    qualities = [v for v in (_num(quality_of(a).get("score")) for a in articles) if v is not None]
+    spins = [v for v in (_num((a.spin or {}).get("score")) for a in articles) if v is not None]
+    flag_counts: Counter[str] = Counter()
+    signal_counts: Counter[str] = Counter()
+    for a in articles:
+        for f in quality_of(a).get("flags") or []:
+            flag_counts[str(f.get("rule", f)) if isinstance(f, dict) else str(f)] += 1
+        for sp in a.spin_spans:
+            signal_counts[sp.signal] += 1
+
+    limit = int(options.get("report_max_text_chars", 20000))
+    detailed = by_urgency[: int(options.get("report_max_details", 1000))]
+    # Article ids hold "/" and "#": anchors are positional instead.
+    anchors = {a.article_id: f"art-{i}" for i, a in enumerate(detailed)}
+    for row in rows:
+        row["anchor"] = anchors.get(row["id"], "")
+    rows.sort(key=lambda r: (r["rank"], -(r["spin"] or 0.0),
+                             r["quality"] if r["quality"] is not None else 1.0, r["id"]))
+    details = []
+    for a in detailed:
+        q = quality_of(a)
+        evidence = [
+            {"index": s.index, "text": s.text,
+             "labels": [c for c in COMPONENTS if s.labels.get(c)],
+             "evidence": [f"{c}: {s.evidence[c]}" for c in COMPONENTS if s.evidence.get(c)]}
+            for s in a.sentences if any(s.labels.get(c) for c in COMPONENTS)
+        ]
+        details.append({
+            "id": a.article_id, "anchor": anchors[a.article_id], "title": a.title or a.article_id,
+            "source": a.source, "url": a.url, "href": _safe_url(a.url), "action": a.action, "reason": a.action_reason,
+            "words": a.words, "quality": _num(q.get("score")), "flags": q.get("flags_text", ""),
+            "spin": _num((a.spin or {}).get("score")), "spun": bool((a.spin or {}).get("spun")),
+            "spin_reasons": list((a.spin or {}).get("reasons", [])),
+            "spans": a.spin_spans,
+            "text": highlight(a.text, a.spin_spans, limit) if a.spin_spans else None,
+            "evidence": evidence,
+            "elements": {k: v for k, v in sorted(((a.alliance or {}).get("elements") or {}).items())
+                         if v},
+            "dedup": a.dedup or {},
+            "not_applicable": "" if a.applicable else a.not_applicable_reason,
+        })
+
+    clusters: dict[str, list[Article]] = {}
+    for a in articles:
+        if (a.dedup or {}).get("cluster"):
+            clusters.setdefault(a.dedup["cluster"], []).append(a)
+    cluster_list = [
+        {"id": cid, "canonical": members[0].dedup.get("canonical", ""),
+         "members": sorted(({"id": m.article_id, "title": m.title, "source": m.source,
+                             "kind": m.dedup.get("kind", "") or "canonical",
+                             "similarity": m.dedup.get("similarity", 0.0)} for m in members),
+                           key=lambda m: (m["kind"] != "canonical", m["id"]))}
+        for cid, members in sorted(clusters.items())
+    ]
+    counts = run_info.get("counts", {})
+    return {
+        "run": {
+            "corpus": run_info.get("corpus", ""), "started": run_info.get("started", ""),
+            "seconds": run_info.get("seconds", ""), "digest": run_info.get("config_digest", ""),
+            "versions": sorted((run_info.get("versions") or {}).items()),
+            "config": json.dumps(run_info.get("config", {}), indent=2, sort_keys=True,
+                                 default=str),
+            "counts": sorted((k, v) for k, v in counts.items() if not isinstance(v, dict)),
+        },
+        "cards": {
+            "articles": len(articles), "sources": len(sources),
+            "words": sum(a.words or 0 for a in articles), "errors": len(errors),
+            "spun": sum(1 for a in articles if (a.spin or {}).get("spun")),
+            "low_quality": sum(1 for a in articles if quality_of(a).get("low_quality")),
+            "duplicates": sum(1 for a in articles if (a.dedup or {}).get("near_duplicate_of")),
+            "clusters": len(cluster_list),
+        },
+        "actions": [(a, actions.get(a, 0)) for a in order],
+        "fix_first": [
+            {"id": a.article_id, "title": a.title or a.article_id, "source": a.source,
+             "action": a.action, "reason": a.action_reason}
+            for a in by_urgency if a.action and a.action != order[-1]
+        ][: int(options.get("report_top_fix", 25))],
+        "components": COMPONENTS,
+        "rows": rows,
+        "sources": sources,
+        "source_names": sorted({str(r["source"]) for r in rows}),
+        "action_names": order,
+        "charts": {
+            "heatmap": heat,
+            "quality": charts.histogram(qualities, "Quality score distribution (0 bad, 1 good)",
+                                        colour="#4a7fb0"),
+            "spin": charts.histogram(spins, "Spin score distribution (probability spun)",
+                                     colour="#c0392b", marker=0.5, marker_label="0.5"),
+            "flags": charts.bars(sorted(flag_counts.items(), key=lambda kv: (-kv[1], kv[0]))[:15],
+                                 "Failed quality rules (articles)"),
+            "signals": charts.bars(sorted(signal_counts.items(),
+                                          key=lambda kv: (-kv[1], kv[0]))[:15],
+                                   "Spin evidence spans by signal", colour="#8e44ad"),
+        },
+        "details": details,
+        "anchors": anchors,
+        "details_total": len(articles),
+        "clusters": cluster_list,
+        "errors": sorted(((e.path, e.reason) for e in errors)),
+    }
+
+
+def _env() -> jinja2.Environment:
+    loader = jinja2.FunctionLoader(
+        lambda name: (resources.files("pipeline.report") / "templates" / name).read_text(
+            encoding="utf-8"))
+    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True)
+    env.filters["num"] = lambda v, fmt="{:.2f}": "" if v is None else fmt.format(v)
+    return env
+
+
+def render_html(context: dict[str, Any]) -> str:
+    """The report page for a context from :func:`build_context`."""
+    return _env().get_template("report.html.j2").render(**context)

@@ -1,0 +1,193 @@
+"""The spin detector: rule signals + the word scorer -> evidence spans, features, verdict.
+
+``Detector(settings)`` loads the reference statistics and the trained models once;
+``detector.detect(text)`` returns the ``doc._.spin`` dict of DEVELOPING.md::
+
+    {"score", "spun", "applicable", "spans", "restored_text", "reasons", "features"}
+
+``score`` is the calibrated probability of the document model (``models/spin_detector.skops``)
+over length-normalised features (:func:`doc_features`); ``spun`` compares it with
+``threshold``. Spans come from the rule signals (``signals.py``) and from words the word scorer
+rates at or above ``span_min_score`` (only ``span_min_score_clean`` and up on a document judged
+not spun, so a clean article keeps almost no evidence). Overlaps are resolved by score.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pipeline.spin import signals
+from pipeline.spin.reference import MODELS_DIR, Reference, load_reference
+from pipeline.spin.restore import restore
+from pipeline.spin.tokens import Tok, tokenize
+from pipeline.spin.words import word_features
+
+MODEL_FILE = "spin_detector.skops"
+# Word-scorer aggregates added to the rule features (all per 100 words or means).
+WORD_AGGREGATES = ("word_p_per100", "word_hi_per100", "word_vhi_per100", "word_top_mean")
+
+
+def doc_features(
+    rule_feats: dict[str, float], word_p: np.ndarray, n_words: int
+) -> dict[str, float]:
+    """Rule features plus aggregates of the word probabilities, length-normalised."""
+    per100 = 100.0 / max(n_words, 20)
+    feats = dict(rule_feats)
+    feats["word_p_per100"] = float(word_p.sum()) * per100
+    feats["word_hi_per100"] = float((word_p >= 0.5).sum()) * per100
+    feats["word_vhi_per100"] = float((word_p >= 0.8).sum()) * per100
+    k = max(5, len(word_p) // 10)
+    feats["word_top_mean"] = float(np.sort(word_p)[-k:].mean()) if len(word_p) else 0.0
+    return feats
+
+
+def _load_models(path: Path) -> dict[str, Any]:
+    import skops.io as sio
+
+    if not path.is_file():
+        raise FileNotFoundError(f"spin model missing: {path}; run `make train`")
+    untrusted = sio.get_untrusted_types(file=path)
+    # Our own file: the types are sklearn estimators/numpy; refuse anything else.
+    bad = [t for t in untrusted if not t.startswith(("sklearn.", "numpy.", "builtins."))]
+    if bad:
+        raise ValueError(f"{path}: unexpected types in the model file: {bad}")
+    return sio.load(path, trusted=untrusted)
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_models(path: str) -> dict[str, Any]:
+    return _load_models(Path(path))
+
+
+class Detector:
+    """Loads reference statistics and models once; :meth:`detect` is per text."""
+
+    def __init__(self, settings: dict[str, Any] | None = None, ref: Reference | None = None,
+                 models: dict[str, Any] | None = None):
+        self.cfg = signals._cfg(settings)
+        ref_dir = self.cfg.get("reference_dir") or ""
+        self.ref = ref if ref is not None else load_reference(
+            signals.resolve_path(ref_dir, MODELS_DIR) if ref_dir else None
+        )
+        if models is None:
+            path = signals.resolve_path(self.cfg.get("model_path", ""), MODELS_DIR / MODEL_FILE)
+            models = _cached_models(str(path))
+        self.word_model = models["word_model"]
+        self.doc_model = models["doc_model"]
+        self.doc_feature_names: list[str] = list(models["doc_features"])
+
+    # -- pieces (also used by training)
+    def word_scores(self, toks: list[Tok]) -> tuple[list[int], np.ndarray, list[str]]:
+        idx, X, sugg = word_features(toks, self.ref, self.cfg)
+        p = self.word_model.predict_proba(X)[:, 1] if len(idx) else np.zeros(0)
+        return idx, p, sugg
+
+    def features(self, text: str) -> tuple[list[dict], tuple, dict[str, float], list[Tok]]:
+        toks = tokenize(text)
+        rule_spans, rule_feats = signals.analyse(text, self.cfg, self.ref, toks)
+        idx, p, sugg = self.word_scores(toks)
+        n_words = sum(1 for t in toks if t.is_word)
+        return rule_spans, (idx, p, sugg), doc_features(rule_feats, p, n_words), toks
+
+    def score(self, feats: dict[str, float]) -> float:
+        x = np.array([[feats.get(n, 0.0) for n in self.doc_feature_names]], dtype=np.float64)
+        return float(self.doc_model.predict_proba(x)[0, 1])
+
+    # -- the verdict
+    def detect(self, text: str) -> dict[str, Any]:
+        """The ``doc._.spin`` dict for ``text``."""
+        text = text or ""
+        rule_spans, (idx, p, sugg), feats, toks = self.features(text)
+        score = self.score(feats) if text.strip() else 0.0
+        spun = score >= self.cfg["threshold"]
+        floor = self.cfg["span_min_score"] if spun else self.cfg["span_min_score_clean"]
+        cand = [s for s in rule_spans if s["score"] >= floor]
+        for k, i in enumerate(idx):
+            if p[k] >= floor:
+                t = toks[i]
+                cand.append({
+                    "start_char": t.start, "end_char": t.end, "text": t.text,
+                    "suggestion": sugg[k], "signal": "word_model", "score": round(float(p[k]), 3),
+                })
+        spans = resolve_overlaps(cand)[: int(self.cfg["max_spans"])]
+        spans.sort(key=lambda s: s["start_char"])
+        return {
+            "score": round(score, 4),
+            "spun": bool(spun),
+            "applicable": True,
+            "spans": spans,
+            "restored_text": restore(text, spans),
+            "reasons": reasons(score, spun, spans, feats, self.cfg),
+            "features": {k: round(float(v), 4) for k, v in feats.items()},
+        }
+
+
+def resolve_overlaps(spans: list[dict]) -> list[dict]:
+    """Keep the best-scoring spans that do not overlap (longer wins a tie)."""
+    kept: list[dict] = []
+    taken: list[tuple[int, int]] = []
+    for s in sorted(spans, key=lambda s: (-s["score"], -(s["end_char"] - s["start_char"]))):
+        a, b = s["start_char"], s["end_char"]
+        if any(a < e and s_ < b for s_, e in taken):
+            continue
+        kept.append(s)
+        taken.append((a, b))
+    return kept
+
+
+def reasons(score: float, spun: bool, spans: list[dict], feats: dict[str, float],
+            cfg: dict[str, Any]) -> list[str]:
+    """Human-readable reasons for the verdict, strongest evidence first."""
+    out = [
+        f"spin score {score:.2f} {'>=' if spun else '<'} threshold {cfg['threshold']:.2f}"
+    ]
+    by_signal: dict[str, list[dict]] = {}
+    for s in spans:
+        by_signal.setdefault(s["signal"], []).append(s)
+    labels = {
+        "word_model": "words out of place for their context",
+        "function_phrase": "function phrases at a rate clean text does not show",
+        "fingerprint": "known spun wordings",
+        "entity": "mangled names of organisations or journals",
+        "article_mismatch": "a/an that does not fit the next word",
+        "spinner_syntax": "leftover spinner syntax",
+    }
+    for sig, hits in sorted(by_signal.items(), key=lambda kv: -len(kv[1])):
+        examples = ", ".join(
+            f'"{h["text"]}"' + (f' -> "{h["suggestion"]}"' if h["suggestion"] else "")
+            for h in sorted(hits, key=lambda h: -h["score"])[:3]
+        )
+        out.append(f"{len(hits)} x {labels.get(sig, sig)} ({examples})")
+    if feats.get("word_p_per100", 0.0) > 0:
+        out.append(f"expected swapped words per 100: {feats['word_p_per100']:.1f}")
+    return out
+
+
+@functools.lru_cache(maxsize=4)
+def _detector(settings_json: str) -> Detector:
+    return Detector(json.loads(settings_json))
+
+
+def get_detector(settings: dict[str, Any] | None = None) -> Detector:
+    """A cached :class:`Detector` for these settings."""
+    return _detector(json.dumps(settings or {}, sort_keys=True, default=str))
+
+
+def detect(text: str, settings: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``Detector(settings).detect(text)`` with the detector cached."""
+    return get_detector(settings).detect(text)
+
+
+def score_and_spans(text: str, settings: dict[str, Any] | None = None) -> tuple[float, list]:
+    """(score, [(start, end, suggestion)]) - the shape ``evaluate.evaluate_detector`` calls."""
+    r = detect(text, settings)
+    return r["score"], [(s["start_char"], s["end_char"], s["suggestion"]) for s in r["spans"]]
+
+
+

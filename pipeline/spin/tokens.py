@@ -1,0 +1,55 @@
+"""Fast regex tokenisation shared by the reference builder and the signals.
+
+The detector works on the raw text (offsets are character offsets into it) and needs only
+words, numbers and punctuation marks; a regex is ~10x cheaper than walking spaCy tokens.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+# Words keep inner apostrophes and hyphens ("don't", "drop-out"); anything else is one mark.
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*|\d+(?:[.,]\d+)*|[^\w\s]", re.UNICODE)
+# Glued sentences in scraped answers ("word.Next"): a space is inserted after the mark.
+_GLUED = re.compile(r"(?<=[a-z])([.!?])(?=[A-Z][a-z])")
+
+
+class Tok(NamedTuple):
+    """A token: character offsets into the text, surface form and normalised lower case."""
+
+    start: int
+    end: int
+    text: str
+    low: str
+    is_word: bool
+
+
+def normalise(word: str) -> str:
+    """Lower case with typographic apostrophes made plain (the reference is stored this way)."""
+    return word.lower().replace("’", "'")
+
+
+def tokenize(text: str) -> list[Tok]:
+    """Tokens of ``text`` with character offsets."""
+    out = []
+    for m in _TOKEN.finditer(text):
+        s = m.group()
+        out.append(Tok(m.start(), m.end(), s, normalise(s), s[0].isalpha()))
+    return out
+
+
+def unglue(text: str) -> str:
+    """Repair "word.Next" glued sentences (counsel-chat answers) by adding a space."""
+    return _GLUED.sub(r"\1 ", text)
+
+
+def words_with_breaks(text: str) -> list[str | None]:
+    """Lower-cased words in order, with ``None`` where punctuation or a number breaks a phrase."""
+    out: list[str | None] = []
+    for t in tokenize(text):
+        if t.is_word:
+            out.append(t.low)
+        elif out and out[-1] is not None:
+            out.append(None)
+    return out

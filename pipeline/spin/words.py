@@ -1,0 +1,171 @@
+"""Word-level evidence: features of every content word in its context, for the word scorer.
+
+A spinner leaves each swapped word a little out of place: its neighbours fit it worse than
+they fit one of its thesaurus neighbours, it is rare in clean in-domain text while a synonym is
+common there (often in the same article), its part of speech does not fit the slot. None of
+these is decisive alone, so a small model trained on simulated spins (``train.py``) weighs them;
+the features themselves do not name any spinner, so they carry over to spinners never seen.
+
+``word_features(toks, ref, settings)`` returns the token indices judged, a feature matrix (one
+row per judged word, columns :data:`FEATURES`) and the best suggestion per word.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from pipeline.spin.reference import Reference
+from pipeline.spin.signals import candidates, match_case
+from pipeline.spin.tokens import Tok
+
+FEATURES = (
+    "zipf", "dom_log", "keyness", "word_len", "n_cands",
+    "has_left", "assoc_left", "count_left", "zipf_left",
+    "has_right", "assoc_right", "count_right", "zipf_right",
+    "best_delta", "best_support", "n_near",
+    "term_gap", "term_any", "capital_inside", "sentence_start",
+    "pos_logp", "pos_known",
+)
+_NO_POS = 0.0
+
+
+class _Stats:
+    """Per-reference memo tables (word probabilities, candidates, associations)."""
+
+    def __init__(self, ref: Reference, cfg: dict[str, Any]):
+        self.ref = ref
+        self.beta = float(cfg["colloc_beta"])
+        self.wd = float(cfg["colloc_dom_weight"])
+        self.n = float(max(ref.dom_words, 1))
+        self.min_count = cfg["pos_min_count"]
+        self.min_share = cfg["pos_min_share"]
+        self.succ, self.pred = ref.neighbours()
+        self._p: dict[str, float] = {}
+        self._cands: dict[str, tuple[str, ...]] = {}
+        self._assoc: dict[str, float] = {}
+
+    def p(self, w: str) -> float:
+        v = self._p.get(w)
+        if v is None:
+            z = self.ref.zipf.get(w)
+            pg = 10.0 ** (z - 9.0) if z is not None else 1e-9
+            v = self._p[w] = max(pg, self.ref.dom_uni.get(w, 0) / self.n)
+        return v
+
+    def cands(self, w: str) -> tuple[str, ...]:
+        v = self._cands.get(w)
+        if v is None:
+            v = self._cands[w] = tuple(candidates(w, self.ref))
+        return v
+
+    def count(self, k: str) -> float:
+        return self.ref.gen_bi.get(k, 0.0) + self.wd * self.ref.dom_bi.get(k, 0)
+
+    def assoc(self, a: str, b: str) -> float:
+        k = a + " " + b
+        v = self._assoc.get(k)
+        if v is None:
+            e = self.n * self.p(a) * self.p(b)
+            v = self._assoc[k] = math.log((self.count(k) + self.beta) / (e + self.beta))
+        return v
+
+    def tag(self, w: str) -> str | None:
+        p = self.ref.pos.get(w)
+        if p is None or p[1] < self.min_share or self.ref.dom_uni.get(w, 0) < self.min_count:
+            return None
+        return p[0]
+
+
+_STATS: dict[int, tuple[Reference, _Stats]] = {}
+
+
+def stats_for(ref: Reference, cfg: dict[str, Any]) -> _Stats:
+    """Memo tables for ``ref`` (kept while the reference lives; a few per process)."""
+    hit = _STATS.get(id(ref))
+    if hit is None or hit[0] is not ref:
+        if len(_STATS) > 4:
+            _STATS.clear()
+        hit = _STATS[id(ref)] = (ref, _Stats(ref, cfg))
+    elif len(hit[1]._assoc) > 2_000_000:  # bound memory on very long runs
+        hit[1]._assoc.clear()
+    return hit[1]
+
+
+def word_features(
+    toks: list[Tok], ref: Reference, cfg: dict[str, Any]
+) -> tuple[list[int], np.ndarray, list[str]]:
+    """(token indices, features, suggestions) for the content words of ``toks``."""
+    st = stats_for(ref, cfg)
+    zipf, dom = ref.zipf, ref.dom_uni
+    logp = ref.pos_bigram_logp
+    present = {t.low for t in toks if t.is_word}
+    n = len(toks)
+    idx: list[int] = []
+    rows: list[list[float]] = []
+    sugg: list[str] = []
+    empty: frozenset = frozenset()
+    for i, t in enumerate(toks):
+        w = t.low
+        if not t.is_word or w in STOP_WORDS or len(w) < 3:
+            continue
+        prev = toks[i - 1] if i > 0 else None
+        nxt = toks[i + 1] if i + 1 < n else None
+        left = prev.low if prev is not None and prev.is_word else None
+        right = nxt.low if nxt is not None and nxt.is_word else None
+        z = zipf.get(w, 0.0)
+        dw = dom.get(w, 0)
+        keyness = math.log10((dw + 0.5) / st.n) - (z - 9.0) if z else 0.0
+        a_l = st.assoc(left, w) if left else 0.0
+        a_r = st.assoc(w, right) if right else 0.0
+        c_l = math.log1p(st.count(left + " " + w)) if left else 0.0
+        c_r = math.log1p(st.count(w + " " + right)) if right else 0.0
+        cands = st.cands(w)
+        best_delta = best_sup = 0.0
+        best = ""
+        n_near = 0
+        if cands and (left or right):
+            sl = st.succ.get(left, empty) if left else empty
+            pr = st.pred.get(right, empty) if right else empty
+            sup_w = a_l + a_r
+            for c in cands:
+                if c in sl or c in pr:
+                    n_near += 1
+                    sup_c = (st.assoc(left, c) if left else 0.0) + (st.assoc(c, right) if right else 0.0)
+                    if sup_c - sup_w > best_delta:
+                        best_delta, best_sup, best = sup_c - sup_w, sup_c, c
+        term_gap = 0.0
+        term_best = ""
+        for c in cands[:30]:
+            if c in present:
+                gap = math.log10(dom.get(c, 0) + 1) - math.log10(dw + 1)
+                if gap > term_gap:
+                    term_gap, term_best = gap, c
+        pos_lp, pos_known = _NO_POS, 0.0
+        tw = st.tag(w)
+        if tw is not None:
+            lps = []
+            if left and (tl := st.tag(left)) is not None:
+                lps.append(logp.get(tl + " " + tw, -12.0))
+            if right and (tr := st.tag(right)) is not None:
+                lps.append(logp.get(tw + " " + tr, -12.0))
+            if lps:
+                pos_lp, pos_known = min(lps), 1.0
+        capital_inside = 1.0 if t.text[0].isupper() and prev is not None and prev.text not in ".!?\n" else 0.0
+        sentence_start = 1.0 if prev is None or prev.text in ".!?" or "\n" in prev.text else 0.0
+        idx.append(i)
+        rows.append([
+            z, math.log10(dw + 1), keyness, float(len(w)), math.log1p(len(cands)),
+            1.0 if left else 0.0, a_l, c_l, zipf.get(left, 0.0) if left else 0.0,
+            1.0 if right else 0.0, a_r, c_r, zipf.get(right, 0.0) if right else 0.0,
+            best_delta, best_sup, math.log1p(n_near),
+            term_gap, 1.0 if term_best else 0.0, capital_inside, sentence_start,
+            pos_lp, pos_known,
+        ])
+        choice = best or term_best or (cands[0] if cands else "")
+        sugg.append(match_case(choice, t.text) if choice else "")
+    X = np.asarray(rows, dtype=np.float32) if rows else np.zeros((0, len(FEATURES)), np.float32)
+    return idx, X, sugg
