@@ -52,7 +52,8 @@ def quality_of(article: Article) -> dict[str, Any]:
 def components_present(article: Article) -> int:
     """How many of the four alliance components the article discusses at least once."""
     counts = (article.alliance or {}).get("counts", {})
-    return sum(1 for c in COMPONENTS if (counts.get(c) or 0) > 0)
+    return sum(1 for c in COMPONENTS
+               if isinstance(counts.get(c), int | float) and counts[c] > 0)
 
 
 def _fmt(x: Any) -> str:

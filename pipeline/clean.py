@@ -74,6 +74,7 @@ class BoilerplateRules:
     rules: tuple[Rule, ...]
     max_line_chars: int
     recurring_max_chars: int
+    recurring_prose_max_chars: int
     recurring_min_chars: int
     breadcrumb_max_chars: int
     repeated_line_max_chars: int
@@ -98,6 +99,7 @@ def load_rules() -> BoilerplateRules:
         rules=rules,
         max_line_chars=int(limits["max_line_chars"]),
         recurring_max_chars=int(limits["recurring_max_chars"]),
+        recurring_prose_max_chars=int(limits["recurring_prose_max_chars"]),
         recurring_min_chars=int(limits["recurring_min_chars"]),
         breadcrumb_max_chars=int(limits["breadcrumb_max_chars"]),
         repeated_line_max_chars=int(limits["repeated_line_max_chars"]),
@@ -198,6 +200,7 @@ def strip_boilerplate(text: str, rules: BoilerplateRules | None = None) -> Strip
             if (
                 not reason
                 and len(stripped) <= rules.repeated_line_max_chars
+                and last_content
                 and _norm_line(stripped) == last_content
                 and not is_prose(stripped, rules)
             ):
@@ -218,15 +221,15 @@ def strip_boilerplate(text: str, rules: BoilerplateRules | None = None) -> Strip
 def line_key(line: str, rules: BoilerplateRules | None = None) -> int | None:
     """A compact key for a line that may count as recurring boilerplate, else ``None``.
 
-    Only short lines that do not read as a sentence get a key, so prose is never removed by
-    recurrence (a site-wide disclaimer sentence stays: better kept than a real sentence lost);
-    the key ignores case, punctuation and spacing.
+    Only short lines get a key, and a line that reads as a sentence only when shorter still
+    (``recurring_prose_max_chars``), so long prose is never removed by recurrence; the key
+    ignores case, punctuation and spacing.
     """
     rules = rules or load_rules()
     stripped = line.strip()
     if not (rules.recurring_min_chars <= len(stripped) <= rules.recurring_max_chars):
         return None
-    if is_prose(stripped, rules):
+    if len(stripped) > rules.recurring_prose_max_chars and is_prose(stripped, rules):
         return None
     norm = _norm_line(stripped)
     if not norm:

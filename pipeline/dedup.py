@@ -5,9 +5,9 @@ Every article gets three readings (see ``resources/config/dedup.toml``): the *su
 which share few surface shingles with their source: the *normalised* reading (restored text
 when the spin detector produced one, function words dropped, lemmas, 2-word shingles) and the
 *frame* (function words kept, content words as placeholders, 6-word shingles). Candidate pairs come from LSH
-and are kept when the MinHash Jaccard estimate passes the threshold; connected pairs form a
-cluster whose canonical member is the one an editor would keep (not spun, best quality,
-earliest, then smallest id).
+and are kept when the MinHash Jaccard estimate passes the threshold. Clusters are stars
+around the articles an editor would keep (not spun, best quality, earliest, then smallest id):
+every duplicate points to a kept article it is directly similar to.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -178,6 +177,7 @@ class _Item:
     normal: MinHash | None
     frame: MinHash | None
     digest: str
+    restored: bool = False
 
 
 def _is_spun(a: Article) -> bool:
@@ -197,44 +197,31 @@ def _canonical_key(a: Article) -> tuple:
     return (_is_spun(a), -_quality(a), a.date or "\uffff", a.article_id)
 
 
-class _UnionFind:
-    def __init__(self, keys: Iterable[str]) -> None:
-        self.parent = {k: k for k in keys}
-
-    def find(self, k: str) -> str:
-        while self.parent[k] != k:
-            self.parent[k] = self.parent[self.parent[k]]
-            k = self.parent[k]
-        return k
-
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
 def _similarity(x: _Item, y: _Item, settings: DedupSettings) -> tuple[str, float]:
     """(kind, similarity) of a pair, or ("", best similarity) when no threshold is passed.
 
-    A pair that passes a spin reading but still shares verbatim passages (surface Jaccard at
-    or above ``partial_threshold``) is a partial copy: "near", unless one of the two was
-    judged spun by the spin detector.
+    A spun copy matches on a spin reading *much* better than on the surface (at least
+    ``spun_min_gain`` times): a pair sharing a few verbatim passages matches every reading
+    about equally and is not a spun copy. The normalised reading counts only when one of the
+    two has a restored text; otherwise it mostly repeats the surface reading.
     """
     if x.digest == y.digest:
         return "exact", 1.0
     surface = x.surface.jaccard(y.surface) if x.surface and y.surface else 0.0
     if surface >= settings.threshold:
         return "near", surface
-    normal = x.normal.jaccard(y.normal) if x.normal and y.normal else 0.0
+    gain = _setting(settings, "spun_min_gain", 2.0)
     frame = x.frame.jaccard(y.frame) if x.frame and y.frame else 0.0
-    # Heavy spinning leaves the frame; light spinning (or a restored text) the content words.
-    if (normal >= _setting(settings, "spun_threshold", 0.15)
-            or frame >= _setting(settings, "frame_threshold", 0.3)):
-        spun = _is_spun(x.article) or _is_spun(y.article)
-        if surface >= _setting(settings, "partial_threshold", 0.2) and not spun:
-            return "near", surface
-        return "spun_copy", max(normal, frame)
-    return "", max(surface, normal, frame)
+    normal = 0.0
+    if (x.restored or y.restored) and x.normal and y.normal:
+        normal = x.normal.jaccard(y.normal)
+    # Heavy spinning leaves the frame; a restored text brings the content words back.
+    passed = [sim for sim, threshold in ((frame, _setting(settings, "frame_threshold", 0.3)),
+                                         (normal, _setting(settings, "spun_threshold", 0.15)))
+              if sim >= threshold and sim >= gain * surface]
+    if passed:
+        return "spun_copy", max(passed)
+    return "", max(surface, frame, normal)
 
 
 def _empty(a: Article) -> dict:
@@ -275,21 +262,17 @@ def find_duplicates(articles: list[Article], settings: DedupSettings) -> None:
             frames = frames[frames != shingle_hashes(["_"] * n_frame, n_frame)[0]]
             if len(frames) >= min_words:
                 frame = minhash(frames, num_perm, seed)
-        items[a.article_id] = _Item(a, surface, normal, frame, _tokens_hash(tokens))
+        items[a.article_id] = _Item(a, surface, normal, frame, _tokens_hash(tokens),
+                                    bool(a.restored_text.strip()))
 
-    uf = _UnionFind(items)
-    edges: dict[tuple[str, str], tuple[str, float]] = {}
+    edges: dict[str, dict[str, tuple[str, float]]] = {k: {} for k in items}
 
     def link(x: str, y: str) -> None:
-        if x == y or x not in items or y not in items:
+        if x == y or x not in items or y not in items or y in edges[x]:
             return
-        pair = (min(x, y), max(x, y))
-        if pair in edges:
-            return
-        kind, sim = _similarity(items[pair[0]], items[pair[1]], settings)
+        kind, sim = _similarity(items[x], items[y], settings)
         if kind:
-            edges[pair] = (kind, sim)
-            uf.union(*pair)
+            edges[x][y] = edges[y][x] = (kind, sim)
 
     by_digest: dict[str, list[str]] = {}
     for key, item in items.items():
@@ -315,27 +298,31 @@ def find_duplicates(articles: list[Article], settings: DedupSettings) -> None:
                 link(other, key)
             lsh.insert(key, m)
 
-    clusters: dict[str, list[str]] = {}
-    for key in items:
-        clusters.setdefault(uf.find(key), []).append(key)
-    for members in clusters.values():
-        if len(members) < 2:
+    # Star clustering, best article first: an article directly similar to one already kept
+    # joins that one's cluster; otherwise it is kept. No chains: every duplicate is directly
+    # similar to the article it points to (A~B and B~C never makes C a copy of A).
+    kept: dict[str, list[str]] = {}
+    order: dict[str, int] = {}
+    for key in sorted((k for k in items if edges[k]),
+                      key=lambda k: _canonical_key(items[k].article)):
+        keepers = [k for k in edges[key] if k in kept]
+        if not keepers:
+            kept[key], order[key] = [], len(order)
             continue
-        canonical = min(members, key=lambda k: _canonical_key(items[k].article))
-        cluster_id = "dup-" + hashlib.sha1(canonical.encode("utf-8")).hexdigest()[:10]
-        best = 0.0
-        for key in sorted(members):
-            if key == canonical:
-                continue
-            kind, sim = _similarity(items[key], items[canonical], settings)
-            if not kind:
-                # Joined through another member: report the strongest direct link instead.
-                own = [edges[p] for p in edges if key in p]
-                kind = max(own, key=lambda e: e[1])[0] if own else "near"
-            best = max(best, sim)
-            items[key].article.dedup = {"cluster": cluster_id, "canonical": canonical,
-                                        "similarity": round(sim, 4),
-                                        "near_duplicate_of": canonical, "kind": kind}
-        items[canonical].article.dedup = {"cluster": cluster_id, "canonical": canonical,
-                                          "similarity": round(best, 4),
-                                          "near_duplicate_of": "", "kind": ""}
+        # The most similar kept article; on a tie the better one (kept earlier).
+        target = max(keepers, key=lambda k: (edges[key][k][1], -order[k]))
+        kind, sim = edges[key][target]
+        kept[target].append(key)
+        items[key].article.dedup = {"cluster": _cluster_id(target), "canonical": target,
+                                    "similarity": round(sim, 4), "near_duplicate_of": target,
+                                    "kind": kind}
+    for key, members in kept.items():
+        if members:
+            best = max(edges[m][key][1] for m in members)
+            items[key].article.dedup = {"cluster": _cluster_id(key), "canonical": key,
+                                        "similarity": round(best, 4), "near_duplicate_of": "",
+                                        "kind": ""}
+
+
+def _cluster_id(canonical: str) -> str:
+    return "dup-" + hashlib.sha1(canonical.encode("utf-8")).hexdigest()[:10]

@@ -25,6 +25,11 @@ SPIN_COLUMNS = ["article_id", "start_char", "end_char", "text", "suggestion", "s
 ERROR_COLUMNS = ["path", "reason"]
 
 
+_FIXED_EXTRAS = ("action_reason", "author", "date", "format", "encoding", "applicable",
+                 "boilerplate_lines", "boilerplate_chars", "exact_duplicate_of")
+_INT_COLUMNS = ("words", "spin_evidence_count", *COMPONENTS, "citations_count")
+
+
 def _flags_text(quality: dict) -> str:
     return ";".join(
         f"{f['rule']}={f['value']:.3g}{f.get('op', '')}{f.get('threshold', '')}"
@@ -82,8 +87,16 @@ def articles_table(articles: Iterable[Article]) -> pd.DataFrame:
     df = pd.DataFrame(rows)
     if df.empty:
         return pd.DataFrame(columns=ARTICLE_COLUMNS)
-    extras = [c for c in df.columns if c not in ARTICLE_COLUMNS]
-    return df[ARTICLE_COLUMNS + extras].sort_values("article_id", kind="stable").reset_index(drop=True)
+    # Fixed extras first, then the per-article ones (elements, dedup) sorted by name, so the
+    # column order never depends on which article comes first.
+    fixed = [c for c in rows[0] if c not in ARTICLE_COLUMNS and c in _FIXED_EXTRAS]
+    extras = fixed + sorted(c for c in df.columns if c not in ARTICLE_COLUMNS and c not in fixed)
+    df = df[ARTICLE_COLUMNS + extras]
+    # Counts stay integers where some articles have none (not analysed): nullable Int64.
+    for c in df.columns:
+        if c in _INT_COLUMNS or c.startswith("element_"):
+            df[c] = pd.to_numeric(df[c], errors="coerce").round().astype("Int64")
+    return df.sort_values("article_id", kind="stable").reset_index(drop=True)
 
 
 def sentences_table(articles: Iterable[Article]) -> pd.DataFrame:

@@ -76,6 +76,9 @@ def test_repair_text(text: str, expected: str) -> None:
         ("Tags: trust, goals", "post_meta"),
         ("Related posts", "related"),
         ("You may also like", "related"),
+        ("Subscribe to our newsletter!", "subscribe"),
+        ("Sign up", "subscribe"),
+        ("Sign up for a support group.", ""),
         ("© 2024 Calm Harbor. All rights reserved.", "copyright"),
         ("• Writer's pictureJo Bloggs", "author_widget"),
         ("August 27, 2024", "date_only"),
@@ -160,7 +163,9 @@ def test_content_hash(a: str, b: str, same: bool) -> None:
         ("*", False),  # too short to count
         ("Subscribe to the Calm Harbor letter", True),
         ("word " * 60, False),  # long lines never get a key
-        ("A short sentence can still be prose, and prose is never recurring boilerplate.", False),
+        ("Subscribe to the Quay Street newsletter for a new article every month.", True),
+        ("A sentence of more than a hundred and twenty characters reads as prose, and prose of "
+         "that length is never recurring boilerplate.", False),
         ("\ud800\x00 footer", True),
     ],
 )

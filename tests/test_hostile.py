@@ -102,7 +102,8 @@ def hostile(tmp_path: Path) -> Path:
     _w(root, "names/ünïcödé – name.txt", ENGLISH)
     _w(root, "names/new\nline.txt", ENGLISH)
     _w(root, "unsupported/scan.pdf", b"%PDF-1.4\n")
-    _w(root, "unsupported/README", "no extension")
+    _w(root, "unsupported/Makefile", "no extension")
+    _w(root, "README.md", "# About this scrape")
     _w(root, "lang/es.txt", SPANISH)
     _w(root, "lang/de.txt", GERMAN)
     _w(root, "long/one-line.txt", ("word " * 1_000_000).strip())  # 5 MB, no newline
@@ -160,7 +161,8 @@ def test_hostile_corpus(hostile: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("with space.txt", "ünïcödé – name.txt", "new\nline.txt"):
         assert _article(out, f"names/{name}").text == ENGLISH
     assert _reason(out, "unsupported/scan.pdf") == "unsupported format (.pdf)"
-    assert _reason(out, "unsupported/README") == "unsupported format (no extension)"
+    assert _reason(out, "unsupported/Makefile") == "unsupported format (no extension)"
+    assert _reason(out, "README.md") == "documentation file, not an article"
     assert _article(out, "lang/es.txt").language == "es"
     assert _article(out, "lang/de.txt").language == "de"
     long = _article(out, "long/one-line.txt")

@@ -108,7 +108,7 @@ def fit_bundle(data: Prepared, idx: np.ndarray, rule_names: list[str], seed: int
     texts = [data.texts[i] for i in idx]
     word = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, lowercase=True)
     char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True,
-                           max_features=40000)
+                           max_features=20000)
     word.fit(texts)
     char.fit(texts)
     bundle: dict[str, Any] = {
@@ -124,7 +124,8 @@ def fit_bundle(data: Prepared, idx: np.ndarray, rule_names: list[str], seed: int
             coefs.append(np.zeros(x.shape[1]))
             intercepts.append(8.0 if y[0, j] else -8.0)
             continue
-        clf = LogisticRegression(C=c, class_weight="balanced", max_iter=2000, random_state=seed)
+        clf = LogisticRegression(C=c, class_weight="balanced", solver="liblinear", max_iter=2000,
+                                 random_state=seed)
         clf.fit(x, y[:, j])
         coefs.append(clf.coef_[0])
         intercepts.append(float(clf.intercept_[0]))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -62,6 +63,8 @@ def build_corpus(root: Path, n_html: int, n_txt: int, n_jsonl: int, words: int, 
         text = "\n\n".join([f"Note {i}", *_paragraphs(rng, vocab, words), "Leave a Comment"])
         (root / site / f"n{i}.txt").parent.mkdir(parents=True, exist_ok=True)
         (root / site / f"n{i}.txt").write_text(text, encoding="utf-8")
+    if not n_jsonl:
+        return
     with open(root / "feed.jsonl", "w", encoding="utf-8") as fh:
         for i in range(n_jsonl):
             rec = {"url": f"https://feed{i % 5}.example/r{i}", "title": f"Record {i}",
@@ -80,7 +83,7 @@ def run(n_html: int = 500, n_txt: int = 500, n_jsonl: int = 500, words: int = 80
 
         def progress(n: int) -> None:
             nonlocal files
-            files = n
+            files += n
 
         start = time.perf_counter()
         cpu_start = time.process_time()
@@ -98,6 +101,7 @@ def run(n_html: int = 500, n_txt: int = 500, n_jsonl: int = 500, words: int = 80
         "articles_per_s": round(articles / seconds, 1), "words_per_s": round(n_words / seconds),
         # CPU time is steadier than wall time on a shared machine.
         "cpu_seconds": round(cpu, 2), "words_per_cpu_s": round(n_words / cpu),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
 
 

@@ -95,19 +95,21 @@ def read_corpus(
 ) -> Iterator[Article | IngestError]:
     """Every file under ``corpus`` as Articles and/or IngestErrors, in sorted path order.
 
-    ``progress(n)`` is called with the number of files (and reported paths) done so far.
+    ``progress(n)`` is called as files finish with the number just finished (always 1, an
+    increment, as ``rich``'s ``advance=n`` expects); walk errors (too deep, loops...) count as
+    files too.
     """
     rules = load_rules()
     line_counts: dict[str, Counter[int]] = {}
     articles_per_source: Counter[str] = Counter()
     counted: set[str] = set()  # identical copies count once in the line statistics
-    with tempfile.TemporaryFile(mode="w+", encoding="utf-8", prefix="ingest-") as spool:
+    # newline="\n": no newline translation; JSON escapes every "\n" and "\r" inside values.
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8", newline="\n", prefix="ingest-") as spool:
 
         def put(record: dict[str, Any]) -> None:
             spool.write(json.dumps(record, ensure_ascii=False))
             spool.write("\n")
 
-        done = 0
         for found in walk(Path(corpus), settings.max_depth, settings.follow_symlinks,
                           settings.max_file_bytes):
             if isinstance(found, IngestError):
@@ -141,9 +143,8 @@ def read_corpus(
                     put(record)
                 if not yielded:
                     put(_error(found.rel, "no records found"))
-            done += 1
             if progress is not None:
-                progress(done)
+                progress(1)
         counted.clear()
 
         recurring: dict[str, set[int]] = {}

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import gzip
 import io
+import tomllib
 import zlib
 from collections.abc import Iterator
+from importlib import resources
 from pathlib import Path
 
 from pipeline.ingest.base import Extracted, RecordError
@@ -93,8 +96,23 @@ def read_bytes(
         yield RecordError(f"reader failed: {type(exc).__name__}: {str(exc)[:200]}")
 
 
+@functools.cache
+def _documentation_stems() -> frozenset[str]:
+    path = resources.files("pipeline") / "resources" / "ingest" / "files.toml"
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return frozenset(s.lower() for s in data["documentation_stems"])
+
+
+def is_documentation(name: str) -> bool:
+    """README, LICENSE... (by the name before the first dot; list in ``files.toml``)."""
+    return name.split(".", 1)[0].strip().lower() in _documentation_stems()
+
+
 def read_path(path: Path, limit: int, fast: bool = False) -> Iterator[Extracted | RecordError]:
     """Read one file (at most ``limit`` bytes) and yield its records or errors."""
+    if is_documentation(path.name):
+        yield RecordError("documentation file, not an article")
+        return
     fmt, gz = format_of(path.name)
     if not fmt:
         yield RecordError(unsupported_reason(path.name))

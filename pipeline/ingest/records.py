@@ -124,6 +124,16 @@ def record_to_extracted(
     return extracted
 
 
+def _safe_record(obj: Any, record: int | None, fast: bool) -> Extracted | RecordError:
+    """:func:`record_to_extracted`, with a crash on one odd record reported for that record."""
+    try:
+        return record_to_extracted(obj, record, fast)
+    except RecursionError:
+        return RecordError("record nested too deeply", record)
+    except Exception as exc:  # noqa: BLE001 - keep the file's other records
+        return RecordError(f"unreadable record: {type(exc).__name__}: {_short(exc)}", record)
+
+
 def read_jsonl(data: bytes, fast: bool = False) -> Iterator[Extracted | RecordError]:
     """One article per non-blank line; ``record`` = the 1-based line number."""
     what = sniff_binary(data)
@@ -142,7 +152,7 @@ def read_jsonl(data: bytes, fast: bool = False) -> Iterator[Extracted | RecordEr
         except (ValueError, RecursionError) as exc:
             yield RecordError(f"invalid JSON: {_short(exc)}", number)
             continue
-        result = record_to_extracted(obj, number, fast)
+        result = _safe_record(obj, number, fast)
         if isinstance(result, Extracted):
             result.encoding = encoding
         yield result
@@ -182,7 +192,7 @@ def read_json(data: bytes, fast: bool = False) -> Iterator[Extracted | RecordErr
                     items = lowered[key]
                     break
     if items is None:
-        result = record_to_extracted(obj, None, fast)
+        result = _safe_record(obj, None, fast)
         if isinstance(result, Extracted):
             result.encoding = encoding
         yield result
@@ -191,7 +201,7 @@ def read_json(data: bytes, fast: bool = False) -> Iterator[Extracted | RecordErr
         yield RecordError("JSON array has no records")
         return
     for number, item in enumerate(items, start=1):
-        result = record_to_extracted(item, number, fast)
+        result = _safe_record(item, number, fast)
         if isinstance(result, Extracted):
             result.encoding = encoding
         yield result
@@ -244,7 +254,7 @@ def read_csv(data: bytes, fast: bool = False) -> Iterator[Extracted | RecordErro
         obj = dict(zip(names, row, strict=False))
         if len(row) > len(names):
             obj["_extra_columns"] = row[len(names):]
-        result = record_to_extracted(obj, number, fast)
+        result = _safe_record(obj, number, fast)
         if isinstance(result, Extracted):
             result.encoding = encoding
         yield result

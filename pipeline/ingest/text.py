@@ -66,7 +66,7 @@ def read_text(data: bytes, markdown: bool = False) -> Iterator[Extracted | Recor
         return
     fields: dict[str, str] = {}
     if markdown:
-        text, fields = markdown_to_text(text)
+        text, fields = markdown_to_text(text.replace("\r\n", "\n"))
     # Without front matter the title is taken after cleaning (corpus._prepare), so a
     # "≡ Menu" first line is not mistaken for it.
     yield Extracted(

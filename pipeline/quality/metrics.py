@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
@@ -32,13 +33,25 @@ def load_word_set(name: str) -> frozenset[str]:
     return frozenset(ln.strip() for ln in _lines_of(name))
 
 
+@dataclass(frozen=True)
+class SpamPattern:
+    """One row of the spam-pattern table."""
+
+    name: str
+    weight: float
+    per_line: bool
+    needles: tuple[str, ...]
+    regex: re.Pattern
+
+
 @lru_cache(maxsize=8)
-def load_spam_patterns(name: str = "spam_patterns.tsv") -> tuple[tuple[str, float, re.Pattern], ...]:
-    """(name, weight, compiled regex) rows of the spam-pattern table."""
+def load_spam_patterns(name: str = "spam_patterns.tsv") -> tuple[SpamPattern, ...]:
+    """The spam-pattern table (name, weight, scope, needles, regex)."""
     rows = []
     for ln in _lines_of(name):
-        key, weight, rx = ln.split("\t", 2)
-        rows.append((key, float(weight), re.compile(rx)))
+        key, weight, scope, needles, rx = ln.split("\t", 4)
+        rows.append(SpamPattern(key, float(weight), scope == "line",
+                                tuple(n for n in needles.split(",") if n), re.compile(rx)))
     return tuple(rows)
 
 
@@ -239,12 +252,16 @@ def newline_word_ratio(text: str) -> float:
 def _readability_counts(text: str) -> tuple[int, int, int, int, int]:
     """(sentences, words, syllables, polysyllabic words, words not on the Dale-Chall list)."""
     p = parse(text)
-    ws = [w for w in p.words if not w.isdigit()]
-    syl = [syllables(w) for w in ws]
-    easy = _easy_words()
-    hard = sum(1 for w in ws if w.lower() not in easy)
+    info = [_word_info(w) for w in p.words if not w.isdigit()]
     n_sent = sum(1 for s in p.sentences if any(c.isalpha() for c in s))
-    return n_sent, len(ws), sum(syl), sum(1 for s in syl if s >= 3), hard
+    syl = sum(i[0] for i in info)
+    return n_sent, len(info), syl, sum(1 for i in info if i[0] >= 3), sum(i[1] for i in info)
+
+
+@lru_cache(maxsize=200_000)
+def _word_info(word: str) -> tuple[int, int]:
+    """(syllables, 1 if not a Dale-Chall familiar word else 0), one cache lookup per word."""
+    return syllables(word), int(word.lower() not in _easy_words())
 
 
 def flesch_reading_ease(text: str) -> float:
@@ -375,34 +392,60 @@ def keyphrase_per_100w(text: str) -> float:
 
 
 @lru_cache(maxsize=8)
-def load_discourse_markers(name: str = "discourse_markers.tsv") -> tuple[tuple[str, re.Pattern], ...]:
-    """(opener|closer, compiled regex) rows of the discourse-marker table."""
-    return tuple((pos, re.compile(rx, re.IGNORECASE))
-                 for pos, rx in (ln.split("\t", 1) for ln in _lines_of(name)))
+def load_discourse_markers(name: str = "discourse_markers.tsv") -> dict[str, re.Pattern]:
+    """{"opener": regex, "closer": regex}: each position's rows as one alternation."""
+    rows: dict[str, list[str]] = {}
+    for ln in _lines_of(name):
+        pos, rx = ln.split("\t", 1)
+        rows.setdefault(pos, []).append(rx)
+    return {pos: re.compile("|".join(f"(?:{r})" for r in rxs), re.IGNORECASE)
+            for pos, rxs in rows.items()}
 
 
 def misplaced_discourse(text: str, edge: int = 3, name: str = "discourse_markers.tsv") -> float:
     """Openers ("Hi", "In this article") after a paragraph's first ``edge`` sentences, and
     closers ("Good luck", "In conclusion") before its last ``edge``: signs of stitched text."""
     markers = load_discourse_markers(name)
+    opener, closer = markers.get("opener"), markers.get("closer")
     n = 0
     for para in parse(text).paragraphs:
         sents = split_sentences(para)
         for i, sent in enumerate(sents):
-            head = sent.lstrip("\"“‘'([")[:60]
-            for pos, rx in markers:
-                if rx.match(head) and (
-                    (pos == "opener" and i >= edge) or (pos == "closer" and i < len(sents) - edge)
-                ):
-                    n += 1
-                    break
+            if edge <= i < len(sents) - edge:
+                head = sent.lstrip("\"“‘'([")[:60]
+                n += bool((opener and opener.match(head)) or (closer and closer.match(head)))
+            elif i >= edge:
+                n += bool(opener and opener.match(sent.lstrip("\"“‘'([")[:60]))
+            elif i < len(sents) - edge:
+                n += bool(closer and closer.match(sent.lstrip("\"“‘'([")[:60]))
     return float(n)
+
+
+@lru_cache(maxsize=8)
+def load_placeholder_patterns(name: str = "placeholder_phrases.txt") -> re.Pattern:
+    """The placeholder phrases as one case-insensitive alternation."""
+    return re.compile("|".join(f"(?:{ln.strip()})" for ln in _lines_of(name)), re.IGNORECASE)
+
+
+def placeholder_phrases(text: str, name: str = "placeholder_phrases.txt") -> float:
+    """Phrases of a page whose content is still to come ("coming soon", "check back later")."""
+    return float(len(load_placeholder_patterns(name).findall(text or "")))
 
 
 def spam_matches(text: str, name: str = "spam_patterns.tsv") -> list[tuple[str, float, str]]:
     """(pattern name, weight, matched text) of every spam insertion."""
-    return [(key, w, m.group(0)) for key, w, rx in load_spam_patterns(name)
-            for m in rx.finditer(text or "")]
+    text = text or ""
+    lower = text.lower()
+    out = []
+    for p in load_spam_patterns(name):
+        if p.needles and not any(n in lower for n in p.needles):
+            continue
+        if p.per_line:
+            out.extend((p.name, p.weight, ln) for ln in parse(text).lines
+                       if len(ln) <= 170 and p.regex.search(ln))
+        else:
+            out.extend((p.name, p.weight, mt.group(0)) for mt in p.regex.finditer(text))
+    return out
 
 
 def spam_insertions(text: str, name: str = "spam_patterns.tsv") -> float:

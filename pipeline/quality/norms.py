@@ -22,14 +22,19 @@ _MAD_SCALE = 1.4826
 _MEANAD_SCALE = 1.2533
 
 
-def robust_z(values: Sequence[float]) -> list[float]:
-    """(x - median) / (1.4826 MAD); mean absolute deviation when MAD is 0; all 0 if no spread."""
+def robust_z(values: Sequence[float], min_relative_spread: float = 0.0) -> list[float]:
+    """(x - median) / (1.4826 MAD); mean absolute deviation when MAD is 0; all 0 if no spread.
+
+    The scale is at least ``min_relative_spread * |median|``: on a small site whose articles
+    are all about 500 words, 480 words is not an outlier.
+    """
     if not values:
         return []
     med = statistics.median(values)
     mad = statistics.median(abs(v - med) for v in values) * _MAD_SCALE
     if mad == 0:
         mad = statistics.fmean(abs(v - med) for v in values) * _MEANAD_SCALE
+    mad = max(mad, min_relative_spread * abs(med))
     if mad == 0:
         return [0.0 for _ in values]
     return [(v - med) / mad for v in values]
@@ -57,7 +62,7 @@ def apply_site_norms(articles: list[Article], settings: Mapping[str, Any] | Any 
                 continue
             values = [float(a.quality["metrics"][metric]) for a in members]
             med = statistics.median(values)
-            for a, v, z in zip(members, values, robust_z(values), strict=True):
+            for a, v, z in zip(members, values, robust_z(values, s["site_min_relative_spread"]), strict=True):
                 a.site_norms["z"][metric] = round(z, 3)
                 a.site_norms["median"][metric] = round(med, 4)
                 low, high = side == "low" and z < -thr, side == "high" and z > thr

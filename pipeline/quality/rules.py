@@ -73,6 +73,7 @@ def _text_metrics(s: Mapping[str, Any]) -> dict[str, Callable[[str], float]]:
         "keyword_density": m.keyword_density,
         "keyphrase_per_100w": m.keyphrase_per_100w,
         "spam_insertions": lambda t: m.spam_insertions(t, s["spam_patterns"]),
+        "placeholder_phrases": lambda t: m.placeholder_phrases(t, s["placeholder_phrases"]),
         "misplaced_discourse": lambda t: m.misplaced_discourse(
             t, s["discourse_edge_sentences"], s["discourse_markers"]),
     }
@@ -131,14 +132,16 @@ def _message(metric: str, value: float, op: str, threshold: float, text: str, s:
     return msg
 
 
-def check_rules(metrics: Mapping[str, float], text: str, settings: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Every failed rule, in config order."""
+def check_rules(metrics: Mapping[str, float], text: str, settings: Mapping[str, Any],
+                english: bool = True) -> list[dict[str, Any]]:
+    """Every failed rule, in config order (English-lexicon rules only on English text)."""
+    skip = set() if english else set(settings["english_only_rules"])
     flags = []
     for key, threshold in settings.items():
         if not (key.startswith(("min_", "max_")) and isinstance(threshold, int | float)):
             continue
         metric = key[4:]
-        if metric not in metrics or not _applies(metric, metrics, settings):
+        if metric not in metrics or metric in skip or not _applies(metric, metrics, settings):
             continue
         value = metrics[metric]
         failed = value < threshold if key.startswith("min_") else value > threshold
@@ -172,7 +175,8 @@ def assess(text: str, meta: Mapping[str, Any] | None = None, settings: Mapping[s
     """The ``doc._.quality`` dict of one text (see DEVELOPING.md)."""
     s = merged_settings(settings)
     metrics = compute_metrics(text or "", meta, s)
-    flags = check_rules(metrics, text or "", s)
+    english = bool((meta or {}).get("applicable", True))
+    flags = check_rules(metrics, text or "", s, english)
     score = score_flags(flags)
     for f in flags:
         f.pop("weight")  # configuration, not result: the flag keeps the contract's five keys

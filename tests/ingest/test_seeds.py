@@ -45,3 +45,22 @@ def test_seed_boilerplate(seeds: Path, seed_id: str) -> None:
     assert all(len(ln) <= rules.max_line_chars for ln in removed)
     assert not [ln for ln in removed if is_prose(ln, rules) and "cookie" not in ln.lower()]
     assert len(result.text) > 0.9 * len(text)
+
+
+def test_no_rule_fires_on_therapist_prose(seeds: Path) -> None:
+    """Clean human answers (counsel-chat), split into sentences, are almost never boilerplate."""
+    import csv
+    import re
+
+    path = seeds.parent / "data" / "counsel_chat_train.csv"
+    if not path.is_file():
+        pytest.skip(f"{path} not found")
+    with open(path, encoding="utf-8", newline="") as fh:
+        answers = [row["answerText"] for row in csv.DictReader(fh) if row.get("answerText")]
+    sentences = [
+        s for a in answers for line in repair_text(a).split("\n")
+        for s in re.split(r"(?<=[.!?])\s+", line) if s.strip()
+    ]
+    hits = [s for s in sentences if strip_boilerplate(s).lines]
+    assert len(sentences) > 1000
+    assert len(hits) / len(sentences) < 0.001, hits[:5]

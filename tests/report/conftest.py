@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline import audit
 from pipeline.article import Article, IngestError, Sentence, SpinSpan
 from pipeline.audit import decide
 from pipeline.config import load_settings
@@ -22,9 +23,18 @@ SPUN = ("Belief with your counsellor grows slowly over the first periods. "
 PLAIN = ("Sleep matters for mood, and a regular bedtime helps most people feel steadier. "
          "Short walks in daylight and fewer late screens are simple places to start, "
          "and a diary of sleep and mood shows what changes over a few weeks.")
+SOLO = ("Your counsellor ought to make clear why a sleep journal is usual. If the homework "
+        "makes no feel to you, say so; a great counsellor will adapt it within the subsequent "
+        "assembly and the two of you choose the tempo collectively.")
 HOMEWORK = ("Homework between sessions can feel like school. Worksheets, thought records and "
             "small experiments are ways to practise, and a therapist can tell you why each one "
             "is used.")
+
+
+@pytest.fixture(autouse=True)
+def _no_verdict_module(monkeypatch):
+    # The fixture's quality values are final: do not let the quality stage's verdict recompute.
+    monkeypatch.setattr(audit, "_verdict_function", lambda: None)
 
 
 def _sentences(text: str, labels: list[dict]) -> list[Sentence]:
@@ -40,11 +50,11 @@ def _sentences(text: str, labels: list[dict]) -> list[Sentence]:
 
 def _article(aid: str, source: str, text: str, *, title: str = "", quality: float = 0.8,
              low: bool = False, spin: float = 0.05, spun: bool = False, spans=(),
-             counts=None, language: str = "en", flags=()) -> Article:
+             counts=None, language: str = "en", flags=(), url: str = "") -> Article:
     counts = counts or {"bond": 1, "goals": 1, "tasks": 1, "rupture_repair": 1}
     labels = [{"bond": 1}, {"goals": 1}, {"tasks": 1}, {"rupture_repair": 1}]
     return Article(
-        article_id=aid, path=aid, source=source, text=text, url=f"https://{source}/{aid}",
+        article_id=aid, path=aid, source=source, text=text, url=url or f"https://{source}/{aid}",
         title=title or aid.split("/")[-1], language=language, words=len(text.split()),
         applicable=language == "en",
         not_applicable_reason="" if language == "en" else f"language '{language}' is not analysed",
@@ -73,12 +83,23 @@ def corpus() -> tuple[list[Article], list[IngestError]]:
                  title="Trust in therapy (copy)"),
         _article("beta/spun.html", "beta.example", SPUN, title="Belief in remedy", spin=0.93,
                  spun=True, spans=spans),
+        _article("beta/solo.html", "beta.example", SOLO, title="Homework & the \"tempo\"",
+                 spin=0.81, spun=True,
+                 spans=[SpinSpan(SOLO.index("usual"), SOLO.index("usual") + 5, "usual",
+                                 "used", "collocation", 0.8),
+                        SpinSpan(SOLO.index("makes no feel"), SOLO.index("makes no feel") + 13,
+                                 "makes no feel", "makes no sense", "collocation", 0.9),
+                        SpinSpan(SOLO.index("assembly"), SOLO.index("assembly") + 8,
+                                 "assembly", "session", "domain_lexicon", 0.7)],
+                 counts={"bond": 0, "goals": 0, "tasks": 2, "rupture_repair": 1}),
         _article("beta/sleep.html", "beta.example", PLAIN, title="Sleep and mood", quality=0.2,
                  low=True, flags=("short", "no_headings", "repetition", "boilerplate"),
                  counts={"bond": 0, "goals": 0, "tasks": 0, "rupture_repair": 0}),
         _article("gamma/hostile.html", "gamma.example", HOMEWORK,
                  title=HOSTILE, quality=0.55,
                  counts={"bond": 0, "goals": 0, "tasks": 1, "rupture_repair": 0}),
+        _article("gamma/formula.html", "gamma.example", HOMEWORK + " " + PLAIN,
+                 title="=SUM(1,2)", url="javascript:alert(1)", quality=0.7),
         _article("gamma/de.html", "gamma.example", "Vertrauen braucht Zeit in der Therapie.",
                  language="de", counts={"bond": 0, "goals": 0, "tasks": 0, "rupture_repair": 0}),
     ]
@@ -89,6 +110,11 @@ def corpus() -> tuple[list[Article], list[IngestError]]:
     errors = [IngestError("broken.pdf", "unsupported format: .pdf"),
               IngestError("feed.jsonl#3", "invalid JSON on line 3")]
     return articles, errors
+
+
+@pytest.fixture
+def hostile() -> str:
+    return HOSTILE
 
 
 @pytest.fixture

@@ -1,0 +1,117 @@
+"""The ``text_quality`` factory: contract of ``doc._.quality``, every failure listed, settings."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.tokens import Doc
+
+import pipeline.quality.component  # noqa: F401  (registers the factory)
+from pipeline.quality.component import make_text_quality
+from pipeline.quality.rules import assess, default_settings, merged_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# A tiny clean paragraph we wrote: enough words, stop words and sentences to pass every rule.
+CLEAN = (
+    "When you start therapy, the first meetings are about getting to know each other. "
+    "Your therapist will ask what brought you in and what you hope to change. "
+    "It is normal to feel nervous at the start, and it helps to say so out loud. "
+    "Over the next sessions you and your therapist agree on goals and on the work that leads there. "
+    "If something in a session bothers you, tell your therapist, because repairing a strain is part of the work. "
+    "Many people find that this honest talk makes the relationship stronger than before."
+)
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("text_quality")
+    return nlp
+
+
+def run(nlp, text, meta=None):
+    doc = nlp.make_doc(text)
+    doc._.meta = meta
+    return nlp.get_pipe("text_quality")(doc)._.quality
+
+
+def test_contract_keys_and_types(nlp):
+    q = run(nlp, CLEAN)
+    assert set(q) == {"score", "low_quality", "flags", "metrics", "grade_band"}
+    assert 0.0 <= q["score"] <= 1.0
+    assert isinstance(q["low_quality"], bool)
+    assert all(isinstance(v, float) for v in q["metrics"].values())
+    assert q["grade_band"] in {"elementary", "middle school", "high school", "college", "graduate"}
+
+
+def test_clean_text_passes(nlp):
+    q = run(nlp, CLEAN, {"raw_chars": len(CLEAN) + 100, "boilerplate_chars": 100})
+    assert q["flags"] == [] and q["score"] == 1.0 and not q["low_quality"]
+
+
+@pytest.mark.parametrize(
+    ("text", "meta", "expected_rules"),
+    [
+        ("", None, {"words", "stop_words", "content_words"}),
+        ("\x00\u202e ### ###", {"raw_chars": 10, "boilerplate_chars": 9},
+         {"words", "stop_words", "content_words", "alpha_words_ratio", "symbol_word_ratio",
+          "boilerplate_ratio"}),
+        (CLEAN + " Go here to book. [source]", None, {"spam_insertions"}),
+        ("\n\n".join([CLEAN] * 3), None, {"dup_para_frac", "dup_para_char_frac", "dup_line_frac"}),
+    ],
+)
+def test_every_failed_rule_is_listed(nlp, text, meta, expected_rules):
+    q = run(nlp, text, meta)
+    rules = {f["rule"] for f in q["flags"]}
+    assert expected_rules <= rules
+    assert q["low_quality"]
+    for f in q["flags"]:
+        assert set(f) == {"rule", "value", "threshold", "op", "message"}
+        assert f["op"] in {"<", ">"}
+        assert (f["value"] < f["threshold"]) if f["op"] == "<" else (f["value"] > f["threshold"])
+        assert f["message"]
+
+
+def test_spam_message_names_the_insertion(nlp):
+    q = run(nlp, CLEAN + " Be Go here attentive.")
+    (flag,) = [f for f in q["flags"] if f["rule"] == "spam_insertions"]
+    assert "Go here" in flag["message"]
+
+
+def test_thresholds_are_configuration():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("text_quality", config={"settings": {"min_words": 500, "weights": {"min_words": 0.1}}})
+    q = nlp(CLEAN)._.quality
+    (flag,) = q["flags"]
+    assert (flag["rule"], flag["threshold"], flag["op"]) == ("words", 500, "<")
+    assert q["score"] == pytest.approx(0.9) and not q["low_quality"]
+
+
+def test_partial_settings_keep_defaults():
+    s = merged_settings({"weights": {"min_words": 0.2}})
+    assert s["weights"]["min_words"] == 0.2
+    assert s["weights"]["max_spam_insertions"] == default_settings()["weights"]["max_spam_insertions"]
+
+
+def test_entry_point_target_is_the_factory():
+    module, _, attr = "pipeline.quality.component:make_text_quality".partition(":")
+    assert getattr(__import__(module, fromlist=[attr]), attr) is make_text_quality
+
+
+def test_entry_point_declared():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    eps = project.get("entry-points", {}).get("spacy_factories")
+    if eps is None:
+        pytest.skip("pyproject.toml declares no spacy_factories entry points (lead's file)")
+    assert eps["text_quality"] == "pipeline.quality.component:make_text_quality"
+
+
+def test_pipe_matches_assess(nlp):
+    texts = [CLEAN, "", CLEAN + " Click here now."]
+    got = [d._.quality for d in nlp.pipe(texts)]
+    assert got == [assess(t) for t in texts]
+    assert Doc.has_extension("quality")

@@ -1,0 +1,135 @@
+"""(text, expected) tests of every quality metric: the empty string and a hostile input always."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.quality import metrics as m
+
+HOSTILE = "\x00 \u202e ### ... ¿?"  # NUL, right-to-left override, symbols only
+
+
+def close(a: float, b: float) -> bool:
+    return (math.isnan(a) and math.isnan(b)) or math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
+
+
+CASES = [
+    (m.words, "", 0), (m.words, HOSTILE, 0), (m.words, "The cat sat.", 3),
+    (m.words, "Hello , world !", 2), (m.words, "don't stop-now 42", 3),
+    (m.mean_word_length, "", 0), (m.mean_word_length, HOSTILE, 0),
+    (m.mean_word_length, "ab abcd", 3), (m.mean_word_length, "a, bb!", 1.5),
+    (m.stop_words, "", 0), (m.stop_words, HOSTILE, 0), (m.stop_words, "The cat and the dog", 3),
+    (m.stop_words, "thethethe", 0),
+    (m.alpha_words_ratio, "", 0), (m.alpha_words_ratio, "\x00 ### 42", 0),
+    (m.alpha_words_ratio, "abc 123", 0.5), (m.alpha_words_ratio, "a1 b2", 1),
+    (m.symbol_word_ratio, "", 0), (m.symbol_word_ratio, "######", 6),
+    (m.symbol_word_ratio, "#tag and more...", 2 / 3), (m.symbol_word_ratio, "plain words", 0),
+    (m.bullet_lines_ratio, "", 0), (m.bullet_lines_ratio, "-\n-\n-", 1),
+    (m.bullet_lines_ratio, "• one\n• two\nthree\nfour", 0.5),
+    (m.ellipsis_lines_ratio, "", 0), (m.ellipsis_lines_ratio, HOSTILE, 0),
+    (m.ellipsis_lines_ratio, "wait...\ngo on\nmore…\nend.", 0.5),
+    (m.dup_line_frac, "", 0), (m.dup_line_frac, "\n\n\n\x00", 0), (m.dup_line_frac, "a\nb\na\na", 0.5),
+    (m.dup_para_frac, "", 0), (m.dup_para_frac, HOSTILE, 0), (m.dup_para_frac, "p one\n\np two\n\np one", 1 / 3),
+    (m.dup_line_char_frac, "", 0), (m.dup_line_char_frac, "aa\nbbbb\naa", 0.25),
+    (m.dup_line_char_frac, HOSTILE, 0),
+    (m.dup_para_char_frac, "", 0), (m.dup_para_char_frac, "aaaa\n\nbb\n\naaaa", 0.4),
+    (m.dup_para_char_frac, HOSTILE, 0),
+    (lambda t: m.top_ngram_char_frac(t, 2), "", 0), (lambda t: m.top_ngram_char_frac(t, 2), HOSTILE, 0),
+    (lambda t: m.top_ngram_char_frac(t, 2), "a b a b a b", 1),
+    (lambda t: m.top_ngram_char_frac(t, 2), "one two three four", 0),
+    (lambda t: m.dup_ngram_char_frac(t, 5), "", 0), (lambda t: m.dup_ngram_char_frac(t, 5), HOSTILE, 0),
+    (lambda t: m.dup_ngram_char_frac(t, 5), "a b c d e a b c d e", 1),
+    (lambda t: m.dup_ngram_char_frac(t, 6), "a b c d e a b c d e", 0),
+    (lambda t: m.dup_ngram_char_frac(t, 5), "a b c d e f g h i j", 0),
+    (m.c4_bad_lines, "", 0), (m.c4_bad_lines, "{{{}}}", 1),
+    (m.c4_bad_lines, "Please enable JavaScript.\nRead our privacy policy\nfine text", 2),
+    (m.line_punct_ratio, "", 0), (m.line_punct_ratio, HOSTILE, 1),
+    (m.line_punct_ratio, "Ends here.\nno end\nQuestion?\nmenu", 0.5),
+    (m.short_line_ratio, "", 0), (m.short_line_ratio, HOSTILE, 1), (m.short_line_ratio, "short\n" + "x" * 40, 0.5),
+    (m.newline_word_ratio, "", 0), (m.newline_word_ratio, "\n\n\n\n", 0), (m.newline_word_ratio, "a b\nc d", 0.25),
+    (m.flesch_reading_ease, "", 0), (m.flesch_reading_ease, HOSTILE, 0),
+    (m.flesch_reading_ease, "The cat sat on the mat.", 116.145),
+    (m.flesch_kincaid_grade, "", 0), (m.flesch_kincaid_grade, HOSTILE, 0),
+    (m.flesch_kincaid_grade, "The cat sat on the mat.", -1.45),
+    (m.smog_index, "", 0), (m.smog_index, HOSTILE, 0), (m.smog_index, "The cat sat on the mat.", 3.1291),
+    (m.gunning_fog, "", 0), (m.gunning_fog, HOSTILE, 0), (m.gunning_fog, "The cat sat on the mat.", 2.4),
+    (m.dale_chall, "", 0), (m.dale_chall, HOSTILE, 0), (m.dale_chall, "The cat sat on the mat.", 0.2976),
+    (m.grade, "", 0), (m.grade, HOSTILE, 0), (m.grade, "The cat sat on the mat.", 2.4),
+    (m.sentence_coherence, "", math.nan), (m.sentence_coherence, HOSTILE, math.nan),
+    (m.sentence_coherence, "Cats purr loudly. Cats sleep often.", 1 / math.sqrt(6)),
+    (m.sentence_coherence, "Cats purr loudly. Markets crashed yesterday.", 0),
+    (m.paragraph_coherence, "", math.nan), (m.paragraph_coherence, HOSTILE, math.nan),
+    (m.paragraph_coherence, "Cats purr.\n\nCats purr.", 1),
+    (m.content_words, "", 0), (m.content_words, HOSTILE, 0), (m.content_words, "The quick brown fox", 3),
+    (m.keyword_density, "", 0), (m.keyword_density, HOSTILE, 0),
+    (m.keyword_density, "Therapy helps. Therapy heals. Therapy works.", 0.5),
+    (m.keyphrase_per_100w, "", 0), (m.keyphrase_per_100w, HOSTILE, 0),
+    (m.keyphrase_per_100w, "online therapy online therapy", 50),
+    (m.spam_insertions, "", 0), (m.spam_insertions, "[source]" * 3, 3),
+    (m.spam_insertions, "Be Go here attentive to them.", 1),
+    (m.spam_insertions, "Posted: Fri, 01 Nov 2019 07:00:00 GMT [source]", 2.5),
+    (m.spam_insertions, "See the study at https://doi.org/10.1037/pst0000193 for details.", 0),
+    (m.misplaced_discourse, "", 0), (m.misplaced_discourse, HOSTILE, 0),
+    (m.misplaced_discourse, "Hi, I am glad. A. B. C. Good luck to you.", 0),
+    (m.misplaced_discourse, "One. Two. Three. Four. Hi, there. Five.", 1),
+]
+
+
+@pytest.mark.parametrize(("fn", "text", "expected"), CASES)
+def test_metric(fn, text, expected):
+    assert close(float(fn(text)), float(expected))
+
+
+@pytest.mark.parametrize(
+    ("raw", "boiler", "expected"),
+    [(0, 0, 0.0), (1000, 600, 0.6), (0, 10, 0.0), (-5, 3, 0.0), (100, 500, 1.0)],
+)
+def test_boilerplate_ratio(raw, boiler, expected):
+    assert m.boilerplate_ratio(raw, boiler) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(0.0, "elementary"), (-3.0, "elementary"), (7.0, "middle school"), (12.0, "high school"),
+     (15.5, "college"), (40.0, "graduate"), (float("inf"), "graduate")],
+)
+def test_grade_band(value, expected):
+    bands = [[5.0, "elementary"], [8.0, "middle school"], [12.0, "high school"],
+             [16.0, "college"], [1000.0, "graduate"]]
+    assert m.grade_band(value, bands) == expected
+
+
+def _naive_dup_ngram(text: str, n: int) -> float:
+    ws = [w.lower() for w in m.parse(text).words]
+    total = sum(map(len, ws))
+    grams = [tuple(ws[i : i + n]) for i in range(len(ws) - n + 1)]
+    counts = Counter(grams)
+    covered = set()
+    for i, g in enumerate(grams):
+        if counts[g] > 1:
+            covered.update(range(i, i + n))
+    return sum(len(ws[i]) for i in covered) / total if total else 0.0
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["a", "bb", "ccc", "a", "dd"]), max_size=40), st.integers(5, 10))
+def test_dup_ngram_matches_naive(words, n):
+    # The incremental pass must equal the definition on texts full of repeats.
+    text = " ".join(words)
+    assert m.dup_ngram_char_frac(text, n) == pytest.approx(_naive_dup_ngram(text, n))
+
+
+def test_spam_matches_name_the_pattern():
+    found = m.spam_matches("Be Go here attentive. Click here now.")
+    assert {k for k, _, _ in found} == {"go_here", "click_here"}
+
+
+def test_syllables_cached_and_positive():
+    assert m.syllables("") == 0
+    assert m.syllables("a") == 1
+    assert m.syllables("relationship") >= 3
