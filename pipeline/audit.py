@@ -56,6 +56,13 @@ def components_present(article: Article) -> int:
                if isinstance(counts.get(c), int | float) and counts[c] > 0)
 
 
+def _shorten(flags_text: str, limit: int) -> str:
+    """The first ``limit`` failed rules, readable; the full list is in ``quality_flags``."""
+    parts = [f for f in flags_text.split(";") if f]
+    more = f" (+{len(parts) - limit} more)" if len(parts) > limit else ""
+    return "; ".join(parts[:limit]) + more
+
+
 def _fmt(x: Any) -> str:
     return f"{x:.2f}" if isinstance(x, int | float) else "n/a"
 
@@ -86,7 +93,8 @@ def decide(article: Article, settings: AuditSettings) -> tuple[str, str]:
         or len(flags) >= s.severe_min_flags
     )
     quality_note = f"quality {_fmt(q.get('score'))}" + (
-        f" failing {q.get('flags_text') or _flags_text(flags)}" if flags else "")
+        f" failing {_shorten(q.get('flags_text') or _flags_text(flags), s.reason_max_flags)}"
+        if flags else "")
 
     spin = article.spin or {}
     if spin.get("spun"):

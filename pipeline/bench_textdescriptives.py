@@ -24,7 +24,8 @@ def main(path: str) -> None:
     nlp.add_pipe("textdescriptives/quality", config={
         "duplicate_n_gram_fraction_range": (5, 10), "top_ngram_range": (2, 4)})
     nlp.add_pipe("textdescriptives/readability")
-    texts = json.load(open(path, encoding="utf-8"))
+    with open(path, encoding="utf-8") as fh:
+        texts = json.load(fh)
     for _ in nlp.pipe(texts[:3]):
         pass
     t = time.perf_counter()

@@ -1,13 +1,14 @@
 """Exact duplicates, near-duplicates and spun copies across the corpus (MinHash LSH).
 
-Every article gets three readings (see ``resources/config/dedup.toml``): the *surface* reading
-(lower-cased words, 5-word shingles) finds exact and near copies; two more find spun copies,
-which share few surface shingles with their source: the *normalised* reading (restored text
-when the spin detector produced one, function words dropped, lemmas, 2-word shingles) and the
-*frame* (function words kept, content words as placeholders, 6-word shingles). Candidate pairs come from LSH
-and are kept when the MinHash Jaccard estimate passes the threshold. Clusters are stars
-around the articles an editor would keep (not spun, best quality, earliest, then smallest id):
-every duplicate points to a kept article it is directly similar to.
+Every article gets three readings (see ``resources/config/dedup.toml``): the *surface*
+(lower-cased words, 5-word shingles) finds exact and near copies; the *frame* (function words
+kept, each run of content words one placeholder, 5-token shingles) finds spun copies, which
+share few surface shingles with their source; the *normalised* reading (the spin detector's
+restored text, function words dropped, lemmas, 2-word shingles) finds spun copies whose
+wording was restored. LSH proposes candidate pairs; those whose MinHash estimate comes near a
+threshold are decided on the exact Jaccard of their shingle hashes. Clusters are stars around
+the articles an editor would keep (not spun, best quality, earliest, then smallest id): every
+duplicate points to a kept article it is directly similar to, never through a chain.
 """
 
 from __future__ import annotations
@@ -27,10 +28,6 @@ from pipeline.config import DedupSettings
 KINDS = ("exact", "near", "spun_copy")
 # Letters only (digits and punctuation carry no wording), apostrophes kept inside words.
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
-
-
-def _setting(settings: DedupSettings, name: str, default):
-    return getattr(settings, name, default)
 
 
 @lru_cache(maxsize=1)
@@ -87,17 +84,24 @@ def _plural_stem(word: str) -> str:
 
 
 def skeleton(text: str, placeholder: str = "_") -> list[str]:
-    """Function words kept, every content word replaced by ``placeholder``.
+    """Function words kept, each run of content words replaced by one ``placeholder``.
 
-    A synonym spinner swaps content words but keeps the sentence frame, so the frames of a
-    spun copy and its source line up even when almost no content word survives.
+    A synonym spinner swaps content words (often one word for two) but keeps the sentence
+    frame, so the frames of a spun copy and its source line up even when almost no content
+    word survives.
     """
     return _skeleton(words(text), placeholder)
 
 
 def _skeleton(tokens: list[str], placeholder: str = "_") -> list[str]:
     stop = _function_words()
-    return [w if w in stop else placeholder for w in tokens]
+    out: list[str] = []
+    for w in tokens:
+        if w in stop:
+            out.append(w)
+        elif not out or out[-1] != placeholder:
+            out.append(placeholder)
+    return out
 
 
 def shingles(tokens: list[str], n: int) -> set[str]:
@@ -170,14 +174,68 @@ def _tokens_hash(tokens: list[str]) -> str:
     return hashlib.sha256(" ".join(tokens).encode("utf-8")).hexdigest()
 
 
+READINGS = ("surface", "normal", "frame")
+
+
+@dataclass(frozen=True)
+class _Params:
+    num_perm: int
+    seed: int
+    n_surface: int
+    n_normal: int
+    n_frame: int
+    min_words: int
+    drop: bool
+    threshold: float
+    spun_threshold: float
+    frame_threshold: float
+    gain: float
+    lead: float
+    verify_factor: float
+    lsh_factor: float
+
+    @classmethod
+    def of(cls, s: DedupSettings) -> _Params:
+        # Every key has a default in dedup.toml (load_settings rejects unknown keys).
+        return cls(int(s.num_perm), int(s.seed), int(s.shingle_words),
+                   int(s.spun_shingle_words), int(s.frame_shingle_words), int(s.min_words),
+                   bool(s.drop_function_words), float(s.threshold), float(s.spun_threshold),
+                   float(s.frame_threshold), float(s.spun_min_gain), float(s.spun_min_lead),
+                   float(s.verify_factor), float(s.lsh_factor))
+
+
+def _readings(a: Article, p: _Params, normal: bool = True) -> dict[str, np.ndarray]:
+    """Shingle hashes of the readings; empty when the text is too short to compare.
+
+    ``normal=False`` skips the normalised reading (no article of the corpus has a restored
+    text, so it would never be used).
+    """
+    tokens = words(a.text)
+    if len(tokens) < p.min_words:
+        return {}
+    frames = shingle_hashes(_skeleton(tokens), p.n_frame)
+    out = {"surface": shingle_hashes(tokens, p.n_surface),
+           "frame": frames if len(frames) >= p.min_words else frames[:0]}
+    if normal:
+        restored = a.restored_text if a.restored_text.strip() else ""
+        out["normal"] = shingle_hashes(_normalise(words(restored) if restored else tokens, p.drop),
+                                       p.n_normal)
+    return out
+
+
+def _jaccard_hashes(a: np.ndarray, b: np.ndarray) -> float:
+    if not len(a) or not len(b):
+        return 0.0
+    inter = np.intersect1d(a, b, assume_unique=True).size
+    return inter / (a.size + b.size - inter)
+
+
 @dataclass
 class _Item:
     article: Article
-    surface: MinHash | None
-    normal: MinHash | None
-    frame: MinHash | None
+    minhashes: dict[str, MinHash]
     digest: str
-    restored: bool = False
+    restored: bool
 
 
 def _is_spun(a: Article) -> bool:
@@ -197,31 +255,26 @@ def _canonical_key(a: Article) -> tuple:
     return (_is_spun(a), -_quality(a), a.date or "\uffff", a.article_id)
 
 
-def _similarity(x: _Item, y: _Item, settings: DedupSettings) -> tuple[str, float]:
-    """(kind, similarity) of a pair, or ("", best similarity) when no threshold is passed.
+def _decide(sims: dict[str, float], restored: bool, p: _Params) -> tuple[str, float]:
+    """(kind, similarity) from a pair's similarities per reading ("" when not a duplicate).
 
     A spun copy matches on a spin reading *much* better than on the surface (at least
-    ``spun_min_gain`` times): a pair sharing a few verbatim passages matches every reading
-    about equally and is not a spun copy. The normalised reading counts only when one of the
+    ``spun_min_gain`` times, or by ``spun_min_lead``): a pair sharing a few verbatim passages
+    matches every reading about equally and is not a spun copy. The normalised reading counts only when one of the
     two has a restored text; otherwise it mostly repeats the surface reading.
     """
-    if x.digest == y.digest:
-        return "exact", 1.0
-    surface = x.surface.jaccard(y.surface) if x.surface and y.surface else 0.0
-    if surface >= settings.threshold:
+    surface = sims.get("surface", 0.0)
+    if surface >= p.threshold:
         return "near", surface
-    gain = _setting(settings, "spun_min_gain", 2.0)
-    frame = x.frame.jaccard(y.frame) if x.frame and y.frame else 0.0
-    normal = 0.0
-    if (x.restored or y.restored) and x.normal and y.normal:
-        normal = x.normal.jaccard(y.normal)
     # Heavy spinning leaves the frame; a restored text brings the content words back.
-    passed = [sim for sim, threshold in ((frame, _setting(settings, "frame_threshold", 0.3)),
-                                         (normal, _setting(settings, "spun_threshold", 0.15)))
-              if sim >= threshold and sim >= gain * surface]
+    checks = [(sims.get("frame", 0.0), p.frame_threshold)]
+    if restored:
+        checks.append((sims.get("normal", 0.0), p.spun_threshold))
+    passed = [sim for sim, threshold in checks
+              if sim >= threshold and (sim >= p.gain * surface or sim - surface >= p.lead)]
     if passed:
         return "spun_copy", max(passed)
-    return "", max(surface, frame, normal)
+    return "", 0.0
 
 
 def _empty(a: Article) -> dict:
@@ -235,42 +288,48 @@ def find_duplicates(articles: list[Article], settings: DedupSettings) -> None:
     ``dedup = {"cluster", "canonical", "similarity", "near_duplicate_of", "kind"}``; an article
     in no cluster has an empty cluster, itself as canonical and an empty kind.
     """
-    num_perm, seed = int(settings.num_perm), int(settings.seed)
-    n_surface = int(settings.shingle_words)
-    n_normal = int(_setting(settings, "spun_shingle_words", 2))
-    min_words = int(_setting(settings, "min_words", 20))
-    drop = bool(_setting(settings, "drop_function_words", True))
-    spun_threshold = float(_setting(settings, "spun_threshold", 0.15))
-    n_frame = int(_setting(settings, "frame_shingle_words", 6))
-    frame_threshold = float(_setting(settings, "frame_threshold", 0.3))
-
+    p = _Params.of(settings)
+    need_normal = any(a.restored_text.strip() for a in articles)
     items: dict[str, _Item] = {}
     for a in sorted(articles, key=lambda a: a.article_id):
         a.dedup = _empty(a)
         if not a.text.strip():
             continue  # nothing to compare; empty records are the audit's business
-        tokens = words(a.text)
-        surface = normal = frame = None
-        if len(tokens) >= min_words:
-            surface = minhash(shingle_hashes(tokens, n_surface), num_perm, seed)
-            restored = a.restored_text if a.restored_text.strip() else ""
-            norm = _normalise(words(restored) if restored else tokens, drop)
-            if norm:
-                normal = minhash(shingle_hashes(norm, n_normal), num_perm, seed)
-            frames = shingle_hashes(_skeleton(tokens), n_frame)
-            # A frame made only of placeholders says nothing (lists, keyword stuffing).
-            frames = frames[frames != shingle_hashes(["_"] * n_frame, n_frame)[0]]
-            if len(frames) >= min_words:
-                frame = minhash(frames, num_perm, seed)
-        items[a.article_id] = _Item(a, surface, normal, frame, _tokens_hash(tokens),
+        hashes = _readings(a, p, need_normal)
+        minhashes = {r: minhash(h, p.num_perm, p.seed) for r, h in hashes.items() if len(h)}
+        items[a.article_id] = _Item(a, minhashes, text_hash(a.text),
                                     bool(a.restored_text.strip()))
 
+    # Exact Jaccard for the few pairs whose MinHash estimate comes near a threshold: the
+    # estimate's noise (~0.03-0.04 at 128 permutations) would otherwise decide borderline pairs.
+    cache: dict[str, dict[str, np.ndarray]] = {}
+
+    def exact(key: str) -> dict[str, np.ndarray]:
+        if key not in cache:
+            if len(cache) > 4096:
+                cache.clear()
+            cache[key] = _readings(items[key].article, p, need_normal)
+        return cache[key]
+
+    limits = {"surface": p.threshold, "frame": p.frame_threshold, "normal": p.spun_threshold}
     edges: dict[str, dict[str, tuple[str, float]]] = {k: {} for k in items}
 
     def link(x: str, y: str) -> None:
         if x == y or x not in items or y not in items or y in edges[x]:
             return
-        kind, sim = _similarity(items[x], items[y], settings)
+        ix, iy = items[x], items[y]
+        if ix.digest == iy.digest:
+            edges[x][y] = edges[y][x] = ("exact", 1.0)
+            return
+        both = set(ix.minhashes) & set(iy.minhashes)
+        if not (ix.restored or iy.restored):
+            both.discard("normal")
+        estimates = {r: ix.minhashes[r].jaccard(iy.minhashes[r]) for r in both}
+        if not any(estimates[r] >= limits[r] * p.verify_factor for r in estimates):
+            return
+        ex, ey = exact(x), exact(y)
+        sims = {r: _jaccard_hashes(ex[r], ey[r]) for r in both}
+        kind, sim = _decide(sims, ix.restored or iy.restored, p)
         if kind:
             edges[x][y] = edges[y][x] = (kind, sim)
 
@@ -284,14 +343,13 @@ def find_duplicates(articles: list[Article], settings: DedupSettings) -> None:
         if item.article.exact_duplicate_of:
             link(key, item.article.exact_duplicate_of)
 
-    readings = (("surface", float(settings.threshold)), ("normal", spun_threshold),
-                ("frame", frame_threshold))
-    for attr, threshold in readings:
-        # Candidates only: datasketch cannot band for thresholds near 0 or 1; pairs are checked
-        # against the real threshold in _similarity.
-        lsh = MinHashLSH(threshold=min(max(threshold, 0.05), 0.9), num_perm=num_perm)
+    for reading in READINGS:
+        # Candidates only (pairs are verified in link), from a band set tuned a little below
+        # the threshold; datasketch cannot band for thresholds near 0 or 1.
+        threshold = min(max(limits[reading] * p.lsh_factor, 0.05), 0.9)
+        lsh = MinHashLSH(threshold=threshold, num_perm=p.num_perm)
         for key, item in items.items():
-            m = getattr(item, attr)
+            m = item.minhashes.get(reading)
             if m is None:
                 continue
             for other in lsh.query(m):

@@ -206,7 +206,7 @@ def run_analysis(
     summary.cache_hits = cache.hits if cache else 0
     summary.words = sum(a.words for a in articles)
     summary.actions = dict(sorted(Counter(a.action for a in articles).items()))
-    summary.low_quality = sum(1 for a in articles if a.quality.get("low_quality"))
+    summary.low_quality = sum(1 for a in articles if audit.quality_of(a).get("low_quality"))
     summary.spun = sum(1 for a in articles if a.spin.get("spun"))
     summary.near_duplicates = sum(1 for a in articles if a.dedup.get("near_duplicate_of"))
     summary.seconds = round(time.perf_counter() - t0, 3)

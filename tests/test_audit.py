@@ -91,3 +91,16 @@ def test_components_present(counts, expected):
     article = make()
     article.alliance = {"counts": counts}
     assert audit.components_present(article) == expected
+
+
+def test_with_the_quality_stage_verdict(monkeypatch):
+    """Site norms reach the decision through pipeline.quality.verdict when it is installed."""
+    verdict = pytest.importorskip("pipeline.quality.verdict")
+    monkeypatch.setattr(audit, "_verdict_function", lambda: verdict.quality_verdict)
+    article = make(quality=0.8)
+    article.site_norms = {"factor": 0.5, "low_quality_below": 0.5,
+                          "flags": [{"rule": "site_words", "value": -5.0, "threshold": -3.5,
+                                     "op": "<"}]}
+    action, reason = audit.decide(article, load_settings().audit)
+    assert action == "rewrite"
+    assert "site_words" in reason and "quality 0.40" in reason

@@ -55,16 +55,17 @@ class AllianceComponents:
         it = iter(docs)
         while batch := list(islice(it, batch_size)):
             ex = self.extractor
-            todo: list[tuple[Doc, list[dict[str, Any]]]] = []
+            todo: list[tuple[Doc, str, list[dict[str, Any]]]] = []
             for doc in batch:
                 spin, applicable = self._inputs(doc)
                 if not applicable:
                     doc._.alliance = ex.analyse(doc, spin, False)
                     continue
-                todo.append((doc, ex.sentence_records(doc, spin)))
-            ex.score([r for _, recs in todo for r in recs])
-            for doc, recs in todo:
-                doc._.alliance = ex.assemble(doc.text, recs)
+                text = doc.text
+                todo.append((doc, text, ex.sentence_records(doc, spin, text=text)))
+            ex.score([r for _, _, recs in todo for r in recs])
+            for doc, text, recs in todo:
+                doc._.alliance = ex.assemble(text, recs)
             yield from batch
 
 

@@ -8,40 +8,41 @@ the component produces.
 
 from __future__ import annotations
 
-import bisect
 from pathlib import Path
 from typing import Any
 
+from spacy.attrs import IDX, LENGTH, LOWER
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from pipeline.alliance import model as model_io
-from pipeline.alliance.citations import find_citations
-from pipeline.alliance.rules import LABELS, Hit, RuleLayer, evidence_text, gate
+from pipeline.alliance.citations import REFERENCE_KINDS, citation_spans
+from pipeline.alliance.rules import LABELS, RuleLayer, evidence_text, gate
 from pipeline.alliance.segment import sentence_token_spans
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-COMBINE_MODES = ("model", "rules", "union", "model_or_strong_rule")
+COMBINE_MODES = ("auto", "model", "rules", "union")
 
 
-def restore_wording(text: str, spans: list[dict[str, Any]]) -> str:
-    """``text`` with each spin span (offsets relative to ``text``) replaced by its suggestion."""
+def restore_wording(text: str, spans: list[dict[str, Any]], start: int, end: int) -> str:
+    """``text[start:end]`` with the suggestions of the spin spans inside it applied."""
     try:
-        from pipeline.spin.restore import restore
-    except ImportError:  # the spin package's helper is optional for this component
-        restore = _restore
-    return restore(text, spans)
+        from pipeline.spin.restore import restore_range
+    except ImportError:  # the spin package is optional for this component
+        restore_range = _restore_range
+    return restore_range(text, spans, start, end)
 
 
-def _restore(text: str, spans: list[dict[str, Any]]) -> str:
-    out, pos = [], 0
+def _restore_range(text: str, spans: list[dict[str, Any]], start: int, end: int) -> str:
+    out, pos = [], start
     for s in sorted(spans, key=lambda s: s["start_char"]):
-        if s["start_char"] < pos or not s.get("suggestion"):
+        a, b = s["start_char"], s["end_char"]
+        if a < pos or b > end or not s.get("suggestion"):
             continue
-        out.append(text[pos : s["start_char"]])
+        out.append(text[pos:a])
         out.append(s["suggestion"])
-        pos = s["end_char"]
-    out.append(text[pos:])
+        pos = b
+    out.append(text[pos:end])
     return "".join(out)
 
 
@@ -62,18 +63,24 @@ class AllianceExtractor:
                  bundle: dict[str, Any] | None = None, tokenizer: Any = None) -> None:
         self.settings = dict(settings)
         self.tokenizer = tokenizer
+        self._lex: dict[int, tuple[str, str]] = {}  # LOWER hash -> (lower form, lookup lemma)
+        self._cites_for: str | None = None
+        self._cites: list[tuple[int, int, str, str]] = []
         self.rules = RuleLayer(self.settings, vocab)
         self.window = int(self.settings.get("gate_window", 1))
         self.strict = bool(self.settings.get("gate_requires_no_other_relation", True))
         self.split_nl = bool(self.settings.get("split_on_newlines", True))
         self.elements_need_gate = bool(self.settings.get("elements_need_gate", True))
-        self.combine = self.settings.get("combine", "union")
+        self.combine = self.settings.get("combine", "auto")
         if self.combine not in COMBINE_MODES:
             raise ValueError(f"alliance.combine must be one of {COMBINE_MODES}")
         if bundle is None:
             path = resolve_model_path(self.settings.get("model", ""))
             bundle = model_io.load(path) if path is not None else None
         self.bundle = bundle
+        self.fast = model_io.FastScorer(bundle) if bundle is not None else None
+        if self.combine == "auto":  # the mode chosen in cross-validation at training time
+            self.combine = bundle.get("combine", "union") if bundle is not None else "rules"
         self.thresholds = {lab: float(self.settings.get(f"threshold_{lab}", 0.5)) for lab in LABELS}
         if bundle is not None and not self.settings.get("override_thresholds", False):
             self.thresholds.update(bundle.get("thresholds", {}))
@@ -83,7 +90,8 @@ class AllianceExtractor:
 
     # -- the steps -------------------------------------------------------------------------
     def sentence_records(self, doc: Doc, spin: dict[str, Any] | None,
-                         char_spans: list[tuple[int, int]] | None = None) -> list[dict[str, Any]]:
+                         char_spans: list[tuple[int, int]] | None = None,
+                         text: str | None = None) -> list[dict[str, Any]]:
         """Per sentence: offsets, text, restored text, lemmas, rule hits, gate flags.
 
         ``char_spans`` imposes the sentences (e.g. a labelled set's own splitter) instead of
@@ -98,58 +106,77 @@ class AllianceExtractor:
                 spans.append((sp.start, sp.end) if sp is not None else (0, 0))
         if not spans:
             return []
-        words = [t.text for t in doc]
-        spaces = [bool(t.whitespace_) for t in doc]
-        ldoc = self.rules.lemma_doc(words, spaces)
-        lem = [t.lemma_ for t in ldoc]
-        all_hits = self.rules.hits(ldoc)
-        starts = [s for s, _ in spans]
-        per_sent: list[list[Hit]] = [[] for _ in spans]
-        for h in all_hits:
-            i = bisect.bisect_right(starts, h.start) - 1
-            if i >= 0 and h.end <= spans[i][1]:
-                per_sent[i].append(h)
+        arr = doc.to_array([LOWER, IDX, LENGTH])
+        cache = self._lex
+        strings = doc.vocab.strings
+        lowers: list[str] = []
+        lem: list[str] = []
+        for h in arr[:, 0].tolist():
+            pair = cache.get(h)
+            if pair is None:
+                low = strings[h]
+                pair = cache[h] = (low, self.rules.lem(low))
+            lowers.append(pair[0])
+            lem.append(pair[1])
+        idx, length = arr[:, 1].tolist(), arr[:, 2].tolist()
+        text = doc.text if text is None else text  # doc.text joins every token: do it once
         spin_spans = sorted((spin or {}).get("spans") or [], key=lambda s: s["start_char"])
         recs = []
         for i, (s, e) in enumerate(spans):
-            span = doc[s:e]
+            a, b = (idx[s], idx[e - 1] + length[e - 1]) if e > s else (0, 0)
             rec = {
-                "index": i, "start_char": span.start_char, "end_char": span.end_char,
-                "text": span.text, "restored": span.text, "lemmas": lem[s:e],
-                "hits": per_sent[i],
+                "index": i, "start_char": a, "end_char": b, "text": text[a:b], "restored": None,
+                "tok": (s, e), "lemmas": lem[s:e], "hits": [],
             }
             inside = [
                 sp for sp in spin_spans
-                if sp["start_char"] >= span.start_char and sp["end_char"] <= span.end_char
-                and sp.get("suggestion")
+                if sp["start_char"] >= a and sp["end_char"] <= b and sp.get("suggestion")
             ]
             if inside:
-                self._use_restored(rec, inside, doc)
+                self._use_restored(rec, inside, text)
             recs.append(rec)
         flags = [self.rules.sentence_flags(r["lemmas"]) for r in recs]
         gates = gate([f[0] for f in flags], [f[1] for f in flags], self.window, self.strict)
+        refs = [(s, e) for s, e, kind, _ in self._citations(text) if kind in REFERENCE_KINDS]
+        if refs:  # bibliography lines are not prose about the alliance
+            gates = [
+                g and not any(s <= r["start_char"] and r["end_char"] <= e for s, e in refs)
+                for g, r in zip(gates, recs, strict=True)
+            ]
         for rec, g, f in zip(recs, gates, flags, strict=True):
             rec["gate"] = g
             rec["role"] = f[0]
+            if g and rec["restored"] is None:
+                s, e = rec["tok"]
+                rec["hits"] = self.rules.sentence_hits(lowers[s:e], lem[s:e])
+            elif g:
+                rec["hits"] = self.rules.sentence_hits(rec["r_lowers"], rec["r_lemmas"])
+            if rec["restored"] is None:
+                rec["restored"] = rec["text"]
+                rec["scored_lemmas"] = rec["lemmas"]
+            else:
+                rec["scored_lemmas"] = rec["r_lemmas"]
             rec["candidate"] = g and (bool(rec["hits"]) or f[2])
         return recs
 
-    def _use_restored(self, rec: dict[str, Any], inside: list[dict[str, Any]], doc: Doc) -> None:
-        base = rec["start_char"]
-        local = [
-            {**sp, "start_char": sp["start_char"] - base, "end_char": sp["end_char"] - base}
-            for sp in inside
-        ]
-        restored = restore_wording(rec["text"], local)
+    def _citations(self, text: str) -> list[tuple[int, int, str, str]]:
+        """Citation spans of ``text``, computed once per article (records, then assembly)."""
+        if self._cites_for is not text:
+            self._cites = citation_spans(text, self.settings.get("citations", "citations.json"))
+            self._cites_for = text
+        return self._cites
+
+    def _use_restored(self, rec: dict[str, Any], inside: list[dict[str, Any]], text: str) -> None:
+        restored = restore_wording(text, inside, rec["start_char"], rec["end_char"])
         if restored == rec["text"]:
             return
         tokenizer = self.tokenizer or _default_tokenizer()
-        tdoc = tokenizer(restored)
-        ldoc = self.rules.lemma_doc([t.text for t in tdoc], [bool(t.whitespace_) for t in tdoc])
+        lowers = [t.lower_ for t in tokenizer(restored)]
         rec["restored"] = restored
+        rec["r_lowers"] = lowers
+        rec["r_lemmas"] = [self.rules.lem(w) for w in lowers]
         # Keep the original lemmas too: spun words are in the lexicons on purpose.
-        rec["lemmas"] = list(rec["lemmas"]) + [t.lemma_ for t in ldoc]
-        rec["hits"] = self.rules.hits(ldoc)
+        rec["lemmas"] = list(rec["lemmas"]) + rec["r_lemmas"]
 
     def score(self, recs: list[dict[str, Any]]) -> None:
         """Model probabilities for the candidate sentences (``rec['proba']``)."""
@@ -159,7 +186,12 @@ class AllianceExtractor:
         if not cands:
             return
         rows = [model_io.rule_features(r["hits"], r["role"], self.bundle["rule_names"]) for r in cands]
-        proba = model_io.predict_proba(self.bundle, [r["restored"] for r in cands], rows)
+        texts = [r["restored"] for r in cands]
+        lemma_texts = [model_io.lemma_text(r["scored_lemmas"]) for r in cands]
+        if self.fast is not None and self.fast.supported:
+            proba = self.fast.proba(texts, lemma_texts, rows)
+        else:
+            proba = model_io.predict_proba(self.bundle, texts, rows, lemma_texts)
         for r, p in zip(cands, proba, strict=True):
             r["proba"] = dict(zip(LABELS, (float(x) for x in p), strict=True))
 
@@ -181,14 +213,20 @@ class AllianceExtractor:
                 on = by_rule or by_model
             if on:
                 labels[lab] = 1
-                evidence[lab] = rule_ev[lab] if by_rule else f"model p={proba[lab]:.2f}"
+                use_rule = by_rule and self.combine != "model"
+                evidence[lab] = rule_ev[lab] if use_rule else f"model p={proba[lab]:.2f}"
         return labels, evidence
 
     def analyse(self, doc: Doc, spin: dict[str, Any] | None = None,
                 applicable: bool = True) -> dict[str, Any]:
         """The ``doc._.alliance`` dict for one article."""
-        recs = self.sentence_records(doc, spin)
+        text = doc.text
         if not applicable:
+            recs = [
+                {"index": i, "start_char": doc[a:b].start_char, "end_char": doc[a:b].end_char,
+                 "text": doc[a:b].text}
+                for i, (a, b) in enumerate(sentence_token_spans(doc, self.split_nl))
+            ]
             return {
                 "applicable": False,
                 "counts": dict.fromkeys(LABELS, 0),
@@ -197,13 +235,15 @@ class AllianceExtractor:
                 "citations": [],
                 "citations_count": 0,
             }
+        recs = self.sentence_records(doc, spin, text=text)
         self.score(recs)
-        return self.assemble(doc.text, recs)
+        return self.assemble(text, recs)
 
     def assemble(self, text: str, recs: list[dict[str, Any]]) -> dict[str, Any]:
         counts = dict.fromkeys(LABELS, 0)
         elements = dict.fromkeys(self.rules.elements, 0)
         sentences = []
+        cites = self._citations(text)
         for r in recs:
             labels, evidence = self.decide(r)
             for lab, v in labels.items():
@@ -212,13 +252,12 @@ class AllianceExtractor:
                 for name in self.rules.element_hits(r["lemmas"]):
                     elements[name] += 1
             sentences.append(_public(r, labels, evidence))
-        cites = find_citations(text, self.settings.get("citations", "citations.json"))
         return {
             "applicable": True,
             "counts": counts,
             "sentences": sentences,
             "elements": elements,
-            "citations": cites,
+            "citations": [c for *_, c in cites],
             "citations_count": len(cites),
         }
 
@@ -240,3 +279,34 @@ def _default_tokenizer() -> Any:
 
         _TOKENIZER.append(English().tokenizer)
     return _TOKENIZER[0]
+
+
+def analyse_text(text: str, settings: dict[str, Any] | None = None,
+                 char_spans: list[tuple[int, int]] | None = None,
+                 spin: dict[str, Any] | None = None,
+                 extractor: AllianceExtractor | None = None) -> dict[str, Any]:
+    """The component's result for plain text (``char_spans``: impose the sentences, e.g. a
+    labelled set's; neighbours still give the therapy context)."""
+    nlp = _blank_sentencizer()
+    if extractor is None:
+        from pipeline.alliance.component import DEFAULT_SETTINGS
+
+        extractor = AllianceExtractor({**DEFAULT_SETTINGS, **(settings or {})}, nlp.vocab,
+                                      tokenizer=nlp.tokenizer)
+    doc = nlp(text)
+    recs = extractor.sentence_records(doc, spin, char_spans, text=text)
+    extractor.score(recs)
+    return extractor.assemble(text, recs)
+
+
+_BLANK: list[Any] = []
+
+
+def _blank_sentencizer() -> Any:
+    if not _BLANK:
+        import spacy
+
+        nlp = spacy.blank("en")
+        nlp.add_pipe("sentencizer")
+        _BLANK.append(nlp)
+    return _BLANK[0]

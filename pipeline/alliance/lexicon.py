@@ -46,16 +46,6 @@ class Lemmas:
             self._cache[lower] = lemma
         return lemma
 
-    def surface_hashes(self, lemmas: set[str]) -> set[int]:
-        """Hashes of every lower-case form the table maps onto ``lemmas`` (and the lemmas)."""
-        from spacy.strings import get_string_id
-
-        out = {get_string_id(lem) for lem in lemmas}
-        for key, value in self.table.items():
-            if value in lemmas:
-                out.add(key)
-        return out
-
 
 @functools.lru_cache(maxsize=1)
 def lemmas() -> Lemmas:

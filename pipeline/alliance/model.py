@@ -1,6 +1,7 @@
 """The sentence classifier bundle: features shared by training and inference, skops load/save.
 
-The bundle is a plain dict persisted with skops: two fitted ``TfidfVectorizer`` (words, chars),
+The bundle is a plain dict persisted with skops: fitted ``TfidfVectorizer`` (words; optionally
+chars and lemmas),
 one ``LogisticRegression`` per label, the rule names that make up the rule features (in order),
 the tuned thresholds and metadata. Inference does the dot product itself (no per-call sklearn
 validation), which matters when a few sentences per article are scored.
@@ -30,19 +31,31 @@ def rule_features(hits: Sequence[Hit], gate_self: bool, rule_names: Sequence[str
     )
 
 
-def feature_matrix(bundle: dict[str, Any], texts: Sequence[str], rule_rows: Sequence[Sequence[float]]):
-    """Sparse design matrix: word TF-IDF | char TF-IDF | weighted rule features."""
-    word = bundle["word"].transform(texts)
-    char = bundle["char"].transform(texts)
-    rules = sparse.csr_matrix(np.asarray(rule_rows, dtype=np.float64) * bundle["rule_weight"])
-    return sparse.hstack([word, char, rules], format="csr")
+def lemma_text(lemmas: Sequence[str]) -> str:
+    """The sentence as space-joined lookup lemmas (input of the lemma TF-IDF)."""
+    return " ".join(lemmas)
 
 
-def predict_proba(bundle: dict[str, Any], texts: Sequence[str], rule_rows) -> np.ndarray:
+def feature_matrix(bundle: dict[str, Any], texts: Sequence[str],
+                   rule_rows: Sequence[Sequence[float]], lemma_texts: Sequence[str] | None = None):
+    """Sparse design matrix: word TF-IDF | [char TF-IDF] | [lemma TF-IDF] | rule features."""
+    blocks = [bundle["word"].transform(texts)]
+    if bundle.get("char") is not None:
+        blocks.append(bundle["char"].transform(texts))
+    if bundle.get("lemma") is not None:
+        blocks.append(bundle["lemma"].transform(lemma_texts if lemma_texts is not None else texts))
+    blocks.append(
+        sparse.csr_matrix(np.asarray(rule_rows, dtype=np.float64) * bundle["rule_weight"])
+    )
+    return sparse.hstack(blocks, format="csr")
+
+
+def predict_proba(bundle: dict[str, Any], texts: Sequence[str], rule_rows,
+                  lemma_texts: Sequence[str] | None = None) -> np.ndarray:
     """(n, 4) probabilities in LABELS order."""
     if not texts:
         return np.zeros((0, len(LABELS)))
-    x = feature_matrix(bundle, texts, rule_rows)
+    x = feature_matrix(bundle, texts, rule_rows, lemma_texts)
     coef = bundle["coef"]  # (4, n_features)
     z = x @ coef.T + bundle["intercept"]
     return 1.0 / (1.0 + np.exp(-np.asarray(z)))
@@ -71,6 +84,67 @@ def load(path: Path) -> dict[str, Any]:
     return sio.load(path, trusted=untrusted)
 
 
-def logit(p: float) -> float:
-    p = min(max(p, 1e-9), 1 - 1e-9)
-    return math.log(p / (1 - p))
+class FastScorer:
+    """The bundle's probabilities without sklearn's per-call overhead.
+
+    Re-implements ``TfidfVectorizer.transform`` for the settings ``train.py`` uses (default
+    word tokens lower-cased, whitespace-split lemmas; sublinear tf, idf, l2 norm) with plain
+    dict lookups, then one small dense dot product per sentence. Equality with
+    :func:`predict_proba` is a test. Bundles with char n-grams use the sklearn path.
+    """
+
+    def __init__(self, bundle: dict[str, Any]) -> None:
+        self.blocks: list[tuple[str, dict[str, int], np.ndarray, int, Any]] = []
+        offset = 0
+        for key in ("word", "char", "lemma"):
+            vec = bundle.get(key)
+            if vec is None:
+                continue
+            n = len(vec.vocabulary_)
+            if key != "char":
+                self.blocks.append((key, vec.vocabulary_, vec.idf_, offset, vec))
+            offset += n
+        self.supported = bundle.get("char") is None and all(
+            b[4].sublinear_tf and b[4].norm == "l2" and b[4].use_idf and b[4].analyzer == "word"
+            for b in self.blocks
+        )
+        self.coef = np.ascontiguousarray(bundle["coef"])
+        self.rule_offset = offset
+        self.intercept = np.asarray(bundle["intercept"], dtype=np.float64)
+        self.rule_weight = float(bundle["rule_weight"])
+        self._token = {key: vec.build_tokenizer() for key, _, _, _, vec in self.blocks}
+        self._ngrams = {key: vec.ngram_range for key, _, _, _, vec in self.blocks}
+        self._lower = {key: vec.lowercase for key, _, _, _, vec in self.blocks}
+
+    def _block(self, key: str, text: str, vocab: dict[str, int], idf: np.ndarray,
+               offset: int, cols: list[int], vals: list[float]) -> None:
+        tokens = self._token[key](text.lower() if self._lower[key] else text)
+        lo, hi = self._ngrams[key]
+        counts: dict[int, int] = {}
+        for n in range(lo, hi + 1):
+            for i in range(len(tokens) - n + 1):
+                j = vocab.get(tokens[i] if n == 1 else " ".join(tokens[i:i + n]))
+                if j is not None:
+                    counts[j] = counts.get(j, 0) + 1
+        if not counts:
+            return
+        ws = [(1.0 + math.log(c)) * idf[j] for j, c in counts.items()]
+        norm = math.sqrt(sum(w * w for w in ws)) or 1.0
+        cols.extend(offset + j for j in counts)
+        vals.extend(w / norm for w in ws)
+
+    def proba(self, texts: Sequence[str], lemma_texts: Sequence[str],
+              rule_rows: Sequence[Sequence[float]]) -> np.ndarray:
+        out = np.empty((len(texts), self.coef.shape[0]))
+        for r, (text, lemma, rules) in enumerate(zip(texts, lemma_texts, rule_rows, strict=True)):
+            cols: list[int] = []
+            vals: list[float] = []
+            for key, vocab, idf, offset, _ in self.blocks:
+                self._block(key, lemma if key == "lemma" else text, vocab, idf, offset, cols, vals)
+            for k, v in enumerate(rules):
+                if v:
+                    cols.append(self.rule_offset + k)
+                    vals.append(v * self.rule_weight)
+            z = self.coef[:, cols] @ np.asarray(vals) if cols else np.zeros(self.coef.shape[0])
+            out[r] = z + self.intercept
+        return 1.0 / (1.0 + np.exp(-out))

@@ -379,8 +379,9 @@ def keyword_density(text: str) -> float:
     return Counter(stems).most_common(1)[0][1] / len(stems)
 
 
-def keyphrase_per_100w(text: str) -> float:
-    """Occurrences of the most repeated two-content-word phrase per 100 words."""
+def keyphrase_per_100w(text: str, min_count: int = 3) -> float:
+    """Occurrences of the most repeated two-content-word phrase per 100 words (0 if it occurs
+    fewer than ``min_count`` times: two mentions in a short text are no stuffing)."""
     ws = parse(text).words
     if len(ws) < 2:
         return 0.0
@@ -388,7 +389,8 @@ def keyphrase_per_100w(text: str) -> float:
     pairs = Counter((a, b) for a, b in zip(st, st[1:], strict=False) if a and b)
     if not pairs:
         return 0.0
-    return 100.0 * pairs.most_common(1)[0][1] / len(ws)
+    count = pairs.most_common(1)[0][1]
+    return 100.0 * count / len(ws) if count >= min_count else 0.0
 
 
 @lru_cache(maxsize=8)
@@ -403,22 +405,49 @@ def load_discourse_markers(name: str = "discourse_markers.tsv") -> dict[str, re.
 
 
 def misplaced_discourse(text: str, edge: int = 3, name: str = "discourse_markers.tsv") -> float:
-    """Openers ("Hi", "In this article") after a paragraph's first ``edge`` sentences, and
-    closers ("Good luck", "In conclusion") before its last ``edge``: signs of stitched text."""
+    """Openers ("Hi", "In this article") after a paragraph's first ``edge`` sentences, closers
+    ("Good luck", "In conclusion") in its first half with ``edge`` more sentences after them:
+    signs of text stitched from several sources."""
     markers = load_discourse_markers(name)
     opener, closer = markers.get("opener"), markers.get("closer")
     n = 0
     for para in parse(text).paragraphs:
         sents = split_sentences(para)
         for i, sent in enumerate(sents):
-            if edge <= i < len(sents) - edge:
+            late_opener = opener is not None and i >= edge
+            early_closer = closer is not None and i < len(sents) - edge and 2 * i < len(sents)
+            if late_opener or early_closer:
                 head = sent.lstrip("\"“‘'([")[:60]
-                n += bool((opener and opener.match(head)) or (closer and closer.match(head)))
-            elif i >= edge:
-                n += bool(opener and opener.match(sent.lstrip("\"“‘'([")[:60]))
-            elif i < len(sents) - edge:
-                n += bool(closer and closer.match(sent.lstrip("\"“‘'([")[:60]))
+                n += bool((late_opener and opener.match(head)) or (early_closer and closer.match(head)))
     return float(n)
+
+
+_STRAIGHT_APOS = re.compile(r"[^\W\d_]'[^\W\d_]")
+_CURLY_APOS = re.compile(r"[^\W\d_]’[^\W\d_]")
+
+
+def mixed_typography(text: str) -> float:
+    """Paragraphs mixing straight and curly apostrophes ("don't" and "don’t") or quotes: one
+    writer's paragraph keeps one style, a paragraph pasted from several sources does not."""
+    n = 0
+    for para in parse(text).paragraphs:
+        if ("'" in para and "’" in para and _STRAIGHT_APOS.search(para) and _CURLY_APOS.search(para)) or (
+            '"' in para and ("“" in para or "”" in para)
+        ):
+            n += 1
+    return float(n)
+
+
+@lru_cache(maxsize=8)
+def load_keyword_list_patterns(name: str = "keyword_list_lines.txt") -> re.Pattern:
+    """The keyword-list line patterns as one case-insensitive alternation."""
+    return re.compile("|".join(f"(?:{ln.strip()})" for ln in _lines_of(name)), re.IGNORECASE)
+
+
+def keyword_list_lines(text: str, name: str = "keyword_list_lines.txt") -> float:
+    """Lines that list search keywords ("Tags: online therapy, therapy near me, ...")."""
+    rx = load_keyword_list_patterns(name)
+    return float(sum(1 for ln in parse(text).lines if rx.match(ln)))
 
 
 @lru_cache(maxsize=8)

@@ -1,6 +1,7 @@
 """Assembles the metrics of one text and checks every rule: all failures are reported.
 
-A rule is a config key ``min_<metric>`` or ``max_<metric>`` (see ``quality.toml``); a failed rule
+A rule is a config key ``min_<metric>`` or ``max_<metric>`` (``..._<metric>__<tag>`` adds a graded
+second threshold on the same metric; see ``quality.toml``); a failed rule
 is a flag ``{"rule", "value", "threshold", "op", "message"}`` where ``op`` is the failing
 comparison (``words=32<50``). The score is the product of ``1 - weight`` over the flags.
 """
@@ -73,6 +74,8 @@ def _text_metrics(s: Mapping[str, Any]) -> dict[str, Callable[[str], float]]:
         "keyword_density": m.keyword_density,
         "keyphrase_per_100w": m.keyphrase_per_100w,
         "spam_insertions": lambda t: m.spam_insertions(t, s["spam_patterns"]),
+        "mixed_typography": m.mixed_typography,
+        "keyword_list_lines": lambda t: m.keyword_list_lines(t, s["keyword_list_lines"]),
         "placeholder_phrases": lambda t: m.placeholder_phrases(t, s["placeholder_phrases"]),
         "misplaced_discourse": lambda t: m.misplaced_discourse(
             t, s["discourse_edge_sentences"], s["discourse_markers"]),
@@ -140,7 +143,8 @@ def check_rules(metrics: Mapping[str, float], text: str, settings: Mapping[str, 
     for key, threshold in settings.items():
         if not (key.startswith(("min_", "max_")) and isinstance(threshold, int | float)):
             continue
-        metric = key[4:]
+        # "max_<metric>__<tag>" is a second, graded threshold on the same metric.
+        metric = key[4:].split("__", 1)[0]
         if metric not in metrics or metric in skip or not _applies(metric, metrics, settings):
             continue
         value = metrics[metric]
@@ -151,6 +155,7 @@ def check_rules(metrics: Mapping[str, float], text: str, settings: Mapping[str, 
                 "rule": metric, "value": round(float(value), 4), "threshold": threshold, "op": op,
                 "message": _message(metric, value, op, threshold, text, settings),
                 "weight": float(settings["weights"].get(key, settings["default_weight"])),
+                "_key": key,
             })
     return flags
 
@@ -159,7 +164,7 @@ def rule_weight(flag: Mapping[str, Any], settings: Mapping[str, Any]) -> float:
     """The configured weight of a flag's rule (``weights.min_<rule>``/``max_<rule>``)."""
     if "weight" in flag:
         return float(flag["weight"])
-    key = ("min_" if flag["op"] == "<" else "max_") + flag["rule"]
+    key = flag.get("_key") or ("min_" if flag["op"] == "<" else "max_") + flag["rule"]
     return float(settings["weights"].get(key, settings["default_weight"]))
 
 
@@ -180,6 +185,7 @@ def assess(text: str, meta: Mapping[str, Any] | None = None, settings: Mapping[s
     score = score_flags(flags)
     for f in flags:
         f.pop("weight")  # configuration, not result: the flag keeps the contract's five keys
+        f.pop("_key")
     return {
         "score": score,
         "low_quality": score < s["low_quality_below"],

@@ -13,6 +13,7 @@ from importlib import resources
 from typing import Any
 
 import jinja2
+import numpy as np
 import pandas as pd
 from markupsafe import Markup, escape
 
@@ -54,6 +55,11 @@ def _num(value: Any) -> float | None:
     return None if math.isnan(v) else v
 
 
+def _flag(value: Any) -> bool:
+    # pd.NA / None (not analysed) is not a flag, and bool(pd.NA) would raise.
+    return bool(value) if isinstance(value, bool | np.bool_) else False
+
+
 def _safe_url(url: str) -> str:
     # Only plain web links become clickable; javascript:/data: URLs stay text.
     return url if url.lower().startswith(("http://", "https://")) else ""
@@ -77,8 +83,8 @@ def build_context(articles: list[Article], errors: list[IngestError], run_info: 
     for r in articles_df.to_dict("records"):
         rows.append({
             "id": r["article_id"], "source": r["source"], "title": r["title"] or r["article_id"],
-            "words": r["words"], "quality": _num(r["quality_score"]), "low": r["low_quality"],
-            "spin": _num(r["spin_score"]), "spun": r["spun"],
+            "words": r["words"], "quality": _num(r["quality_score"]), "low": _flag(r["low_quality"]),
+            "spin": _num(r["spin_score"]), "spun": _flag(r["spun"]),
             "components": [_num(r[c]) for c in COMPONENTS],
             "dup": r["near_duplicate_of"] or "", "action": r["action"] or "",
             "rank": order.index(r["action"]) if r["action"] in order else len(order),

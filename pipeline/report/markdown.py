@@ -13,7 +13,7 @@ _SPECIAL = re.compile(r"([\\`*_\[\]|<>~])")
 
 def md_escape(value: object) -> str:
     """One table cell: specials backslash-escaped, ``<``/``>``/``&`` as entities, one line."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"

@@ -16,10 +16,13 @@ _FIXED_DATE = datetime(2000, 1, 1)
 
 
 def _cell_value(value: object) -> object:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """A plain Python value for a cell, or None for any kind of missing (None, NaN, pd.NA)."""
+    if value is None or value is pd.NA or value is pd.NaT:
         return None
     if hasattr(value, "item"):  # numpy scalar -> Python
         value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
     return value
 
 

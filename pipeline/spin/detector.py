@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import json
-
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +59,13 @@ def _load_models(path: Path) -> dict[str, Any]:
     return sio.load(path, trusted=untrusted)
 
 
+@functools.lru_cache(maxsize=1)
+def _threads():
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
 @functools.lru_cache(maxsize=4)
 def _cached_models(path: str) -> dict[str, Any]:
     return _load_models(Path(path))
@@ -85,7 +91,12 @@ class Detector:
     # -- pieces (also used by training)
     def word_scores(self, toks: list[Tok]) -> tuple[list[int], np.ndarray, list[str]]:
         idx, X, sugg = word_features(toks, self.ref, self.cfg)
-        p = self.word_model.predict_proba(X)[:, 1] if len(idx) else np.zeros(0)
+        if not len(idx):
+            return idx, np.zeros(0), sugg
+        # One thread: per article the trees see a few hundred rows, and OpenMP start-up on a
+        # busy machine costs 10x the prediction itself.
+        with _threads().limit(limits=1, user_api="openmp"):
+            p = self.word_model.predict_proba(X)[:, 1]
         return idx, p, sugg
 
     def features(self, text: str) -> tuple[list[dict], tuple, dict[str, float], list[Tok]]:

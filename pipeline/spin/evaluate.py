@@ -251,9 +251,10 @@ def evaluate_detector(
     """Run ``detect`` on held-out clean articles, their spun copies and the hard negatives.
 
     Returns ``{"settings", "clean", "hard_negatives", "by_variant": {variant: {rate: {"doc",
-    "span"}}}, "overall": {"doc", "span"}, "words_per_second"}``. Document metrics of one
-    (variant, rate) cell use all clean articles as negatives and that cell's spun copies as
-    positives; phrase metrics are micro-averaged over the cell's spun copies.
+    "span"}}}, "overall": {"doc", "span", "span_with_clean"}, "words_per_second"}``. Document
+    metrics of one (variant, rate) cell use all clean articles as negatives and that cell's
+    spun copies as positives; phrase metrics are micro-averaged over the cell's spun copies
+    (``span_with_clean`` also counts every span reported on a clean article as wrong).
     """
     records = build_eval_set(shared, rates, variants, n, seed, clean_texts)
     words = 0
@@ -263,8 +264,7 @@ def evaluate_detector(
         rec["score"], rec["spans"] = _run(detect, rec["text"])
         elapsed += time.perf_counter() - t0
         words += count_words(rec["text"])
-        if rec["label"]:
-            rec["span_metrics"] = span_metrics(rec["spans"], rec["gold"])
+        rec["span_metrics"] = span_metrics(rec["spans"], rec["gold"])
 
     clean = [r for r in records if r["label"] == 0]
     clean_scores = [r["score"] for r in clean]
@@ -276,6 +276,8 @@ def evaluate_detector(
             "fpr": _ratio(sum(s >= threshold for s in clean_scores), len(clean)),
             "mean_score": float(np.mean(clean_scores)) if clean_scores else math.nan,
             "flagged": [r["id"] for r in clean if r["score"] >= threshold],
+            # Evidence on clean text is wrong evidence even when the verdict is right.
+            "spans_per_doc": _ratio(sum(len(r["spans"]) for r in clean), len(clean)),
         },
         "by_variant": {},
     }
@@ -295,6 +297,8 @@ def evaluate_detector(
         "doc": doc_metrics([r["label"] for r in records], [r["score"] for r in records],
                            threshold),
         "span": _sum_spans(r["span_metrics"] for r in spun_all),
+        # Phrase precision counting the spans reported on clean articles as wrong too.
+        "span_with_clean": _sum_spans(r["span_metrics"] for r in records),
     }
     result["hard_negatives"] = evaluate_hard_negatives(detect, threshold)
     result["words_per_second"] = _ratio(words, elapsed)
@@ -339,7 +343,10 @@ def format_report(result: dict[str, Any]) -> str:
             f"| {d['fpr']:.3f} | {d['roc_auc']:.3f} | {s['recall']:.3f} | {s['precision']:.3f} |"
         )
     c, h = result["clean"], result["hard_negatives"]
+    wc = result["overall"]["span_with_clean"]
     lines.append("")
+    lines.append(f"Span precision counting evidence on clean articles: {wc['precision']:.3f} "
+                 f"({c['spans_per_doc']:.2f} spans per clean article).")
     lines.append(f"Clean held-out articles: n={c['n']}, FPR={c['fpr']:.3f}; hard negatives: "
                  f"n={h['n']}, FPR={h['fpr']:.3f} (flagged: {', '.join(h['flagged']) or 'none'}); "
                  f"detector speed {result['words_per_second']:,.0f} words/s.")

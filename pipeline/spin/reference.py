@@ -18,11 +18,13 @@ In-domain text: the counsel-chat answers of the *train* part of ``data.split_by_
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import hashlib
 import json
 import math
+import os
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -253,7 +255,7 @@ def build_reference(shared: Path, out: Path, seed: int = 0, tag: bool = True) ->
     }
     phrase_counts = _phrase_counts(texts)
 
-    with gzip.open(out / FILES["unigrams"], "wt", encoding="utf-8", compresslevel=9) as f:
+    with _atomic_gzip(out / FILES["unigrams"]) as f:
         f.write("word\tzipf\tdom\tpos\tpos_share\n")
         for w in sorted(vocab):
             pc = word_pos.get(w)
@@ -262,13 +264,13 @@ def build_reference(shared: Path, out: Path, seed: int = 0, tag: bool = True) ->
                 pos, n = pc.most_common(1)[0]
                 share = n / sum(pc.values())
             f.write(f"{w}\t{zipf[w]:.2f}\t{dom.uni[w]}\t{pos}\t{share:.2f}\n")
-    with gzip.open(out / FILES["bigrams"], "wt", encoding="utf-8", compresslevel=9) as f:
+    with _atomic_gzip(out / FILES["bigrams"]) as f:
         f.write("bigram\tgeneral\tdom\n")
         keys = set(gen_bi_raw) | set(dom.bi)
         for k in sorted(keys):
             g = gen_bi_raw.get(k, 0.0) * scale
             f.write(f"{k}\t{g:.3g}\t{dom.bi.get(k, 0)}\n")
-    with gzip.open(out / FILES["synonyms"], "wt", encoding="utf-8", compresslevel=9) as f:
+    with _atomic_gzip(out / FILES["synonyms"]) as f:
         for k in sorted(synonyms):
             f.write(f"{k}\t{','.join(synonyms[k])}\n")
     csv_path = shared / "data" / "counsel_chat_train.csv"
@@ -287,11 +289,23 @@ def build_reference(shared: Path, out: Path, seed: int = 0, tag: bool = True) ->
             "pos": "en_core_web_sm 3.8.0 tagger over the in-domain text" if tag else "none",
         },
     }
-    (out / FILES["meta"]).write_text(json.dumps(meta, indent=1, sort_keys=True), encoding="utf-8")
+    tmp = out / (FILES["meta"] + ".tmp")
+    tmp.write_text(json.dumps(meta, indent=1, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, out / FILES["meta"])
     load_reference.cache_clear()
     sizes = {k: (out / v).stat().st_size for k, v in FILES.items()}
     return {"vocab": len(vocab), "bigrams": len(keys), "synonym_keys": len(synonyms),
             "dom_words": dom.words, "bytes": sizes}
+
+
+@contextlib.contextmanager
+def _atomic_gzip(path: Path):
+    """Write a gzip text file next to ``path`` and move it in place when complete, so a
+    reader running meanwhile never sees a half-written file."""
+    tmp = path.with_name(path.name + ".tmp")
+    with gzip.open(tmp, "wt", encoding="utf-8", compresslevel=9) as f:
+        yield f
+    os.replace(tmp, path)
 
 
 def _sha256(path: Path) -> str:
@@ -374,7 +388,6 @@ def load_reference(models_dir: Path | str | None = None) -> Reference:
 
 
 if __name__ == "__main__":  # python -m pipeline.spin.reference [SHARED] [OUT]
-    import os
     import sys
 
     shared_dir = Path(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("SHARED", "../shared"))

@@ -114,7 +114,8 @@ def spinner_syntax(text: str, settings: dict[str, Any] | None = None) -> list[Sp
         line_start = text.rfind("\n", 0, m.start()) + 1
         line_end = text.find("\n", m.end())
         line = text[line_start : line_end if line_end >= 0 else len(text)]
-        if _CODE_HINT.search(line) or ("{" in line and "}" in line):
+        # A brace in a line with others or with code is markup, not a spinner's leftover.
+        if _CODE_HINT.search(line) or line.count("{") + line.count("}") > 1:
             continue
         out.append(_span(text, m.start(), m.end(), "", "spinner_syntax", score * 0.7))
     return out
@@ -242,18 +243,33 @@ def _phrase_table(name: str) -> dict[int, dict[str, str]]:
 
 
 def _ngram_hits(toks: list[Tok], table: dict[int, dict[str, str]]) -> list[tuple[int, int, str, str]]:
-    """(first token, last token, phrase, replacement) for every table phrase in the tokens.
-
-    Hyphenated words are also tried split ("consumer-therapist" vs "consumer therapist").
-    """
+    """(first token, last token, phrase, replacement) for every table phrase in the tokens."""
+    firsts = _first_words(id(table), table)
     hits = []
-    lows = [t.low if t.is_word else "\x00" for t in toks]
-    for n, phrases in table.items():
-        for i in range(len(toks) - n + 1):
-            key = lows[i] if n == 1 else " ".join(lows[i : i + n])
+    n_toks = len(toks)
+    for i, t in enumerate(toks):
+        if not t.is_word or t.low not in firsts:
+            continue
+        for n, phrases in table.items():
+            if i + n > n_toks:
+                continue
+            window = toks[i : i + n]
+            if not all(x.is_word for x in window):
+                continue
+            key = t.low if n == 1 else " ".join(x.low for x in window)
             if key in phrases:
                 hits.append((i, i + n - 1, key, phrases[key]))
     return hits
+
+
+_FIRSTS: dict[int, frozenset] = {}
+
+
+def _first_words(key: int, table: dict[int, dict[str, str]]) -> frozenset:
+    v = _FIRSTS.get(key)
+    if v is None:
+        v = _FIRSTS[key] = frozenset(p.split()[0] for ps in table.values() for p in ps)
+    return v
 
 
 def fingerprints(
@@ -266,6 +282,16 @@ def fingerprints(
     for i, j, _key, orig in _ngram_hits(toks, _phrase_table("fingerprints.tsv")):
         s, e = toks[i].start, toks[j].end
         out.append(_span(text, s, e, match_case(orig, text[s:e]), "fingerprint", cfg["score_fingerprint"]))
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _plain_table() -> dict[int, dict[str, str]]:
+    """The function-phrase table read the other way (plain -> marked)."""
+    out: dict[int, dict[str, str]] = {}
+    for phrases in _phrase_table("function_phrases.tsv").values():
+        for marked, plain in phrases.items():
+            out.setdefault(len(plain.split()), {})[plain] = marked
     return out
 
 
@@ -294,10 +320,7 @@ def function_phrases(
     reference = _ref(ref, cfg)
     toks = tokenize(text) if toks is None else toks
     table = _phrase_table("function_phrases.tsv")
-    plain_table: dict[int, dict[str, str]] = {}
-    for phrases in table.values():
-        for marked, plain in phrases.items():
-            plain_table.setdefault(len(plain.split()), {})[plain] = marked
+    plain_table = _plain_table()
     marked_hits = _ngram_hits(toks, table)
     plain_counts = Counter(k for _, _, k, _ in _ngram_hits(toks, plain_table))
     by_phrase: dict[str, list[tuple[int, int]]] = {}
@@ -443,7 +466,8 @@ def oddity_rate(
     """Spinner-agnostic features over adjacent word pairs.
 
     ``odd_pairs``: share of adjacent pairs of common words (Zipf >= ``odd_min_zipf``, not both
-    stop words) never seen together in the reference; ``offdomain``: mean log ratio of general
+    stop words) never seen together in the reference; ``dom_pairs``: share of those seen in the
+    in-domain text; ``offdomain``: mean log ratio of general
     to in-domain frequency of content words (a spun therapy text uses off-domain synonyms).
     """
     cfg = _cfg(settings)
@@ -452,7 +476,7 @@ def oddity_rate(
     zipf, gen, dom = reference.zipf, reference.gen_bi, reference.dom_bi
     dom_uni, n = reference.dom_uni, max(reference.dom_words, 1)
     min_z = cfg["odd_min_zipf"]
-    pairs = odd = 0
+    pairs = odd = dom_seen = 0
     off_sum, off_n = 0.0, 0
     prev: Tok | None = None
     for t in toks:
@@ -468,11 +492,14 @@ def oddity_rate(
             if zp is not None and zp >= min_z and not (t.low in STOP_WORDS and prev.low in STOP_WORDS):
                 pairs += 1
                 k = prev.low + " " + t.low
-                if k not in gen and k not in dom:
+                in_dom = k in dom
+                dom_seen += in_dom
+                if not in_dom and k not in gen:
                     odd += 1
         prev = t
     return {
         "odd_pairs": odd / pairs if pairs else 0.0,
+        "dom_pairs": dom_seen / pairs if pairs else 0.0,
         "offdomain": -off_sum / off_n if off_n else 0.0,
     }
 

@@ -29,6 +29,8 @@ FEATURES = (
     "best_delta", "best_support", "n_near",
     "term_gap", "term_any", "capital_inside", "sentence_start",
     "pos_logp", "pos_known",
+    # document context: how much of the whole text looks swapped (the prior for each word)
+    "doc_delta_share", "doc_term_share", "doc_unattested_share",
 )
 _NO_POS = 0.0
 
@@ -45,8 +47,9 @@ class _Stats:
         self.min_share = cfg["pos_min_share"]
         self.succ, self.pred = ref.neighbours()
         self._p: dict[str, float] = {}
-        self._cands: dict[str, tuple[str, ...]] = {}
+        self._cands: dict[str, tuple[tuple[str, ...], frozenset]] = {}
         self._assoc: dict[str, float] = {}
+        self._info: dict[str, tuple] = {}
 
     def p(self, w: str) -> float:
         v = self._p.get(w)
@@ -56,10 +59,25 @@ class _Stats:
             v = self._p[w] = max(pg, self.ref.dom_uni.get(w, 0) / self.n)
         return v
 
-    def cands(self, w: str) -> tuple[str, ...]:
+    def cands(self, w: str) -> tuple[tuple[str, ...], frozenset]:
+        """Candidate originals of ``w``, ranked, and as a set (for C-speed intersections)."""
         v = self._cands.get(w)
         if v is None:
-            v = self._cands[w] = tuple(candidates(w, self.ref))
+            c = tuple(candidates(w, self.ref))
+            v = self._cands[w] = (c, frozenset(c))
+        return v
+
+    def info(self, w: str) -> tuple:
+        """Static facts of a word: (zipf, log10 in-domain count, keyness, log #candidates,
+        candidates, candidate set, reliable POS or None)."""
+        v = self._info.get(w)
+        if v is None:
+            z = self.ref.zipf.get(w, 0.0)
+            dw = self.ref.dom_uni.get(w, 0)
+            keyness = math.log10((dw + 0.5) / self.n) - (z - 9.0) if z else 0.0
+            cands, cset = self.cands(w)
+            v = self._info[w] = (z, math.log10(dw + 1), keyness, math.log1p(len(cands)),
+                                 cands, cset, self.tag(w))
         return v
 
     def count(self, k: str) -> float:
@@ -100,7 +118,7 @@ def word_features(
 ) -> tuple[list[int], np.ndarray, list[str]]:
     """(token indices, features, suggestions) for the content words of ``toks``."""
     st = stats_for(ref, cfg)
-    zipf, dom = ref.zipf, ref.dom_uni
+    zipf = ref.zipf
     logp = ref.pos_bigram_logp
     present = {t.low for t in toks if t.is_word}
     n = len(toks)
@@ -108,6 +126,8 @@ def word_features(
     rows: list[list[float]] = []
     sugg: list[str] = []
     empty: frozenset = frozenset()
+    info = st.info
+    max_near = int(cfg.get("word_max_near", 15))
     for i, t in enumerate(toks):
         w = t.low
         if not t.is_word or w in STOP_WORDS or len(w) < 3:
@@ -116,49 +136,52 @@ def word_features(
         nxt = toks[i + 1] if i + 1 < n else None
         left = prev.low if prev is not None and prev.is_word else None
         right = nxt.low if nxt is not None and nxt.is_word else None
-        z = zipf.get(w, 0.0)
-        dw = dom.get(w, 0)
-        keyness = math.log10((dw + 0.5) / st.n) - (z - 9.0) if z else 0.0
+        z, dom_log, keyness, n_cands, cands, cset, tw = info(w)
         a_l = st.assoc(left, w) if left else 0.0
         a_r = st.assoc(w, right) if right else 0.0
         c_l = math.log1p(st.count(left + " " + w)) if left else 0.0
         c_r = math.log1p(st.count(w + " " + right)) if right else 0.0
-        cands = st.cands(w)
         best_delta = best_sup = 0.0
         best = ""
         n_near = 0
-        if cands and (left or right):
-            sl = st.succ.get(left, empty) if left else empty
-            pr = st.pred.get(right, empty) if right else empty
+        # Candidates are searched next to content neighbours only: "the X" says little and
+        # would make every candidate "near".
+        cl = left if left and left not in STOP_WORDS else None
+        cr = right if right and right not in STOP_WORDS else None
+        if cset and (cl or cr):
+            near = (cset & st.succ.get(cl, empty)) if cl else set()
+            if cr:
+                near = near | (cset & st.pred.get(cr, empty))
+            n_near = len(near)
+            if n_near > max_near:
+                near = [c for c in cands if c in near][:max_near]
             sup_w = a_l + a_r
-            for c in cands:
-                if c in sl or c in pr:
-                    n_near += 1
-                    sup_c = (st.assoc(left, c) if left else 0.0) + (st.assoc(c, right) if right else 0.0)
-                    if sup_c - sup_w > best_delta:
-                        best_delta, best_sup, best = sup_c - sup_w, sup_c, c
+            for c in near:
+                sup_c = (st.assoc(left, c) if left else 0.0) + (st.assoc(c, right) if right else 0.0)
+                d = sup_c - sup_w
+                if d > best_delta or (d == best_delta and best and c < best):
+                    best_delta, best_sup, best = d, sup_c, c
         term_gap = 0.0
         term_best = ""
-        for c in cands[:30]:
-            if c in present:
-                gap = math.log10(dom.get(c, 0) + 1) - math.log10(dw + 1)
-                if gap > term_gap:
+        if cset:
+            for c in cset & present:
+                gap = info(c)[1] - dom_log
+                if gap > term_gap or (gap == term_gap and term_best and c < term_best):
                     term_gap, term_best = gap, c
         pos_lp, pos_known = _NO_POS, 0.0
-        tw = st.tag(w)
         if tw is not None:
             lps = []
-            if left and (tl := st.tag(left)) is not None:
+            if left and (tl := info(left)[6]) is not None:
                 lps.append(logp.get(tl + " " + tw, -12.0))
-            if right and (tr := st.tag(right)) is not None:
+            if right and (tr := info(right)[6]) is not None:
                 lps.append(logp.get(tw + " " + tr, -12.0))
             if lps:
                 pos_lp, pos_known = min(lps), 1.0
-        capital_inside = 1.0 if t.text[0].isupper() and prev is not None and prev.text not in ".!?\n" else 0.0
-        sentence_start = 1.0 if prev is None or prev.text in ".!?" or "\n" in prev.text else 0.0
+        capital_inside = 1.0 if t.text[0].isupper() and prev is not None and prev.text not in ".!?" else 0.0
+        sentence_start = 1.0 if prev is None or prev.text in ".!?" else 0.0
         idx.append(i)
         rows.append([
-            z, math.log10(dw + 1), keyness, float(len(w)), math.log1p(len(cands)),
+            z, dom_log, keyness, float(len(w)), n_cands,
             1.0 if left else 0.0, a_l, c_l, zipf.get(left, 0.0) if left else 0.0,
             1.0 if right else 0.0, a_r, c_r, zipf.get(right, 0.0) if right else 0.0,
             best_delta, best_sup, math.log1p(n_near),
@@ -167,5 +190,15 @@ def word_features(
         ])
         choice = best or term_best or (cands[0] if cands else "")
         sugg.append(match_case(choice, t.text) if choice else "")
-    X = np.asarray(rows, dtype=np.float32) if rows else np.zeros((0, len(FEATURES)), np.float32)
+    if not rows:
+        return idx, np.zeros((0, len(FEATURES)), np.float32), sugg
+    X = np.asarray(rows, dtype=np.float32)
+    f = FEATURES.index
+    doc = np.array([
+        (X[:, f("best_delta")] >= 2.0).mean(),
+        X[:, f("term_any")].mean(),
+        ((X[:, f("assoc_left")] <= 0) & (X[:, f("assoc_right")] <= 0)
+         & (X[:, f("has_left")] + X[:, f("has_right")] > 0)).mean(),
+    ], dtype=np.float32)
+    X = np.hstack([X, np.broadcast_to(doc, (len(X), len(doc)))])
     return idx, X, sugg

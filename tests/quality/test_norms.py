@@ -64,13 +64,12 @@ def test_empty_and_unanalysed_articles():
 
 @pytest.mark.parametrize(
     ("values", "spread", "expected_last"),
-    [([500.0, 510.0, 520.0, 480.0], 0.0, -3 * 1.4826 ** -1 * 10 / 10 * 1.0),
-     ([500.0, 510.0, 520.0, 480.0], 0.15, -25 / (0.15 * 505))],
+    [
+        # median 505, MAD 10: without a floor the scale is 14.8, with it 0.15 * 505.
+        ([500.0, 510.0, 520.0, 480.0], 0.0, -25 / (10 * 1.4826)),
+        ([500.0, 510.0, 520.0, 480.0], 0.15, -25 / (0.15 * 505)),
+        ([0.0, 0.0, 0.0, 0.0], 0.15, 0.0),
+    ],
 )
 def test_relative_spread_floor(values, spread, expected_last):
-    # median 505, MAD 10 * 1.4826; with the floor the scale is 0.15 * 505.
-    z = robust_z(values, spread)
-    if spread == 0.0:
-        assert z[-1] == pytest.approx(-25 / (10 * 1.4826))
-    else:
-        assert z[-1] == pytest.approx(expected_last)
+    assert robust_z(values, spread)[-1] == pytest.approx(expected_last)

@@ -14,6 +14,7 @@ from pipeline.report.markdown import md_escape, md_table
     ("", ""),
     (None, ""),
     (math.nan, ""),
+    (pd.NA, ""),
     (True, "yes"),
     (0.5, "0.50"),
     (3, "3"),

@@ -91,6 +91,8 @@ def test_workbook_is_formatted_and_text_is_never_a_formula(written, hostile):
     assert hostile in titles
     formula = next(c for c in wb["Articles"]["D"] if c.value == "=SUM(1,2)")
     assert formula.data_type == "s"
+    cells = [c.value for row in wb["Articles"].iter_rows() for c in row]
+    assert not {"<NA>", "nan", "None"} & {str(v) for v in cells if v is not None}  # stay empty
 
 
 def test_markdown_escapes_article_text(written):
@@ -98,6 +100,7 @@ def test_markdown_escapes_article_text(written):
         text = (written / name).read_text(encoding="utf-8")
         assert "<script>" not in text and "<img" not in text, name
         assert "&lt;img src=x onerror=" in text, name
+        assert "NA&gt;" not in text and "| nan |" not in text, name  # missing values are empty
 
 
 def test_html_escapes_article_text(written):

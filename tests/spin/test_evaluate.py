@@ -173,6 +173,9 @@ def test_evaluate_detector_oracle_null_and_paranoid():
     paranoid = evaluate_detector(lambda t: (1.0, [(0, 1)]), None, n=3, clean_texts=CLEAN)
     assert paranoid["clean"]["fpr"] == 1.0 and paranoid["hard_negatives"]["fpr"] == 1.0
     assert paranoid["overall"]["doc"]["precision"] < 1.0
+    assert paranoid["clean"]["spans_per_doc"] == 1.0
+    with_clean = paranoid["overall"]["span_with_clean"]
+    assert with_clean["n_pred"] == len(build_eval_set(None, n=3, clean_texts=CLEAN))
 
 
 def test_evaluate_hard_negatives_counts_flags():
@@ -182,6 +185,8 @@ def test_evaluate_hard_negatives_counts_flags():
 
 
 def test_evaluate_detector_on_held_out_counsel_chat(shared):
+    if not (shared / "data" / "counsel_chat_train.csv").is_file():
+        pytest.skip(f"counsel-chat CSV not found under {shared}/data")
     res = evaluate_detector(lambda t: (0.0, []), shared, rates=(0.15,), n=5)
     assert res["clean"]["n"] == 5
     cell = res["by_variant"][EVAL_VARIANTS[0]][0.15]

@@ -212,6 +212,8 @@ def test_split_and_articles_from_a_tiny_frame():
 
 
 def test_counsel_chat_loading(shared):
+    if not (shared / "data" / "counsel_chat_train.csv").is_file():
+        pytest.skip(f"counsel-chat CSV not found under {shared}/data")
     from pipeline.spin.data import load_counsel_chat
 
     df = load_counsel_chat(shared)
@@ -244,3 +246,23 @@ def test_spin_many_is_deterministic_and_uses_training_variants():
     assert a == b and len(a) == 12
     assert {v for v, _, _ in a} <= set(TRAIN_VARIANTS) and len({v for v, _, _ in a}) > 2
     assert all(0.05 <= r <= 0.4 for _, r, _ in a)
+
+
+def test_context_aware_variant_fits_its_neighbours_better():
+    from pipeline.spin.simulate import _bigrams
+
+    bigrams = _bigrams()
+
+    def fitting_share(variant):
+        fit = total = 0
+        for seed in range(4):
+            spun = spin_text(PROSE, 0.15, variant, seed)
+            for start, end, _ in spun.spans:
+                left = WORD.findall(spun.text[max(0, start - 30) : start])
+                new = WORD.findall(spun.text[start:end])
+                if left and new:
+                    total += 1
+                    fit += (left[-1].lower(), new[0].lower()) in bigrams
+        return fit / total
+
+    assert fitting_share("roget_context") > fitting_share("roget_close") + 0.2

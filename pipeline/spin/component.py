@@ -1,0 +1,60 @@
+"""The ``spin_detector`` spaCy factory: ``doc._.spin`` from :mod:`pipeline.spin.detector`.
+
+``doc._.spin = {"score": 0..1, "spun": bool, "applicable": bool, "spans": [{"start_char",
+"end_char", "text", "suggestion", "signal", "score"}], "restored_text": str, "reasons": [str],
+"features": {name: float}}``. Span offsets refer to ``doc.text``; ``restored_text`` is the text
+with the suggestions applied (``pipeline.spin.restore.restore_range`` restores one sentence).
+A Doc whose ``doc._.meta["applicable"]`` is False gets ``{"applicable": False, ...}`` with
+empty evidence; ``doc._.meta`` None counts as applicable. Works on ``spacy.blank("en")``: the
+detector tokenises the text itself and needs no other pipe.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.spin.detector import Detector
+from pipeline.spin.signals import default_settings
+
+if not Doc.has_extension("spin"):
+    Doc.set_extension("spin", default=None)
+if not Doc.has_extension("meta"):
+    Doc.set_extension("meta", default=None)
+
+
+def not_applicable(text: str) -> dict[str, Any]:
+    """The result for a Doc the detector does not judge (e.g. not English)."""
+    return {"score": 0.0, "spun": False, "applicable": False, "spans": [], "restored_text": text,
+            "reasons": ["not applicable (language not analysed)"], "features": {}}
+
+
+class SpinDetector:
+    """Sets ``doc._.spin``; the models load on the first Doc (cheap to add to a pipeline)."""
+
+    def __init__(self, nlp: Language, name: str, settings: dict[str, Any]) -> None:
+        self.name = name
+        self.settings = {**default_settings(), **(settings or {})}
+        self._detector: Detector | None = None
+
+    @property
+    def detector(self) -> Detector:
+        if self._detector is None:
+            self._detector = Detector(self.settings)
+        return self._detector
+
+    def __call__(self, doc: Doc) -> Doc:
+        meta = doc._.meta
+        if meta is not None and meta.get("applicable", True) is False:
+            doc._.spin = not_applicable(doc.text)
+        else:
+            doc._.spin = self.detector.detect(doc.text)
+        return doc
+
+
+@Language.factory("spin_detector", default_config={"settings": default_settings()})
+def make_spin_detector(nlp: Language, name: str, settings: dict[str, Any]) -> SpinDetector:
+    """Factory registered as ``spin_detector`` (entry point in pyproject.toml)."""
+    return SpinDetector(nlp, name, settings)

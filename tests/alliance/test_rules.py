@@ -1,0 +1,85 @@
+"""The rule layer on single sentences: (sentence, expected labels).
+
+The sentence is analysed alone, so the therapy gate must come from the sentence itself.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.alliance.rules import LABELS, gate
+
+CASES = [
+    # bond
+    ("After a few sessions I finally felt understood by my counsellor.", {"bond"}),
+    ("A good therapist never makes a client feel unheard.", {"bond"}),  # negation still counts
+    ("Mutual depend on between the specialist and the consumer grows slowly.", {"bond"}),  # spun
+    ("Ask the clinic whether your therapist accepts your insurance card.", set()),
+    ("Learning to trust your partner again after an affair takes time.", set()),
+    # goals
+    ("Your counsellor will ask what your main goals for therapy are.", {"goals"}),
+    ("The consumer and specialist should lend a hand in regards to the targets of remedy.",
+     {"goals"}),  # spun "agree about the goals of therapy"
+    ("Write your fitness goals on a sticky note by the mirror.", set()),
+    # tasks
+    ("Your therapist may suggest homework such as tracking your moods between sessions.",
+     {"tasks"}),
+    ("A good clinician explains why each exposure step is part of the treatment.", {"tasks"}),
+    ("Take a brisk walk and breathe slowly when you feel tense.", set()),
+    ("Call the office before noon if you need to move an appointment.", set()),
+    # rupture_repair
+    ("Good clinicians apologise when they get something wrong with a client.",
+     {"rupture_repair"}),
+    ("If a remark in session felt dismissive, raise it with your therapist next time.",
+     {"rupture_repair"}),
+    ("Clients who stop going to therapy often felt unheard by their counsellor.",
+     {"bond", "rupture_repair"}),
+    ("Therapy can bring up painful memories from childhood.", set()),
+    ("After an argument with your teenager, give both of you time to cool down.", set()),
+    # no component named
+    ("Research shows that the therapeutic relationship predicts how well therapy works.", set()),
+    # degenerate input
+    ("", set()),
+    ("\x00\ufeff<script>alert('trust')</script>{{{|||}}}" * 20, set()),
+    ("therapist " * 500, set()),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_sentence_labels(rules_nlp, text, expected):
+    doc = rules_nlp(text)
+    result = doc._.alliance
+    got = {lab for s in result["sentences"] for lab, v in s["labels"].items() if v}
+    assert got == expected
+    for s in result["sentences"]:
+        for lab, v in s["labels"].items():
+            if v:
+                assert s["evidence"][lab].startswith("rule ")
+    assert sum(result["counts"].values()) == sum(
+        v for s in result["sentences"] for v in s["labels"].values()
+    )
+
+
+@pytest.mark.parametrize(
+    ("role", "other", "window", "strict", "expected"),
+    [
+        ([], [], 1, True, []),
+        ([True, False, False], [False, False, False], 1, True, [True, True, False]),
+        ([True, False, False], [False, True, False], 1, True, [True, False, False]),
+        ([True, False, False], [False, True, False], 1, False, [True, True, False]),
+        ([False, False, True], [False, False, False], 2, True, [True, True, True]),
+    ],
+)
+def test_gate(role, other, window, strict, expected):
+    assert gate(role, other, window, strict) == expected
+
+
+def test_neighbour_lends_context(rules_nlp):
+    doc = rules_nlp("Tell your counsellor early. It matters that you feel safe enough to be honest.")
+    labels = [s["labels"] for s in doc._.alliance["sentences"]]
+    assert labels[1]["bond"] == 1
+
+
+def test_partner_sentence_next_to_therapist_does_not_count(rules_nlp):
+    doc = rules_nlp("My therapist is kind. My husband and I never feel safe after a fight.")
+    assert doc._.alliance["sentences"][1]["labels"] == dict.fromkeys(LABELS, 0)

@@ -1,0 +1,77 @@
+"""The assembled detector on tiny texts written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.spin.detector import reasons, resolve_overlaps
+
+KEYS = {"score", "spun", "applicable", "spans", "restored_text", "reasons", "features"}
+SPAN_KEYS = {"start_char", "end_char", "text", "suggestion", "signal", "score"}
+
+CLEAN = (
+    "When a client starts therapy, the first session matters. The therapist listens, asks about "
+    "goals and explains how the work will go. Research shows that a strong therapeutic alliance "
+    "predicts better outcomes, so it is worth finding someone you trust. If something feels off, "
+    "say so: a good therapist wants to hear it and will adjust the plan with you."
+)
+SPUN = (
+    "When a consumer begins remedy, the primary session issues. The specialist listens, asks "
+    "about targets and explains how the work will go. Analysis exhibits that a sturdy restorative "
+    "alliance predicts higher outcomes, so it's price discovering somebody you depend on. If "
+    "one thing feels off, say so: an excellent specialist desires to listen to it and can regulate "
+    "the plan with you. {That is|This is} {the important thing}."
+)
+
+
+@pytest.fixture(scope="module")
+def det():
+    from pipeline.spin.detector import get_detector
+
+    try:
+        return get_detector()
+    except FileNotFoundError as exc:
+        pytest.skip(f"spin model not trained: {exc}")
+
+
+@pytest.mark.parametrize(
+    ("text", "spun"),
+    [("", False), (CLEAN, False), (SPUN, True), ("{|}" * 2000, None), ("🙂 " * 500, False)],
+)
+def test_detect_shape_and_verdict(det, text, spun):
+    r = det.detect(text)
+    assert set(r) == KEYS
+    assert 0.0 <= r["score"] <= 1.0
+    if spun is not None:
+        assert r["spun"] is spun, r["reasons"]
+    for s in r["spans"]:
+        assert set(s) == SPAN_KEYS
+        assert text[s["start_char"] : s["end_char"]] == s["text"]
+
+
+def test_spun_text_is_restored(det):
+    r = det.detect(SPUN)
+    assert r["restored_text"] != SPUN
+    assert "therapeutic alliance" in r["restored_text"] or "Research shows" in r["restored_text"]
+    starts = [s["start_char"] for s in r["spans"]]
+    assert starts == sorted(starts)
+
+
+def test_clean_text_keeps_little_evidence(det):
+    r = det.detect(CLEAN)
+    assert len(r["spans"]) <= 2
+
+
+def test_resolve_overlaps_prefers_higher_score():
+    a = {"start_char": 0, "end_char": 5, "score": 0.9}
+    b = {"start_char": 3, "end_char": 9, "score": 0.6}
+    c = {"start_char": 10, "end_char": 12, "score": 0.5}
+    assert resolve_overlaps([b, a, c]) == [a, c]
+    assert resolve_overlaps([]) == []
+
+
+def test_reasons_name_the_evidence():
+    spans = [{"text": "remedy", "suggestion": "therapy", "signal": "word_model", "score": 0.9}]
+    out = reasons(0.9, True, spans, {"word_p_per100": 3.0}, {"threshold": 0.5})
+    assert out[0].startswith("spin score 0.90 >=")
+    assert any('"remedy" -> "therapy"' in r for r in out)

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from pipeline.spin.signals import default_settings
+from pipeline.spin.tokens import tokenize
+from pipeline.spin.words import FEATURES, word_features
+
+
+@pytest.mark.parametrize(
+    ("text", "n_rows"),
+    [("", 0), ("the of and", 0), ("The restorative alliance grew.", 3), ("🙂" * 100, 0)],
+)
+def test_word_features_shape(ref, text, n_rows):
+    idx, X, sugg = word_features(tokenize(text), ref, default_settings())
+    assert X.shape == (n_rows, len(FEATURES)) and len(idx) == len(sugg) == n_rows
+    assert np.isfinite(X).all()
+
+
+def test_spun_word_has_a_better_candidate(ref):
+    toks = tokenize("The restorative alliance between client and therapist matters.")
+    idx, X, sugg = word_features(toks, ref, default_settings())
+    row = idx.index(1)
+    assert X[row, FEATURES.index("best_delta")] > 1.0
+    assert sugg[row] == "therapeutic"
