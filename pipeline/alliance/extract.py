@@ -185,13 +185,16 @@ class AllianceExtractor:
         cands = [r for r in recs if r["candidate"]]
         if not cands:
             return
-        rows = [model_io.rule_features(r["hits"], r["role"], self.bundle["rule_names"]) for r in cands]
         texts = [r["restored"] for r in cands]
         lemma_texts = [model_io.lemma_text(r["scored_lemmas"]) for r in cands]
         if self.fast is not None and self.fast.supported:
+            idx = self.fast.rule_index
+            rows = [model_io.rule_feature_indices(r["hits"], r["role"], idx) for r in cands]
             proba = self.fast.proba(texts, lemma_texts, rows)
         else:
-            proba = model_io.predict_proba(self.bundle, texts, rows, lemma_texts)
+            dense = [model_io.rule_features(r["hits"], r["role"], self.bundle["rule_names"])
+                     for r in cands]
+            proba = model_io.predict_proba(self.bundle, texts, dense, lemma_texts)
         for r, p in zip(cands, proba, strict=True):
             r["proba"] = dict(zip(LABELS, (float(x) for x in p), strict=True))
 

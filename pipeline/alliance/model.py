@@ -31,6 +31,18 @@ def rule_features(hits: Sequence[Hit], gate_self: bool, rule_names: Sequence[str
     )
 
 
+def rule_feature_indices(hits: Sequence[Hit], gate_self: bool,
+                         rule_index: dict[str, int]) -> list[int]:
+    """Positions of the non-zero entries of :func:`rule_features` (same layout)."""
+    n_labels = len(LABELS)
+    out = sorted({LABELS.index(h.label) for h in hits})
+    out += sorted({n_labels + rule_index[f"{h.label}|{h.rule}"] for h in hits
+                   if f"{h.label}|{h.rule}" in rule_index})
+    if gate_self:
+        out.append(n_labels + len(rule_index))
+    return out
+
+
 def lemma_text(lemmas: Sequence[str]) -> str:
     """The sentence as space-joined lookup lemmas (input of the lemma TF-IDF)."""
     return " ".join(lemmas)
@@ -39,7 +51,9 @@ def lemma_text(lemmas: Sequence[str]) -> str:
 def feature_matrix(bundle: dict[str, Any], texts: Sequence[str],
                    rule_rows: Sequence[Sequence[float]], lemma_texts: Sequence[str] | None = None):
     """Sparse design matrix: word TF-IDF | [char TF-IDF] | [lemma TF-IDF] | rule features."""
-    blocks = [bundle["word"].transform(texts)]
+    blocks = []
+    if bundle.get("word") is not None:
+        blocks.append(bundle["word"].transform(texts))
     if bundle.get("char") is not None:
         blocks.append(bundle["char"].transform(texts))
     if bundle.get("lemma") is not None:
@@ -106,12 +120,15 @@ class FastScorer:
             offset += n
         self.supported = bundle.get("char") is None and all(
             b[4].sublinear_tf and b[4].norm == "l2" and b[4].use_idf and b[4].analyzer == "word"
+            and b[4].max_features is None and b[4].max_df == 1.0 and b[4].stop_words is None
+            and b[4].ngram_range[0] == 1
             for b in self.blocks
         )
         self.coef = np.ascontiguousarray(bundle["coef"])
         self.rule_offset = offset
         self.intercept = np.asarray(bundle["intercept"], dtype=np.float64)
         self.rule_weight = float(bundle["rule_weight"])
+        self.rule_index = {name: k for k, name in enumerate(bundle["rule_names"])}
         self._token = {key: vec.build_tokenizer() for key, _, _, _, vec in self.blocks}
         self._ngrams = {key: vec.ngram_range for key, _, _, _, vec in self.blocks}
         self._lower = {key: vec.lowercase for key, _, _, _, vec in self.blocks}
@@ -120,10 +137,17 @@ class FastScorer:
                offset: int, cols: list[int], vals: list[float]) -> None:
         tokens = self._token[key](text.lower() if self._lower[key] else text)
         lo, hi = self._ngrams[key]
+        known = [vocab.get(t) for t in tokens]
         counts: dict[int, int] = {}
         for n in range(lo, hi + 1):
             for i in range(len(tokens) - n + 1):
-                j = vocab.get(tokens[i] if n == 1 else " ".join(tokens[i:i + n]))
+                if n == 1:
+                    j = known[i]
+                elif None in known[i:i + n]:
+                    # An n-gram kept by min_df has every word kept too (one shared vocabulary).
+                    continue
+                else:
+                    j = vocab.get(" ".join(tokens[i:i + n]))
                 if j is not None:
                     counts[j] = counts.get(j, 0) + 1
         if not counts:
@@ -134,17 +158,18 @@ class FastScorer:
         vals.extend(w / norm for w in ws)
 
     def proba(self, texts: Sequence[str], lemma_texts: Sequence[str],
-              rule_rows: Sequence[Sequence[float]]) -> np.ndarray:
-        out = np.empty((len(texts), self.coef.shape[0]))
-        for r, (text, lemma, rules) in enumerate(zip(texts, lemma_texts, rule_rows, strict=True)):
-            cols: list[int] = []
-            vals: list[float] = []
+              rule_rows: Sequence[Sequence[int]]) -> np.ndarray:
+        """Probabilities (n, 4); ``rule_rows`` are :func:`rule_feature_indices` lists."""
+        cols: list[int] = []
+        vals: list[float] = []
+        indptr = [0]
+        for text, lemma, rules in zip(texts, lemma_texts, rule_rows, strict=True):
             for key, vocab, idf, offset, _ in self.blocks:
                 self._block(key, lemma if key == "lemma" else text, vocab, idf, offset, cols, vals)
-            for k, v in enumerate(rules):
-                if v:
-                    cols.append(self.rule_offset + k)
-                    vals.append(v * self.rule_weight)
-            z = self.coef[:, cols] @ np.asarray(vals) if cols else np.zeros(self.coef.shape[0])
-            out[r] = z + self.intercept
-        return 1.0 / (1.0 + np.exp(-out))
+            for k in rules:
+                cols.append(self.rule_offset + k)
+                vals.append(self.rule_weight)
+            indptr.append(len(cols))
+        x = sparse.csr_matrix((vals, cols, indptr), shape=(len(texts), self.coef.shape[1]))
+        z = np.asarray(x @ self.coef.T) + self.intercept
+        return 1.0 / (1.0 + np.exp(-z))

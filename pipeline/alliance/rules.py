@@ -20,6 +20,8 @@ from pipeline.alliance.lexicon import Lemmas, lemmas, load_json
 
 LABELS: tuple[str, ...] = ("bond", "goals", "tasks", "rupture_repair")
 EXCLUDE = "__exclude__"
+CUE_SETS = ("feel_bond", "feel_rupture", "trust", "safety", "warmth", "honesty", "fit",
+            "bond_noun", "goal_word", "task_word", "rupture_word", "trouble")
 # Gap tokens of the shorthand: "~" is one wildcard token, "~N" up to N of them.
 _GAP_PREFIX = "~"
 
@@ -119,9 +121,9 @@ class RuleLayer:
                 key = f"{label}|{name}"
                 if key not in self.rule_names:
                     self.rule_names.append(key)
-                cue |= _anchor_words(pattern)
-        for name in ("feel_bond", "feel_rupture", "trust", "safety", "warmth", "honesty", "fit",
-                     "bond_noun", "goal_word", "task_word", "rupture_word", "trouble"):
+        # Cue words send a sentence without rule hits to the classifier: the label vocabularies,
+        # not every word some pattern mentions (that made 90% of therapy prose candidates).
+        for name in settings.get("cue_sets", CUE_SETS):
             cue |= self.sets.get(name, set())
         self.cue = cue
 
@@ -207,19 +209,6 @@ def _required_sets(pattern: list[dict[str, Any]]) -> list[frozenset[str]]:
             if key in tok:
                 out.append(frozenset(tok[key]["IN"]))
     return out
-
-
-def _anchor_words(pattern: list[dict[str, Any]]) -> set[str]:
-    """Content words of a pattern (for the cheap candidate filter)."""
-    out: set[str] = set()
-    for tok in pattern:
-        for key in ("LEMMA", "LOWER"):
-            value = tok.get(key)
-            if isinstance(value, dict):
-                out.update(value["IN"])
-            elif isinstance(value, str):
-                out.add(value)
-    return {w for w in out if len(w) > 3}
 
 
 def gate(role: Sequence[bool], other: Sequence[bool], window: int, strict: bool) -> list[bool]:

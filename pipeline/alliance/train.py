@@ -116,7 +116,8 @@ def _corpus_text(project_root: Path, doc_id: str, rows: pd.DataFrame) -> str | N
     return text if ok else None
 
 
-FEATURES = {"char": False, "lemma": True, "c": 4.0, "rule_weight": 1.0}
+FEATURES = {"word": True, "char": False, "lemma": True, "lemma_ngrams": 2, "c": 4.0,
+            "rule_weight": 1.0}
 
 
 def fit_bundle(data: Prepared, idx: np.ndarray, rule_names: list[str], seed: int,
@@ -130,15 +131,16 @@ def fit_bundle(data: Prepared, idx: np.ndarray, rule_names: list[str], seed: int
     idx = np.asarray([i for i in idx if data.candidate[i]])
     texts = [data.texts[i] for i in idx]
     lemma_texts = [data.lemma_texts[i] for i in idx]
-    word = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, lowercase=True)
-    word.fit(texts)
-    char = lemma = None
+    word = char = lemma = None
+    if opt["word"]:
+        word = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, lowercase=True)
+        word.fit(texts)
     if opt["char"]:
         char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2,
                                sublinear_tf=True, max_features=20000)
         char.fit(texts)
     if opt["lemma"]:
-        lemma = TfidfVectorizer(ngram_range=(1, 3), min_df=2, sublinear_tf=True,
+        lemma = TfidfVectorizer(ngram_range=(1, int(opt["lemma_ngrams"])), min_df=2, sublinear_tf=True,
                                 lowercase=False, token_pattern=r"\S+")
         lemma.fit(lemma_texts)
     bundle: dict[str, Any] = {
@@ -390,7 +392,7 @@ def model_card(m: dict[str, Any]) -> str:
         "  positives that are candidates (recall ceiling): "
         + ", ".join(f"{k} {v}" for k, v in m["candidate_recall_ceiling"].items()) + ".",
         "- Features: TF-IDF word 1-2-grams of the sentence (restored wording when the spin",
-        "  detector left suggestions) + TF-IDF 1-3-grams of its lower-cased lookup lemmas",
+        "  detector left suggestions) + TF-IDF 1-2-grams of its lower-cased lookup lemmas",
         "  (sublinear tf, min_df 2) + binary rule features (each rule, each label's rules, the",
         "  sentence's own therapy mention). Char n-grams were tried: same CV micro-F1, ~10x",
         "  slower at run time, so they are off (`FEATURES` in train.py).",

@@ -70,6 +70,8 @@ def _easy_words() -> frozenset[str]:
 
 
 _PYPHEN = pyphen.Pyphen(lang="en_US")
+_MAX_HYPHENATED = 40
+_VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 
 
 @lru_cache(maxsize=200_000)
@@ -78,6 +80,9 @@ def syllables(word: str) -> int:
     w = word.lower()
     if not w:
         return 0
+    if len(w) > _MAX_HYPHENATED:
+        # Hyphenation is slow on junk tokens (a 1 MB "word"): count vowel groups instead.
+        return max(1, len(_VOWEL_GROUPS.findall(w)))
     return max(1, len(_PYPHEN.positions(w)) + 1)
 
 
@@ -132,6 +137,16 @@ def ellipsis_lines_ratio(text: str) -> float:
     """Share of lines ending with an ellipsis."""
     lines = parse(text).lines
     return _ratio(sum(1 for ln in lines if ln.endswith(("...", "…"))), len(lines))
+
+
+_TRUNCATED = re.compile(r"[a-z,](?:\.\.\.|…)$")
+
+
+def truncated_paragraphs(text: str, min_words: int = 5) -> float:
+    """Prose lines (``min_words``+ words) cut off mid-sentence with an ellipsis ("and you will
+    eventually start..."): excerpts and teasers rather than the article."""
+    return float(sum(1 for ln in parse(text).lines
+                     if _TRUNCATED.search(ln) and len(ln.split()) >= min_words))
 
 
 # --------------------------------------------------------------------------- Gopher repetition

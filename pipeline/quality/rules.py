@@ -54,6 +54,7 @@ def _text_metrics(s: Mapping[str, Any]) -> dict[str, Callable[[str], float]]:
         "symbol_word_ratio": m.symbol_word_ratio,
         "bullet_lines_ratio": lambda t: m.bullet_lines_ratio(t, s["bullet_prefixes"]),
         "ellipsis_lines_ratio": m.ellipsis_lines_ratio,
+        "truncated_paragraphs": m.truncated_paragraphs,
         "dup_line_frac": m.dup_line_frac,
         "dup_para_frac": m.dup_para_frac,
         "dup_line_char_frac": m.dup_line_char_frac,

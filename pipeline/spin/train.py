@@ -192,6 +192,7 @@ def train(shared: Path, models_dir: Path, seed: int = 0, rebuild_reference: bool
     variants = np.array([d["variant"] for d in docs])
     threshold = float(cfg["threshold"])
     lovo: dict[str, dict] = {}
+    pooled_y, pooled_s = [], []
     for k, v in enumerate(TRAIN_VARIANTS):
         f = k % FOLDS
         test = ((variants == v) | (variants == "clean")) & (folds == f)
@@ -199,6 +200,13 @@ def train(shared: Path, models_dir: Path, seed: int = 0, rebuild_reference: bool
         m = _doc_model(seed).fit(Xd[train_mask], yd[train_mask])
         s = m.predict_proba(Xd[test])[:, 1]
         lovo[v] = _doc_metrics(yd[test], s, threshold)
+        pooled_y.append(yd[test])
+        pooled_s.append(s)
+    py, ps = np.concatenate(pooled_y), np.concatenate(pooled_s)
+    # FPR / recall of the pooled held-out-variant predictions at other thresholds
+    lovo_thresholds = {f"{t:.2f}": {"fpr": float((ps[py == 0] >= t).mean()),
+                                    "recall": float((ps[py == 1] >= t).mean())}
+                       for t in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)}
     doc_model = _doc_model(seed).fit(Xd, yd)
     bundle = {"word_model": word_model, "doc_model": doc_model, "doc_features": names,
               "word_features": list(__import__("pipeline.spin.words", fromlist=["FEATURES"]).FEATURES)}
@@ -216,6 +224,7 @@ def train(shared: Path, models_dir: Path, seed: int = 0, rebuild_reference: bool
         "word_positive_share": float(yw.mean()),
         "doc_features": names,
         "lovo": lovo,
+        "lovo_thresholds": lovo_thresholds,
         "word_span_cv": word_cv,
         "held_out": held,
         "eval_variants": list(EVAL_VARIANTS),
@@ -226,6 +235,25 @@ def train(shared: Path, models_dir: Path, seed: int = 0, rebuild_reference: bool
     }
     write_model_card(models_dir / "spin_detector.md", result, ref)
     (models_dir / "spin_detector_scores.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
+    return result
+
+
+def refresh_evaluation(shared: Path, models_dir: Path, seed: int = 0, limit: int | None = None) -> dict:
+    """Re-run the held-out evaluation with the current ``spin.toml`` (e.g. after changing a
+    threshold) and rewrite the model card; the trained models are not touched."""
+    from pipeline.spin.data import load_counsel_chat, split_by_question
+    from pipeline.spin.reference import load_reference
+    from pipeline.spin.simulate import EVAL_VARIANTS, TRAIN_VARIANTS
+
+    scores_path = Path(models_dir) / "spin_detector_scores.json"
+    result = json.loads(scores_path.read_text(encoding="utf-8"))
+    _, held_df = split_by_question(load_counsel_chat(Path(shared)), seed=SPLIT_SEED)
+    result["held_out"] = evaluate_held_out(
+        Path(shared), Path(models_dir), held_df, list(TRAIN_VARIANTS) + list(EVAL_VARIANTS),
+        seed=seed, limit=limit,
+    )
+    write_model_card(Path(models_dir) / "spin_detector.md", result, load_reference(models_dir))
+    scores_path.write_text(json.dumps(result, indent=1), encoding="utf-8")
     return result
 
 
@@ -346,6 +374,9 @@ def write_model_card(path: Path, r: dict, ref) -> None:
         "|---|---|---|---|---|---|---|",
         *[row(v, m) for v, m in r["lovo"].items()],
         "",
+        "Pooled over the held-out variants, by threshold (FPR on clean / recall on spun): "
+        + ", ".join(f"{t}: {m['fpr']:.3f}/{m['recall']:.3f}" for t, m in r["lovo_thresholds"].items()),
+        "",
         "## Word scorer, out-of-fold (per variant, at `span_min_score`)",
         "",
         "| variant | precision | recall | flagged / 1000 words |",
@@ -377,7 +408,8 @@ def write_model_card(path: Path, r: dict, ref) -> None:
         "",
         "## Reproduce",
         "`make train` or `.venv/bin/python -m pipeline.spin.train ../shared models` (rebuilds the",
-        "reference statistics, then the models; deterministic for the seed).",
+        "reference statistics, then the models; deterministic for the seed). After changing a",
+        "threshold in `spin.toml`: `... -m pipeline.spin.train ../shared models --evaluate-only`.",
         "",
         "## Limits",
         "Trained on simulated spins of one in-domain source; the thesaurus behind the suggestions is",
@@ -393,6 +425,9 @@ if __name__ == "__main__":  # python -m pipeline.spin.train [SHARED] [MODELS] [-
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     shared_dir = Path(args[0] if args else os.environ.get("SHARED", "../shared"))
     out_dir = Path(args[1]) if len(args) > 1 else Path(__file__).resolve().parents[2] / "models"
-    res = train(shared_dir, out_dir, quick="--quick" in sys.argv,
-                rebuild_reference="--no-reference" not in sys.argv)
-    print(json.dumps({k: res[k] for k in ("lovo", "word_span_cv", "held_out", "seconds")}, indent=1))
+    if "--evaluate-only" in sys.argv:
+        res = refresh_evaluation(shared_dir, out_dir)
+    else:
+        res = train(shared_dir, out_dir, quick="--quick" in sys.argv,
+                    rebuild_reference="--no-reference" not in sys.argv)
+    print(json.dumps({k: res.get(k) for k in ("lovo", "word_span_cv", "held_out", "seconds")}, indent=1))

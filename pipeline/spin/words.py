@@ -29,8 +29,6 @@ FEATURES = (
     "best_delta", "best_support", "n_near",
     "term_gap", "term_any", "capital_inside", "sentence_start",
     "pos_logp", "pos_known",
-    # document context: how much of the whole text looks swapped (the prior for each word)
-    "doc_delta_share", "doc_term_share", "doc_unattested_share",
 )
 _NO_POS = 0.0
 
@@ -190,15 +188,7 @@ def word_features(
         ])
         choice = best or term_best or (cands[0] if cands else "")
         sugg.append(match_case(choice, t.text) if choice else "")
-    if not rows:
-        return idx, np.zeros((0, len(FEATURES)), np.float32), sugg
-    X = np.asarray(rows, dtype=np.float32)
-    f = FEATURES.index
-    doc = np.array([
-        (X[:, f("best_delta")] >= 2.0).mean(),
-        X[:, f("term_any")].mean(),
-        ((X[:, f("assoc_left")] <= 0) & (X[:, f("assoc_right")] <= 0)
-         & (X[:, f("has_left")] + X[:, f("has_right")] > 0)).mean(),
-    ], dtype=np.float32)
-    X = np.hstack([X, np.broadcast_to(doc, (len(X), len(doc)))])
+    X = np.asarray(rows, dtype=np.float32) if rows else np.zeros((0, len(FEATURES)), np.float32)
+    # No document-level columns on purpose: tried, they taught the scorer the training
+    # spinners' density and cost clean-text false positives on held-out data.
     return idx, X, sugg

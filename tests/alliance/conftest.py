@@ -23,6 +23,12 @@ def make_nlp(**settings):
 
 
 @pytest.fixture(scope="session")
+def alliance_nlp():
+    """``alliance_nlp(**settings)``: a pipeline with the component and these settings."""
+    return make_nlp
+
+
+@pytest.fixture(scope="session")
 def rules_nlp():
     """The component with the rule layer only (no classifier)."""
     return make_nlp(model="", combine="rules")

@@ -8,7 +8,6 @@ import pytest
 from spacy.tokens import Doc
 
 from pipeline.alliance.rules import LABELS
-from tests.alliance.conftest import make_nlp
 
 if not Doc.has_extension("spin"):
     Doc.set_extension("spin", default=None)
@@ -110,12 +109,12 @@ def test_elements(rules_nlp, text, expected):
     assert {k for k, v in res["elements"].items() if v} == expected
 
 
-def test_settings_override_window():
-    nlp = make_nlp(model="", combine="rules", gate_window=0)
+def test_settings_override_window(alliance_nlp):
+    nlp = alliance_nlp(model="", combine="rules", gate_window=0)
     doc = nlp("Tell your counsellor early. It matters that you feel safe enough to be honest.")
     assert doc._.alliance["sentences"][1]["labels"]["bond"] == 0
 
 
-def test_bad_combine_mode_is_an_error():
+def test_bad_combine_mode_is_an_error(alliance_nlp):
     with pytest.raises(ValueError, match="combine"):
-        make_nlp(model="", combine="vote")
+        alliance_nlp(model="", combine="vote")

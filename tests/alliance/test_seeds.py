@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pipeline.alliance.rules import LABELS
-from tests.alliance.conftest import ROOT, make_nlp
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def seed_results(shared_dir):
+def seed_results(shared_dir, alliance_nlp):
     from pipeline.alliance.dataset import load_labelled, read_seed
 
     labelled = load_labelled(shared_dir, ROOT)
     labelled = labelled[labelled["origin"] == "seed"]
     if labelled.empty:
         pytest.skip("no labelled seed sentences in models/data/alliance_sentences.csv")
-    nlp = make_nlp()  # shipped defaults: rules + the trained model when present
+    nlp = alliance_nlp()  # shipped defaults: rules + the trained model when present
     docs = sorted(labelled["doc"].unique())
     results = {d: nlp(read_seed(shared_dir, d))._.alliance for d in docs}
     gold = labelled.groupby("doc")[list(LABELS)].max()

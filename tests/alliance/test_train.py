@@ -98,16 +98,14 @@ def test_fit_predict_roundtrip(tmp_path, options):
     assert np.allclose(T.predict(again, data, idx), proba)
 
 
-def test_component_uses_a_bundle(tmp_path):
+def test_component_uses_a_bundle(tmp_path, alliance_nlp):
     """A saved bundle is picked up by the component, which reports model evidence."""
     data = _tiny_prepared()
     names = T.AllianceExtractor(T._settings(), None).rules.rule_names
     bundle = T.fit_bundle(data, np.arange(len(data.frame)), names, seed=0)
     bundle.update(thresholds=dict.fromkeys(LABELS, 0.5), combine="model")
     model_io.save(bundle, tmp_path / "m.skops")
-    from tests.alliance.conftest import make_nlp
-
-    nlp = make_nlp(model=str(tmp_path / "m.skops"))
+    nlp = alliance_nlp(model=str(tmp_path / "m.skops"))
     sent = nlp("Your therapist may set homework between sessions.")._.alliance["sentences"][0]
     assert sent["labels"]["tasks"] == 1
     assert sent["evidence"]["tasks"].startswith("model p=")
@@ -119,3 +117,21 @@ def test_rules_changed_since_training_is_an_error(tmp_path):
     bundle = T.fit_bundle(data, np.arange(len(data.frame)), names[:-1], seed=0)
     with pytest.raises(ValueError, match="different rules"):
         T.AllianceExtractor(T._settings(), None, bundle=bundle)
+
+
+def test_fast_scorer_matches_sklearn():
+    data = _tiny_prepared()
+    names = T.AllianceExtractor(T._settings(), None).rules.rule_names
+    idx = np.arange(len(data.frame))
+    bundle = T.fit_bundle(data, idx, names, seed=0)
+    fast = model_io.FastScorer(bundle)
+    assert fast.supported
+    texts = [*data.texts, "", "THERAPIST!!! homework?? \x00", "unseen words only here"]
+    lemmas = [*data.lemma_texts, "", "therapist homework", "unseen word only here"]
+    hits = [*data.hits, [], [], []]
+    dense = [model_io.rule_features(h, True, names) for h in hits]
+    sparse_rows = [model_io.rule_feature_indices(h, True, fast.rule_index) for h in hits]
+    assert [np.flatnonzero(d).tolist() for d in dense] == sparse_rows
+    expected = model_io.predict_proba(bundle, texts, dense, lemmas)
+    assert np.allclose(fast.proba(texts, lemmas, sparse_rows), expected)
+    assert not model_io.FastScorer(T.fit_bundle(data, idx, names, seed=0, char=True)).supported

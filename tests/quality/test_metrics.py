@@ -75,6 +75,19 @@ CASES = [
     (m.spam_insertions, "Be Go here attentive to them.", 1),
     (m.spam_insertions, "Posted: Fri, 01 Nov 2019 07:00:00 GMT [source]", 2.5),
     (m.spam_insertions, "See the study at https://doi.org/10.1037/pst0000193 for details.", 0),
+    (m.mixed_typography, "", 0), (m.mixed_typography, HOSTILE, 0),
+    (m.mixed_typography, "I don't know. You don’t either.", 1),
+    (m.mixed_typography, "I don't know.\n\nYou don’t either.", 0),
+    (m.mixed_typography, 'He said "no" and “yes”.', 1),
+    (m.keyword_list_lines, "", 0), (m.keyword_list_lines, HOSTILE, 0),
+    (m.keyword_list_lines, "Text here.\nTags: online therapy, therapy near me, cheap help", 1),
+    (m.keyword_list_lines, "I like apples, pears, and plums.", 0),
+    (m.placeholder_phrases, "", 0), (m.placeholder_phrases, HOSTILE, 0),
+    (m.placeholder_phrases, "More tips coming soon, so check back next month.", 2),
+    (m.placeholder_phrases, "Soon you will feel better.", 0),
+    (m.truncated_paragraphs, "", 0), (m.truncated_paragraphs, "……", 0),
+    (m.truncated_paragraphs, "and in time you will eventually start...", 1),
+    (m.truncated_paragraphs, "Wait...", 0), (m.truncated_paragraphs, "This is the end of it.", 0),
     (m.misplaced_discourse, "", 0), (m.misplaced_discourse, HOSTILE, 0),
     (m.misplaced_discourse, "Hi, I am glad. A. B. C. Good luck to you.", 0),
     (m.misplaced_discourse, "One. Two. Three. Four. Hi, there. Five.", 1),
@@ -134,3 +147,4 @@ def test_syllables_cached_and_positive():
     assert m.syllables("") == 0
     assert m.syllables("a") == 1
     assert m.syllables("relationship") >= 3
+    assert m.syllables("ba" * 1000) == 1000  # junk token: vowel groups, not pyphen
