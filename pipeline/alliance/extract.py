@@ -24,15 +24,6 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 COMBINE_MODES = ("auto", "model", "rules", "union")
 
 
-def restore_wording(text: str, spans: list[dict[str, Any]], start: int, end: int) -> str:
-    """``text[start:end]`` with the suggestions of the spin spans inside it applied."""
-    try:
-        from pipeline.spin.restore import restore_range
-    except ImportError:  # the spin package is optional for this component
-        restore_range = _restore_range
-    return restore_range(text, spans, start, end)
-
-
 def _restore_range(text: str, spans: list[dict[str, Any]], start: int, end: int) -> str:
     out, pos = [], start
     for s in sorted(spans, key=lambda s: s["start_char"]):
@@ -46,7 +37,20 @@ def _restore_range(text: str, spans: list[dict[str, Any]], start: int, end: int)
     return "".join(out)
 
 
+try:
+    from pipeline.spin.restore import restore_range as _spin_restore_range
+except ImportError:  # the spin package is optional for this component
+    _spin_restore_range = _restore_range
+
+
+def restore_wording(text: str, spans: list[dict[str, Any]], start: int, end: int) -> str:
+    """``text[start:end]`` with the suggestions of the spin spans inside it applied."""
+    return _spin_restore_range(text, spans, start, end)
+
+
 def resolve_model_path(name: str) -> Path | None:
+    """The model file: as given (absolute or from the working directory), else from the
+    project root; None when unset or missing (the component then uses the rules alone)."""
     if not name:
         return None
     p = Path(name)
@@ -79,14 +83,18 @@ class AllianceExtractor:
             bundle = model_io.load(path) if path is not None else None
         self.bundle = bundle
         self.fast = model_io.FastScorer(bundle) if bundle is not None else None
-        if self.combine == "auto":  # the mode chosen in cross-validation at training time
+        if self.combine == "auto":  # the decision mode stored with the model
             self.combine = bundle.get("combine", "union") if bundle is not None else "rules"
         self.thresholds = {lab: float(self.settings.get(f"threshold_{lab}", 0.5)) for lab in LABELS}
         if bundle is not None and not self.settings.get("override_thresholds", False):
             self.thresholds.update(bundle.get("thresholds", {}))
         if bundle is not None and list(bundle["rule_names"]) != self.rules.rule_names:
             # The rules changed since training: the rule features no longer line up.
-            raise ValueError("alliance model was trained with different rules; run make train")
+            raise ValueError(
+                "alliance model was trained with different rules "
+                f"({len(bundle['rule_names'])} vs {len(self.rules.rule_names)} now): run "
+                "`make train`, or set [alliance] model = \"\" to use the rules alone"
+            )
 
     # -- the steps -------------------------------------------------------------------------
     def sentence_records(self, doc: Doc, spin: dict[str, Any] | None,
@@ -146,17 +154,26 @@ class AllianceExtractor:
         for rec, g, f in zip(recs, gates, flags, strict=True):
             rec["gate"] = g
             rec["role"] = f[0]
-            if g and rec["restored"] is None:
+            if g:
                 s, e = rec["tok"]
                 rec["hits"] = self.rules.sentence_hits(lowers[s:e], lem[s:e])
-            elif g:
-                rec["hits"] = self.rules.sentence_hits(rec["r_lowers"], rec["r_lemmas"])
+                if rec["restored"] is not None:
+                    # Spun words are in the lexicons too: keep the hits of both wordings.
+                    seen = {(h.label, h.rule) for h in rec["hits"]}
+                    rec["hits"] += [
+                        h for h in self.rules.sentence_hits(rec["r_lowers"], rec["r_lemmas"])
+                        if (h.label, h.rule) not in seen
+                    ]
             if rec["restored"] is None:
                 rec["restored"] = rec["text"]
                 rec["scored_lemmas"] = rec["lemmas"]
             else:
                 rec["scored_lemmas"] = rec["r_lemmas"]
             rec["candidate"] = g and (bool(rec["hits"]) or f[2])
+        for i, rec in enumerate(recs):
+            rec["context"] = [
+                w for j in (i - 1, i + 1) if 0 <= j < len(recs) for w in recs[j]["scored_lemmas"]
+            ]
         return recs
 
     def _citations(self, text: str) -> list[tuple[int, int, str, str]]:
@@ -186,7 +203,11 @@ class AllianceExtractor:
         if not cands:
             return
         texts = [r["restored"] for r in cands]
-        lemma_texts = [model_io.lemma_text(r["scored_lemmas"]) for r in cands]
+        use_ctx = bool(self.bundle.get("context"))
+        lemma_texts = [
+            model_io.lemma_text(r["scored_lemmas"], r["context"] if use_ctx else ())
+            for r in cands
+        ]
         if self.fast is not None and self.fast.supported:
             idx = self.fast.rule_index
             rows = [model_io.rule_feature_indices(r["hits"], r["role"], idx) for r in cands]

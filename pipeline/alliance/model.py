@@ -43,9 +43,12 @@ def rule_feature_indices(hits: Sequence[Hit], gate_self: bool,
     return out
 
 
-def lemma_text(lemmas: Sequence[str]) -> str:
-    """The sentence as space-joined lookup lemmas (input of the lemma TF-IDF)."""
-    return " ".join(lemmas)
+def lemma_text(lemmas: Sequence[str], context: Sequence[str] = ()) -> str:
+    """The sentence as space-joined lookup lemmas (input of the lemma TF-IDF), then the
+    content words of its neighbours marked ``ctx:`` (what "bring it up" refers to)."""
+    own = " ".join(lemmas)
+    ctx = " ".join(f"ctx:{w}" for w in context if len(w) > 3 and w.isalpha())
+    return f"{own} {ctx}" if ctx else own
 
 
 def feature_matrix(bundle: dict[str, Any], texts: Sequence[str],

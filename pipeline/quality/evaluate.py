@@ -33,6 +33,8 @@ TUNE_GRID: dict[str, list[Any]] = {
     "max_spam_insertions": [0.45, 0.9],
     "min_sentence_coherence": [0.015, 0.02],
     "w:min_sentence_coherence": [0.3, 0.45],
+    "min_coherence_vs_shuffle": [-0.25, 0.0, 0.25],
+    "w:min_coherence_vs_shuffle": [0.3, 0.45],
     "w:min_content_words": [0.3, 0.45],
     "w:max_mixed_typography": [0.3, 0.45],
 }

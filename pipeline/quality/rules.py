@@ -71,6 +71,8 @@ def _text_metrics(s: Mapping[str, Any]) -> dict[str, Callable[[str], float]]:
         "dale_chall": m.dale_chall,
         "sentence_coherence": m.sentence_coherence,
         "paragraph_coherence": m.paragraph_coherence,
+        "coherence_vs_shuffle": lambda t: m.coherence_vs_shuffle(
+            t, s["shuffle_coherence_decay"], s["shuffle_coherence_max_sentences"], s["pronoun_classes"]),
         "content_words": m.content_words,
         "keyword_density": m.keyword_density,
         "keyphrase_per_100w": m.keyphrase_per_100w,
@@ -117,6 +119,8 @@ def _applies(metric: str, metrics: Mapping[str, float], s: Mapping[str, Any]) ->
         return metrics.get("sentences", 0) >= s["coherence_min_sentences"]
     if metric == "paragraph_coherence":
         return metrics.get("paragraphs", 0) >= s["coherence_min_paragraphs"]
+    if metric == "coherence_vs_shuffle":
+        return metrics.get("sentences", 0) >= s["shuffle_coherence_min_sentences"]
     if metric in ("keyword_density", "keyphrase_per_100w"):
         return metrics.get("content_words", 0) >= s["stuffing_min_content_words"]
     if metric in _LINE_RULES:

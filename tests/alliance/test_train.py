@@ -76,6 +76,7 @@ def _tiny_prepared() -> T.Prepared:
     return T.Prepared(
         frame=frame, texts=texts,
         lemma_texts=[model_io.lemma_text(r["scored_lemmas"]) for r in recs],
+        context_texts=[model_io.lemma_text(r["scored_lemmas"], r["context"]) for r in recs],
         hits=[r["hits"] for r in recs],
         role=np.array([r["role"] for r in recs]),
         candidate=np.array([r["candidate"] for r in recs]),
@@ -83,13 +84,14 @@ def _tiny_prepared() -> T.Prepared:
     )
 
 
-@pytest.mark.parametrize("options", [{}, {"char": True, "lemma": False}])
+@pytest.mark.parametrize("options", [{}, {"char": True, "lemma": False}, {"context": True}])
 def test_fit_predict_roundtrip(tmp_path, options):
     data = _tiny_prepared()
     names = T.AllianceExtractor(T._settings(), None).rules.rule_names
     idx = np.arange(len(data.frame))
     bundle = T.fit_bundle(data, idx, names, seed=0, **options)
     proba = T.predict(bundle, data, idx)
+    assert bundle["context"] is bool(options.get("context", T.FEATURES["context"]))
     y = data.frame[list(LABELS)].to_numpy()
     # Trained on these very sentences: each one's own label must score highest.
     assert (proba.argmax(axis=1) == y.argmax(axis=1)).all()
@@ -135,3 +137,17 @@ def test_fast_scorer_matches_sklearn():
     expected = model_io.predict_proba(bundle, texts, dense, lemmas)
     assert np.allclose(fast.proba(texts, lemmas, sparse_rows), expected)
     assert not model_io.FastScorer(T.fit_bundle(data, idx, names, seed=0, char=True)).supported
+
+
+@pytest.mark.parametrize(
+    ("lemmas", "context", "expected"),
+    [
+        ([], [], ""),
+        (["feel", "judge"], [], "feel judge"),
+        (["bring", "it", "up"], ["session", "left", "you", "judge", "."], "bring it up "
+         "ctx:session ctx:left ctx:judge"),
+        (["x"], ["\x00\x00\x00\x00", "1234", "ok"], "x"),
+    ],
+)
+def test_lemma_text(lemmas, context, expected):
+    assert model_io.lemma_text(lemmas, context) == expected

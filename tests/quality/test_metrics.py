@@ -18,6 +18,21 @@ def close(a: float, b: float) -> bool:
     return (math.isnan(a) and math.isnan(b)) or math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
 
 
+def _shuffle_z(pairs: list[tuple[int, float]]) -> float:
+    """z of coherence_vs_shuffle from (distance, cosine) of every sentence pair, decay 2."""
+    sims = [v for _, v in pairs]
+    mean = sum(sims) / len(sims)
+    sd = math.sqrt(sum((v - mean) ** 2 for v in sims) / len(sims))
+    k = [math.exp(-(d - 1) / 2) for d, _ in pairs]
+    t = sum(kk * v for kk, (_, v) in zip(k, pairs, strict=True)) / sum(k)
+    n_eff = sum(k) ** 2 / sum(kk * kk for kk in k)
+    return (t - mean) / (sd / math.sqrt(n_eff))
+
+
+# Four sentences, pairs (0,1) (0,2) (0,3) (1,2) (1,3) (2,3): only the two linked pairs have cosine 1/2.
+SHUFFLE_Z = _shuffle_z([(1, 0.5), (2, 0), (3, 0), (1, 0), (2, 0), (1, 0.5)])
+SHUFFLE_Z_APART = _shuffle_z([(1, 0), (2, 0.5), (3, 0), (1, 0), (2, 0.5), (1, 0)])
+
 CASES = [
     (m.words, "", 0), (m.words, HOSTILE, 0), (m.words, "The cat sat.", 3),
     (m.words, "Hello , world !", 2), (m.words, "don't stop-now 42", 3),
@@ -91,6 +106,16 @@ CASES = [
     (m.misplaced_discourse, "", 0), (m.misplaced_discourse, HOSTILE, 0),
     (m.misplaced_discourse, "Hi, I am glad. A. B. C. Good luck to you.", 0),
     (m.misplaced_discourse, "One. Two. Three. Four. Hi, there. Five.", 1),
+    (m.coherence_vs_shuffle, "", math.nan), (m.coherence_vs_shuffle, HOSTILE, math.nan),
+    (m.coherence_vs_shuffle, "Cats purr. Cats sleep. Dogs bark.", math.nan),  # < 4 sentences
+    (m.coherence_vs_shuffle, "Cats purr. Cats purr. Cats purr. Cats purr.", 0),  # no spread
+    # Neighbours share a stem: z of the closeness-weighted mean against all pairs (computed below).
+    (m.coherence_vs_shuffle, "Cats purr. Cats sleep. Dogs bark. Dogs run.", SHUFFLE_Z),
+    # The same sentences interleaved: related ones apart, below what a shuffle gives.
+    (m.coherence_vs_shuffle, "Cats purr. Dogs bark. Cats sleep. Dogs run.", SHUFFLE_Z_APART),
+    # Pronoun classes link sentences like a shared stem (z is scale-free: the same value).
+    (m.coherence_vs_shuffle, "She laughed loudly. Her voice carried. They argued often. Their house shook.",
+     SHUFFLE_Z),
 ]
 
 
@@ -148,3 +173,10 @@ def test_syllables_cached_and_positive():
     assert m.syllables("a") == 1
     assert m.syllables("relationship") >= 3
     assert m.syllables("ba" * 1000) == 1000  # junk token: vowel groups, not pyphen
+
+
+def test_coherence_vs_shuffle_signs_and_cap():
+    assert SHUFFLE_Z > 1 > 0 > SHUFFLE_Z_APART
+    # A hostile 5,000-sentence text: only the first max_sentences are compared (finite, fast).
+    assert m.coherence_vs_shuffle("Cats purr. " * 5000, max_sentences=50) == 0
+    assert math.isnan(m.coherence_vs_shuffle("Cats purr. Dogs bark. Cats run. Dogs sit.", max_sentences=3))
