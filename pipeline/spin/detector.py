@@ -33,17 +33,35 @@ WORD_AGGREGATES = ("word_p_per100", "word_hi_per100", "word_vhi_per100", "word_t
 
 
 def doc_features(
-    rule_feats: dict[str, float], word_p: np.ndarray, n_words: int
+    rule_feats: dict[str, float], word_p: np.ndarray, n_words: int,
+    norm_min_words: int = 150, top_min_words: int = 15,
 ) -> dict[str, float]:
-    """Rule features plus aggregates of the word probabilities, length-normalised."""
-    per100 = 100.0 / max(n_words, 20)
+    """Rule features plus aggregates of the word probabilities, length-normalised.
+
+    Rates are per 100 words but never over fewer than ``norm_min_words`` words, so a short
+    paragraph needs proportionally more evidence to look spun; ``word_top_mean`` averages the
+    highest tenth of the word probabilities, over at least ``top_min_words`` words.
+    """
+    per100 = 100.0 / max(n_words, norm_min_words)
     feats = dict(rule_feats)
     feats["word_p_per100"] = float(word_p.sum()) * per100
     feats["word_hi_per100"] = float((word_p >= 0.5).sum()) * per100
     feats["word_vhi_per100"] = float((word_p >= 0.8).sum()) * per100
-    k = max(5, len(word_p) // 10)
-    feats["word_top_mean"] = float(np.sort(word_p)[-k:].mean()) if len(word_p) else 0.0
+    k = max(top_min_words, len(word_p) // 10)
+    top = np.sort(word_p)[-k:]
+    feats["word_top_mean"] = float(top.sum() / k) if len(word_p) else 0.0
     return feats
+
+
+def prior_shift(p: np.ndarray, train_prior: float) -> np.ndarray:
+    """Word probabilities re-weighted from the training share of swapped words to this
+    document's own estimate (the mean probability), so a lightly spun text needs stronger
+    evidence per word than a heavily spun one (Saerens et al. 2002 prior correction)."""
+    if not len(p) or not 0.0 < train_prior < 1.0:
+        return p
+    prior = float(np.clip(p.mean(), 0.01, 0.6))
+    odds = p / np.maximum(1.0 - p, 1e-9) * (prior / (1.0 - prior)) / (train_prior / (1.0 - train_prior))
+    return odds / (1.0 + odds)
 
 
 def _load_models(path: Path) -> dict[str, Any]:
@@ -87,6 +105,7 @@ class Detector:
         self.word_model = models["word_model"]
         self.doc_model = models["doc_model"]
         self.doc_feature_names: list[str] = list(models["doc_features"])
+        self.train_prior = float(models.get("word_prior", 0.0))
 
     # -- pieces (also used by training)
     def word_scores(self, toks: list[Tok]) -> tuple[list[int], np.ndarray, list[str]]:
@@ -104,7 +123,9 @@ class Detector:
         rule_spans, rule_feats = signals.analyse(text, self.cfg, self.ref, toks)
         idx, p, sugg = self.word_scores(toks)
         n_words = sum(1 for t in toks if t.is_word)
-        return rule_spans, (idx, p, sugg), doc_features(rule_feats, p, n_words), toks
+        feats = doc_features(rule_feats, p, n_words, int(self.cfg["norm_min_words"]),
+                             int(self.cfg["top_min_words"]))
+        return rule_spans, (idx, p, sugg), feats, toks
 
     def score(self, feats: dict[str, float]) -> float:
         x = np.array([[feats.get(n, 0.0) for n in self.doc_feature_names]], dtype=np.float64)
@@ -119,6 +140,7 @@ class Detector:
         spun = score >= self.cfg["threshold"]
         floor = self.cfg["span_min_score"] if spun else self.cfg["span_min_score_clean"]
         cand = [s for s in rule_spans if s["score"] >= floor]
+        p = prior_shift(p, self.train_prior)
         for k, i in enumerate(idx):
             if p[k] >= floor:
                 t = toks[i]

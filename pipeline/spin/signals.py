@@ -338,7 +338,7 @@ def function_phrases(
             continue
         llr = m * math.log(q / e) + p * math.log((1 - q) / (1 - e))
         total_llr += llr
-        if llr >= cfg["phrase_min_llr"]:
+        if llr >= cfg["phrase_min_llr"] and m >= cfg["phrase_min_count"]:
             conf = 1.0 / (1.0 + math.exp(-(llr - cfg["phrase_min_llr"]) / 2.0))
             conf = 0.5 + conf / 2
             for i, j in occ:
@@ -717,7 +717,7 @@ def analyse(
     reference = _ref(ref, cfg)
     toks = tokenize(text) if toks is None else toks
     words = sum(1 for t in toks if t.is_word)
-    per100 = 100.0 / max(words, 20)
+    per100 = 100.0 / max(words, int(cfg["norm_min_words"]))
     spans: list[Span] = []
     spans += spinner_syntax(text, cfg)
     spans += article_mismatch(text, cfg, reference, toks)
@@ -725,7 +725,9 @@ def analyse(
     fp_spans, fp_feats = function_phrases(text, cfg, reference, toks)
     spans += fp_spans
     spans += mangled_entities(text, cfg, toks)
-    feats: dict[str, float] = {"words_log": math.log10(max(words, 1))}
+    # No length feature: trained on spun texts of every length, a model given one learns
+    # "short means spun" and flags clean paragraphs.
+    feats: dict[str, float] = {}
     for sig in RULE_SIGNALS:
         hits = [s for s in spans if s["signal"] == sig]
         feats[f"{sig}_per100"] = len(hits) * per100

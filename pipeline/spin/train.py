@@ -36,7 +36,7 @@ FOLDS = 4
 SPLIT_SEED = 0              # the question split the reference statistics were built on
 RATES = (0.05, 0.40)        # spin rates drawn uniformly from this range for training
 SPUN_PER_ARTICLE = 2        # spun copies per clean article (distinct training variants)
-ARTICLE_SIZES = ((300, 1200), (150, 450))   # clean article lengths (words), long and short
+ARTICLE_SIZES = ((300, 1200), (150, 450), (50, 150))   # clean text lengths (words)
 EVAL_RATES = (0.15, 0.30)
 
 
@@ -117,13 +117,15 @@ def _doc_model(seed: int):
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    return make_pipeline(StandardScaler(), LogisticRegression(C=0.5, max_iter=2000, random_state=seed))
+    # balanced: training has two spun copies per clean text; real corpora are mostly clean
+    return make_pipeline(StandardScaler(), LogisticRegression(C=0.5, max_iter=2000, class_weight="balanced", random_state=seed))
 
 
-def _doc_matrix(docs: list[dict], p_key: str, names: list[str] | None = None):
+def _doc_matrix(docs: list[dict], p_key: str, cfg: dict[str, Any], names: list[str] | None = None):
     from pipeline.spin.detector import doc_features
 
-    feats = [doc_features(d["rule"], d[p_key], d["n_words"]) for d in docs]
+    feats = [doc_features(d["rule"], d[p_key], d["n_words"], int(cfg["norm_min_words"]),
+                          int(cfg["top_min_words"])) for d in docs]
     names = names or sorted(feats[0])
     X = np.array([[f.get(n, 0.0) for n in names] for f in feats], dtype=np.float64)
     return X, names
@@ -187,7 +189,7 @@ def train(shared: Path, models_dir: Path, seed: int = 0, rebuild_reference: bool
 
     _log(t0, "word scorer done; document model")
     # document model: leave-one-variant-out CV, then the final fit
-    Xd, names = _doc_matrix(docs, "p_oof")
+    Xd, names = _doc_matrix(docs, "p_oof", cfg)
     yd = np.array([d["label"] for d in docs])
     variants = np.array([d["variant"] for d in docs])
     threshold = float(cfg["threshold"])
@@ -209,6 +211,7 @@ def train(shared: Path, models_dir: Path, seed: int = 0, rebuild_reference: bool
                        for t in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)}
     doc_model = _doc_model(seed).fit(Xd, yd)
     bundle = {"word_model": word_model, "doc_model": doc_model, "doc_features": names,
+              "word_prior": float(yw.mean()),
               "word_features": list(__import__("pipeline.spin.words", fromlist=["FEATURES"]).FEATURES)}
     models_dir.mkdir(parents=True, exist_ok=True)
     sio.dump(bundle, models_dir / "spin_detector.skops")

@@ -115,3 +115,41 @@ def test_pipe_matches_assess(nlp):
     got = [d._.quality for d in nlp.pipe(texts)]
     assert got == [assess(t) for t in texts]
     assert Doc.has_extension("quality")
+
+
+# Two threads we wrote, six sentences each; each sentence shares a word with its neighbour.
+_GARDEN = [
+    "Tomatoes need a sunny bed and steady watering.",
+    "Watering in the morning keeps the leaves dry.",
+    "Dry leaves resist blight, which spreads in damp weather.",
+    "Blight shows first as brown spots on the lower leaves.",
+    "Remove those lower leaves and burn them away from the bed.",
+    "A mulch of straw keeps soil from splashing onto the stems.",
+]
+_ENGINE = [
+    "Engine oil should be changed every few thousand miles.",
+    "Old oil turns dark and gritty as it wears.",
+    "Gritty oil scores the bearings inside the engine.",
+    "Worn bearings knock loudly when the engine is cold.",
+    "A cold engine with knocking bearings needs a mechanic soon.",
+    "The mechanic will check the filter along with the oil.",
+]
+
+
+def test_shuffle_coherence_rule_flags_interleaved_threads(nlp):
+    coherent = " ".join(_GARDEN + _ENGINE)
+    # Alternate the threads and spread each thread's links apart, as a shuffle does.
+    salad = " ".join(s for i in (0, 3, 1, 4, 2, 5) for s in (_GARDEN[i], _ENGINE[i]))
+    good, bad = run(nlp, coherent), run(nlp, salad)
+    assert good["metrics"]["coherence_vs_shuffle"] > 0 > bad["metrics"]["coherence_vs_shuffle"]
+    assert "coherence_vs_shuffle" not in {f["rule"] for f in good["flags"]}
+    flag = next(f for f in bad["flags"] if f["rule"] == "coherence_vs_shuffle")
+    assert flag["op"] == "<" and "shuffle" in flag["message"]
+    assert bad["low_quality"]  # with the neighbour-overlap rule: two coherence signals agree
+
+
+def test_shuffle_coherence_rule_needs_enough_sentences(nlp):
+    short = " ".join(s for pair in zip(_GARDEN[:4], _ENGINE[:4], strict=True) for s in pair)
+    q = run(nlp, short)  # 8 sentences: measured, not judged
+    assert "coherence_vs_shuffle" in q["metrics"]
+    assert "coherence_vs_shuffle" not in {f["rule"] for f in q["flags"]}
