@@ -8,7 +8,7 @@ edits another stage's.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -86,7 +86,11 @@ class Article:
     action_reason: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Plain dict for serialisation (nested values are shared, not copied: do not mutate)."""
+        data = dict(self.__dict__)
+        data["spin_spans"] = [dict(s.__dict__) for s in self.spin_spans]
+        data["sentences"] = [dict(s.__dict__) for s in self.sentences]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Article:

@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import asdict
 from pathlib import Path
 
 from pipeline.article import Article, Sentence, SpinSpan
@@ -75,8 +74,8 @@ class ResultCache:
         path = self._path(self.key(article))
         path.parent.mkdir(parents=True, exist_ok=True)
         record = {name: getattr(article, name) for name in ANALYSIS_FIELDS}
-        record["spin_spans"] = [asdict(s) for s in article.spin_spans]
-        record["sentences"] = [asdict(s) for s in article.sentences]
+        record["spin_spans"] = [dict(s.__dict__) for s in article.spin_spans]
+        record["sentences"] = [dict(s.__dict__) for s in article.sentences]
         blob = gzip.compress(json.dumps(record, sort_keys=True).encode(), mtime=0)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:

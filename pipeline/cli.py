@@ -107,8 +107,9 @@ def _print_summary(s) -> None:
     table.add_row("near duplicates", str(s.near_duplicates))
     table.add_row("actions", ", ".join(f"{k} {v}" for k, v in s.actions.items()) or "-")
     table.add_row("time", f"{s.seconds:.1f} s, {s.words:,} words, {rate}; cache hits {s.cache_hits}")
-    table.add_row("open", str(Path(s.out) / "report.html"))
     out_console.print(table)
+    # Plain line (not in the table) so the path is never cut at narrow terminal widths.
+    out_console.print(f"open {Path(s.out) / 'report.html'}", soft_wrap=True)
 
 
 @app.command()
@@ -117,13 +118,14 @@ def explain(
     config: ConfigOpt = None,
 ) -> None:
     """Show FILE with suspect spun spans highlighted, their probable originals and the verdict."""
-    from pipeline.spin.explain import explain_file
+    from pipeline.run import explain_file
 
     settings = _settings(config)
     if not file.is_file():
         err_console.print(f"[red]error:[/red] not a file: {file}")
         raise typer.Exit(2)
-    out_console.print(explain_file(file, settings))
+    for part in explain_file(file, settings):
+        out_console.print(part)
 
 
 @app.command()

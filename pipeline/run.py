@@ -99,7 +99,7 @@ def _normalise(article: Article) -> Article:
 
 def _plain(value: Any) -> Any:
     if isinstance(value, list):
-        return [asdict(v) if hasattr(v, "__dataclass_fields__") else v for v in value]
+        return [dict(v.__dict__) if hasattr(v, "__dataclass_fields__") else v for v in value]
     return value
 
 
@@ -228,3 +228,34 @@ def run_analysis(
     if log:
         log(f"wrote {out}")
     return summary
+
+
+def read_file(path: Path, settings: Settings) -> tuple[list[Article], list[IngestError]]:
+    """Ingest one file exactly as a corpus run would (extraction, repair, boilerplate rules)."""
+    import shutil
+    import tempfile
+
+    from pipeline.ingest import read_corpus
+
+    with tempfile.TemporaryDirectory(prefix="aa-one-") as tmp:
+        shutil.copyfile(path, Path(tmp) / path.name)
+        items = list(read_corpus(Path(tmp), settings.ingest))
+    return ([i for i in items if isinstance(i, Article)],
+            [i for i in items if isinstance(i, IngestError)])
+
+
+def explain_file(path: Path, settings: Settings) -> list[Any]:
+    """Rich renderables explaining the spin verdict of each article in ``path``."""
+    from rich.rule import Rule
+
+    from pipeline.spin.explain import explain
+
+    articles, errors = read_file(path, settings)
+    out: list[Any] = [f"[red]{e.path}: {e.reason}[/red]" for e in errors]
+    for a in articles:
+        out.append(Rule(f"{a.article_id}  {a.title}".strip()))
+        if a.language not in settings.ingest.analysed_languages:
+            out.append(f"not analysed: language '{a.language}'")
+            continue
+        out.append(explain(a.text, settings.spin.model_dump()))
+    return out

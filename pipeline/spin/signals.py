@@ -188,6 +188,8 @@ def candidates(word: str, ref: Reference) -> list[str]:
     seen = {word}
     for lemma, suffix in _inflections(word):
         for c in ref.synonyms.get(lemma, ()):
+            if c in STOP_WORDS:  # "is", "by", "have": never a useful original
+                continue
             form = inflect(c, suffix, ref.zipf)
             if form and form not in seen:
                 seen.add(form)

@@ -186,7 +186,8 @@ def word_features(
             term_gap, 1.0 if term_best else 0.0, capital_inside, sentence_start,
             pos_lp, pos_known,
         ])
-        choice = best or term_best or (cands[0] if cands else "")
+        # No blind fallback to the most frequent synonym: an empty suggestion beats a wrong one.
+        choice = best or term_best
         sugg.append(match_case(choice, t.text) if choice else "")
     X = np.asarray(rows, dtype=np.float32) if rows else np.zeros((0, len(FEATURES)), np.float32)
     # No document-level columns on purpose: tried, they taught the scorer the training
