@@ -15,10 +15,12 @@ from spacy.tokens import Doc
 
 from pipeline.article import Article, Sentence, SpinSpan
 from pipeline.config import Settings
+from pipeline.doctable import doc_table, set_doc_text
 
 
 def _doc_for(nlp: Language, article: Article, settings: Settings) -> Doc:
     doc = nlp.make_doc(article.text)
+    set_doc_text(doc, article.text)
     applicable = article.language in settings.ingest.analysed_languages
     doc._.meta = {
         "article_id": article.article_id,
@@ -35,7 +37,7 @@ def _doc_for(nlp: Language, article: Article, settings: Settings) -> Doc:
 
 def fill_from_doc(article: Article, doc: Doc) -> Article:
     """Copy the components' plain results from ``doc`` into ``article``."""
-    article.words = sum(1 for t in doc if not (t.is_space or t.is_punct))
+    article.words = doc_table(doc).n_words  # tokens neither whitespace nor punctuation
     meta = doc._.meta or {}
     article.applicable = bool(meta.get("applicable", True))
     if not article.applicable:

@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 
 from pipeline.alliance.extract import AllianceExtractor
 from pipeline.alliance.rules import LABELS
+from pipeline.doctable import doc_text
 
 __all__ = ["LABELS", "AllianceComponents", "make_alliance_components", "DEFAULT_SETTINGS"]
 
@@ -61,7 +62,7 @@ class AllianceComponents:
                 if not applicable:
                     doc._.alliance = ex.analyse(doc, spin, False)
                     continue
-                text = doc.text
+                text = doc_text(doc)
                 todo.append((doc, text, ex.sentence_records(doc, spin, text=text)))
             ex.score([r for _, _, recs in todo for r in recs])
             for doc, text, recs in todo:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from spacy.attrs import IDX, LENGTH, LOWER
+from spacy.attrs import LOWER
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
@@ -19,6 +19,7 @@ from pipeline.alliance import model as model_io
 from pipeline.alliance.citations import REFERENCE_KINDS, citation_spans
 from pipeline.alliance.rules import LABELS, RuleLayer, evidence_text, gate
 from pipeline.alliance.segment import sentence_token_spans
+from pipeline.doctable import doc_table, doc_text
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 COMBINE_MODES = ("auto", "model", "rules", "union")
@@ -114,20 +115,20 @@ class AllianceExtractor:
                 spans.append((sp.start, sp.end) if sp is not None else (0, 0))
         if not spans:
             return []
-        arr = doc.to_array([LOWER, IDX, LENGTH])
+        table = doc_table(doc)
         cache = self._lex
         strings = doc.vocab.strings
         lowers: list[str] = []
         lem: list[str] = []
-        for h in arr[:, 0].tolist():
+        for h in table.lower:
             pair = cache.get(h)
             if pair is None:
                 low = strings[h]
                 pair = cache[h] = (low, self.rules.lem(low))
             lowers.append(pair[0])
             lem.append(pair[1])
-        idx, length = arr[:, 1].tolist(), arr[:, 2].tolist()
-        text = doc.text if text is None else text  # doc.text joins every token: do it once
+        idx, length = table.idx, table.length
+        text = table.text if text is None else text
         spin_spans = sorted((spin or {}).get("spans") or [], key=lambda s: s["start_char"])
         recs = []
         for i, (s, e) in enumerate(spans):
@@ -188,7 +189,9 @@ class AllianceExtractor:
         if restored == rec["text"]:
             return
         tokenizer = self.tokenizer or _default_tokenizer()
-        lowers = [t.lower_ for t in tokenizer(restored)]
+        rdoc = tokenizer(restored)
+        strings = rdoc.vocab.strings
+        lowers = [strings[h] for h in rdoc.to_array(LOWER).tolist()] if len(rdoc) else []
         rec["restored"] = restored
         rec["r_lowers"] = lowers
         rec["r_lemmas"] = [self.rules.lem(w) for w in lowers]
@@ -244,7 +247,7 @@ class AllianceExtractor:
     def analyse(self, doc: Doc, spin: dict[str, Any] | None = None,
                 applicable: bool = True) -> dict[str, Any]:
         """The ``doc._.alliance`` dict for one article."""
-        text = doc.text
+        text = doc_text(doc)
         if not applicable:
             recs = [
                 {"index": i, "start_char": doc[a:b].start_char, "end_char": doc[a:b].end_char,

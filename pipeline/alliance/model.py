@@ -135,30 +135,44 @@ class FastScorer:
         self._token = {key: vec.build_tokenizer() for key, _, _, _, vec in self.blocks}
         self._ngrams = {key: vec.ngram_range for key, _, _, _, vec in self.blocks}
         self._lower = {key: vec.lowercase for key, _, _, _, vec in self.blocks}
+        self._idf = {key: idf.tolist() for key, _, idf, _, _ in self.blocks}
 
     def _block(self, key: str, text: str, vocab: dict[str, int], idf: np.ndarray,
                offset: int, cols: list[int], vals: list[float]) -> None:
         tokens = self._token[key](text.lower() if self._lower[key] else text)
         lo, hi = self._ngrams[key]
-        known = [vocab.get(t) for t in tokens]
+        known = list(map(vocab.get, tokens))
         counts: dict[int, int] = {}
+        get = counts.get
+        # Same counting order as before (unigrams, then bigrams, ...): the norm sums in it.
         for n in range(lo, hi + 1):
-            for i in range(len(tokens) - n + 1):
-                if n == 1:
-                    j = known[i]
-                elif None in known[i:i + n]:
-                    # An n-gram kept by min_df has every word kept too (one shared vocabulary).
-                    continue
-                else:
+            if n == 1:
+                for j in known:
+                    if j is not None:
+                        counts[j] = get(j, 0) + 1
+            elif n == 2:
+                for a, b, ka, kb in zip(tokens, tokens[1:], known, known[1:], strict=False):
+                    if ka is None or kb is None:
+                        # An n-gram kept by min_df has every word kept too (one shared vocabulary).
+                        continue
+                    j = vocab.get(a + " " + b)
+                    if j is not None:
+                        counts[j] = get(j, 0) + 1
+            else:
+                for i in range(len(tokens) - n + 1):
+                    if None in known[i:i + n]:
+                        continue
                     j = vocab.get(" ".join(tokens[i:i + n]))
-                if j is not None:
-                    counts[j] = counts.get(j, 0) + 1
+                    if j is not None:
+                        counts[j] = get(j, 0) + 1
         if not counts:
             return
-        ws = [(1.0 + math.log(c)) * idf[j] for j, c in counts.items()]
-        norm = math.sqrt(sum(w * w for w in ws)) or 1.0
-        cols.extend(offset + j for j in counts)
-        vals.extend(w / norm for w in ws)
+        idf_list = self._idf[key]
+        log = math.log
+        ws = [(1.0 + log(c)) * idf_list[j] for j, c in counts.items()]
+        norm = math.sqrt(sum([w * w for w in ws])) or 1.0
+        cols.extend([offset + j for j in counts])
+        vals.extend([w / norm for w in ws])
 
     def proba(self, texts: Sequence[str], lemma_texts: Sequence[str],
               rule_rows: Sequence[Sequence[int]]) -> np.ndarray:

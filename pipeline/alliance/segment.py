@@ -6,9 +6,9 @@ stop; the punctuation sentencizer would glue them to the next sentence.
 
 from __future__ import annotations
 
-import numpy as np
-from spacy.attrs import IS_SPACE, SENT_START
 from spacy.tokens import Doc
+
+from pipeline.doctable import doc_table
 
 _FINAL = ".!?:;\"'”’)"
 _MARKERS = frozenset("•●◦▪■□‣∙·*-–—>")
@@ -23,32 +23,33 @@ def sentence_token_spans(doc: Doc, split_on_newlines: bool = True) -> list[tuple
     n = len(doc)
     if n == 0:
         return []
-    arr = doc.to_array([SENT_START, IS_SPACE])
-    # SENT_START is 1 at a sentence start, -1 inside, 0 when no pipe set boundaries.
-    starts = np.flatnonzero(arr[:, 0] == 1).tolist()
+    table = doc_table(doc)
+    tok = table.token_text
+    starts = table.sent_starts
     if not starts or starts[0] != 0:
         starts = [0, *starts]
-    space = np.flatnonzero(arr[:, 1]).tolist()
+    is_space = table.is_space
+    space = [i for i, sp in enumerate(is_space) if sp]
     cuts = set(starts)
     if split_on_newlines:
         # A newline is its own whitespace token: cut before and after it, unless the line is
         # hard-wrapped (no final punctuation before, lower case after).
         for i in space:
-            if "\n" not in doc[i].text:
+            t = tok(i)
+            if "\n" not in t:
                 continue
-            if 0 < i < n - 1 and doc[i].text.count("\n") == 1 and \
-                    doc[i + 1].text[:1].islower() and doc[i - 1].text[-1:] not in _FINAL:
+            if 0 < i < n - 1 and t.count("\n") == 1 and \
+                    tok(i + 1)[:1].islower() and tok(i - 1)[-1:] not in _FINAL:
                 continue
             cuts.add(i)
             cuts.add(i + 1)
-    is_space = set(space)
     bounds = sorted(c for c in cuts if c < n) + [n]
     out: list[tuple[int, int]] = []
     for s, e in zip(bounds, bounds[1:], strict=False):
         # Trim whitespace, list markers ("•", "*", "–") before and footnote stars after.
-        while s < e and (s in is_space or _is_marker(doc[s].text)):
+        while s < e and (is_space[s] or _is_marker(tok(s))):
             s += 1
-        while e > s and ((e - 1) in is_space or set(doc[e - 1].text) == {"*"}):
+        while e > s and (is_space[e - 1] or set(tok(e - 1)) == {"*"}):
             e -= 1
         if e > s:
             out.append((s, e))

@@ -12,6 +12,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.doctable import doc_text
 from pipeline.quality.rules import assess, default_settings, merged_settings
 
 if not Doc.has_extension("quality"):
@@ -28,7 +29,7 @@ class TextQuality:
         self.settings = merged_settings(settings)
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.quality = assess(doc.text, doc._.meta, self.settings)
+        doc._.quality = assess(doc_text(doc), doc._.meta, self.settings)
         return doc
 
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from itertools import chain
+from typing import Any
 
 import numpy as np
 import pyphen
@@ -189,13 +191,39 @@ def _norm_words(text: str) -> tuple[str, ...]:
     return tuple(w.lower() for w in parse(text).words)
 
 
+@lru_cache(maxsize=8)
+def _word_ids(text: str) -> tuple[np.ndarray, int]:
+    """The normalised words as integer ids (in order of first occurrence) and the vocabulary size."""
+    ws = _norm_words(text)
+    vocab: dict[str, int] = {}
+    ids = np.fromiter((vocab.setdefault(w, len(vocab)) for w in ws), dtype=np.int64, count=len(ws))
+    return ids, len(vocab)
+
+
+def _top_ngram(text: str, n: int) -> tuple[tuple[str, ...], int]:
+    """The most frequent n-gram and its count; ties go to the n-gram seen first (as
+    ``Counter.most_common``). Counted on integer keys ``sum(id_j * V**(n-1-j))`` with numpy."""
+    ws = _norm_words(text)
+    ids, v = _word_ids(text)
+    if v**n >= 2**62:  # keys would overflow int64: count the word tuples instead
+        gram, count = Counter(zip(*(ws[i:] for i in range(n)), strict=False)).most_common(1)[0]
+        return gram, count
+    m = len(ws) - n + 1
+    key = ids[:m].copy()
+    for i in range(1, n):
+        key = key * v + ids[i : i + m]
+    _, first, counts = np.unique(key, return_index=True, return_counts=True)
+    count = int(counts.max())
+    pos = int(first[counts == count].min())
+    return ws[pos : pos + n], count
+
+
 def top_ngram_char_frac(text: str, n: int) -> float:
     """Characters of the most frequent n-gram (times its count) over all word characters."""
     ws = _norm_words(text)
     if len(ws) < n:
         return 0.0
-    grams = Counter(zip(*(ws[i:] for i in range(n)), strict=False))
-    gram, count = grams.most_common(1)[0]
+    gram, count = _top_ngram(text, n)
     if count < 2:
         return 0.0
     return _ratio(sum(map(len, gram)) * count, sum(map(len, ws)))
@@ -205,27 +233,32 @@ def top_ngram_char_frac(text: str, n: int) -> float:
 def _dup_ngram_fracs(text: str, n_min: int = 5, n_max: int = 10) -> dict[int, float]:
     """dup n-gram character fractions for n_min..n_max in one pass.
 
-    An (n+1)-gram can repeat only where the n-grams at i and i+1 both repeat, so each larger n
-    only re-counts those candidate positions.
+    Every n-gram gets an integer label (equal labels = equal n-grams): the label of the
+    (n+1)-gram at i is the label of the pair (n-gram at i, word at i + n), so each n costs one
+    ``np.unique`` over the text, whatever the vocabulary size.
     """
     ws = _norm_words(text)
     total = sum(map(len, ws))
     out = dict.fromkeys(range(n_min, n_max + 1), 0.0)
     if len(ws) < n_min or not total:
         return out
-    grams = list(zip(*(ws[i:] for i in range(n_min)), strict=False))
-    counts = Counter(grams)
-    dup_at = {i for i, g in enumerate(grams) if counts[g] > 1}
+    ids, v = _word_ids(text)
+    size = len(ws)
+    lens = np.fromiter(map(len, ws), dtype=np.int64, count=size)
+    lab = ids
+    for k in range(1, n_min):
+        lab = np.unique(lab[: size - k] * v + ids[k:], return_inverse=True)[1]
     for n in range(n_min, n_max + 1):
-        if not dup_at:
+        if n > n_min:
+            if size < n:
+                break
+            lab = np.unique(lab[: size - n + 1] * v + ids[n - 1 :], return_inverse=True)[1]
+        starts = np.flatnonzero(np.bincount(lab)[lab] > 1)  # n-grams that occur more than once
+        if not len(starts):
             break
-        covered = bytearray(len(ws))
-        for i in dup_at:
-            covered[i : i + n] = b"\x01" * n
-        out[n] = sum(len(w) for w, c in zip(ws, covered, strict=True) if c) / total
-        cand = [i for i in dup_at if i + 1 in dup_at and i + n < len(ws)]
-        nxt = Counter(ws[i : i + n + 1] for i in cand)
-        dup_at = {i for i in cand if nxt[ws[i : i + n + 1]] > 1}
+        cover = np.cumsum(np.bincount(starts, minlength=size + 1)
+                          - np.bincount(starts + n, minlength=size + 1))[:size] > 0
+        out[n] = int(lens[cover].sum()) / total
     return out
 
 
@@ -270,10 +303,17 @@ def newline_word_ratio(text: str) -> float:
 def _readability_counts(text: str) -> tuple[int, int, int, int, int]:
     """(sentences, words, syllables, polysyllabic words, words not on the Dale-Chall list)."""
     p = parse(text)
-    info = [_word_info(w) for w in p.words if not w.isdigit()]
     n_sent = sum(1 for s in p.sentences if any(c.isalpha() for c in s))
-    syl = sum(i[0] for i in info)
-    return n_sent, len(info), syl, sum(1 for i in info if i[0] >= 3), sum(i[1] for i in info)
+    n_words = syl = poly = hard = 0
+    for w, k in Counter(p.words).items():  # each distinct word once, times its count
+        if w.isdigit():
+            continue
+        s, h = _word_info(w)
+        n_words += k
+        syl += s * k
+        poly += k if s >= 3 else 0
+        hard += h * k
+    return n_sent, n_words, syl, poly, hard
 
 
 @lru_cache(maxsize=200_000)
@@ -400,6 +440,23 @@ def load_pronoun_classes(name: str = "pronoun_classes.tsv") -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _blas_controller() -> Any:
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:  # pragma: no cover - installed with scikit-learn
+        return None
+    return ThreadpoolController()
+
+
+def _one_blas_thread() -> AbstractContextManager[Any]:
+    """One BLAS thread for the small pair matrix: with more, the idle BLAS threads spin and
+    cost more CPU than the product itself (the result is the same: BLAS splits the output, not
+    the sums, between threads)."""
+    ctl = _blas_controller()
+    return nullcontext() if ctl is None else ctl.limit(limits=1, user_api="blas")
+
+
 @lru_cache(maxsize=64)
 def _closeness(n: int, decay: float) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray, float]:
     """Upper-triangle pair indices of ``n`` sentences, their normalised closeness weights and the
@@ -442,7 +499,9 @@ def coherence_vs_shuffle(text: str, decay: float = 2.0, max_sentences: int = 400
     x[np.repeat(np.arange(n), [len(i) for i in ids]), list(chain.from_iterable(ids))] = 1.0
     x /= np.sqrt(x.sum(axis=1, keepdims=True))
     upper, k, n_eff = _closeness(n, float(decay))
-    pairs = (x @ x.T)[upper]
+    with _one_blas_thread():
+        sims = x @ x.T
+    pairs = sims[upper]
     sd = float(pairs.std())
     if sd < 1e-9:  # every pair alike (rounding aside): nothing to test
         return 0.0

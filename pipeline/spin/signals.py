@@ -182,13 +182,17 @@ def inflect(lemma: str, suffix: str, vocab: dict[str, float]) -> str | None:
     return max(known, key=lambda f: vocab[f]) if known else None
 
 
+# Closed-class parts of speech: thesaurus neighbours tagged so are never suggested.
+_CLOSED_CLASS = frozenset({"AUX", "ADP", "DET", "PRON", "CCONJ", "SCONJ", "PART"})
+
+
 def candidates(word: str, ref: Reference) -> list[str]:
     """Words ``word`` may have replaced (thesaurus, inflected like ``word``), most common first."""
     out: list[str] = []
     seen = {word}
     for lemma, suffix in _inflections(word):
         for c in ref.synonyms.get(lemma, ()):
-            if c in STOP_WORDS:  # "is", "by", "have": never a useful original
+            if ref.pos.get(c, ("", 0.0))[0] in _CLOSED_CLASS:  # "is", "by": never the original
                 continue
             form = inflect(c, suffix, ref.zipf)
             if form and form not in seen:
