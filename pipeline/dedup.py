@@ -224,9 +224,12 @@ def _readings(a: Article, p: _Params, normal: bool = True) -> dict[str, np.ndarr
 
 
 def _jaccard_hashes(a: np.ndarray, b: np.ndarray) -> float:
+    """Exact Jaccard of two sorted arrays of distinct hashes (as ``shingle_hashes`` returns)."""
     if not len(a) or not len(b):
         return 0.0
-    inter = np.intersect1d(a, b, assume_unique=True).size
+    # Binary search of a's hashes in b: no concatenation and re-sort as in np.intersect1d.
+    pos = np.minimum(np.searchsorted(b, a), b.size - 1)
+    inter = int(np.count_nonzero(b[pos] == a))
     return inter / (a.size + b.size - inter)
 
 
@@ -282,6 +285,9 @@ def _empty(a: Article) -> dict:
             "near_duplicate_of": "", "kind": ""}
 
 
+_EXACT_CACHE = 4096  # articles whose shingle hashes the exact check keeps
+
+
 def find_duplicates(articles: list[Article], settings: DedupSettings) -> None:
     """Fill ``article.dedup`` for every article (see the module docstring for the method).
 
@@ -291,22 +297,25 @@ def find_duplicates(articles: list[Article], settings: DedupSettings) -> None:
     p = _Params.of(settings)
     need_normal = any(a.restored_text.strip() for a in articles)
     items: dict[str, _Item] = {}
+    # Shingle hashes for the exact check of borderline pairs, kept from the MinHash pass for the
+    # first articles (bounded: recomputed on demand beyond that).
+    cache: dict[str, dict[str, np.ndarray]] = {}
     for a in sorted(articles, key=lambda a: a.article_id):
         a.dedup = _empty(a)
         if not a.text.strip():
             continue  # nothing to compare; empty records are the audit's business
         hashes = _readings(a, p, need_normal)
         minhashes = {r: minhash(h, p.num_perm, p.seed) for r, h in hashes.items() if len(h)}
+        if len(cache) < _EXACT_CACHE:
+            cache[a.article_id] = hashes
         items[a.article_id] = _Item(a, minhashes, text_hash(a.text),
                                     bool(a.restored_text.strip()))
 
     # Exact Jaccard for the few pairs whose MinHash estimate comes near a threshold: the
     # estimate's noise (~0.03-0.04 at 128 permutations) would otherwise decide borderline pairs.
-    cache: dict[str, dict[str, np.ndarray]] = {}
-
     def exact(key: str) -> dict[str, np.ndarray]:
         if key not in cache:
-            if len(cache) > 4096:
+            if len(cache) > _EXACT_CACHE:
                 cache.clear()
             cache[key] = _readings(items[key].article, p, need_normal)
         return cache[key]
