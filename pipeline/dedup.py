@@ -224,12 +224,9 @@ def _readings(a: Article, p: _Params, normal: bool = True) -> dict[str, np.ndarr
 
 
 def _jaccard_hashes(a: np.ndarray, b: np.ndarray) -> float:
-    """Exact Jaccard of two sorted arrays of distinct hashes (as ``shingle_hashes`` returns)."""
     if not len(a) or not len(b):
         return 0.0
-    # Binary search of a's hashes in b: no concatenation and re-sort as in np.intersect1d.
-    pos = np.minimum(np.searchsorted(b, a), b.size - 1)
-    inter = int(np.count_nonzero(b[pos] == a))
+    inter = np.intersect1d(a, b, assume_unique=True).size
     return inter / (a.size + b.size - inter)
 
 
@@ -333,7 +330,10 @@ def find_duplicates(articles: list[Article], settings: DedupSettings) -> None:
         both = set(ix.minhashes) & set(iy.minhashes)
         if not (ix.restored or iy.restored):
             both.discard("normal")
-        estimates = {r: ix.minhashes[r].jaccard(iy.minhashes[r]) for r in both}
+        # MinHash.jaccard without its per-call checks: every MinHash here has the same seed,
+        # scheme and num_perm (one template), so the estimate is the share of equal values.
+        estimates = {r: float(np.count_nonzero(ix.minhashes[r].hashvalues == iy.minhashes[r].hashvalues))
+                     / float(p.num_perm) for r in both}
         if not any(estimates[r] >= limits[r] * p.verify_factor for r in estimates):
             return
         ex, ey = exact(x), exact(y)

@@ -212,3 +212,15 @@ def test_copies_spun_by_the_simulator_are_found(settings, variant):
                 and a.dedup["near_duplicate_of"] in (f"o{i:02d}", originals[i].dedup["canonical"]))
     assert found >= 16  # measured 53/60 (moby_multi) and 60/60 (roget_context) at this rate
     assert all(a.dedup["kind"] != "spun_copy" for a in originals)
+
+
+@pytest.mark.parametrize("a, b", [
+    ([], [1, 2]), ([1, 2, 3], [2, 3, 4]), ([5], [5]), ([1, 9], [2, 3]), ([0, 7, 2**32 - 1], [2**32 - 1]),
+])
+def test_exact_jaccard_of_hash_arrays(a, b):
+    import numpy as np
+
+    x, y = np.unique(np.array(a, dtype=np.uint64)), np.unique(np.array(b, dtype=np.uint64))
+    expected = len(set(a) & set(b)) / len(set(a) | set(b)) if a and b else 0.0
+    assert dedup._jaccard_hashes(x, y) == expected
+    assert dedup._jaccard_hashes(y, x) == expected

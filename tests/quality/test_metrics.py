@@ -163,6 +163,27 @@ def test_dup_ngram_matches_naive(words, n):
     assert m.dup_ngram_char_frac(text, n) == pytest.approx(_naive_dup_ngram(text, n))
 
 
+def _naive_top_ngram(text: str, n: int) -> float:
+    ws = [w.lower() for w in m.parse(text).words]
+    if len(ws) < n:
+        return 0.0
+    gram, count = Counter(tuple(ws[i : i + n]) for i in range(len(ws) - n + 1)).most_common(1)[0]
+    return sum(map(len, gram)) * count / sum(map(len, ws)) if count >= 2 else 0.0
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["a", "bb", "ccc", "a", "dd", "Bb"]), max_size=40), st.integers(2, 4))
+def test_top_ngram_matches_counter(words, n):
+    # Same value as Counter.most_common, including which of several tied n-grams counts.
+    text = " ".join(words)
+    assert m.top_ngram_char_frac(text, n) == _naive_top_ngram(text, n)
+
+
+def test_top_ngram_tie_goes_to_first_seen():
+    # "x yy" and "zzz ww" both occur twice: the first seen (3 characters, not 5) counts.
+    assert m.top_ngram_char_frac("x yy x yy zzz ww zzz ww", 2) == pytest.approx(6 / 16)
+
+
 def test_spam_matches_name_the_pattern():
     found = m.spam_matches("Be Go here attentive. Click here now.")
     assert {k for k, _, _ in found} == {"go_here", "click_here"}
