@@ -34,32 +34,50 @@ TD_SCRIPT = Path(__file__).with_name("bench_textdescriptives.py")
 SOURCES = ("calm.example", "mindwell.example", "therapyhub.example", "counselnotes.example")
 
 
-def _corpus_sentences() -> list[str]:
-    """Sentences of our own demo corpus, the raw material of generated articles."""
+def _corpus_sentences(shared: Path | None = None) -> tuple[list[str], str]:
+    """Raw material of generated articles: clean therapist answers from SHARED when present
+    (read at run time, never stored), else the sentences of our own demo corpus.
+
+    A large pool matters: articles drawn from a few hundred sentences share so many shingles
+    that every pair becomes a near-duplicate candidate, which no real corpus does.
+    """
     import spacy
 
-    from pipeline.config import load_settings
-    from pipeline.ingest import read_corpus
-
-    settings = load_settings()
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
+    texts: list[str] = []
+    origin = "demo corpus"
+    shared = shared or Path(os.environ.get("SHARED", PROJECT_ROOT.parent / "shared"))
+    if (shared / "data" / "counsel_chat_train.csv").is_file():
+        from pipeline.spin.data import load_counsel_chat
+
+        texts = list(load_counsel_chat(shared).answerText)
+        origin = "counsel-chat answers (../shared/data)"
+    else:
+        from pipeline.config import load_settings
+        from pipeline.ingest import read_corpus
+
+        for item in read_corpus(PROJECT_ROOT / "corpus", load_settings().ingest):
+            if getattr(item, "language", "") == "en":
+                texts.append(item.text)
     out: list[str] = []
-    for item in read_corpus(PROJECT_ROOT / "corpus", settings.ingest):
-        if getattr(item, "language", "") == "en":
-            for sent in nlp(item.text).sents:
-                s = " ".join(sent.text.split())
-                if len(s.split()) >= 6:
-                    out.append(s)
+    for doc in nlp.pipe(texts):
+        for sent in doc.sents:
+            s = " ".join(sent.text.split())
+            if len(s.split()) >= 6:
+                out.append(s)
     if not out:
-        raise RuntimeError("the demo corpus gave no sentences to build the benchmark from")
-    return sorted(set(out))
+        raise RuntimeError("no sentences to build the benchmark from")
+    return sorted(set(out)), origin
+
+
+TEXT_SOURCE: dict[str, str] = {}
 
 
 def generate_texts(n_articles: int, words: int, seed: int = 0) -> list[str]:
     """Seeded articles of about ``words`` words; every fifth one spun when the simulator exists."""
     rng = random.Random(seed)
-    sentences = _corpus_sentences()
+    sentences, TEXT_SOURCE["origin"] = _corpus_sentences()
     try:
         from pipeline.spin.simulate import TRAIN_VARIANTS, spin_text
     except ImportError:  # pragma: no cover - simulator is part of the package
@@ -268,6 +286,7 @@ def run_bench(
         "articles": n_articles,
         "words": total_words,
         "seed": seed,
+        "text_source": TEXT_SOURCE.get("origin", ""),
         "cpu_count": os.cpu_count(),
         "stages": rows,
         "end_to_end_vs_tokenizer": round(ratio, 1) if ratio else None,
