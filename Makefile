@@ -33,11 +33,11 @@ browser: ## install Debian's headless Chromium for the report test (needs root o
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 test: $(STAMP) browser ## run the test suite (with ruff)
-	$(BIN)/ruff check pipeline tests scripts
+	$(BIN)/ruff check pipeline tests
 	SHARED=$(SHARED) $(BIN)/python -m pytest -n 2 -q $(ARGS)
 
 lint: $(STAMP) ## ruff check
-	$(BIN)/ruff check pipeline tests scripts
+	$(BIN)/ruff check pipeline tests
 
 train: $(STAMP) ## retrain the models in models/ from SHARED data (reproducible, seeded)
 	$(BIN)/alliance-audit train --shared $(SHARED)
