@@ -63,20 +63,28 @@ def run_local(
                 on_done(len(chunk))
         return
     with ProcessPoolExecutor(max_workers=n) as pool:
-        # A bounded window of chunks in flight keeps memory flat for any corpus size.
-        window: list = []
-        for chunk in chunked(articles, size):
-            window.append(pool.submit(analyse_batch, chunk, settings))
-            if len(window) >= 2 * n:
-                done = window.pop(0).result()
-                yield from done
-                if on_done:
-                    on_done(len(done))
-        for fut in window:
-            done = fut.result()
-            yield from done
-            if on_done:
-                on_done(len(done))
+        yield from _in_order(
+            (pool.submit(analyse_batch, chunk, settings) for chunk in chunked(articles, size)),
+            2 * n, on_done,
+        )
+
+
+def _in_order(futures: Iterator[Any], limit: int, on_done: Callable[[int], None] | None) -> Iterator[Article]:
+    """Results of ``futures`` in submission order, at most ``limit`` in flight (flat memory)."""
+    window: list = []
+
+    def drain(fut) -> Iterator[Article]:
+        done = fut.result()
+        yield from done
+        if on_done:
+            on_done(len(done))
+
+    for fut in futures:
+        window.append(fut)
+        if len(window) >= limit:
+            yield from drain(window.pop(0))
+    for fut in window:
+        yield from drain(fut)
 
 
 def run_dask(
@@ -100,20 +108,12 @@ def run_dask(
         client = Client(cluster)
     try:
         settings_future = client.scatter(settings, broadcast=True)
-        window: list = []
-        limit = 4 * max(1, len(client.scheduler_info().get("workers", {})) or 1)
-        for chunk in chunked(articles, settings.run.batch_size):
-            window.append(client.submit(analyse_batch, chunk, settings_future, pure=False))
-            if len(window) >= limit:
-                done = window.pop(0).result()
-                yield from done
-                if on_done:
-                    on_done(len(done))
-        for fut in window:
-            done = fut.result()
-            yield from done
-            if on_done:
-                on_done(len(done))
+        limit = 4 * max(1, len(client.scheduler_info().get("workers", {})))
+        yield from _in_order(
+            (client.submit(analyse_batch, chunk, settings_future, pure=False)
+             for chunk in chunked(articles, settings.run.batch_size)),
+            limit, on_done,
+        )
     finally:
         client.close()
         if cluster is not None:
