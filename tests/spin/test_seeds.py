@@ -35,8 +35,9 @@ def test_seed_verdicts(shared, detector, prefix, spun):
     assert result["spun"] is spun, result["reasons"]
 
 
-# Regression guards at the measured level (000: P 0.70 R 0.44; 004: P 0.38 R 0.23; see the report).
-@pytest.mark.parametrize(("prefix", "min_recall", "min_precision"), [("000", 0.4, 0.6), ("004", 0.2, 0.3)])
+# Regression guards near the measured level (issue 4 model: 000 P 0.76 R 0.39; 004 P 0.47 R 0.21;
+# models/spin_detector_history.md).
+@pytest.mark.parametrize(("prefix", "min_recall", "min_precision"), [("000", 0.35, 0.7), ("004", 0.18, 0.4)])
 def test_seed_spans_against_gold(shared, detector, prefix, min_recall, min_precision):
     from pipeline.spin.evaluate import span_metrics
     from pipeline.spin.gold import load_spin_gold
