@@ -16,6 +16,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.doctable import doc_text
 from pipeline.spin.detector import Detector
 from pipeline.spin.signals import default_settings
 
@@ -48,9 +49,9 @@ class SpinDetector:
     def __call__(self, doc: Doc) -> Doc:
         meta = doc._.meta
         if meta is not None and meta.get("applicable", True) is False:
-            doc._.spin = not_applicable(doc.text)
+            doc._.spin = not_applicable(doc_text(doc))
         else:
-            doc._.spin = self.detector.detect(doc.text)
+            doc._.spin = self.detector.detect(doc_text(doc))
         return doc
 
 
