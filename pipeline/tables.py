@@ -30,14 +30,6 @@ _FIXED_EXTRAS = ("action_reason", "author", "date", "format", "encoding", "appli
 _INT_COLUMNS = ("words", "spin_evidence_count", *COMPONENTS, "citations_count")
 
 
-def _flags_text(quality: dict) -> str:
-    return ";".join(
-        f"{f['rule']}={f['value']:.3g}{f.get('op', '')}{f.get('threshold', '')}"
-        if isinstance(f.get("value"), int | float) else str(f.get("rule"))
-        for f in quality.get("flags", [])
-    )
-
-
 def article_row(a: Article) -> dict:
     """One ``articles.csv`` row: contract columns first, then extras."""
     # The quality verdict (site norms applied) when available, else the component's own.
@@ -52,7 +44,7 @@ def article_row(a: Article) -> dict:
         "language": a.language,
         "quality_score": q.get("score"),
         "low_quality": q.get("low_quality"),
-        "quality_flags": q.get("flags_text") or _flags_text(q),
+        "quality_flags": q.get("flags_text", ""),
         "spin_score": s.get("score"),
         "spun": s.get("spun"),
         "spin_evidence_count": len(a.spin_spans) if s else None,
