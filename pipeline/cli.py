@@ -151,6 +151,10 @@ def evaluate(
 
     for name, result in evaluate_all(shared, only=only).items():
         out_console.print(f"[bold]{name}[/bold]")
+        if isinstance(result, dict) and isinstance(result.get("report"), str):
+            # A ready-made Markdown table: print it as text, then the remaining numbers.
+            out_console.print(result["report"], markup=False, highlight=False)
+            result = {k: v for k, v in result.items() if k != "report"}
         out_console.print(result)
 
 
