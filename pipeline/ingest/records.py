@@ -124,10 +124,14 @@ def record_to_extracted(
     return extracted
 
 
-def _safe_record(obj: Any, record: int | None, fast: bool) -> Extracted | RecordError:
-    """:func:`record_to_extracted`, with a crash on one odd record reported for that record."""
+def _safe_record(obj: Any, record: int | None, fast: bool, encoding: str) -> Extracted | RecordError:
+    """:func:`record_to_extracted` tagged with the file's encoding; a crash on one odd record
+    is reported for that record."""
     try:
-        return record_to_extracted(obj, record, fast)
+        result = record_to_extracted(obj, record, fast)
+        if isinstance(result, Extracted):
+            result.encoding = encoding
+        return result
     except RecursionError:
         return RecordError("record nested too deeply", record)
     except Exception as exc:  # noqa: BLE001 - keep the file's other records
@@ -152,10 +156,7 @@ def read_jsonl(data: bytes, fast: bool = False) -> Iterator[Extracted | RecordEr
         except (ValueError, RecursionError) as exc:
             yield RecordError(f"invalid JSON: {_short(exc)}", number)
             continue
-        result = _safe_record(obj, number, fast)
-        if isinstance(result, Extracted):
-            result.encoding = encoding
-        yield result
+        yield _safe_record(obj, number, fast, encoding)
 
 
 def read_json(data: bytes, fast: bool = False) -> Iterator[Extracted | RecordError]:
@@ -192,19 +193,13 @@ def read_json(data: bytes, fast: bool = False) -> Iterator[Extracted | RecordErr
                     items = lowered[key]
                     break
     if items is None:
-        result = _safe_record(obj, None, fast)
-        if isinstance(result, Extracted):
-            result.encoding = encoding
-        yield result
+        yield _safe_record(obj, None, fast, encoding)
         return
     if not items:
         yield RecordError("JSON array has no records")
         return
     for number, item in enumerate(items, start=1):
-        result = _safe_record(item, number, fast)
-        if isinstance(result, Extracted):
-            result.encoding = encoding
-        yield result
+        yield _safe_record(item, number, fast, encoding)
 
 
 def read_csv(data: bytes, fast: bool = False) -> Iterator[Extracted | RecordError]:
@@ -254,10 +249,7 @@ def read_csv(data: bytes, fast: bool = False) -> Iterator[Extracted | RecordErro
         obj = dict(zip(names, row, strict=False))
         if len(row) > len(names):
             obj["_extra_columns"] = row[len(names):]
-        result = _safe_record(obj, number, fast)
-        if isinstance(result, Extracted):
-            result.encoding = encoding
-        yield result
+        yield _safe_record(obj, number, fast, encoding)
 
 
 def _short(exc: BaseException) -> str:
