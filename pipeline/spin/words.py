@@ -31,7 +31,7 @@ FEATURES = (
     "zipf", "word_len", "n_cands",
     "has_left", "assoc_left", "count_left", "zipf_left", "gen_left",
     "has_right", "assoc_right", "count_right", "zipf_right", "gen_right",
-    "best_delta", "best_support", "n_near",
+    "best_delta", "best_support", "n_near", "near_function",
     "term_gap", "term_any", "capital_inside", "sentence_start",
     "pos_logp", "pos_known",
 )
@@ -150,10 +150,15 @@ def word_features(
         best_delta = best_sup = 0.0
         best = ""
         n_near = 0
-        # Candidates are searched next to content neighbours only: "the X" says little and
-        # would make every candidate "near".
+        # Candidates are searched next to content neighbours when there are any ("the X" says
+        # little); between function words only ("I marvel if") those are all there is, and
+        # "I wonder if" against "I marvel if" is still evidence, so they are used then.
         cl = left if left and left not in STOP_WORDS else None
         cr = right if right and right not in STOP_WORDS else None
+        via_function = 0.0
+        if not (cl or cr):
+            cl, cr = left, right
+            via_function = 1.0 if (cl or cr) else 0.0
         if cset and (cl or cr):
             near = (cset & st.succ.get(cl, empty)) if cl else set()
             if cr:
@@ -194,7 +199,7 @@ def word_features(
             z, float(len(w)), n_cands,
             1.0 if left else 0.0, a_l, c_l, zipf.get(left, 0.0) if left else 0.0, g_l,
             1.0 if right else 0.0, a_r, c_r, zipf.get(right, 0.0) if right else 0.0, g_r,
-            best_delta, best_sup, math.log1p(n_near),
+            best_delta, best_sup, math.log1p(n_near), via_function,
             term_gap, 1.0 if term_best else 0.0, capital_inside, sentence_start,
             pos_lp, pos_known,
         ])

@@ -24,3 +24,22 @@ def test_spun_word_has_a_better_candidate(ref):
     row = idx.index(1)
     assert X[row, FEATURES.index("best_delta")] > 1.0
     assert sugg[row] == "therapeutic"
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "via_function", "suggestion"),
+    [
+        # only function words around it: their bigrams are the evidence ("I wonder if")
+        ("Sometimes I marvel if it helps at all.", "marvel", 1.0, "wonder"),
+        # a content neighbour is there: the search stays next to it
+        ("The restorative alliance between client and therapist matters.", "restorative", 0.0,
+         "therapeutic"),
+    ],
+)
+def test_candidates_searched_next_to_function_words_only_when_needed(
+        ref, text, word, via_function, suggestion):
+    toks = tokenize(text)
+    idx, X, sugg = word_features(toks, ref, default_settings())
+    row = [toks[i].low for i in idx].index(word)
+    assert X[row, FEATURES.index("near_function")] == via_function
+    assert sugg[row] == suggestion
