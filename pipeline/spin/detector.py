@@ -14,6 +14,7 @@ not spun, so a clean article keeps almost no evidence). Overlaps are resolved by
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 from pathlib import Path
@@ -169,13 +170,18 @@ class Detector:
 def resolve_overlaps(spans: list[dict]) -> list[dict]:
     """Keep the best-scoring spans that do not overlap (longer wins a tie)."""
     kept: list[dict] = []
-    taken: list[tuple[int, int]] = []
+    # Kept intervals never overlap, so sorted by start they are sorted by end too: a new span
+    # can only overlap its two neighbours in that order (bisect instead of a scan of all).
+    starts: list[int] = []
+    ends: list[int] = []
     for s in sorted(spans, key=lambda s: (-s["score"], -(s["end_char"] - s["start_char"]))):
         a, b = s["start_char"], s["end_char"]
-        if any(a < e and s_ < b for s_, e in taken):
+        k = bisect.bisect_right(starts, a)
+        if any(a < ends[j] and starts[j] < b for j in (k - 1, k) if 0 <= j < len(starts)):
             continue
         kept.append(s)
-        taken.append((a, b))
+        starts.insert(k, a)
+        ends.insert(k, b)
     return kept
 
 

@@ -36,6 +36,7 @@ FEATURES = (
     "pos_logp", "pos_known",
 )
 _NO_POS = 0.0
+_NO_PAIR = (0.0, 0.0, 0.0)
 
 
 class _Stats:
@@ -52,6 +53,7 @@ class _Stats:
         self._p: dict[str, float] = {}
         self._cands: dict[str, tuple[tuple[str, ...], frozenset]] = {}
         self._assoc: dict[str, float] = {}
+        self._pair: dict[str, tuple[float, float, float]] = {}
         self._info: dict[str, tuple] = {}
 
     def p(self, w: str) -> float:
@@ -94,6 +96,15 @@ class _Stats:
             v = self._assoc[k] = math.log((self.count(k) + self.beta) / (e + self.beta))
         return v
 
+    def pair(self, a: str, b: str) -> tuple[float, float, float]:
+        """(association, log1p(count), attested in general English) of the bigram "a b"."""
+        k = a + " " + b
+        v = self._pair.get(k)
+        if v is None:
+            v = self._pair[k] = (self.assoc(a, b), math.log1p(self.count(k)),
+                                 1.0 if k in self.ref.gen_bi else 0.0)
+        return v
+
     def tag(self, w: str) -> str | None:
         p = self.ref.pos.get(w)
         if p is None or p[1] < self.min_share or self.ref.dom_uni.get(w, 0) < self.min_count:
@@ -111,8 +122,9 @@ def stats_for(ref: Reference, cfg: dict[str, Any]) -> _Stats:
         if len(_STATS) > 4:
             _STATS.clear()
         hit = _STATS[id(ref)] = (ref, _Stats(ref, cfg))
-    elif len(hit[1]._assoc) > 2_000_000:  # bound memory on very long runs
+    elif len(hit[1]._assoc) + len(hit[1]._pair) > 2_000_000:  # bound memory on long runs
         hit[1]._assoc.clear()
+        hit[1]._pair.clear()
     return hit[1]
 
 
@@ -123,7 +135,6 @@ def word_features(
     st = stats_for(ref, cfg)
     zipf = ref.zipf
     logp = ref.pos_bigram_logp
-    gen_bi = ref.gen_bi
     present = {t.low for t in toks if t.is_word}
     n = len(toks)
     idx: list[int] = []
@@ -131,7 +142,10 @@ def word_features(
     sugg: list[str] = []
     empty: frozenset = frozenset()
     info = st.info
+    pair = st.pair
+    assoc = st.assoc
     max_near = int(cfg.get("word_max_near", 15))
+    max_near_function = int(cfg.get("word_max_near_function", 5))
     for i, t in enumerate(toks):
         w = t.low
         if not t.is_word or w in STOP_WORDS or len(w) < 3:
@@ -141,12 +155,8 @@ def word_features(
         left = prev.low if prev is not None and prev.is_word else None
         right = nxt.low if nxt is not None and nxt.is_word else None
         z, dom_log, _keyness, n_cands, cands, cset, tw = info(w)
-        a_l = st.assoc(left, w) if left else 0.0
-        a_r = st.assoc(w, right) if right else 0.0
-        c_l = math.log1p(st.count(left + " " + w)) if left else 0.0
-        c_r = math.log1p(st.count(w + " " + right)) if right else 0.0
-        g_l = 1.0 if left and (left + " " + w) in gen_bi else 0.0
-        g_r = 1.0 if right and (w + " " + right) in gen_bi else 0.0
+        a_l, c_l, g_l = pair(left, w) if left else _NO_PAIR
+        a_r, c_r, g_r = pair(w, right) if right else _NO_PAIR
         best_delta = best_sup = 0.0
         best = ""
         n_near = 0
@@ -164,13 +174,14 @@ def word_features(
             if cr:
                 near = near | (cset & st.pred.get(cr, empty))
             n_near = len(near)
-            if n_near > max_near:
-                near = [c for c in cands if c in near][:max_near]
+            cap = max_near_function if via_function else max_near
+            if n_near > cap:
+                near = [c for c in cands if c in near][:cap]
             sup_w = a_l + a_r
             for c in near:
                 if w not in info(c)[5]:   # not mutual: c is a hub ("work", "time"), not a sense
                     continue
-                sup_c = (st.assoc(left, c) if left else 0.0) + (st.assoc(c, right) if right else 0.0)
+                sup_c = (assoc(left, c) if left else 0.0) + (assoc(c, right) if right else 0.0)
                 d = sup_c - sup_w
                 if d > best_delta or (d == best_delta and best and c < best):
                     best_delta, best_sup, best = d, sup_c, c

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.spin.detector import reasons, resolve_overlaps
 
@@ -75,3 +77,15 @@ def test_reasons_name_the_evidence():
     out = reasons(0.9, True, spans, {"word_p_per100": 3.0}, {"threshold": 0.5})
     assert out[0].startswith("spin score 0.90 >=")
     assert any('"remedy" -> "therapy"' in r for r in out)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 12), st.integers(0, 9)), max_size=40))
+def test_resolve_overlaps_matches_the_pairwise_definition(raw):
+    spans = [{"start_char": a, "end_char": a + n, "score": sc / 10} for a, n, sc in raw]
+    kept, taken = [], []
+    for s in sorted(spans, key=lambda s: (-s["score"], -(s["end_char"] - s["start_char"]))):
+        if not any(s["start_char"] < e and b < s["end_char"] for b, e in taken):
+            kept.append(s)
+            taken.append((s["start_char"], s["end_char"]))
+    assert resolve_overlaps(spans) == kept
