@@ -11,10 +11,12 @@ detector tokenises the text itself and needs no other pipe.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import minibatch
 
 from pipeline.doctable import doc_text
 from pipeline.spin.detector import Detector
@@ -47,12 +49,23 @@ class SpinDetector:
         return self._detector
 
     def __call__(self, doc: Doc) -> Doc:
-        meta = doc._.meta
-        if meta is not None and meta.get("applicable", True) is False:
-            doc._.spin = not_applicable(doc_text(doc))
-        else:
-            doc._.spin = self.detector.detect(doc_text(doc))
-        return doc
+        return next(iter(self.pipe([doc])))
+
+    def pipe(self, stream: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        """Batches of Docs: the detector's models are called once per batch (same results)."""
+        for batch in minibatch(stream, size=batch_size):
+            todo = []
+            for doc in batch:
+                meta = doc._.meta
+                if meta is not None and meta.get("applicable", True) is False:
+                    doc._.spin = not_applicable(doc_text(doc))
+                else:
+                    todo.append(doc)
+            if todo:
+                results = self.detector.detect_many([doc_text(d) for d in todo])
+                for doc, result in zip(todo, results, strict=True):
+                    doc._.spin = result
+            yield from batch
 
 
 @Language.factory("spin_detector", default_config={"settings": default_settings()})

@@ -107,41 +107,79 @@ class Detector:
         self.doc_model = models["doc_model"]
         self.doc_feature_names: list[str] = list(models["doc_features"])
         self.train_prior = float(models.get("word_prior", 0.0))
+        # The pair-oddity features cost ~7% of the detector; computed only if the model uses them.
+        self.oddity = any(n in self.doc_feature_names for n in signals.ODDITY_FEATURES)
 
-    # -- pieces (also used by training)
-    def word_scores(self, toks: list[Tok]) -> tuple[list[int], np.ndarray, list[str]]:
-        idx, X, sugg = word_features(toks, self.ref, self.cfg)
-        if not len(idx):
-            return idx, np.zeros(0), sugg
-        # One thread: per article the trees see a few hundred rows, and OpenMP start-up on a
-        # busy machine costs 10x the prediction itself.
+    # -- pieces
+    def _word_probs(self, mats: list[np.ndarray]) -> list[np.ndarray]:
+        """Word-scorer probabilities for several texts' feature matrices in one call (the
+        trees' per-call overhead is paid once per batch, not once per article)."""
+        sizes = [len(X) for X in mats]
+        if not sum(sizes):
+            return [np.zeros(0) for _ in mats]
+        # One thread: a batch is a few thousand rows, and OpenMP start-up on a busy machine
+        # costs more than the prediction itself.
         with _threads().limit(limits=1, user_api="openmp"):
-            p = self.word_model.predict_proba(X)[:, 1]
-        return idx, p, sugg
+            p = self.word_model.predict_proba(np.vstack([X for X in mats if len(X)]))[:, 1]
+        return np.split(p, np.cumsum(sizes)[:-1])
+
+    def word_scores(self, toks: list[Tok]) -> tuple[list[int], np.ndarray, list[str]]:
+        """(judged token indices, word probabilities, suggestions) for one text."""
+        idx, X, sugg = word_features(toks, self.ref, self.cfg)
+        return idx, self._word_probs([X])[0], sugg
+
+    def _prepare(self, text: str) -> dict[str, Any]:
+        toks = tokenize(text)
+        rule_spans, rule_feats = signals.analyse(text, self.cfg, self.ref, toks, self.oddity)
+        idx, X, sugg = word_features(toks, self.ref, self.cfg)
+        return {"text": text, "toks": toks, "rule_spans": rule_spans, "rule_feats": rule_feats,
+                "idx": idx, "X": X, "sugg": sugg,
+                "n_words": sum(1 for t in toks if t.is_word)}
+
+    def _doc_features(self, prep: dict[str, Any], p: np.ndarray) -> dict[str, float]:
+        # The verdict counts unexplained words (no suggestion) at a discount (words.py).
+        return doc_features(prep["rule_feats"], damp_unexplained(p, prep["sugg"], self.cfg),
+                            prep["n_words"], int(self.cfg["norm_min_words"]),
+                            int(self.cfg["top_min_words"]))
 
     def features(self, text: str) -> tuple[list[dict], tuple, dict[str, float], list[Tok]]:
-        toks = tokenize(text)
-        rule_spans, rule_feats = signals.analyse(text, self.cfg, self.ref, toks)
-        idx, p, sugg = self.word_scores(toks)
-        n_words = sum(1 for t in toks if t.is_word)
-        # The verdict counts unexplained words (no suggestion) at a discount (words.py).
-        feats = doc_features(rule_feats, damp_unexplained(p, sugg, self.cfg), n_words, int(self.cfg["norm_min_words"]),
-                             int(self.cfg["top_min_words"]))
-        return rule_spans, (idx, p, sugg), feats, toks
+        """(rule spans, (indices, word probabilities, suggestions), document features, tokens)."""
+        prep = self._prepare(text)
+        p = self._word_probs([prep["X"]])[0]
+        return (prep["rule_spans"], (prep["idx"], p, prep["sugg"]), self._doc_features(prep, p),
+                prep["toks"])
 
     def score(self, feats: dict[str, float]) -> float:
-        x = np.array([[feats.get(n, 0.0) for n in self.doc_feature_names]], dtype=np.float64)
-        return float(self.doc_model.predict_proba(x)[0, 1])
+        """The calibrated spin probability of one document's features."""
+        return float(self._scores([feats])[0])
+
+    def _scores(self, feats: list[dict[str, float]]) -> np.ndarray:
+        x = np.array([[f.get(n, 0.0) for n in self.doc_feature_names] for f in feats],
+                     dtype=np.float64)
+        return self.doc_model.predict_proba(x)[:, 1] if len(x) else np.zeros(0)
 
     # -- the verdict
     def detect(self, text: str) -> dict[str, Any]:
         """The ``doc._.spin`` dict for ``text``."""
-        text = text or ""
-        rule_spans, (idx, p, sugg), feats, toks = self.features(text)
-        score = self.score(feats) if text.strip() else 0.0
+        return self.detect_many([text])[0]
+
+    def detect_many(self, texts: list[str]) -> list[dict[str, Any]]:
+        """:meth:`detect` for a batch of texts (same results, the models called once)."""
+        preps = [self._prepare(t or "") for t in texts]
+        probs = self._word_probs([prep["X"] for prep in preps])
+        feats = [self._doc_features(prep, p) for prep, p in zip(preps, probs, strict=True)]
+        scores = self._scores(feats)
+        return [
+            self._verdict(prep, p, f, float(s) if prep["text"].strip() else 0.0)
+            for prep, p, f, s in zip(preps, probs, feats, scores, strict=True)
+        ]
+
+    def _verdict(self, prep: dict[str, Any], p: np.ndarray, feats: dict[str, float],
+                 score: float) -> dict[str, Any]:
+        text, toks, idx, sugg = prep["text"], prep["toks"], prep["idx"], prep["sugg"]
         spun = score >= self.cfg["threshold"]
         floor = self.cfg["span_min_score"] if spun else self.cfg["span_min_score_clean"]
-        cand = [s for s in rule_spans if s["score"] >= floor]
+        cand = [s for s in prep["rule_spans"] if s["score"] >= floor]
         # Evidence spans: on a document judged spun every word counts in full (the verdict is
         # made); on one judged clean the unexplained words stay discounted.
         if not spun:

@@ -463,6 +463,9 @@ def collocations(
     return out
 
 
+ODDITY_FEATURES = ("odd_pairs", "dom_pairs", "offdomain")
+
+
 def oddity_rate(
     text: str,
     settings: dict[str, Any] | None = None,
@@ -713,11 +716,13 @@ def analyse(
     settings: dict[str, Any] | None = None,
     ref: Reference | None = None,
     toks: list[Tok] | None = None,
+    oddity: bool = True,
 ) -> tuple[list[Span], dict[str, float]]:
     """The rule signals over ``text``: (evidence spans sorted by offset, document features).
 
     Features are length-normalised (per 100 words, or shares) so the verdict model sees
-    articles of any length alike.
+    articles of any length alike. ``oddity=False`` skips :func:`oddity_rate` (features only,
+    no spans) when the document model does not use them.
     """
     cfg = _cfg(settings)
     reference = _ref(ref, cfg)
@@ -739,7 +744,8 @@ def analyse(
         feats[f"{sig}_per100"] = len(hits) * per100
     feats["phrase_llr"] = fp_feats["phrase_llr"] * per100
     feats["phrase_marked_per100"] = fp_feats["phrase_marked"] * per100
-    feats.update(oddity_rate(text, cfg, reference, toks))
+    if oddity:
+        feats.update(oddity_rate(text, cfg, reference, toks))
     spans.sort(key=lambda s: (s["start_char"], -s["end_char"]))
     return spans, feats
 

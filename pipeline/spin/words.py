@@ -74,15 +74,19 @@ class _Stats:
 
     def info(self, w: str) -> tuple:
         """Static facts of a word: (zipf, log10 in-domain count, keyness, log #candidates,
-        candidates, candidate set, reliable POS or None)."""
+        candidates, candidate set, reliable POS or None, mutual candidates).
+
+        Mutual candidates also list ``w`` among their own candidates: one sense shared, not a
+        hub word ("work", "time") that is every word's synonym."""
         v = self._info.get(w)
         if v is None:
             z = self.ref.zipf.get(w, 0.0)
             dw = self.ref.dom_uni.get(w, 0)
             keyness = math.log10((dw + 0.5) / self.n) - (z - 9.0) if z else 0.0
             cands, cset = self.cands(w)
+            mutual = frozenset(c for c in cands if w in self.cands(c)[1])
             v = self._info[w] = (z, math.log10(dw + 1), keyness, math.log1p(len(cands)),
-                                 cands, cset, self.tag(w))
+                                 cands, cset, self.tag(w), mutual)
         return v
 
     def count(self, k: str) -> float:
@@ -142,7 +146,9 @@ def word_features(
     sugg: list[str] = []
     empty: frozenset = frozenset()
     info = st.info
+    info_get = st._info.get
     pair = st.pair
+    term_memo: dict[str, tuple[float, str]] = {}
     max_near = int(cfg.get("word_max_near", 15))
     max_near_function = int(cfg.get("word_max_near_function", 5))
     for i, t in enumerate(toks):
@@ -153,7 +159,7 @@ def word_features(
         nxt = toks[i + 1] if i + 1 < n else None
         left = prev.low if prev is not None and prev.is_word else None
         right = nxt.low if nxt is not None and nxt.is_word else None
-        z, dom_log, _keyness, n_cands, cands, cset, tw = info(w)
+        z, dom_log, _keyness, n_cands, cands, cset, tw, mutual = info_get(w) or info(w)
         a_l, c_l, g_l = pair(left, w) if left else _NO_PAIR
         a_r, c_r, g_r = pair(w, right) if right else _NO_PAIR
         best_delta = best_sup = 0.0
@@ -179,7 +185,7 @@ def word_features(
             sup_w = a_l + a_r
             pick_n = -1.0
             for c in near:
-                if w not in info(c)[5]:   # not mutual: c is a hub ("work", "time"), not a sense
+                if c not in mutual:
                     continue
                 p_l = pair(left, c) if left else _NO_PAIR
                 p_r = pair(c, right) if right else _NO_PAIR
@@ -194,21 +200,21 @@ def word_features(
                     n_c = p_l[1] + p_r[1]
                     if n_c > pick_n or (n_c == pick_n and c < pick):
                         pick_n, pick = n_c, c
-        term_gap = 0.0
-        term_best = ""
-        if cset:
-            for c in cset & present:
-                if w not in info(c)[5]:   # only mutual synonyms count as one concept
-                    continue
+        term = term_memo.get(w)
+        if term is None:
+            term_gap, term_best = 0.0, ""
+            for c in mutual & present:   # only mutual synonyms count as one concept
                 gap = info(c)[1] - dom_log
                 if gap > term_gap or (gap == term_gap and term_best and c < term_best):
                     term_gap, term_best = gap, c
+            term = term_memo[w] = (term_gap, term_best)
+        term_gap, term_best = term
         pos_lp, pos_known = _NO_POS, 0.0
         if tw is not None:
             lps = []
-            if left and (tl := info(left)[6]) is not None:
+            if left and (tl := (info_get(left) or info(left))[6]) is not None:
                 lps.append(logp.get(tl + " " + tw, -12.0))
-            if right and (tr := info(right)[6]) is not None:
+            if right and (tr := (info_get(right) or info(right))[6]) is not None:
                 lps.append(logp.get(tw + " " + tr, -12.0))
             if lps:
                 pos_lp, pos_known = min(lps), 1.0

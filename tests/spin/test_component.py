@@ -59,3 +59,18 @@ def test_results_are_plain_and_picklable(nlp):
 
     spin = nlp(SPUN)._.spin
     assert pickle.loads(pickle.dumps(spin)) == spin
+
+
+def test_pipe_batches_give_the_same_results_as_one_doc_at_a_time(nlp):
+    texts = ["", CLEAN, SPUN, "🙂" * 50, SPUN + " " + CLEAN]
+    one_by_one = [nlp(t)._.spin for t in texts]
+    docs = list(nlp.pipe(texts, batch_size=2))
+    assert [d._.spin for d in docs] == one_by_one
+    # a non-English Doc inside a batch is skipped without shifting the others' results
+    mixed = [nlp.make_doc(t) for t in texts]
+    mixed[1]._.meta = {"applicable": False}
+    proc = nlp.get_pipe("spin_detector")
+    out = list(proc.pipe(iter(mixed), batch_size=3))
+    assert out[1]._.spin["applicable"] is False
+    assert [d._.spin for i, d in enumerate(out) if i != 1] == [
+        r for i, r in enumerate(one_by_one) if i != 1]

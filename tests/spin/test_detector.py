@@ -89,3 +89,9 @@ def test_resolve_overlaps_matches_the_pairwise_definition(raw):
             kept.append(s)
             taken.append((s["start_char"], s["end_char"]))
     assert resolve_overlaps(spans) == kept
+
+
+def test_detect_many_equals_detect_one_at_a_time(det):
+    texts = [SPUN, "", CLEAN, "{a|b} " * 30, SPUN.upper()]
+    assert det.detect_many(texts) == [det.detect(t) for t in texts]
+    assert det.detect_many([]) == []
