@@ -32,11 +32,12 @@ def normalise(word: str) -> str:
 
 def tokenize(text: str) -> list[Tok]:
     """Tokens of ``text`` with character offsets."""
-    out = []
-    for m in _TOKEN.finditer(text):
-        s = m.group()
-        out.append(Tok(m.start(), m.end(), s, normalise(s), s[0].isalpha()))
-    return out
+    low = normalise(text)
+    if len(low) != len(text):   # a few characters lower-case to two ("İ"): per token then
+        return [Tok(m.start(), m.end(), m.group(), normalise(m.group()), m.group()[0].isalpha())
+                for m in _TOKEN.finditer(text)]
+    return [Tok(a, b, text[a:b], low[a:b], text[a].isalpha())
+            for a, b in (m.span() for m in _TOKEN.finditer(text))]
 
 
 def unglue(text: str) -> str:
