@@ -229,6 +229,17 @@ def build_eval_set(
     return records
 
 
+def held_out_answers(shared: Path, min_words: int = 120, max_words: int = 400, n: int = 150,
+                     seed: int = 1) -> list[str]:
+    """Single answers (not joined into articles) of the held-out questions: short texts, where
+    a verdict has the least evidence to go on. A seeded sample of ``n`` in the length range."""
+    df = load_counsel_chat(Path(shared))
+    _, held = split_by_question(df, SPLIT_SEED)
+    texts = [t for t in held["answerText"] if min_words <= count_words(t) <= max_words]
+    order = np.random.default_rng(seed).permutation(len(texts))
+    return [texts[i] for i in order[:n]]
+
+
 # ---------------------------------------------------------------- the harness
 
 

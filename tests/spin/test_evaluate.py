@@ -191,3 +191,16 @@ def test_evaluate_detector_on_held_out_counsel_chat(shared):
     assert res["clean"]["n"] == 5
     cell = res["by_variant"][EVAL_VARIANTS[0]][0.15]
     assert cell["doc"]["n_pos"] == 5 and cell["span"]["n_gold"] > 5 * 20
+
+
+def test_held_out_answers_are_short_single_answers(shared):
+    from pipeline.spin.data import count_words
+    from pipeline.spin.evaluate import held_out_answers
+
+    if not (shared / "data" / "counsel_chat_train.csv").is_file():
+        pytest.skip(f"counsel-chat CSV not found under {shared}/data")
+    texts = held_out_answers(shared, min_words=120, max_words=400, n=20)
+    assert len(texts) == 20 and len(set(texts)) == 20
+    assert all(120 <= count_words(t) <= 400 for t in texts)
+    assert texts == held_out_answers(shared, min_words=120, max_words=400, n=20)
+    assert held_out_answers(shared, min_words=5000, max_words=6000) == []
