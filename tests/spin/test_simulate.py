@@ -266,3 +266,25 @@ def test_context_aware_variant_fits_its_neighbours_better():
         return fit / total
 
     assert fitting_share("roget_context") > fitting_share("roget_close") + 0.2
+
+
+def test_wordnet_variant_draws_on_wordnet_synsets_the_detector_does_not_know():
+    from pipeline.spin.reference import load_reference
+    from pipeline.spin.simulate import _wordnet
+
+    groups, index = _wordnet()
+    assert any("customer" in groups[g][1] for g in index["client"])
+    assert all(groups[g][0] in {"noun", "verb", "adj", "adv"} for g in index["alliance"])
+    spun = spin_text(PROSE, 0.3, "wordnet", 0)
+    assert spun.spans and spun.achieved_rate >= 0.2
+    # the swapped words are WordNet synset members (re-inflected like the word they replaced)
+    wn_words = {w for g in groups for w in g[1]}
+
+    def in_wordnet(w: str) -> bool:
+        return any(form in wn_words for form in (w, w[:-1], w[:-2], w[:-3], w.split()[0]))
+
+    new_words = [spun.text[a:b].lower() for a, b, _ in spun.spans]
+    assert sum(map(in_wordnet, new_words)) >= 0.8 * len(new_words)
+    # the detector's synonym table was not built from WordNet
+    ref = load_reference()
+    assert "wordnet" not in ref.meta["sources"]["thesaurus"].lower()
