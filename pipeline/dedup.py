@@ -60,15 +60,19 @@ def _lemma(word: str) -> str:
     return lemma
 
 
+_NORMAL: dict[bool, dict[str, str | None]] = {True: {}, False: {}}  # word -> lemma, None = dropped
+
+
 def _normalise(tokens: list[str], drop_function_words: bool) -> list[str]:
-    stop = _function_words() if drop_function_words else frozenset()
-    out = []
-    for w in tokens:
-        lemma = _lemma(w)
-        if w in stop or lemma in stop:
-            continue
-        out.append(lemma)
-    return out
+    memo = _NORMAL[drop_function_words]
+    missing = set(tokens).difference(memo)
+    if missing:
+        stop = _function_words() if drop_function_words else frozenset()
+        for w in missing:
+            lemma = _lemma(w)
+            memo[w] = None if (w in stop or lemma in stop) else lemma
+    # One C-level lookup per token: the words of a corpus repeat, the memo is filled once.
+    return [x for x in map(memo.__getitem__, tokens) if x is not None]
 
 
 def normalised_words(text: str, drop_function_words: bool = True) -> list[str]:
@@ -140,7 +144,9 @@ def shingle_hashes(tokens: list[str], n: int) -> np.ndarray:
     """
     if not tokens:
         return np.zeros(0, dtype=np.uint64)
-    th = np.fromiter(map(_token_hash, tokens), dtype=np.uint64, count=len(tokens))
+    for token in set(tokens).difference(_TOKEN_HASH):
+        _token_hash(token)
+    th = np.fromiter(map(_TOKEN_HASH.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
     n = min(n, len(tokens))
     k = len(tokens) - n + 1
     h = np.zeros(k, dtype=np.uint64)
@@ -204,13 +210,14 @@ class _Params:
                    float(s.verify_factor), float(s.lsh_factor))
 
 
-def _readings(a: Article, p: _Params, normal: bool = True) -> dict[str, np.ndarray]:
+def _readings(a: Article, p: _Params, normal: bool = True,
+              tokens: list[str] | None = None) -> dict[str, np.ndarray]:
     """Shingle hashes of the readings; empty when the text is too short to compare.
 
     ``normal=False`` skips the normalised reading (no article of the corpus has a restored
-    text, so it would never be used).
+    text, so it would never be used). ``tokens``: ``words(a.text)`` when already known.
     """
-    tokens = words(a.text)
+    tokens = words(a.text) if tokens is None else tokens
     if len(tokens) < p.min_words:
         return {}
     frames = shingle_hashes(_skeleton(tokens), p.n_frame)
@@ -301,11 +308,12 @@ def find_duplicates(articles: list[Article], settings: DedupSettings) -> None:
         a.dedup = _empty(a)
         if not a.text.strip():
             continue  # nothing to compare; empty records are the audit's business
-        hashes = _readings(a, p, need_normal)
+        tokens = words(a.text)
+        hashes = _readings(a, p, need_normal, tokens)
         minhashes = {r: minhash(h, p.num_perm, p.seed) for r, h in hashes.items() if len(h)}
         if len(cache) < _EXACT_CACHE:
             cache[a.article_id] = hashes
-        items[a.article_id] = _Item(a, minhashes, text_hash(a.text),
+        items[a.article_id] = _Item(a, minhashes, _tokens_hash(tokens),
                                     bool(a.restored_text.strip()))
 
     # Exact Jaccard for the few pairs whose MinHash estimate comes near a threshold: the

@@ -36,6 +36,13 @@ def analyse_batch(articles: list[Article], settings: Settings) -> list[Article]:
     return list(analyse(articles, _nlp_for(settings), settings))
 
 
+def warm_up(settings: Settings) -> None:
+    """Build this process's pipeline and load the components' lazy models (one tiny Doc)."""
+    nlp = _nlp_for(settings)
+    for _doc in nlp.pipe(["Warm-up. The therapist and the client agree on goals."]):
+        pass
+
+
 def chunked(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
     it = iter(items)
     while chunk := list(islice(it, size)):
@@ -63,6 +70,9 @@ def run_local(
                 on_done(len(chunk))
         return
     with ProcessPoolExecutor(max_workers=n) as pool:
+        # Workers load their models while this process is still reading the corpus.
+        for _ in range(n):
+            pool.submit(warm_up, settings)
         yield from _in_order(
             (pool.submit(analyse_batch, chunk, settings) for chunk in chunked(articles, size)),
             2 * n, on_done,

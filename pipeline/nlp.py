@@ -1,7 +1,7 @@
 """Builds the spaCy pipeline: cheap pipes over every word, our analyses as registered factories.
 
-The base is ``spacy.blank("en")`` + sentencizer + lookup lemmatizer (spacy-lookups-data), which
-runs at a few hundred thousand words/s. The statistical English model is loaded only where a
+The base is ``spacy.blank("en")`` + sentencizer + lookup lemmatizer (spacy-lookups-data; the
+array versions in :mod:`pipeline.basepipes`), which runs at a few hundred thousand words/s. The statistical English model is loaded only where a
 component needs it, on the few sentences a cheap signal marked (see :func:`english_model`).
 """
 
@@ -33,6 +33,7 @@ if not Doc.has_extension("meta"):
 def _register_factories() -> None:
     """Import the component modules so their @Language.factory decorators run."""
     import pipeline.alliance.component  # noqa: F401
+    import pipeline.basepipes  # noqa: F401
     import pipeline.quality.component  # noqa: F401
     import pipeline.spin.component  # noqa: F401
 
@@ -41,8 +42,9 @@ def build_nlp(settings: Settings, components: tuple[str, ...] | None = None) -> 
     """The analysis pipeline: tokenizer, sentencizer, lookup lemmatizer, then our components."""
     _register_factories()
     nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    # spaCy's sentencizer and lookup lemmatizer, computed on token arrays (same annotations).
+    nlp.add_pipe("array_sentencizer", name="sentencizer")
+    nlp.add_pipe("array_lookup_lemmatizer", name="lemmatizer")
     for name in components if components is not None else tuple(COMPONENTS):
         section = COMPONENTS[name]
         nlp.add_pipe(name, config={"settings": getattr(settings, section).model_dump()})
@@ -67,13 +69,15 @@ def english_model(exclude: tuple[str, ...] = ("parser", "ner")) -> Language:
 
 def pipeline_versions() -> dict[str, Any]:
     """Versions that change results: recorded in outputs and part of the cache key."""
-    import sklearn
+    from importlib.metadata import version
 
     import pipeline
 
     return {
         "alliance_audit": pipeline.__version__,
         "spacy": spacy.__version__,
-        "scikit_learn": sklearn.__version__,
+        # From the installed metadata: importing scikit-learn here costs ~1 s in a process
+        # (the parent of the workers) that never uses it.
+        "scikit_learn": version("scikit-learn"),
         "en_core_web_sm": ENGLISH_MODEL_VERSION,
     }

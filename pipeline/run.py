@@ -17,6 +17,7 @@ from typing import Any
 from pipeline.article import Article, IngestError
 from pipeline.cache import ANALYSIS_FIELDS, ResultCache, models_fingerprint
 from pipeline.config import Settings
+from pipeline.spool import DetailSpool
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MODELS_DIR = PROJECT_ROOT / "models"
@@ -97,6 +98,14 @@ def _normalise(article: Article) -> Article:
     return article
 
 
+def _spool_details(article: Article, spool: DetailSpool) -> None:
+    """Replace the article's sentences and spin spans by their spooled copies."""
+    from pipeline.article import Sentence, SpinSpan
+
+    article.sentences = spool.put(article.sentences, Sentence)
+    article.spin_spans = spool.put(article.spin_spans, SpinSpan)
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return [dict(v.__dict__) if hasattr(v, "__dataclass_fields__") else v for v in value]
@@ -151,38 +160,47 @@ def run_analysis(
     errors: list[IngestError] = []
     articles: list[Article] = []
     files_seen: set[str] = set()
-
+    if engine not in ("local", "dask"):
+        raise UsageError(f"unknown engine '{engine}' (use local or dask)")
+    # Sentences and spin spans go to disk as each article is done (memory flat in corpus size);
+    # the reports read them back one article at a time.
+    spool = DetailSpool()
     with _progress(progress) as bar:
         task = bar.add_task("ingest", total=None) if bar else None
+        analyse_task = bar.add_task("analyse", total=None) if bar else None
 
         def on_file(n: int) -> None:
             if bar:
                 bar.update(task, advance=n)
 
-        to_analyse: list[Article] = []
-        for item in read_corpus(corpus, settings.ingest, progress=on_file):
-            if isinstance(item, IngestError):
-                errors.append(item)
-                files_seen.add(item.path.split("#", 1)[0])
-                continue
-            files_seen.add(item.path)
-            articles.append(item)
-            if cache is None or not cache.load(item):
-                to_analyse.append(item)
-        if bar:
-            bar.update(task, description="analyse", total=len(to_analyse), completed=0)
+        by_id: dict[str, Article] = {}
+
+        def to_analyse() -> Iterator[Article]:
+            # A generator: the engine starts on the first articles while ingestion goes on
+            # (its second pass yields one article at a time), so pool workers are not idle.
+            for item in read_corpus(corpus, settings.ingest, progress=on_file):
+                if isinstance(item, IngestError):
+                    errors.append(item)
+                    files_seen.add(item.path.split("#", 1)[0])
+                    continue
+                files_seen.add(item.path)
+                articles.append(item)
+                if cache is None or not cache.load(item):
+                    by_id[item.article_id] = item
+                    yield item
+                else:
+                    _spool_details(item, spool)
+            if bar:
+                bar.update(analyse_task, total=len(by_id))
 
         def on_done(n: int) -> None:
             if bar:
-                bar.update(task, advance=n)
+                bar.update(analyse_task, advance=n)
 
         if engine == "dask":
-            results: Iterator[Article] = run_dask(to_analyse, settings, scheduler, workers or 0, on_done)
-        elif engine == "local":
-            results = run_local(to_analyse, settings, workers or 0, on_done)
+            results: Iterator[Article] = run_dask(to_analyse(), settings, scheduler, workers or 0, on_done)
         else:
-            raise UsageError(f"unknown engine '{engine}' (use local or dask)")
-        by_id = {a.article_id: a for a in to_analyse}
+            results = run_local(to_analyse(), settings, workers or 0, on_done)
         for done in results:
             target = by_id[done.article_id]
             for name in ANALYSIS_FIELDS:
@@ -190,6 +208,7 @@ def run_analysis(
             _normalise(target)
             if cache is not None:
                 cache.store(target)
+            _spool_details(target, spool)
 
     # Corpus-level steps on plain records.
     apply_site_norms(articles, settings.quality)
@@ -225,6 +244,8 @@ def run_analysis(
 
     with staged_output(out) as stage:
         report.write_reports(stage, articles, errors, run_info)
+    # The spool is an unlinked temporary file: closing (or an exception) leaves nothing behind.
+    spool.close()
     if log:
         log(f"wrote {out}")
     return summary

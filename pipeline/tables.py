@@ -6,7 +6,7 @@ Column order of the contract columns is fixed; extra columns follow them. Rows a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 import pandas as pd
 
@@ -91,8 +91,9 @@ def articles_table(articles: Iterable[Article]) -> pd.DataFrame:
     return df.sort_values("article_id", kind="stable").reset_index(drop=True)
 
 
-def sentences_table(articles: Iterable[Article]) -> pd.DataFrame:
-    rows = [
+def sentence_rows(a: Article) -> list[dict]:
+    """The ``sentences.csv`` rows of one article (unsorted)."""
+    return [
         {
             "article_id": a.article_id,
             "sentence": s.index,
@@ -102,24 +103,51 @@ def sentences_table(articles: Iterable[Article]) -> pd.DataFrame:
             **{c: int(s.labels.get(c, 0)) for c in COMPONENTS},
             **{f"evidence_{c}": s.evidence.get(c, "") for c in COMPONENTS},
         }
-        for a in articles
         for s in a.sentences
     ]
+
+
+def spin_rows(a: Article) -> list[dict]:
+    """The ``spin_evidence.csv`` rows of one article (unsorted)."""
+    return [
+        {"article_id": a.article_id, "start_char": sp.start_char, "end_char": sp.end_char,
+         "text": sp.text, "suggestion": sp.suggestion, "signal": sp.signal, "score": sp.score}
+        for sp in a.spin_spans
+    ]
+
+
+SENTENCE_SORT = ["article_id", "sentence"]
+SPIN_SORT = ["article_id", "start_char", "end_char"]
+
+
+def sentences_table(articles: Iterable[Article]) -> pd.DataFrame:
+    rows = [r for a in articles for r in sentence_rows(a)]
     if not rows:
         return pd.DataFrame(columns=SENTENCE_COLUMNS)
-    return pd.DataFrame(rows).sort_values(["article_id", "sentence"], kind="stable").reset_index(drop=True)
+    return pd.DataFrame(rows).sort_values(SENTENCE_SORT, kind="stable").reset_index(drop=True)
 
 
 def spin_table(articles: Iterable[Article]) -> pd.DataFrame:
-    rows = [
-        {"article_id": a.article_id, "start_char": sp.start_char, "end_char": sp.end_char,
-         "text": sp.text, "suggestion": sp.suggestion, "signal": sp.signal, "score": sp.score}
-        for a in articles
-        for sp in a.spin_spans
-    ]
+    rows = [r for a in articles for r in spin_rows(a)]
     if not rows:
         return pd.DataFrame(columns=SPIN_COLUMNS)
-    return pd.DataFrame(rows).sort_values(["article_id", "start_char", "end_char"], kind="stable").reset_index(drop=True)
+    return pd.DataFrame(rows).sort_values(SPIN_SORT, kind="stable").reset_index(drop=True)
+
+
+def table_chunks(articles: list[Article], rows_of: Callable[[Article], list[dict]],
+                 sort: list[str], min_rows: int = 20_000) -> Iterator[pd.DataFrame]:
+    """The rows of ``sentences_table``/``spin_table`` as consecutive frames of whole articles
+    (at least ``min_rows`` rows each, the last aside), so a large corpus never needs the whole
+    table in memory. ``articles`` must be sorted by id (ids are unique): each frame sorted the
+    same way is then a slice of the full sorted table."""
+    rows: list[dict] = []
+    for a in articles:
+        rows.extend(rows_of(a))
+        if len(rows) >= min_rows:
+            yield pd.DataFrame(rows).sort_values(sort, kind="stable").reset_index(drop=True)
+            rows = []
+    if rows:
+        yield pd.DataFrame(rows).sort_values(sort, kind="stable").reset_index(drop=True)
 
 
 def errors_table(errors: Iterable[IngestError]) -> pd.DataFrame:

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
+CSV_FLOAT_FORMAT = "%.4f"
+
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so readers see either the old or the new file, never half."""
@@ -39,7 +41,13 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 def csv_text(df: pd.DataFrame) -> str:
     """Deterministic CSV: fixed float format, ``\\n`` line ends, no index."""
-    return df.to_csv(index=False, lineterminator="\n", float_format="%.4f")
+    return df.to_csv(index=False, lineterminator="\n", float_format=CSV_FLOAT_FORMAT)
+
+
+def write_csv(path: Path, df: pd.DataFrame) -> None:
+    """:func:`csv_text` streamed into ``path`` (same bytes, without the whole-file string)."""
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        df.to_csv(fh, index=False, lineterminator="\n", float_format=CSV_FLOAT_FORMAT)
 
 
 @contextlib.contextmanager

@@ -104,3 +104,18 @@ def test_sentence_spin_and_error_tables():
     assert list(sp.columns) == tables.SPIN_COLUMNS and sp.article_id.tolist() == ["a/1"]
     e = tables.errors_table([IngestError("z", "bad"), IngestError("a", "<b>")])
     assert e.path.tolist() == ["a", "z"]
+
+
+@pytest.mark.parametrize("min_rows", [1, 2, 1000])
+def test_table_chunks_are_slices_of_the_whole_table(min_rows):
+    many = sorted([*ARTICLES, make("c/1", "c.example", spun=True)], key=lambda a: a.article_id)
+    for rows_of, sort, whole in ((tables.sentence_rows, tables.SENTENCE_SORT, tables.sentences_table),
+                                 (tables.spin_rows, tables.SPIN_SORT, tables.spin_table)):
+        chunks = list(tables.table_chunks(many, rows_of, sort, min_rows=min_rows))
+        joined = pd.concat(chunks, ignore_index=True)
+        pd.testing.assert_frame_equal(joined, whole(many))
+        assert all(len(c) >= min(min_rows, len(joined)) for c in chunks[:-1])
+
+
+def test_table_chunks_of_no_rows():
+    assert list(tables.table_chunks([], tables.sentence_rows, tables.SENTENCE_SORT)) == []

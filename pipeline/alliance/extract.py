@@ -23,6 +23,9 @@ from pipeline.doctable import doc_table, doc_text
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 COMBINE_MODES = ("auto", "model", "rules", "union")
+# Texts whose citation spans are kept: more than a pipe batch (records for a whole batch are
+# built before any is assembled); the texts are held, so an id is never reused meanwhile.
+_CITES_KEPT = 256
 
 
 def _restore_range(text: str, spans: list[dict[str, Any]], start: int, end: int) -> str:
@@ -68,9 +71,10 @@ class AllianceExtractor:
                  bundle: dict[str, Any] | None = None, tokenizer: Any = None) -> None:
         self.settings = dict(settings)
         self.tokenizer = tokenizer
-        self._lex: dict[int, tuple[str, str]] = {}  # LOWER hash -> (lower form, lookup lemma)
-        self._cites_for: str | None = None
-        self._cites: list[tuple[int, int, str, str]] = []
+        self._low: dict[int, str] = {}  # LOWER hash -> lower form
+        self._lem: dict[int, str] = {}  # LOWER hash -> its lookup lemma
+        # Citation spans per text object (records and assembly of a batch of docs ask in turn).
+        self._cites: dict[int, tuple[str, list[tuple[int, int, str, str]]]] = {}
         self.rules = RuleLayer(self.settings, vocab)
         self.window = int(self.settings.get("gate_window", 1))
         self.strict = bool(self.settings.get("gate_requires_no_other_relation", True))
@@ -116,17 +120,14 @@ class AllianceExtractor:
         if not spans:
             return []
         table = doc_table(doc)
-        cache = self._lex
+        low_of, lem_of = self._low, self._lem
         strings = doc.vocab.strings
-        lowers: list[str] = []
-        lem: list[str] = []
-        for h in table.lower:
-            pair = cache.get(h)
-            if pair is None:
-                low = strings[h]
-                pair = cache[h] = (low, self.rules.lem(low))
-            lowers.append(pair[0])
-            lem.append(pair[1])
+        for h in set(table.lower).difference(low_of):
+            low = low_of[h] = strings[h]
+            lem_of[h] = self.rules.lem(low)
+        # One C-level dict lookup per token (the vocabulary repeats; the maps fill once).
+        lowers: list[str] = list(map(low_of.__getitem__, table.lower))
+        lem: list[str] = list(map(lem_of.__getitem__, table.lower))
         idx, length = table.idx, table.length
         text = table.text if text is None else text
         spin_spans = sorted((spin or {}).get("spans") or [], key=lambda s: s["start_char"])
@@ -179,10 +180,14 @@ class AllianceExtractor:
 
     def _citations(self, text: str) -> list[tuple[int, int, str, str]]:
         """Citation spans of ``text``, computed once per article (records, then assembly)."""
-        if self._cites_for is not text:
-            self._cites = citation_spans(text, self.settings.get("citations", "citations.json"))
-            self._cites_for = text
-        return self._cites
+        hit = self._cites.get(id(text))
+        if hit is not None and hit[0] is text:
+            return hit[1]
+        if len(self._cites) >= _CITES_KEPT:
+            self._cites.clear()
+        spans = citation_spans(text, self.settings.get("citations", "citations.json"))
+        self._cites[id(text)] = (text, spans)
+        return spans
 
     def _use_restored(self, rec: dict[str, Any], inside: list[dict[str, Any]], text: str) -> None:
         restored = restore_wording(text, inside, rec["start_char"], rec["end_char"])

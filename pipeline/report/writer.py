@@ -6,27 +6,34 @@ Tables, Markdown and JSONL are deterministic (sorted rows, fixed float format, n
 
 from __future__ import annotations
 
-import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from pipeline.article import Article, IngestError
 from pipeline.config import default_values
 from pipeline.report.html import build_context, render_html
 from pipeline.report.markdown import comparison_markdown, report_markdown
-from pipeline.report.xlsx import workbook_bytes
+from pipeline.report.xlsx import ChunkedSheet, write_workbook
 from pipeline.tables import (
+    SENTENCE_COLUMNS,
+    SENTENCE_SORT,
+    SPIN_COLUMNS,
+    SPIN_SORT,
     articles_table,
     comparison_table,
     errors_table,
-    sentences_table,
+    sentence_rows,
     sources_table,
-    spin_table,
+    spin_rows,
+    table_chunks,
 )
-from pipeline.writers import atomic_write_bytes, atomic_write_text, csv_text
+from pipeline.writers import CSV_FLOAT_FORMAT, atomic_write_text, write_csv
 
 
 def _json_default(value: Any) -> Any:
@@ -37,19 +44,14 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
+def _jsonl_lines(articles: list[Article]) -> Iterator[str]:
+    for a in sorted(articles, key=lambda a: a.article_id):
+        yield json.dumps(a.to_dict(), sort_keys=True, ensure_ascii=False, default=_json_default) + "\n"
+
+
 def articles_jsonl(articles: list[Article]) -> str:
     """One JSON object per article (cleaned text and every field), sorted by id."""
-    return "".join(
-        json.dumps(a.to_dict(), sort_keys=True, ensure_ascii=False, default=_json_default) + "\n"
-        for a in sorted(articles, key=lambda a: a.article_id)
-    )
-
-
-def _parquet_bytes(df: pd.DataFrame) -> bytes:
-    buf = io.BytesIO()
-    # Mixed object columns (e.g. booleans with gaps) are stored as nullable types by pyarrow.
-    df.to_parquet(buf, index=False)
-    return buf.getvalue()
+    return "".join(_jsonl_lines(articles))
 
 
 def _report_options(run_info: dict) -> dict[str, Any]:
@@ -73,40 +75,75 @@ def duplicates_table(articles: list[Article]) -> pd.DataFrame:
                                                            kind="stable").reset_index(drop=True)
 
 
+def _write_chunked(stage: Path, name: str, sheet: ChunkedSheet) -> None:
+    """``name``.csv and ``name``.parquet from the sheet's chunks: the same bytes (CSV) and
+    values (Parquet) as writing the whole table at once."""
+    if not sheet.rows:
+        write_csv(stage / f"{name}.csv", sheet.empty)
+        sheet.empty.to_parquet(stage / f"{name}.parquet", index=False)
+        return
+    writer: pq.ParquetWriter | None = None
+    with open(stage / f"{name}.csv", "w", encoding="utf-8", newline="") as fh:
+        try:
+            for chunk in sheet.chunks():
+                chunk.to_csv(fh, index=False, header=writer is None, lineterminator="\n",
+                             float_format=CSV_FLOAT_FORMAT)
+                table = pa.Table.from_pandas(chunk, preserve_index=False)
+                if writer is None:
+                    writer = pq.ParquetWriter(stage / f"{name}.parquet", table.schema)
+                else:  # a chunk whose column is all missing infers "null": use the first types
+                    table = table.cast(writer.schema)
+                writer.write_table(table)
+        finally:
+            if writer is not None:
+                writer.close()
+
+
 def write_reports(stage: Path, articles: list[Article], errors: list[IngestError],
                   run_info: dict) -> None:
     """Write all outputs of the contract (see DESIGN.md) into the folder ``stage``."""
     stage = Path(stage)
     stage.mkdir(parents=True, exist_ok=True)
     articles = sorted(articles, key=lambda a: a.article_id)
-    tables = {
-        "articles": articles_table(articles),
-        "sentences": sentences_table(articles),
-        "spin_evidence": spin_table(articles),
-    }
+    tables = {"articles": articles_table(articles)}
     tables["comparison"] = comparison_table(tables["articles"])
     tables["sources"] = sources_table(tables["articles"])
     errors_df = errors_table(errors)
     duplicates = duplicates_table(articles)
 
+    # The stage folder is swapped in only when every file is written (``staged_output``), so
+    # the files go straight to disk: no whole-file strings or byte copies in memory.
     for name, df in tables.items():
-        atomic_write_text(stage / f"{name}.csv", csv_text(df))
-        atomic_write_bytes(stage / f"{name}.parquet", _parquet_bytes(df))
-    atomic_write_text(stage / "errors.csv", csv_text(errors_df))
-    atomic_write_text(stage / "duplicates.csv", csv_text(duplicates))
+        write_csv(stage / f"{name}.csv", df)
+        # Mixed object columns (e.g. booleans with gaps) are stored as nullable types by pyarrow.
+        df.to_parquet(stage / f"{name}.parquet", index=False)
+    # The per-sentence and per-span tables grow with the corpus: written a chunk at a time.
+    details = {
+        "sentences": ChunkedSheet(
+            lambda: table_chunks(articles, sentence_rows, SENTENCE_SORT),
+            sum(len(a.sentences) for a in articles), pd.DataFrame(columns=SENTENCE_COLUMNS)),
+        "spin_evidence": ChunkedSheet(
+            lambda: table_chunks(articles, spin_rows, SPIN_SORT),
+            sum(len(a.spin_spans) for a in articles), pd.DataFrame(columns=SPIN_COLUMNS)),
+    }
+    for name, sheet in details.items():
+        _write_chunked(stage, name, sheet)
+    write_csv(stage / "errors.csv", errors_df)
+    write_csv(stage / "duplicates.csv", duplicates)
     atomic_write_text(stage / "comparison.md",
                       comparison_markdown(tables["sources"], tables["comparison"]))
-    atomic_write_text(stage / "articles.jsonl", articles_jsonl(articles))
+    with open(stage / "articles.jsonl", "w", encoding="utf-8", newline="") as fh:
+        fh.writelines(_jsonl_lines(articles))
 
-    atomic_write_bytes(stage / "audit.xlsx", workbook_bytes({
+    write_workbook(stage / "audit.xlsx", {
         "Sources": tables["sources"],
         "Comparison": tables["comparison"],
         "Articles": tables["articles"],
-        "Spin evidence": tables["spin_evidence"],
-        "Sentences": tables["sentences"],
+        "Spin evidence": details["spin_evidence"],
+        "Sentences": details["sentences"],
         "Duplicates": duplicates,
         "Errors": errors_df,
-    }))
+    })
 
     context = build_context(articles, errors, run_info, tables["articles"], tables["sources"],
                             _report_options(run_info))

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 import xlsxwriter
+
+from pipeline.report import xlsx_rows
 
 EXCEL_MAX_ROWS = 1_048_575  # data rows under the header
 _ACTION_FILL = {"remove": "#f4b6b0", "rewrite": "#f9d9a6", "review": "#fdf2b3", "keep": "#cde8c4"}
@@ -32,49 +38,115 @@ def _width(series: pd.Series, header: str) -> float:
     return float(min(max(len(header) + 2, longest + 1, 6), 60))
 
 
-def workbook_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
-    """The workbook as bytes; sheet names are the dict keys (<= 31 chars)."""
-    buf = io.BytesIO()
+def _column_values(series: pd.Series) -> list:
+    """The column as plain Python values, None for every kind of missing (one pandas pass)."""
+    values = series.astype(object)
+    return values.where(values.notna(), None).tolist()
+
+
+def _cell_writers(ws) -> tuple:
+    # The undecorated writers: the public ones re-parse their arguments for "A1" notation on
+    # each of the ~1M cells of a large corpus; the cell contents are the same.
+    names = ("_write_string", "_write_boolean", "_write_number")
+    if all(hasattr(ws, n) for n in names):
+        return tuple(getattr(ws, n) for n in names)
+    return ws.write_string, ws.write_boolean, ws.write_number  # pragma: no cover
+
+
+@dataclass(frozen=True)
+class ChunkedSheet:
+    """A sheet too large to hold as one frame: ``chunks()`` yields its rows as frames in order
+    (the same columns each; the first one, if the sheet has rows, holds at least 500 rows
+    or all of them), ``rows`` is their total and ``empty`` the frame to show when 0."""
+
+    chunks: Callable[[], Iterator[pd.DataFrame]]
+    rows: int
+    empty: pd.DataFrame
+
+
+def _write_rows(ws, df: pd.DataFrame, n: int, first_row: int = 1) -> None:
+    """``n`` data rows of ``df`` from ``first_row``, row by row (as ``constant_memory`` needs);
+    missing values stay empty."""
+    part = df.head(n)
+    columns = [_column_values(part[c]) for c in part.columns]
+    if xlsx_rows.supported(ws) and xlsx_rows.write_rows(ws, columns, first_row):
+        return
+    write_string, write_boolean, write_number = _cell_writers(ws)
+    for i, row in enumerate(zip(*columns, strict=True), start=first_row):
+        for j, value in enumerate(row):
+            if value is None:
+                continue
+            kind = type(value)
+            if kind is str:
+                write_string(i, j, value)
+            elif kind is bool:
+                write_boolean(i, j, value)
+            elif kind is int or kind is float:
+                write_number(i, j, value)
+            else:  # numpy scalars, NaN in object columns, other types: as before
+                value = _cell_value(value)
+                if value is None:
+                    continue
+                if isinstance(value, str):
+                    write_string(i, j, value)
+                elif isinstance(value, bool):
+                    write_boolean(i, j, value)
+                elif isinstance(value, int | float):
+                    write_number(i, j, value)
+                else:
+                    write_string(i, j, str(value))
+
+
+def write_workbook(target: str | Path | BinaryIO,
+                   sheets: dict[str, pd.DataFrame | ChunkedSheet]) -> None:
+    """Write the workbook to ``target`` (a path or a binary file); sheet names are the dict
+    keys (<= 31 chars). Rows go to disk as they are written (``constant_memory``), so memory
+    does not grow with the tables; sheets beyond Excel's row limit are cut with a note."""
     # Article text must never become a formula or a link (CSV/formula injection).
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False,
-                                   "strings_to_urls": False, "strings_to_numbers": False,
-                                   "nan_inf_to_errors": True})
+    wb = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_formulas": False,
+                                      "strings_to_urls": False, "strings_to_numbers": False,
+                                      "nan_inf_to_errors": True})
     wb.set_properties({"title": "alliance-audit", "created": _FIXED_DATE})
     head = wb.add_format({"bold": True, "bg_color": "#dde6ee", "bottom": 1, "text_wrap": True,
                           "valign": "top"})
     num = wb.add_format({"num_format": "0.00"})
     fills = {k: wb.add_format({"bg_color": v}) for k, v in _ACTION_FILL.items()}
     flag = wb.add_format({"bg_color": "#f4b6b0"})
-    for name, df in sheets.items():
+    for name, sheet in sheets.items():
         ws = wb.add_worksheet(name[:31])
+        if isinstance(sheet, ChunkedSheet):
+            total = sheet.rows
+            chunks = sheet.chunks() if total else iter(())
+            df = next(chunks, sheet.empty)
+        else:
+            total, chunks, df = len(sheet), iter(()), sheet
         columns = [str(c) for c in df.columns]
-        rows = df.head(EXCEL_MAX_ROWS)
+        n = min(total, EXCEL_MAX_ROWS)
         for j, col in enumerate(columns):
             ws.write_string(0, j, col, head)
             is_float = pd.api.types.is_float_dtype(df[col])
             ws.set_column(j, j, _width(df[col], col), num if is_float else None)
-        for i, row in enumerate(rows.itertuples(index=False, name=None), start=1):
-            for j, value in enumerate(row):
-                value = _cell_value(value)
-                if value is None:
-                    continue
-                if isinstance(value, str):
-                    ws.write_string(i, j, value)
-                elif isinstance(value, bool):
-                    ws.write_boolean(i, j, value)
-                elif isinstance(value, int | float):
-                    ws.write_number(i, j, value)
-                else:
-                    ws.write_string(i, j, str(value))
-        n = len(rows)
+        if total > EXCEL_MAX_ROWS:
+            ws.write_string(0, len(columns), f"truncated: {total} rows, see the CSV")
+        row = 1
+        while row <= n:
+            _write_rows(ws, df, n - row + 1, row)
+            row += min(len(df), n - row + 1)
+            df = next(chunks, None)
+            if df is None:
+                break
         ws.freeze_panes(1, 0)
         if columns:
             ws.autofilter(0, 0, max(n, 1), len(columns) - 1)
         if n:
             _conditional(ws, columns, n, fills, flag)
-        if len(df) > EXCEL_MAX_ROWS:
-            ws.write_string(0, len(columns), f"truncated: {len(df)} rows, see the CSV")
     wb.close()
+
+
+def workbook_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """The workbook as bytes (see :func:`write_workbook`)."""
+    buf = io.BytesIO()
+    write_workbook(buf, sheets)
     return buf.getvalue()
 
 
