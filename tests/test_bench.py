@@ -20,3 +20,23 @@ def test_run_cli_failure_raises_with_the_reason(tmp_path):
     with pytest.raises(subprocess.CalledProcessError) as err:
         _run_cli(tmp_path / "missing", tmp_path / "out", 1, cache=False)
     assert "corpus folder not found" in err.value.stderr
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        ([{"stage": "ingest (read)", "seconds": 1.0}, {"stage": "base (tok)", "seconds": 1.0},
+          {"stage": "component text_quality", "seconds": 2.0},
+          {"stage": "component spin_detector", "seconds": 3.0},
+          {"stage": "component alliance_components", "seconds": 1.0},
+          {"stage": "reference: spaCy bare tokenizer", "seconds": 0.5},
+          {"stage": "end to end `analyze --workers 1` (cold)", "seconds": 9.0}],
+         {"spin_seconds": 3.0, "rest_seconds": 5.0, "ratio": 0.6}),
+        ([{"stage": "component spin_detector", "seconds": 3.0}], None),
+        ([], None),
+    ],
+)
+def test_spin_vs_rest(rows, expected):
+    from pipeline.bench import spin_vs_rest
+
+    assert spin_vs_rest(rows) == expected
