@@ -172,14 +172,23 @@ def inflect(lemma: str, suffix: str, vocab: dict[str, float]) -> str | None:
         head, _, rest = lemma.partition(" ")
         first = inflect(head, suffix, vocab)
         return f"{first} {rest}" if first else None
-    forms = {
-        "s": [lemma + "s", lemma + "es", lemma[:-1] + "ies"],
-        "ed": [lemma + "ed", lemma + "d", lemma[:-1] + "ied", lemma + lemma[-1:] + "ed"],
-        "ing": [lemma + "ing", lemma[:-1] + "ing", lemma + lemma[-1:] + "ing"],
-        "ly": [lemma + "ly", lemma[:-1] + "ily", lemma[:-2] + "ly"],
-    }[suffix]
-    known = [f for f in forms if f in vocab]
-    return max(known, key=lambda f: vocab[f]) if known else None
+    # Only the suffix asked for is built (called for every candidate of every new word).
+    if suffix == "s":
+        forms = (lemma + "s", lemma + "es", lemma[:-1] + "ies")
+    elif suffix == "ed":
+        forms = (lemma + "ed", lemma + "d", lemma[:-1] + "ied", lemma + lemma[-1:] + "ed")
+    elif suffix == "ing":
+        forms = (lemma + "ing", lemma[:-1] + "ing", lemma + lemma[-1:] + "ing")
+    elif suffix == "ly":
+        forms = (lemma + "ly", lemma[:-1] + "ily", lemma[:-2] + "ly")
+    else:
+        raise KeyError(suffix)
+    best, best_z = None, None
+    for f in forms:
+        z = vocab.get(f)
+        if z is not None and (best_z is None or z > best_z):
+            best, best_z = f, z
+    return best
 
 
 # Closed-class parts of speech: thesaurus neighbours tagged so are never suggested.

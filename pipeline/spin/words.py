@@ -72,21 +72,22 @@ class _Stats:
             v = self._cands[w] = (c, frozenset(c))
         return v
 
+    def cand_set(self, w: str) -> frozenset:
+        """The candidate set of ``w`` alone (cached)."""
+        v = self._cands.get(w)
+        return (v if v is not None else self.cands(w))[1]
+
     def info(self, w: str) -> tuple:
         """Static facts of a word: (zipf, log10 in-domain count, keyness, log #candidates,
-        candidates, candidate set, reliable POS or None, mutual candidates).
-
-        Mutual candidates also list ``w`` among their own candidates: one sense shared, not a
-        hub word ("work", "time") that is every word's synonym."""
+        candidates, candidate set, reliable POS or None)."""
         v = self._info.get(w)
         if v is None:
             z = self.ref.zipf.get(w, 0.0)
             dw = self.ref.dom_uni.get(w, 0)
             keyness = math.log10((dw + 0.5) / self.n) - (z - 9.0) if z else 0.0
             cands, cset = self.cands(w)
-            mutual = frozenset(c for c in cands if w in self.cands(c)[1])
             v = self._info[w] = (z, math.log10(dw + 1), keyness, math.log1p(len(cands)),
-                                 cands, cset, self.tag(w), mutual)
+                                 cands, cset, self.tag(w))
         return v
 
     def count(self, k: str) -> float:
@@ -148,6 +149,7 @@ def word_features(
     info = st.info
     info_get = st._info.get
     pair = st.pair
+    cand_set = st.cand_set
     term_memo: dict[str, tuple[float, str]] = {}
     max_near = int(cfg.get("word_max_near", 15))
     max_near_function = int(cfg.get("word_max_near_function", 5))
@@ -159,7 +161,7 @@ def word_features(
         nxt = toks[i + 1] if i + 1 < n else None
         left = prev.low if prev is not None and prev.is_word else None
         right = nxt.low if nxt is not None and nxt.is_word else None
-        z, dom_log, _keyness, n_cands, cands, cset, tw, mutual = info_get(w) or info(w)
+        z, dom_log, _keyness, n_cands, cands, cset, tw = info_get(w) or info(w)
         a_l, c_l, g_l = pair(left, w) if left else _NO_PAIR
         a_r, c_r, g_r = pair(w, right) if right else _NO_PAIR
         best_delta = best_sup = 0.0
@@ -185,7 +187,10 @@ def word_features(
             sup_w = a_l + a_r
             pick_n = -1.0
             for c in near:
-                if c not in mutual:
+                # Mutual synonyms only (c lists w too): a hub word ("work", "time") that is
+                # every word's synonym is not a sense. Checked lazily: candidates of candidates
+                # are the detector's main cold-start cost.
+                if w not in cand_set(c):
                     continue
                 p_l = pair(left, c) if left else _NO_PAIR
                 p_r = pair(c, right) if right else _NO_PAIR
@@ -203,7 +208,9 @@ def word_features(
         term = term_memo.get(w)
         if term is None:
             term_gap, term_best = 0.0, ""
-            for c in mutual & present:   # only mutual synonyms count as one concept
+            for c in cset & present:
+                if w not in cand_set(c):   # only mutual synonyms count as one concept
+                    continue
                 gap = info(c)[1] - dom_log
                 if gap > term_gap or (gap == term_gap and term_best and c < term_best):
                     term_gap, term_best = gap, c
