@@ -37,6 +37,7 @@ FEATURES = (
 )
 _NO_POS = 0.0
 _NO_PAIR = (0.0, 0.0, 0.0)
+_UNSEEN = object()
 
 
 class _Stats:
@@ -54,6 +55,7 @@ class _Stats:
         self._cands: dict[str, tuple[tuple[str, ...], frozenset]] = {}
         self._assoc: dict[str, float] = {}
         self._pair: dict[str, tuple[float, float, float]] = {}
+        self._tag: dict[str, str | None] = {}
         self._info: dict[str, tuple] = {}
 
     def p(self, w: str) -> float:
@@ -111,10 +113,16 @@ class _Stats:
         return v
 
     def tag(self, w: str) -> str | None:
-        p = self.ref.pos.get(w)
-        if p is None or p[1] < self.min_share or self.ref.dom_uni.get(w, 0) < self.min_count:
-            return None
-        return p[0]
+        """The word's usual POS when the reference is sure of it, else None (cached)."""
+        v = self._tag.get(w, _UNSEEN)
+        if v is _UNSEEN:
+            p = self.ref.pos.get(w)
+            if p is None or p[1] < self.min_share or self.ref.dom_uni.get(w, 0) < self.min_count:
+                v = None
+            else:
+                v = p[0]
+            self._tag[w] = v
+        return v
 
 
 _STATS: dict[int, tuple[Reference, _Stats]] = {}
@@ -150,6 +158,7 @@ def word_features(
     info_get = st._info.get
     pair = st.pair
     cand_set = st.cand_set
+    tag_of = st.tag
     term_memo: dict[str, tuple[float, str]] = {}
     max_near = int(cfg.get("word_max_near", 15))
     max_near_function = int(cfg.get("word_max_near_function", 5))
@@ -219,9 +228,10 @@ def word_features(
         pos_lp, pos_known = _NO_POS, 0.0
         if tw is not None:
             lps = []
-            if left and (tl := (info_get(left) or info(left))[6]) is not None:
+            # Neighbours need only their POS: info() would also build their candidates.
+            if left and (tl := tag_of(left)) is not None:
                 lps.append(logp.get(tl + " " + tw, -12.0))
-            if right and (tr := (info_get(right) or info(right))[6]) is not None:
+            if right and (tr := tag_of(right)) is not None:
                 lps.append(logp.get(tw + " " + tr, -12.0))
             if lps:
                 pos_lp, pos_known = min(lps), 1.0
