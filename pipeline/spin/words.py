@@ -12,6 +12,7 @@ row per judged word, columns :data:`FEATURES`) and the best suggestion per word.
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Any
 
@@ -191,8 +192,8 @@ def word_features(
                 near = near | (cset & st.pred.get(cr, empty))
             n_near = len(near)
             cap = max_near_function if via_function else max_near
-            if n_near > cap:
-                near = [c for c in cands if c in near][:cap]
+            if n_near > cap:   # the most common ones, stopping as soon as there are enough
+                near = list(itertools.islice((c for c in cands if c in near), cap))
             sup_w = a_l + a_r
             pick_n = -1.0
             for c in near:
