@@ -28,3 +28,14 @@ def shared() -> Path:
     if not path.is_dir():
         pytest.skip(f"shared reference folder not found at {path} (set SHARED)")
     return path
+
+
+@pytest.fixture(scope="session")
+def detector():
+    """The shipped spin detector (skips when the model is not trained)."""
+    from pipeline.spin.detector import get_detector
+
+    try:
+        return get_detector()
+    except FileNotFoundError as exc:
+        pytest.skip(f"spin model not trained: {exc}")

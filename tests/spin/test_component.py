@@ -10,13 +10,7 @@ from tests.spin.test_detector import CLEAN, SPUN
 
 
 @pytest.fixture(scope="module")
-def nlp():
-    from pipeline.spin.detector import get_detector
-
-    try:
-        get_detector()
-    except FileNotFoundError as exc:
-        pytest.skip(f"spin model not trained: {exc}")
+def nlp(detector):  # the fixture skips when the model is not trained
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("spin_detector")

@@ -26,22 +26,12 @@ SPUN = (
 )
 
 
-@pytest.fixture(scope="module")
-def det():
-    from pipeline.spin.detector import get_detector
-
-    try:
-        return get_detector()
-    except FileNotFoundError as exc:
-        pytest.skip(f"spin model not trained: {exc}")
-
-
 @pytest.mark.parametrize(
     ("text", "spun"),
     [("", False), (CLEAN, False), (SPUN, True), ("{|}" * 2000, None), ("🙂 " * 500, False)],
 )
-def test_detect_shape_and_verdict(det, text, spun):
-    r = det.detect(text)
+def test_detect_shape_and_verdict(detector, text, spun):
+    r = detector.detect(text)
     assert set(r) == KEYS
     assert 0.0 <= r["score"] <= 1.0
     if spun is not None:
@@ -51,16 +41,16 @@ def test_detect_shape_and_verdict(det, text, spun):
         assert text[s["start_char"] : s["end_char"]] == s["text"]
 
 
-def test_spun_text_is_restored(det):
-    r = det.detect(SPUN)
+def test_spun_text_is_restored(detector):
+    r = detector.detect(SPUN)
     assert r["restored_text"] != SPUN
     assert "therapeutic alliance" in r["restored_text"] or "Research shows" in r["restored_text"]
     starts = [s["start_char"] for s in r["spans"]]
     assert starts == sorted(starts)
 
 
-def test_clean_text_keeps_little_evidence(det):
-    r = det.detect(CLEAN)
+def test_clean_text_keeps_little_evidence(detector):
+    r = detector.detect(CLEAN)
     assert len(r["spans"]) <= 2
 
 
@@ -91,7 +81,7 @@ def test_resolve_overlaps_matches_the_pairwise_definition(raw):
     assert resolve_overlaps(spans) == kept
 
 
-def test_detect_many_equals_detect_one_at_a_time(det):
+def test_detect_many_equals_detect_one_at_a_time(detector):
     texts = [SPUN, "", CLEAN, "{a|b} " * 30, SPUN.upper()]
-    assert det.detect_many(texts) == [det.detect(t) for t in texts]
-    assert det.detect_many([]) == []
+    assert detector.detect_many(texts) == [detector.detect(t) for t in texts]
+    assert detector.detect_many([]) == []

@@ -19,13 +19,7 @@ def test_highlighted(text, spans, expected):
     assert highlighted(text, spans).plain == expected
 
 
-def test_explain_renders():
-    from pipeline.spin.detector import get_detector
-
-    try:
-        get_detector()
-    except FileNotFoundError as exc:
-        pytest.skip(f"spin model not trained: {exc}")
+def test_explain_renders(detector):  # the fixture skips when the model is not trained
     from tests.spin.test_detector import SPUN
 
     console = Console(record=True, width=100)

@@ -38,33 +38,23 @@ OFF_TOPIC = [
 ]
 
 
-@pytest.fixture(scope="module")
-def det():
-    from pipeline.spin.detector import get_detector
-
-    try:
-        return get_detector()
-    except FileNotFoundError as exc:
-        pytest.skip(f"spin model not trained: {exc}")
-
-
 @pytest.mark.parametrize("text", OFF_TOPIC)
-def test_unusual_topic_is_not_flagged(det, text):
-    r = det.detect(text)
+def test_unusual_topic_is_not_flagged(detector, text):
+    r = detector.detect(text)
     assert r["spun"] is False, r["reasons"]
     assert len(r["spans"]) <= 2, r["spans"]
 
 
-def test_all_unusual_paragraphs_together_are_not_flagged(det):
-    r = det.detect("\n\n".join(OFF_TOPIC))
+def test_all_unusual_paragraphs_together_are_not_flagged(detector):
+    r = detector.detect("\n\n".join(OFF_TOPIC))
     assert r["spun"] is False, r["reasons"]
 
 
-def test_morita_article_in_the_demo_corpus_is_clean(det):
+def test_morita_article_in_the_demo_corpus_is_clean(detector):
     path = ROOT / "corpus" / "mindfulpath.example" / "morita-therapy-and-the-alliance.txt"
     if not path.is_file():
         pytest.skip("demo corpus article missing")
-    r = det.detect(path.read_text(encoding="utf-8"))
+    r = detector.detect(path.read_text(encoding="utf-8"))
     assert r["spun"] is False, r["reasons"]
 
 
@@ -75,7 +65,7 @@ SPUN_CORPUS = {
 }
 
 
-def test_demo_corpus_verdicts(det):
+def test_demo_corpus_verdicts(detector):
     """The three spun demo articles (corpus/README.md) are flagged; the clean ones are not."""
     from pipeline.article import IngestError
     from pipeline.config import load_settings
@@ -84,7 +74,7 @@ def test_demo_corpus_verdicts(det):
     corpus = ROOT / "corpus"
     if not corpus.is_dir():
         pytest.skip("demo corpus missing")
-    verdicts = {a.article_id: det.detect(a.text)["spun"]
+    verdicts = {a.article_id: detector.detect(a.text)["spun"]
                 for a in read_corpus(corpus, load_settings().ingest) if not isinstance(a, IngestError)}
     assert set(verdicts) >= SPUN_CORPUS
     assert {k for k, v in verdicts.items() if v} == SPUN_CORPUS

@@ -18,16 +18,6 @@ def _seed(shared, prefix):
     return files[0]
 
 
-@pytest.fixture(scope="module")
-def detector():
-    from pipeline.spin.detector import get_detector
-
-    try:
-        return get_detector()
-    except FileNotFoundError as exc:
-        pytest.skip(f"spin model not trained: {exc}")
-
-
 @pytest.mark.parametrize(("prefix", "spun"), [("000", True), ("004", True), ("001", False),
                                               ("002", False), ("003", False)])
 def test_seed_verdicts(shared, detector, prefix, spun):
