@@ -164,12 +164,10 @@ def _moby_lines() -> Iterable[list[str]]:
 def _extra_lines() -> Iterable[list[str]]:
     """Our table of common words Moby has no entry for ("client"), which the simulator's
     thesaurus also uses: the detector should know every synonym the training spins drew on."""
-    path = Path(str(resources.files("pipeline") / "resources" / "spin_sim" / "extra_synonyms.tsv"))
-    rows = [ln for ln in path.read_text(encoding="utf-8").splitlines()
-            if ln.strip() and not ln.startswith("#")]
-    for line in rows[1:]:   # rows[0] is the column header
-        word, _, syns = line.partition("\t")
-        yield [word.strip().lower()] + [x.strip().lower() for x in syns.split("|") if x.strip()]
+    from pipeline.spin.simulate import _read_table
+
+    for word, syns in _read_table("extra_synonyms.tsv").items():
+        yield [word, *syns]
 
 
 def _synonyms(zipf: dict[str, float], dom: Counter) -> dict[str, list[str]]:
