@@ -25,7 +25,7 @@ import numpy as np
 from pipeline.spin import signals
 from pipeline.spin.reference import MODELS_DIR, Reference, load_reference
 from pipeline.spin.restore import restore
-from pipeline.spin.tokens import Tok, tokenize
+from pipeline.spin.tokens import tokenize
 from pipeline.spin.words import damp_unexplained, word_features
 
 MODEL_FILE = "spin_detector.skops"
@@ -123,11 +123,6 @@ class Detector:
             p = self.word_model.predict_proba(np.vstack([X for X in mats if len(X)]))[:, 1]
         return np.split(p, np.cumsum(sizes)[:-1])
 
-    def word_scores(self, toks: list[Tok]) -> tuple[list[int], np.ndarray, list[str]]:
-        """(judged token indices, word probabilities, suggestions) for one text."""
-        idx, X, sugg = word_features(toks, self.ref, self.cfg)
-        return idx, self._word_probs([X])[0], sugg
-
     def _prepare(self, text: str) -> dict[str, Any]:
         toks = tokenize(text)
         rule_spans, rule_feats = signals.analyse(text, self.cfg, self.ref, toks, self.oddity)
@@ -141,17 +136,6 @@ class Detector:
         return doc_features(prep["rule_feats"], damp_unexplained(p, prep["sugg"], self.cfg),
                             prep["n_words"], int(self.cfg["norm_min_words"]),
                             int(self.cfg["top_min_words"]))
-
-    def features(self, text: str) -> tuple[list[dict], tuple, dict[str, float], list[Tok]]:
-        """(rule spans, (indices, word probabilities, suggestions), document features, tokens)."""
-        prep = self._prepare(text)
-        p = self._word_probs([prep["X"]])[0]
-        return (prep["rule_spans"], (prep["idx"], p, prep["sugg"]), self._doc_features(prep, p),
-                prep["toks"])
-
-    def score(self, feats: dict[str, float]) -> float:
-        """The calibrated spin probability of one document's features."""
-        return float(self._scores([feats])[0])
 
     def _scores(self, feats: list[dict[str, float]]) -> np.ndarray:
         x = np.array([[f.get(n, 0.0) for n in self.doc_feature_names] for f in feats],

@@ -365,7 +365,7 @@ def evaluate_held_out(shared: Path, models_dir: Path, held_df, variants: list[st
     if limit:
         arts = arts[:limit]
     thr = det.cfg["threshold"]
-    clean = [det.detect(t) for t in arts]
+    clean = det.detect_many(arts)
     clean_scores = np.array([r["score"] for r in clean])
     words = sum(len(t.split()) for t in arts)
     out: dict[str, Any] = {
