@@ -70,24 +70,19 @@ def evaluate_spin(shared: Path, n: int = 100) -> dict[str, Any]:
 
     threshold = float(load_settings().spin.model_dump().get("threshold", 0.5))
     result = evaluate_detector(score_and_spans, shared, n=n, threshold=threshold)
+    from pipeline.spin.data import count_words
+
     answers = held_out_answers(shared, n=150)
+    lengths = [count_words(t) for t in answers] or [0]
     short = evaluate_detector(score_and_spans, None, n=len(answers), threshold=threshold,
                               clean_texts=answers)
     return {
         "report": "Articles (held-out counsel-chat questions joined per topic):\n\n"
         + format_report(result)
-        + f"\n\nSingle held-out answers of {answers_words(answers)} words (short texts):\n\n"
+        + f"\n\nSingle held-out answers of {min(lengths)}-{max(lengths)} words (short texts):\n\n"
         + format_report(short),
         "seeds": seed_phrase_metrics(shared),
     }
-
-
-def answers_words(texts: list[str]) -> str:
-    """"min-max" word counts of ``texts`` (for report captions)."""
-    from pipeline.spin.data import count_words
-
-    counts = [count_words(t) for t in texts] or [0]
-    return f"{min(counts)}-{max(counts)}"
 
 
 def evaluate_all(shared: Path, only: str | None = None) -> dict[str, Any]:
