@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import struct
 from typing import Any
 
 import numpy as np
@@ -36,6 +37,13 @@ FEATURES = (
     "term_gap", "term_any", "capital_inside", "sentence_start",
     "pos_logp", "pos_known",
 )
+# Columns that depend on the word and its two neighbours only (memoised per triple), and the
+# ones that depend on the article or the position (computed per token).
+_OWN = ("term_gap", "term_any", "capital_inside", "sentence_start")
+_CONTEXT = tuple(f for f in FEATURES if f not in _OWN)
+_CONTEXT_COLS = [FEATURES.index(f) for f in _CONTEXT]
+_OWN_COLS = [FEATURES.index(f) for f in _OWN]
+_PACK = struct.Struct(f"<{len(_CONTEXT)}f").pack
 _NO_POS = 0.0
 _NO_PAIR = (0.0, 0.0, 0.0)
 _UNSEEN = object()
@@ -58,6 +66,8 @@ class _Stats:
         self._pair: dict[str, tuple[float, float, float]] = {}
         self._tag: dict[str, str | None] = {}
         self._info: dict[str, tuple] = {}
+        self._ctx: dict[tuple, tuple[bytes, str, str]] = {}
+        self.max_memo = int(cfg.get("word_memo_max", 1_000_000))
 
     def p(self, w: str) -> float:
         v = self._p.get(w)
@@ -136,10 +146,85 @@ def stats_for(ref: Reference, cfg: dict[str, Any]) -> _Stats:
         if len(_STATS) > 4:
             _STATS.clear()
         hit = _STATS[id(ref)] = (ref, _Stats(ref, cfg))
-    elif len(hit[1]._assoc) + len(hit[1]._pair) > 2_000_000:  # bound memory on long runs
-        hit[1]._assoc.clear()
-        hit[1]._pair.clear()
+    else:
+        st = hit[1]
+        if len(st._assoc) + len(st._pair) + len(st._ctx) > st.max_memo:  # bound memory
+            st._assoc.clear()
+            st._pair.clear()
+            st._ctx.clear()
     return hit[1]
+
+
+def _context(st: _Stats, left: str | None, w: str, right: str | None,
+             max_near: int, max_near_function: int) -> tuple[bytes, str, str]:
+    """The :data:`_CONTEXT` columns of ``w`` between ``left`` and ``right`` (packed float32),
+    the best-fitting candidate and the suggestion among candidates that fit better."""
+    z, _dom_log, _keyness, n_cands, cands, cset, tw = st.info(w)
+    pair = st.pair
+    cand_set = st.cand_set
+    a_l, c_l, g_l = pair(left, w) if left else _NO_PAIR
+    a_r, c_r, g_r = pair(w, right) if right else _NO_PAIR
+    best_delta = best_sup = 0.0
+    best = pick = ""
+    n_near = 0
+    # Candidates are searched next to content neighbours when there are any ("the X" says
+    # little); between function words only ("I marvel if") those are all there is, and
+    # "I wonder if" against "I marvel if" is still evidence, so they are used then.
+    cl = left if left and left not in STOP_WORDS else None
+    cr = right if right and right not in STOP_WORDS else None
+    via_function = 0.0
+    if not (cl or cr):
+        cl, cr = left, right
+        via_function = 1.0 if (cl or cr) else 0.0
+    if cset and (cl or cr):
+        empty: frozenset = frozenset()
+        near = (cset & st.succ.get(cl, empty)) if cl else set()
+        if cr:
+            near = near | (cset & st.pred.get(cr, empty))
+        n_near = len(near)
+        cap = max_near_function if via_function else max_near
+        if n_near > cap:   # the most common ones, stopping as soon as there are enough
+            near = list(itertools.islice((c for c in cands if c in near), cap))
+        sup_w = a_l + a_r
+        pick_n = -1.0
+        for c in near:
+            # Mutual synonyms only (c lists w too): a hub word ("work", "time") that is
+            # every word's synonym is not a sense. Checked lazily: candidates of candidates
+            # are the detector's main cold-start cost.
+            if w not in cand_set(c):
+                continue
+            p_l = pair(left, c) if left else _NO_PAIR
+            p_r = pair(c, right) if right else _NO_PAIR
+            sup_c = p_l[0] + p_r[0]
+            d = sup_c - sup_w
+            if d > best_delta or (d == best_delta and best and c < best):
+                best_delta, best_sup, best = d, sup_c, c
+            # The suggestion: of the candidates that fit better, the most often seen in
+            # this context (raw counts pick the original more often than association:
+            # 25% vs 21% top-1 on simulated spins, models/spin_detector_history.md).
+            if d > 0:
+                n_c = p_l[1] + p_r[1]
+                if n_c > pick_n or (n_c == pick_n and c < pick):
+                    pick_n, pick = n_c, c
+    pos_lp, pos_known = _NO_POS, 0.0
+    if tw is not None:
+        lps = []
+        logp = st.ref.pos_bigram_logp
+        # Neighbours need only their POS: info() would also build their candidates.
+        if left and (tl := st.tag(left)) is not None:
+            lps.append(logp.get(tl + " " + tw, -12.0))
+        if right and (tr := st.tag(right)) is not None:
+            lps.append(logp.get(tw + " " + tr, -12.0))
+        if lps:
+            pos_lp, pos_known = min(lps), 1.0
+    zipf = st.ref.zipf
+    row = _PACK(
+        z, float(len(w)), n_cands,
+        1.0 if left else 0.0, a_l, c_l, zipf.get(left, 0.0) if left else 0.0, g_l,
+        1.0 if right else 0.0, a_r, c_r, zipf.get(right, 0.0) if right else 0.0, g_r,
+        best_delta, best_sup, math.log1p(n_near), via_function, pos_lp, pos_known,
+    )
+    return row, best, pick
 
 
 def word_features(
@@ -147,19 +232,16 @@ def word_features(
 ) -> tuple[list[int], np.ndarray, list[str]]:
     """(token indices, features, suggestions) for the content words of ``toks``."""
     st = stats_for(ref, cfg)
-    zipf = ref.zipf
-    logp = ref.pos_bigram_logp
     present = {t.low for t in toks if t.is_word}
     n = len(toks)
     idx: list[int] = []
-    rows: list[list[float]] = []
+    ctx_rows: list[bytes] = []
+    own_rows: list[tuple[float, float, float, float]] = []
     sugg: list[str] = []
-    empty: frozenset = frozenset()
     info = st.info
-    info_get = st._info.get
-    pair = st.pair
     cand_set = st.cand_set
-    tag_of = st.tag
+    memo = st._ctx
+    memo_get = memo.get
     term_memo: dict[str, tuple[float, str]] = {}
     max_near = int(cfg.get("word_max_near", 15))
     max_near_function = int(cfg.get("word_max_near_function", 5))
@@ -171,54 +253,18 @@ def word_features(
         nxt = toks[i + 1] if i + 1 < n else None
         left = prev.low if prev is not None and prev.is_word else None
         right = nxt.low if nxt is not None and nxt.is_word else None
-        z, dom_log, _keyness, n_cands, cands, cset, tw = info_get(w) or info(w)
-        a_l, c_l, g_l = pair(left, w) if left else _NO_PAIR
-        a_r, c_r, g_r = pair(w, right) if right else _NO_PAIR
-        best_delta = best_sup = 0.0
-        best = pick = ""
-        n_near = 0
-        # Candidates are searched next to content neighbours when there are any ("the X" says
-        # little); between function words only ("I marvel if") those are all there is, and
-        # "I wonder if" against "I marvel if" is still evidence, so they are used then.
-        cl = left if left and left not in STOP_WORDS else None
-        cr = right if right and right not in STOP_WORDS else None
-        via_function = 0.0
-        if not (cl or cr):
-            cl, cr = left, right
-            via_function = 1.0 if (cl or cr) else 0.0
-        if cset and (cl or cr):
-            near = (cset & st.succ.get(cl, empty)) if cl else set()
-            if cr:
-                near = near | (cset & st.pred.get(cr, empty))
-            n_near = len(near)
-            cap = max_near_function if via_function else max_near
-            if n_near > cap:   # the most common ones, stopping as soon as there are enough
-                near = list(itertools.islice((c for c in cands if c in near), cap))
-            sup_w = a_l + a_r
-            pick_n = -1.0
-            for c in near:
-                # Mutual synonyms only (c lists w too): a hub word ("work", "time") that is
-                # every word's synonym is not a sense. Checked lazily: candidates of candidates
-                # are the detector's main cold-start cost.
-                if w not in cand_set(c):
-                    continue
-                p_l = pair(left, c) if left else _NO_PAIR
-                p_r = pair(c, right) if right else _NO_PAIR
-                sup_c = p_l[0] + p_r[0]
-                d = sup_c - sup_w
-                if d > best_delta or (d == best_delta and best and c < best):
-                    best_delta, best_sup, best = d, sup_c, c
-                # The suggestion: of the candidates that fit better, the most often seen in
-                # this context (raw counts pick the original more often than association:
-                # 25% vs 21% top-1 on simulated spins, models/spin_detector_history.md).
-                if d > 0:
-                    n_c = p_l[1] + p_r[1]
-                    if n_c > pick_n or (n_c == pick_n and c < pick):
-                        pick_n, pick = n_c, c
+        # Everything but the in-article and position columns depends on the word and its two
+        # neighbours only; a third to almost half of such triples recur within a corpus.
+        key = (left, w, right)
+        ctx = memo_get(key)
+        if ctx is None:
+            ctx = memo[key] = _context(st, left, w, right, max_near, max_near_function)
+        row, best, pick = ctx
         term = term_memo.get(w)
         if term is None:
             term_gap, term_best = 0.0, ""
-            for c in cset & present:
+            dom_log = info(w)[1]
+            for c in info(w)[5] & present:
                 if w not in cand_set(c):   # only mutual synonyms count as one concept
                     continue
                 gap = info(c)[1] - dom_log
@@ -226,35 +272,21 @@ def word_features(
                     term_gap, term_best = gap, c
             term = term_memo[w] = (term_gap, term_best)
         term_gap, term_best = term
-        pos_lp, pos_known = _NO_POS, 0.0
-        if tw is not None:
-            lps = []
-            # Neighbours need only their POS: info() would also build their candidates.
-            if left and (tl := tag_of(left)) is not None:
-                lps.append(logp.get(tl + " " + tw, -12.0))
-            if right and (tr := tag_of(right)) is not None:
-                lps.append(logp.get(tw + " " + tr, -12.0))
-            if lps:
-                pos_lp, pos_known = min(lps), 1.0
         capital_inside = 1.0 if t.text[0].isupper() and prev is not None and prev.text not in ".!?" else 0.0
         sentence_start = 1.0 if prev is None or prev.text in ".!?" else 0.0
         idx.append(i)
-        rows.append([
-            z, float(len(w)), n_cands,
-            1.0 if left else 0.0, a_l, c_l, zipf.get(left, 0.0) if left else 0.0, g_l,
-            1.0 if right else 0.0, a_r, c_r, zipf.get(right, 0.0) if right else 0.0, g_r,
-            best_delta, best_sup, math.log1p(n_near), via_function,
-            term_gap, 1.0 if term_best else 0.0, capital_inside, sentence_start,
-            pos_lp, pos_known,
-        ])
+        ctx_rows.append(row)
+        own_rows.append((term_gap, 1.0 if term_best else 0.0, capital_inside, sentence_start))
         # No blind fallback to the most frequent synonym: an empty suggestion beats a wrong one.
         choice = (pick if best else "") or term_best
         sugg.append(match_case(choice, t.text) if choice else "")
-    X = np.asarray(rows, dtype=np.float32) if rows else np.zeros((0, len(FEATURES)), np.float32)
+    X = np.empty((len(idx), len(FEATURES)), dtype=np.float32)
+    if idx:
+        X[:, _CONTEXT_COLS] = np.frombuffer(b"".join(ctx_rows), dtype=np.float32).reshape(len(idx), -1)
+        X[:, _OWN_COLS] = np.asarray(own_rows, dtype=np.float32)
     # No document-level columns on purpose: tried, they taught the scorer the training
     # spinners' density and cost clean-text false positives on held-out data.
     return idx, X, sugg
-
 
 
 def explained(sugg: list[str]) -> np.ndarray:

@@ -43,3 +43,28 @@ def test_candidates_searched_next_to_function_words_only_when_needed(
     row = [toks[i].low for i in idx].index(word)
     assert X[row, FEATURES.index("near_function")] == via_function
     assert sugg[row] == suggestion
+
+
+
+def test_memoised_contexts_give_the_features_of_a_cold_start(ref):
+    """A (left, word, right) triple is computed once per process: a text read after others
+    that share its triples gets exactly the rows a cold start gives it."""
+    from pipeline.spin import words
+
+    cfg = default_settings()
+    first = "We set targets of remedy together, and the restorative alliance grows."
+    second = ("Targets of remedy matter. TARGETS of remedy change; the restorative alliance "
+              "holds and the restorative alliance grows.")
+    words._STATS.clear()
+    cold = word_features(tokenize(second), ref, cfg)
+    words._STATS.clear()
+    word_features(tokenize(first), ref, cfg)
+    assert ("the", "restorative", "alliance") in words.stats_for(ref, cfg)._ctx
+    warm = word_features(tokenize(second), ref, cfg)
+    assert cold[0] == warm[0] and cold[2] == warm[2] and np.array_equal(cold[1], warm[1])
+    # One triple, three places: its context columns agree, its position columns need not.
+    toks = tokenize(second)
+    rows = [k for k, i in enumerate(warm[0]) if toks[i].low == "targets"]
+    start = FEATURES.index("sentence_start")
+    assert [warm[1][k, start] for k in rows] == [1.0, 1.0]
+    assert warm[2][rows[1]] in ("", warm[2][rows[1]].upper())   # case follows the token
