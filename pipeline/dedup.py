@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -289,7 +290,7 @@ def _empty(a: Article) -> dict:
             "near_duplicate_of": "", "kind": ""}
 
 
-_EXACT_CACHE = 4096  # articles whose shingle hashes the exact check keeps
+_EXACT_CACHE = 512  # articles whose shingle hashes the exact check keeps (~24 KB each)
 
 
 def find_duplicates(articles: list[Article], settings: DedupSettings) -> None:
@@ -301,9 +302,9 @@ def find_duplicates(articles: list[Article], settings: DedupSettings) -> None:
     p = _Params.of(settings)
     need_normal = any(a.restored_text.strip() for a in articles)
     items: dict[str, _Item] = {}
-    # Shingle hashes for the exact check of borderline pairs, kept from the MinHash pass for the
-    # first articles (bounded: recomputed on demand beyond that).
-    cache: dict[str, dict[str, np.ndarray]] = {}
+    # Shingle hashes for the exact check of borderline pairs: the most recently used ones
+    # (bounded, so memory does not grow with the corpus; recomputing one costs ~1 ms).
+    cache: OrderedDict[str, dict[str, np.ndarray]] = OrderedDict()
     for a in sorted(articles, key=lambda a: a.article_id):
         a.dedup = _empty(a)
         if not a.text.strip():
@@ -319,11 +320,14 @@ def find_duplicates(articles: list[Article], settings: DedupSettings) -> None:
     # Exact Jaccard for the few pairs whose MinHash estimate comes near a threshold: the
     # estimate's noise (~0.03-0.04 at 128 permutations) would otherwise decide borderline pairs.
     def exact(key: str) -> dict[str, np.ndarray]:
-        if key not in cache:
+        hit = cache.get(key)
+        if hit is None:
+            hit = cache[key] = _readings(items[key].article, p, need_normal)
             if len(cache) > _EXACT_CACHE:
-                cache.clear()
-            cache[key] = _readings(items[key].article, p, need_normal)
-        return cache[key]
+                cache.popitem(last=False)
+        else:
+            cache.move_to_end(key)
+        return hit
 
     limits = {"surface": p.threshold, "frame": p.frame_threshold, "normal": p.spun_threshold}
     edges: dict[str, dict[str, tuple[str, float]]] = {k: {} for k in items}

@@ -98,10 +98,14 @@ def _normalise(article: Article) -> Article:
     return article
 
 
-def _spool_details(article: Article, spool: DetailSpool) -> None:
-    """Replace the article's sentences and spin spans by their spooled copies."""
+def _compact(article: Article, spool: DetailSpool) -> None:
+    """Shrink an analysed article held until the reports: its sentences and spin spans are
+    replaced by spooled copies, and a restored text equal to the text (every clean article's)
+    becomes the same string object instead of a second copy."""
     from pipeline.article import Sentence, SpinSpan
 
+    if article.restored_text == article.text:
+        article.restored_text = article.text
     article.sentences = spool.put(article.sentences, Sentence)
     article.spin_spans = spool.put(article.spin_spans, SpinSpan)
 
@@ -189,7 +193,7 @@ def run_analysis(
                     by_id[item.article_id] = item
                     yield item
                 else:
-                    _spool_details(item, spool)
+                    _compact(item, spool)
             if bar:
                 bar.update(analyse_task, total=len(by_id))
 
@@ -208,7 +212,7 @@ def run_analysis(
             _normalise(target)
             if cache is not None:
                 cache.store(target)
-            _spool_details(target, spool)
+            _compact(target, spool)
 
     # Corpus-level steps on plain records.
     apply_site_norms(articles, settings.quality)

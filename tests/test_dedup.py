@@ -163,6 +163,21 @@ def test_result_does_not_depend_on_input_order(settings):
     assert run([0, 1, 2, 3]) == run([3, 2, 1, 0]) == run([1, 3, 0, 2])
 
 
+def test_bounded_exact_cache_gives_the_same_clusters(settings, monkeypatch):
+    """The exact check's cache keeps a few articles' shingles: with room for one, every pair is
+    recomputed on demand, and the clusters must not change."""
+    def run():
+        arts = [art("a", ORIGINAL), art("b", SPUN), art("c", OTHER), art("d", ORIGINAL + " Yes."),
+                art("e", SPUN + " Indeed.", restored_text=ORIGINAL)]
+        dedup.find_duplicates(arts, settings)
+        return {a.article_id: a.dedup for a in arts}
+
+    roomy = run()
+    monkeypatch.setattr(dedup, "_EXACT_CACHE", 1)
+    assert run() == roomy
+    assert {k for k, d in roomy.items() if d["near_duplicate_of"]} >= {"b", "d", "e"}
+
+
 def test_thresholds_come_from_config():
     strict = load_settings(dedup={"spun_threshold": 0.99, "frame_threshold": 0.99}).dedup
     arts = [art("a", ORIGINAL), art("b", SPUN)]

@@ -65,3 +65,22 @@ def test_check_paths_rejects_file_as_corpus(tmp_path: Path):
     f.write_text("hello")
     with pytest.raises(UsageError, match="must be a folder"):
         check_paths(f, tmp_path / "out")
+
+
+@pytest.mark.parametrize(("text", "restored", "shared"), [
+    ("", "", True),
+    ("A clean text.", "A clean text.", True),
+    ("The targets of remedy.", "The goals of therapy.", False),
+])
+def test_compact_keeps_one_copy_of_an_unchanged_text(text, restored, shared):
+    from pipeline.article import Article, Sentence
+    from pipeline.run import _compact
+    from pipeline.spool import DetailSpool
+
+    a = Article(article_id="x", path="x", source="s", text=text,
+                restored_text="".join(restored),   # a distinct object, as after a JSON round trip
+                sentences=[Sentence(0, 0, len(text), text)])
+    with DetailSpool() as spool:
+        _compact(a, spool)
+        assert (a.restored_text is a.text) == shared and a.restored_text == restored
+        assert [s.text for s in a.sentences] == [text]

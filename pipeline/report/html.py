@@ -10,6 +10,7 @@ import json
 import math
 from collections import Counter
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -214,3 +215,9 @@ def _env() -> jinja2.Environment:
 def render_html(context: dict[str, Any]) -> str:
     """The report page for a context from :func:`build_context`."""
     return _env().get_template("report.html.j2").render(**context)
+
+
+def write_html(path: Path, context: dict[str, Any]) -> None:
+    """:func:`render_html` streamed into ``path`` (same text, without the whole-page string)."""
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        _env().get_template("report.html.j2").stream(**context).dump(fh)

@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 
 from pipeline.article import Article, IngestError
 from pipeline.config import default_values
-from pipeline.report.html import build_context, render_html
+from pipeline.report.html import build_context, write_html
 from pipeline.report.markdown import comparison_markdown, report_markdown
 from pipeline.report.xlsx import ChunkedSheet, write_workbook
 from pipeline.tables import (
@@ -147,7 +147,7 @@ def write_reports(stage: Path, articles: list[Article], errors: list[IngestError
 
     context = build_context(articles, errors, run_info, tables["articles"], tables["sources"],
                             _report_options(run_info))
-    atomic_write_text(stage / "report.html", render_html(context))
+    write_html(stage / "report.html", context)
     atomic_write_text(stage / "report.md", report_markdown(context, tables["sources"]))
     atomic_write_text(stage / "run.json", json.dumps(run_info, indent=2, sort_keys=True,
                                                      ensure_ascii=False,

@@ -62,12 +62,11 @@ class _Stats:
         self.succ, self.pred = ref.neighbours()
         self._p: dict[str, float] = {}
         self._cands: dict[str, tuple[tuple[str, ...], frozenset]] = {}
-        self._assoc: dict[str, float] = {}
         self._pair: dict[str, tuple[float, float, float]] = {}
         self._tag: dict[str, str | None] = {}
         self._info: dict[str, tuple] = {}
         self._ctx: dict[tuple, tuple[bytes, str, str]] = {}
-        self.max_memo = int(cfg.get("word_memo_max", 1_000_000))
+        self.max_memo = int(cfg.get("word_memo_max", 600_000))
 
     def p(self, w: str) -> float:
         v = self._p.get(w)
@@ -107,20 +106,18 @@ class _Stats:
         return self.ref.gen_bi.get(k, 0.0) + self.wd * self.ref.dom_bi.get(k, 0)
 
     def assoc(self, a: str, b: str) -> float:
-        k = a + " " + b
-        v = self._assoc.get(k)
-        if v is None:
-            e = self.n * self.p(a) * self.p(b)
-            v = self._assoc[k] = math.log((self.count(k) + self.beta) / (e + self.beta))
-        return v
+        """Smoothed log association of the bigram "a b" (observed against independent)."""
+        return self.pair(a, b)[0]
 
     def pair(self, a: str, b: str) -> tuple[float, float, float]:
         """(association, log1p(count), attested in general English) of the bigram "a b"."""
         k = a + " " + b
         v = self._pair.get(k)
         if v is None:
-            v = self._pair[k] = (self.assoc(a, b), math.log1p(self.count(k)),
-                                 1.0 if k in self.ref.gen_bi else 0.0)
+            count = self.count(k)
+            e = self.n * self.p(a) * self.p(b)
+            v = self._pair[k] = (math.log((count + self.beta) / (e + self.beta)),
+                                 math.log1p(count), 1.0 if k in self.ref.gen_bi else 0.0)
         return v
 
     def tag(self, w: str) -> str | None:
@@ -148,8 +145,7 @@ def stats_for(ref: Reference, cfg: dict[str, Any]) -> _Stats:
         hit = _STATS[id(ref)] = (ref, _Stats(ref, cfg))
     else:
         st = hit[1]
-        if len(st._assoc) + len(st._pair) + len(st._ctx) > st.max_memo:  # bound memory
-            st._assoc.clear()
+        if len(st._pair) + len(st._ctx) > st.max_memo:  # bound memory on long runs
             st._pair.clear()
             st._ctx.clear()
     return hit[1]

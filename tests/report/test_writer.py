@@ -111,6 +111,22 @@ def test_html_escapes_article_text(written):
     assert 'href="javascript:' not in html
 
 
+def test_streamed_html_is_the_rendered_page(written, corpus, run_info):
+    """report.html is streamed to disk in pieces; it must be the page render_html returns."""
+    from pipeline.report.html import build_context, render_html
+    from pipeline.report.writer import _report_options
+    from pipeline.tables import articles_table, sources_table
+
+    articles, errors = corpus
+    articles = sorted(articles, key=lambda a: a.article_id)
+    table = articles_table(articles)
+    context = build_context(articles, errors, run_info, table, sources_table(table),
+                            _report_options(run_info))
+    page = render_html(context)
+    assert len(page) > 1000
+    assert (written / "report.html").read_bytes() == page.encode("utf-8")
+
+
 def test_empty_run_still_writes_every_file(tmp_path, run_info):
     write_reports(tmp_path, [], [], run_info)
     assert set(CONTRACT) <= {p.name for p in tmp_path.iterdir()}
