@@ -7,13 +7,13 @@ them into the :class:`~pipeline.article.Article`.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.article import Article, Sentence, SpinSpan
+from pipeline.article import Article, IngestError, Sentence, SpinSpan
 from pipeline.config import Settings
 from pipeline.doctable import doc_table, set_doc_text
 
@@ -63,14 +63,29 @@ def fill_from_doc(article: Article, doc: Doc) -> Article:
 
 def analyse(
     articles: Iterable[Article], nlp: Language, settings: Settings
-) -> Iterator[Article]:
-    """Run ``nlp`` over the articles in batches and yield them with analysis fields filled."""
-    pending: deque[Article] = deque()
+) -> Iterator[Article | IngestError]:
+    """Run ``nlp`` over the articles in batches and yield them with analysis fields filled.
 
-    def docs() -> Iterator[Doc]:
-        for article in articles:
-            pending.append(article)
-            yield _doc_for(nlp, article, settings)
+    One bad article never sinks a run: when a batch fails, its articles are analysed one at a
+    time and each one that still fails is yielded as an :class:`IngestError` with the reason
+    (in input order, in its place)."""
+    size = max(int(settings.run.batch_size), 1)
+    it = iter(articles)
+    while batch := list(islice(it, size)):
+        try:
+            docs = list(nlp.pipe((_doc_for(nlp, a, settings) for a in batch), batch_size=size))
+            done: list[Article | IngestError] = [
+                fill_from_doc(a, d) for a, d in zip(batch, docs, strict=True)]
+        except Exception:  # noqa: BLE001 - which article failed is found below, one by one
+            done = [_analyse_one(nlp, a, settings) for a in batch]
+        yield from done
 
-    for doc in nlp.pipe(docs(), batch_size=settings.run.batch_size):
-        yield fill_from_doc(pending.popleft(), doc)
+
+def _analyse_one(nlp: Language, article: Article, settings: Settings) -> Article | IngestError:
+    try:
+        doc = next(iter(nlp.pipe([_doc_for(nlp, article, settings)])))
+        return fill_from_doc(article, doc)
+    except Exception as exc:  # noqa: BLE001 - reported in errors.csv, the run goes on
+        detail = str(exc).splitlines()[0][:200] if str(exc) else ""
+        return IngestError(article.article_id,
+                           f"analysis failed: {type(exc).__name__}" + (f": {detail}" if detail else ""))

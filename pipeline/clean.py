@@ -120,13 +120,21 @@ def repair_text(text: str) -> str:
     if not text.isascii():
         # ftfy is the slow step; pure ASCII cannot hold mojibake, so it is skipped.
         text = ftfy.fix_text(text, uncurl_quotes=False, fix_line_breaks=False, normalization="NFC")
-    table, _ = unicode_tables()
+    table, data = unicode_tables()
     text = text.translate(table)
+    # Long symbol runs are cut (``[runs]`` in unicode.toml): decoration, and quadratic to tokenise.
+    limit = int(data["runs"]["symbol_run_max"])
+    text = _symbol_runs(limit).sub(lambda m: m.group()[:limit], text)
     # Lone surrogates (from JSON "\\ud800" escapes) cannot be written anywhere.
     text = writable(text)
     text = "\n".join(_WS_RUN.sub(" ", line).strip() for line in text.split("\n"))
     text = _BLANK_RUN.sub("\n\n", text)
     return text.strip("\n ")
+
+
+@functools.cache
+def _symbol_runs(limit: int) -> re.Pattern[str]:
+    return re.compile(rf"[^\w\s]{{{limit + 1},}}")
 
 
 def is_prose(line: str, rules: BoilerplateRules) -> bool:

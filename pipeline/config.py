@@ -31,6 +31,7 @@ class _Section(BaseModel):
 class IngestSettings(_Section):
     max_file_bytes: int = Field(gt=0)
     min_chars: int = Field(ge=0)
+    max_chars: int = Field(gt=0)
     follow_symlinks: bool
     max_depth: int = Field(gt=0)
     recurring_line_min_articles: int = Field(ge=2)

@@ -1,8 +1,9 @@
 """Where the per-article analysis runs: in this process, in a local process pool, or on Dask.
 
 Every engine calls :func:`analyse_batch` on chunks of articles; each worker process builds the
-spaCy pipeline once (cached per configuration digest) and returns plain ``Article`` records, so
-results are the same whichever engine ran them. Chunks come back in input order.
+spaCy pipeline once (cached per configuration digest) and returns plain ``Article`` records (or
+an ``IngestError`` in the place of an article whose analysis failed), so results are the same
+whichever engine ran them. Chunks come back in input order.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
 from typing import Any
 
-from pipeline.article import Article
+from pipeline.article import Article, IngestError
 from pipeline.config import Settings
 
 _NLP_CACHE: dict[str, Any] = {}
@@ -29,7 +30,7 @@ def _nlp_for(settings: Settings):
     return _NLP_CACHE[key]
 
 
-def analyse_batch(articles: list[Article], settings: Settings) -> list[Article]:
+def analyse_batch(articles: list[Article], settings: Settings) -> list[Article | IngestError]:
     """Analyse a chunk of articles with this process's pipeline (built on first use)."""
     from pipeline.analysis import analyse
 
@@ -59,7 +60,7 @@ def run_local(
     settings: Settings,
     workers: int,
     on_done: Callable[[int], None] | None = None,
-) -> Iterator[Article]:
+) -> Iterator[Article | IngestError]:
     """Analyse in this process (``workers == 1``) or in a pool of processes, in input order."""
     size = settings.run.batch_size
     n = resolve_workers(workers)
@@ -79,11 +80,11 @@ def run_local(
         )
 
 
-def _in_order(futures: Iterator[Any], limit: int, on_done: Callable[[int], None] | None) -> Iterator[Article]:
+def _in_order(futures: Iterator[Any], limit: int, on_done: Callable[[int], None] | None) -> Iterator[Article | IngestError]:
     """Results of ``futures`` in submission order, at most ``limit`` in flight (flat memory)."""
     window: list = []
 
-    def drain(fut) -> Iterator[Article]:
+    def drain(fut) -> Iterator[Article | IngestError]:
         done = fut.result()
         yield from done
         if on_done:
@@ -103,7 +104,7 @@ def run_dask(
     scheduler: str | None,
     workers: int,
     on_done: Callable[[int], None] | None = None,
-) -> Iterator[Article]:
+) -> Iterator[Article | IngestError]:
     """Analyse on a Dask cluster (``scheduler`` address), or a local one when it is None."""
     from distributed import Client, LocalCluster
 

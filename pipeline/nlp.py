@@ -49,6 +49,9 @@ def build_nlp(settings: Settings, components: tuple[str, ...] | None = None) -> 
         section = COMPONENTS[name]
         nlp.add_pipe(name, config={"settings": getattr(settings, section).model_dump()})
     nlp.initialize()
+    # No parser or NER here, so spaCy's 1M-character guard is not about memory: ingestion
+    # already reports longer texts (``max_chars``), and the pipeline accepts what it lets in.
+    nlp.max_length = max(nlp.max_length, int(settings.ingest.max_chars))
     return nlp
 
 

@@ -202,10 +202,15 @@ def run_analysis(
                 bar.update(analyse_task, advance=n)
 
         if engine == "dask":
-            results: Iterator[Article] = run_dask(to_analyse(), settings, scheduler, workers or 0, on_done)
+            results: Iterator[Article | IngestError] = run_dask(to_analyse(), settings, scheduler, workers or 0, on_done)
         else:
             results = run_local(to_analyse(), settings, workers or 0, on_done)
+        failed: set[str] = set()
         for done in results:
+            if isinstance(done, IngestError):   # analysis failed: listed, the run goes on
+                errors.append(done)
+                failed.add(done.path)
+                continue
             target = by_id[done.article_id]
             for name in ANALYSIS_FIELDS:
                 setattr(target, name, getattr(done, name))
@@ -214,6 +219,8 @@ def run_analysis(
                 cache.store(target)
             _compact(target, spool)
 
+    if failed:
+        articles = [a for a in articles if a.article_id not in failed]
     # Corpus-level steps on plain records.
     apply_site_norms(articles, settings.quality)
     dedup.find_duplicates(articles, settings.dedup)

@@ -38,6 +38,11 @@ HOSTILE = "\x00\ud800<script>" + "\u200b" * 50 + "\r\n\r\n\r\n" + "é" * 3
         ("para\u2028next", "para\nnext"),
         ("\n\n  \n", ""),
         (HOSTILE, "\ufffd<script>\n\n\u00e9\u00e9\u00e9"),
+        # symbol runs over 40 are cut (quadratic for spaCy's tokenizer); words and URLs are not
+        ("wow" + "!?" * 100 + " ok", "wow" + "!?" * 20 + " ok"),
+        ("=" * 41 + "\n" + "-" * 40, "=" * 40 + "\n" + "-" * 40),
+        ("\U0001F642" * 500, "\U0001F642" * 40),
+        ("x" * 5000 + " https://a.example/" + "b/" * 100, "x" * 5000 + " https://a.example/" + "b/" * 100),
     ],
 )
 def test_repair_text(text: str, expected: str) -> None:

@@ -106,7 +106,8 @@ def hostile(tmp_path: Path) -> Path:
     _w(root, "README.md", "# About this scrape")
     _w(root, "lang/es.txt", SPANISH)
     _w(root, "lang/de.txt", GERMAN)
-    _w(root, "long/one-line.txt", ("word " * 1_000_000).strip())  # 5 MB, no newline
+    _w(root, "long/one-line.txt", ("word " * 190_000).strip())  # 950 kB, no newline
+    _w(root, "long/dump.txt", ("word " * 1_000_000).strip())  # 5 MB: over max_chars
     _w(root, "x.txt/inside.txt", ENGLISH)  # a folder named like a file
     _w(root, "locked.txt", ENGLISH)
     return root
@@ -166,7 +167,9 @@ def test_hostile_corpus(hostile: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert _article(out, "lang/es.txt").language == "es"
     assert _article(out, "lang/de.txt").language == "de"
     long = _article(out, "long/one-line.txt")
-    assert len(long.text) == 5_000_000 - 1 and long.boilerplate_lines == 0
+    assert len(long.text) == 950_000 - 1 and long.boilerplate_lines == 0
+    assert _reason(out, "long/dump.txt") == (
+        "text too long (4999999 chars > max_chars=1000000), not analysed")
     assert _article(out, "x.txt/inside.txt").source == "x.txt"
     assert _reason(out, "locked.txt") == "unreadable: permission denied"
 

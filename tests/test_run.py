@@ -84,3 +84,30 @@ def test_compact_keeps_one_copy_of_an_unchanged_text(text, restored, shared):
         _compact(a, spool)
         assert (a.restored_text is a.text) == shared and a.restored_text == restored
         assert [s.text for s in a.sentences] == [text]
+
+
+def test_an_article_whose_analysis_fails_is_listed_and_the_run_goes_on(
+        tiny_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """One bad record never sinks a run: the batch is retried article by article, and the
+    article that still fails is in errors.csv with the reason, not in articles.csv."""
+    import pandas as pd
+
+    from pipeline import analysis
+
+    real_fill = analysis.fill_from_doc
+
+    def fill(article, doc):
+        if "stalled" in article.text:
+            raise RuntimeError("component exploded\nsecond line")
+        return real_fill(article, doc)
+
+    monkeypatch.setattr(analysis, "fill_from_doc", fill)
+    summary = run_analysis(tiny_corpus, tmp_path / "out", _settings(tmp_path), progress=False)
+    errors = pd.read_csv(tmp_path / "out" / "errors.csv")
+    failed = errors[errors.reason.str.startswith("analysis failed")]
+    assert failed.to_dict("records") == [{
+        "path": "othersite.example/page.html",
+        "reason": "analysis failed: RuntimeError: component exploded"}]
+    ids = set(pd.read_csv(tmp_path / "out" / "articles.csv").article_id)
+    assert "othersite.example/page.html" not in ids and "goodsite.example/trust.txt" in ids
+    assert summary.articles == len(ids) == 2 and summary.errors == len(errors)

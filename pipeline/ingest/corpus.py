@@ -197,6 +197,9 @@ def _finish(
         else:
             why = f"text too short ({len(text.strip())} chars < min_chars={settings.min_chars})"
         return IngestError(record["article_id"], why)
+    if len(text) > settings.max_chars:
+        return IngestError(record["article_id"], f"text too long ({len(text)} chars > "
+                           f"max_chars={settings.max_chars}), not analysed")
     language, score = identify(text, settings.language_min_chars)
     record["text"] = text
     return Article(

@@ -64,10 +64,19 @@ class ChunkedSheet:
     empty: pd.DataFrame
 
 
+# Rows converted and written per step: one article may have 100,000 sentences, and a step's
+# cell values and XML are held in memory until it is written (~4 KB a row at most).
+_ROW_BLOCK = 5_000
+
+
 def _write_rows(ws, df: pd.DataFrame, n: int, first_row: int = 1) -> None:
-    """``n`` data rows of ``df`` from ``first_row``, row by row (as ``constant_memory`` needs);
-    missing values stay empty."""
-    part = df.head(n)
+    """``n`` data rows of ``df`` from ``first_row``, row by row (as ``constant_memory`` needs),
+    a block of rows at a time; missing values stay empty."""
+    for start in range(0, min(n, len(df)), _ROW_BLOCK):
+        _write_block(ws, df.iloc[start:min(n, start + _ROW_BLOCK)], first_row + start)
+
+
+def _write_block(ws, part: pd.DataFrame, first_row: int) -> None:
     columns = [_column_values(part[c]) for c in part.columns]
     if xlsx_rows.supported(ws) and xlsx_rows.write_rows(ws, columns, first_row):
         return

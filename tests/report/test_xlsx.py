@@ -39,6 +39,20 @@ def test_chunked_sheet_equals_whole_frame(size):
     assert _cells(xlsx.workbook_bytes({"S": _chunked(FRAME, size)}), "S") == whole
 
 
+@pytest.mark.parametrize(("block", "limit"), [(1, 10), (2, 10), (2, 3), (4, 3)])
+def test_rows_written_in_blocks_equal_one_pass(monkeypatch, block, limit):
+    """A frame is converted a block of rows at a time (one article can have 100k sentences);
+    blocks that meet a fallback value or the row limit still give the same cells."""
+    one_pass = {}
+    for size in (10_000, block):
+        monkeypatch.setattr(xlsx, "_ROW_BLOCK", size)
+        monkeypatch.setattr(xlsx, "EXCEL_MAX_ROWS", limit)
+        one_pass[size] = [_cells(xlsx.workbook_bytes({"S": s}), "S")
+                          for s in (FRAME, _chunked(FRAME, 3))]
+    assert one_pass[block] == one_pass[10_000]
+    assert len(one_pass[block][0]) == min(limit, len(FRAME)) + 1
+
+
 def test_empty_sheets_keep_their_header():
     empty = FRAME.iloc[:0]
     for sheet in (empty, xlsx.ChunkedSheet(lambda: iter(()), 0, empty)):
