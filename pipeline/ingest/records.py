@@ -96,7 +96,13 @@ def record_to_extracted(
                 break
     if not text and not html:
         present = [k for k in (*TEXT_FIELDS, *HTML_FIELDS) if k in fields]
-        why = f"empty {present[0]!r} field" if present else "no text/content/body/html field"
+        value = fields.get(present[0]) if present else None
+        if not present:
+            why = "no text/content/body/html field"
+        elif isinstance(value, bool | int | float | dict):
+            why = f"{present[0]!r} field is a JSON {_json_type(value)}, not text"
+        else:
+            why = f"empty {present[0]!r} field"
         return RecordError(why, record)
     if html:
         result = extract_html(html, url=values.get("url", ""), fast=fast)
@@ -250,6 +256,10 @@ def read_csv(data: bytes, fast: bool = False) -> Iterator[Extracted | RecordErro
         if len(row) > len(names):
             obj["_extra_columns"] = row[len(names):]
         yield _safe_record(obj, number, fast, encoding)
+
+
+def _json_type(value: object) -> str:
+    return {bool: "boolean", dict: "object"}.get(type(value), "number")
 
 
 def _short(exc: BaseException) -> str:

@@ -154,6 +154,10 @@ def test_record_html_field_and_markup_in_text() -> None:
     [
         ({}, "no text/content/body/html field"),
         ({"text": "  "}, "empty 'text' field"),
+        ({"text": None}, "empty 'text' field"),
+        ({"text": 123}, "'text' field is a JSON number, not text"),
+        ({"body": False}, "'body' field is a JSON boolean, not text"),
+        ({"content": {"a": "b"}}, "'content' field is a JSON object, not text"),
         ([1, 2], "record is a JSON list, not an object"),
         (None, "record is a JSON NoneType, not an object"),
     ],
