@@ -15,7 +15,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from pipeline.article import Article, Sentence, SpinSpan
+from pipeline.article import Article, Sentence, SpinSpan, load_fields
 
 # Fields the analysis step fills; the cache stores exactly these.
 ANALYSIS_FIELDS = (
@@ -59,7 +59,7 @@ class ResultCache:
         """Fill ``article``'s analysis fields from the cache; True on a hit."""
         path = self._path(self.key(article))
         try:
-            data = json.loads(gzip.decompress(path.read_bytes()))
+            data = load_fields(gzip.decompress(path.read_bytes()))
         except (OSError, ValueError, EOFError):
             self.misses += 1
             return False

@@ -88,9 +88,9 @@ def check_paths(corpus: Path, out: Path) -> None:
 
 def _normalise(article: Article) -> Article:
     """Round-trip analysis fields through JSON so fresh, cached and remote results are equal."""
-    from pipeline.article import Sentence, SpinSpan
+    from pipeline.article import Sentence, SpinSpan, load_fields
 
-    data = json.loads(json.dumps({n: _plain(getattr(article, n)) for n in ANALYSIS_FIELDS}))
+    data = load_fields(json.dumps({n: _plain(getattr(article, n)) for n in ANALYSIS_FIELDS}))
     for name in ANALYSIS_FIELDS:
         setattr(article, name, data[name])
     article.spin_spans = [SpinSpan(**s) for s in article.spin_spans]
