@@ -259,8 +259,9 @@ def word_features(
         term = term_memo.get(w)
         if term is None:
             term_gap, term_best = 0.0, ""
-            dom_log = info(w)[1]
-            for c in info(w)[5] & present:
+            facts = info(w)   # (zipf, log in-domain count, ..., candidate set, POS)
+            dom_log = facts[1]
+            for c in facts[5] & present:
                 if w not in cand_set(c):   # only mutual synonyms count as one concept
                     continue
                 gap = info(c)[1] - dom_log
