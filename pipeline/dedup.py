@@ -290,7 +290,9 @@ def _empty(a: Article) -> dict:
             "near_duplicate_of": "", "kind": ""}
 
 
-_EXACT_CACHE = 512  # articles whose shingle hashes the exact check keeps (~24 KB each)
+# Bytes of shingle hashes the exact check keeps (a 1,000-word article's take ~24 KB, a short
+# one's a few hundred bytes: a corpus of short, similar texts is checked pair after pair).
+_EXACT_CACHE_BYTES = 64 * 2**20
 
 
 def find_duplicates(articles: list[Article], settings: DedupSettings) -> None:
@@ -305,6 +307,15 @@ def find_duplicates(articles: list[Article], settings: DedupSettings) -> None:
     # Shingle hashes for the exact check of borderline pairs: the most recently used ones
     # (bounded, so memory does not grow with the corpus; recomputing one costs ~1 ms).
     cache: OrderedDict[str, dict[str, np.ndarray]] = OrderedDict()
+    cached = [0]  # bytes in the cache
+
+    def keep(key: str, hashes: dict[str, np.ndarray]) -> None:
+        cache[key] = hashes
+        cached[0] += sum(h.nbytes for h in hashes.values())
+        while cached[0] > _EXACT_CACHE_BYTES and len(cache) > 1:
+            _, old = cache.popitem(last=False)
+            cached[0] -= sum(h.nbytes for h in old.values())
+
     for a in sorted(articles, key=lambda a: a.article_id):
         a.dedup = _empty(a)
         if not a.text.strip():
@@ -312,8 +323,8 @@ def find_duplicates(articles: list[Article], settings: DedupSettings) -> None:
         tokens = words(a.text)
         hashes = _readings(a, p, need_normal, tokens)
         minhashes = {r: minhash(h, p.num_perm, p.seed) for r, h in hashes.items() if len(h)}
-        if len(cache) < _EXACT_CACHE:
-            cache[a.article_id] = hashes
+        if cached[0] < _EXACT_CACHE_BYTES:
+            keep(a.article_id, hashes)
         items[a.article_id] = _Item(a, minhashes, _tokens_hash(tokens),
                                     bool(a.restored_text.strip()))
 
@@ -322,9 +333,8 @@ def find_duplicates(articles: list[Article], settings: DedupSettings) -> None:
     def exact(key: str) -> dict[str, np.ndarray]:
         hit = cache.get(key)
         if hit is None:
-            hit = cache[key] = _readings(items[key].article, p, need_normal)
-            if len(cache) > _EXACT_CACHE:
-                cache.popitem(last=False)
+            hit = _readings(items[key].article, p, need_normal)
+            keep(key, hit)
         else:
             cache.move_to_end(key)
         return hit

@@ -173,7 +173,7 @@ def test_bounded_exact_cache_gives_the_same_clusters(settings, monkeypatch):
         return {a.article_id: a.dedup for a in arts}
 
     roomy = run()
-    monkeypatch.setattr(dedup, "_EXACT_CACHE", 1)
+    monkeypatch.setattr(dedup, "_EXACT_CACHE_BYTES", 1)
     assert run() == roomy
     assert {k for k, d in roomy.items() if d["near_duplicate_of"]} >= {"b", "d", "e"}
 
