@@ -292,7 +292,7 @@ def _empty(a: Article) -> dict:
 
 # Bytes of shingle hashes the exact check keeps (a 1,000-word article's take ~24 KB, a short
 # one's a few hundred bytes: a corpus of short, similar texts is checked pair after pair).
-_EXACT_CACHE_BYTES = 64 * 2**20
+_EXACT_CACHE_BYTES = 48 * 2**20
 
 
 def find_duplicates(articles: list[Article], settings: DedupSettings) -> None:
