@@ -5,8 +5,9 @@ Every article gets three readings (see ``resources/config/dedup.toml``): the *su
 kept, each run of content words one placeholder, 5-token shingles) finds spun copies, which
 share few surface shingles with their source; the *normalised* reading (the spin detector's
 restored text, function words dropped, lemmas, 2-word shingles) finds spun copies whose
-wording was restored. LSH proposes candidate pairs; those whose MinHash estimate comes near a
-threshold are decided on the exact Jaccard of their shingle hashes. Clusters are stars around
+wording was restored. LSH proposes candidate pairs (at most ``max_candidates`` per article and
+reading: the closest by MinHash estimate); those whose estimate comes near a threshold are
+decided on the exact Jaccard of their shingle hashes. Clusters are stars around
 the articles an editor would keep (not spun, best quality, earliest, then smallest id): every
 duplicate points to a kept article it is directly similar to, never through a chain.
 """
@@ -200,6 +201,7 @@ class _Params:
     lead: float
     verify_factor: float
     lsh_factor: float
+    max_candidates: int
 
     @classmethod
     def of(cls, s: DedupSettings) -> _Params:
@@ -208,7 +210,7 @@ class _Params:
                    int(s.spun_shingle_words), int(s.frame_shingle_words), int(s.min_words),
                    bool(s.drop_function_words), float(s.threshold), float(s.spun_threshold),
                    float(s.frame_threshold), float(s.spun_min_gain), float(s.spun_min_lead),
-                   float(s.verify_factor), float(s.lsh_factor))
+                   float(s.verify_factor), float(s.lsh_factor), int(s.max_candidates))
 
 
 def _readings(a: Article, p: _Params, normal: bool = True,
@@ -379,13 +381,22 @@ def find_duplicates(articles: list[Article], settings: DedupSettings) -> None:
         # the threshold; datasketch cannot band for thresholds near 0 or 1.
         threshold = min(max(limits[reading] * p.lsh_factor, 0.05), 0.9)
         lsh = MinHashLSH(threshold=threshold, num_perm=p.num_perm)
+        rows: dict[str, int] = {}   # article -> its row of `signatures`
+        signatures = np.empty((0, p.num_perm), dtype=np.uint64)
         for key, item in items.items():
             m = item.minhashes.get(reading)
             if m is None:
                 continue
-            for other in lsh.query(m):
+            others = lsh.query(m)
+            if len(others) > p.max_candidates:
+                others = _closest(others, m.hashvalues, rows, signatures, p.max_candidates)
+            for other in others:
                 link(other, key)
             lsh.insert(key, m)
+            if len(rows) == len(signatures):   # grown by doubling: appends stay linear
+                signatures = np.resize(signatures, (max(64, 2 * len(rows)), p.num_perm))
+            signatures[len(rows)] = m.hashvalues
+            rows[key] = len(rows)
 
     # Star clustering, best article first: an article directly similar to one already kept
     # joins that one's cluster; otherwise it is kept. No chains: every duplicate is directly
@@ -411,6 +422,17 @@ def find_duplicates(articles: list[Article], settings: DedupSettings) -> None:
             items[key].article.dedup = {"cluster": _cluster_id(key), "canonical": key,
                                         "similarity": round(best, 4), "near_duplicate_of": "",
                                         "kind": ""}
+
+
+def _closest(keys: list[str], hashvalues: np.ndarray, rows: dict[str, int],
+             signatures: np.ndarray, k: int) -> list[str]:
+    """The ``k`` of ``keys`` whose MinHash estimate against ``hashvalues`` is highest (ties:
+    smallest key), so a text with thousands of near-identical others is checked against the
+    closest ``max_candidates`` of them only; the choice does not depend on the order of
+    ``keys``."""
+    names = np.array(keys)
+    agree = np.count_nonzero(signatures[[rows[x] for x in keys]] == hashvalues, axis=1)
+    return names[np.lexsort((names, -agree))[:k]].tolist()
 
 
 def _cluster_id(canonical: str) -> str:

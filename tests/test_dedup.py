@@ -178,6 +178,32 @@ def test_bounded_exact_cache_gives_the_same_clusters(settings, monkeypatch):
     assert {k for k, d in roomy.items() if d["near_duplicate_of"]} >= {"b", "d", "e"}
 
 
+def test_candidates_per_article_are_capped_at_the_closest(monkeypatch):
+    """Thousands of near-identical texts must not mean n^2 exact checks: each article checks
+    only its ``max_candidates`` closest LSH candidates. Results stay independent of input order,
+    and every copy still points to a kept article."""
+    texts = [ORIGINAL + f" Note {i}: " + " ".join(["extra"] * (i % 4)) for i in range(30)]
+    checks = []
+    real = dedup._jaccard_hashes
+    monkeypatch.setattr(dedup, "_jaccard_hashes", lambda a, b: checks.append(1) or real(a, b))
+
+    def run(cap, order):
+        arts = [art(f"a{i:02d}", texts[i]) for i in order]
+        dedup.find_duplicates(arts, load_settings(dedup={"max_candidates": cap}).dedup)
+        return {a.article_id: a.dedup for a in arts}
+
+    wide = run(1000, range(30))
+    wide_checks = len(checks)
+    checks.clear()
+    narrow = run(3, range(30))
+    assert len(checks) < wide_checks / 3
+    assert narrow == run(3, reversed(range(30)))
+    for result in (wide, narrow):
+        kept = {k for k, d in result.items() if not d["near_duplicate_of"]}
+        assert all(d["near_duplicate_of"] in kept for d in result.values() if d["near_duplicate_of"])
+        assert len(kept) < 30   # the copies are found either way
+
+
 def test_thresholds_come_from_config():
     strict = load_settings(dedup={"spun_threshold": 0.99, "frame_threshold": 0.99}).dedup
     arts = [art("a", ORIGINAL), art("b", SPUN)]
