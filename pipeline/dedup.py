@@ -309,14 +309,15 @@ def find_duplicates(articles: list[Article], settings: DedupSettings) -> None:
     # Shingle hashes for the exact check of borderline pairs: the most recently used ones
     # (bounded, so memory does not grow with the corpus; recomputing one costs ~1 ms).
     cache: OrderedDict[str, dict[str, np.ndarray]] = OrderedDict()
-    cached = [0]  # bytes in the cache
+    cached = 0  # bytes in the cache
 
     def keep(key: str, hashes: dict[str, np.ndarray]) -> None:
+        nonlocal cached
         cache[key] = hashes
-        cached[0] += sum(h.nbytes for h in hashes.values())
-        while cached[0] > _EXACT_CACHE_BYTES and len(cache) > 1:
+        cached += sum(h.nbytes for h in hashes.values())
+        while cached > _EXACT_CACHE_BYTES and len(cache) > 1:
             _, old = cache.popitem(last=False)
-            cached[0] -= sum(h.nbytes for h in old.values())
+            cached -= sum(h.nbytes for h in old.values())
 
     for a in sorted(articles, key=lambda a: a.article_id):
         a.dedup = _empty(a)
@@ -325,7 +326,7 @@ def find_duplicates(articles: list[Article], settings: DedupSettings) -> None:
         tokens = words(a.text)
         hashes = _readings(a, p, need_normal, tokens)
         minhashes = {r: minhash(h, p.num_perm, p.seed) for r, h in hashes.items() if len(h)}
-        if cached[0] < _EXACT_CACHE_BYTES:
+        if cached < _EXACT_CACHE_BYTES:
             keep(a.article_id, hashes)
         items[a.article_id] = _Item(a, minhashes, _tokens_hash(tokens),
                                     bool(a.restored_text.strip()))

@@ -10,14 +10,19 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _built_or_skip(load, what: str):
+    """``load()``, or skip the test when the model file it reads is not built."""
+    try:
+        return load()
+    except FileNotFoundError as exc:
+        pytest.skip(f"{what}: {exc}")
+
+
 @pytest.fixture(scope="session")
 def ref():
     from pipeline.spin.reference import load_reference
 
-    try:
-        return load_reference()
-    except FileNotFoundError as exc:
-        pytest.skip(f"spin reference statistics not built: {exc}")
+    return _built_or_skip(load_reference, "spin reference statistics not built")
 
 
 @pytest.fixture(scope="session")
@@ -35,7 +40,4 @@ def detector():
     """The shipped spin detector (skips when the model is not trained)."""
     from pipeline.spin.detector import get_detector
 
-    try:
-        return get_detector()
-    except FileNotFoundError as exc:
-        pytest.skip(f"spin model not trained: {exc}")
+    return _built_or_skip(get_detector, "spin model not trained")
