@@ -18,6 +18,7 @@ import hashlib
 import re
 import zlib
 from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -240,14 +241,6 @@ def _jaccard_hashes(a: np.ndarray, b: np.ndarray) -> float:
     return inter / (a.size + b.size - inter)
 
 
-@dataclass
-class _Item:
-    article: Article
-    minhashes: dict[str, MinHash]
-    digest: str
-    restored: bool
-
-
 def _is_spun(a: Article) -> bool:
     return bool(a.spin.get("spun")) if a.spin else False
 
@@ -259,10 +252,14 @@ def _quality(a: Article) -> float:
     return float(score) if isinstance(score, int | float) else 0.0
 
 
+def canonical_key(spun: bool, quality: float, date: str, article_id: str) -> tuple:
+    """Sort key of the copy to keep: not spun, higher quality, published earlier (undated
+    last), then the smallest id, so the choice is deterministic."""
+    return (spun, -quality, date or "\uffff", article_id)
+
+
 def _canonical_key(a: Article) -> tuple:
-    # The copy to keep: not spun, higher quality, published earlier (undated last), then the
-    # smallest id, so the choice is deterministic.
-    return (_is_spun(a), -_quality(a), a.date or "\uffff", a.article_id)
+    return canonical_key(_is_spun(a), _quality(a), a.date, a.article_id)
 
 
 def _decide(sims: dict[str, float], restored: bool, p: _Params) -> tuple[str, float]:
@@ -287,8 +284,9 @@ def _decide(sims: dict[str, float], restored: bool, p: _Params) -> tuple[str, fl
     return "", 0.0
 
 
-def _empty(a: Article) -> dict:
-    return {"cluster": "", "canonical": a.article_id, "similarity": 0.0,
+def empty_result(article_id: str) -> dict:
+    """``article.dedup`` of an article in no cluster."""
+    return {"cluster": "", "canonical": article_id, "similarity": 0.0,
             "near_duplicate_of": "", "kind": ""}
 
 
@@ -297,143 +295,219 @@ def _empty(a: Article) -> dict:
 _EXACT_CACHE_BYTES = 48 * 2**20
 
 
+class _Signatures:
+    """MinHash signatures of one reading, a row per article, in a matrix grown by doubling."""
+
+    def __init__(self, num_perm: int, dtype: np.dtype):
+        self.rows = np.empty((64, num_perm), dtype=dtype)
+        self.of: dict[int, int] = {}   # article number -> row
+
+    def add(self, number: int, values: np.ndarray) -> None:
+        if len(self.of) == len(self.rows):
+            self.rows = np.resize(self.rows, (2 * len(self.rows), self.rows.shape[1]))
+        self.rows[len(self.of)] = values
+        self.of[number] = len(self.of)
+
+
+class DuplicateFinder:
+    """Duplicates across a corpus that streams by: :meth:`add` each article as it is analysed
+    (its text is read then and not kept: a MinHash signature per reading, 512 bytes each, and a
+    digest stay), then :meth:`resolve` once.
+
+    Candidate pairs come from LSH banding done here in numpy, with the band count and width
+    datasketch picks for each threshold: datasketch's ``MinHashLSH`` keeps a Python dict entry
+    per band and article (11-20 KB an article, measured), which would grow past the memory
+    budget on large corpora; the bands here take 8 bytes each, and only while resolving.
+    """
+
+    def __init__(self, settings: DedupSettings):
+        self.p = _Params.of(settings)
+        self._ids: list[str] = []
+        self._digests: list[str] = []
+        self._restored = bytearray()
+        self._linked: dict[int, str] = {}          # ingest's exact_duplicate_of
+        self._sigs = {r: _Signatures(self.p.num_perm, _template(self.p.num_perm, self.p.seed)
+                                     .hashvalues.dtype) for r in READINGS}
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def add(self, a: Article) -> None:
+        """Take in ``a``'s readings (an empty text is in no cluster)."""
+        if not a.text.strip():
+            return
+        number = len(self._ids)
+        tokens = words(a.text)
+        for reading, hashes in _readings(a, self.p, True, tokens).items():
+            if len(hashes):
+                self._sigs[reading].add(number, minhash(hashes, self.p.num_perm,
+                                                        self.p.seed).hashvalues)
+        self._ids.append(a.article_id)
+        self._digests.append(_tokens_hash(tokens))
+        self._restored.append(bool(a.restored_text.strip()))
+        if a.exact_duplicate_of:
+            self._linked[number] = a.exact_duplicate_of
+
+    def resolve(self, keys: Mapping[str, tuple], reread: Callable[[str], Article]) -> dict[str, dict]:
+        """``article.dedup`` of every added article in a cluster (others: :func:`empty_result`).
+
+        ``keys``: :func:`canonical_key` of every added article; ``reread``: the article of an
+        id again, for the exact check of borderline pairs.
+        """
+        p = self.p
+        # Articles in id order, as if added sorted: the result does not depend on input order.
+        order = sorted(range(len(self._ids)), key=self._ids.__getitem__)
+        ids = [self._ids[i] for i in order]
+        index = {key: n for n, key in enumerate(ids)}
+        digests = [self._digests[i] for i in order]
+        restored = [bool(self._restored[i]) for i in order]
+        need_normal = any(restored)
+        renumber = np.empty(len(order), dtype=np.int64)
+        renumber[order] = np.arange(len(order))
+        sigs: dict[str, tuple[np.ndarray, np.ndarray]] = {}   # reading -> (numbers, rows)
+        for reading, table in self._sigs.items():
+            if reading == "normal" and not need_normal:
+                continue  # no restored text: the normalised reading repeats the surface one
+            numbers = renumber[np.fromiter(table.of, dtype=np.int64, count=len(table.of))]
+            rows = table.rows[:len(table.of)]
+            by = np.argsort(numbers, kind="stable")
+            sigs[reading] = (numbers[by], rows[by])
+        row_of = {r: {int(n): k for k, n in enumerate(numbers)} for r, (numbers, _) in sigs.items()}
+
+        # Shingle hashes for the exact check of borderline pairs: the most recently used ones
+        # (bounded, so memory does not grow with the corpus; recomputing one costs ~1 ms).
+        cache: OrderedDict[int, dict[str, np.ndarray]] = OrderedDict()
+        cached = 0  # bytes in the cache
+
+        def exact(n: int) -> dict[str, np.ndarray]:
+            nonlocal cached
+            hit = cache.get(n)
+            if hit is not None:
+                cache.move_to_end(n)
+                return hit
+            hit = cache[n] = _readings(reread(ids[n]), p, need_normal)
+            cached += sum(h.nbytes for h in hit.values())
+            while cached > _EXACT_CACHE_BYTES and len(cache) > 1:
+                _, old = cache.popitem(last=False)
+                cached -= sum(h.nbytes for h in old.values())
+            return hit
+
+        limits = {"surface": p.threshold, "frame": p.frame_threshold, "normal": p.spun_threshold}
+        edges: dict[int, dict[int, tuple[str, float]]] = {}
+
+        def link(x: int, y: int) -> None:
+            if x == y or y in edges.get(x, ()):
+                return
+            if digests[x] == digests[y]:
+                edges.setdefault(x, {})[y] = edges.setdefault(y, {})[x] = ("exact", 1.0)
+                return
+            both = [r for r in sigs if x in row_of[r] and y in row_of[r]]
+            if not (restored[x] or restored[y]):
+                both = [r for r in both if r != "normal"]
+            # The share of equal MinHash values estimates the Jaccard (one template: same
+            # seed, scheme and permutations for every signature).
+            estimates = {r: np.count_nonzero(sigs[r][1][row_of[r][x]] == sigs[r][1][row_of[r][y]])
+                         / p.num_perm for r in both}
+            if not any(estimates[r] >= limits[r] * p.verify_factor for r in estimates):
+                return
+            ex, ey = exact(x), exact(y)
+            sims = {r: _jaccard_hashes(ex[r], ey[r]) for r in both}
+            kind, sim = _decide(sims, restored[x] or restored[y], p)
+            if kind:
+                edges.setdefault(x, {})[y] = edges.setdefault(y, {})[x] = (kind, sim)
+
+        first: dict[str, int] = {}
+        for n, digest in enumerate(digests):
+            if digest in first:
+                link(first[digest], n)
+            else:
+                first[digest] = n
+        for number, other in sorted((int(renumber[k]), v) for k, v in self._linked.items()):
+            if other in index:
+                link(number, index[other])
+
+        for reading, (numbers, rows) in sigs.items():
+            # Candidates only (pairs are verified in link), from bands tuned a little below the
+            # threshold; datasketch cannot band for thresholds near 0 or 1.
+            threshold = min(max(limits[reading] * p.lsh_factor, 0.05), 0.9)
+            bands = MinHashLSH(threshold=threshold, num_perm=p.num_perm)
+            for k, earlier in _band_candidates(rows, bands.b, bands.r):
+                if len(earlier) > p.max_candidates:
+                    earlier = _closest(earlier, rows, k, p.max_candidates)
+                for j in earlier.tolist():
+                    link(int(numbers[j]), int(numbers[k]))
+
+        # Star clustering, best article first: an article directly similar to one already kept
+        # joins that one's cluster; otherwise it is kept. No chains: every duplicate is directly
+        # similar to the article it points to (A~B and B~C never makes C a copy of A).
+        kept: dict[int, list[int]] = {}
+        rank: dict[int, int] = {}
+        result: dict[str, dict] = {}
+        for n in sorted(edges, key=lambda n: keys[ids[n]]):
+            keepers = [k for k in edges[n] if k in kept]
+            if not keepers:
+                kept[n], rank[n] = [], len(rank)
+                continue
+            # The most similar kept article; on a tie the better one (kept earlier).
+            target = max(keepers, key=lambda k: (edges[n][k][1], -rank[k]))
+            kind, sim = edges[n][target]
+            kept[target].append(n)
+            result[ids[n]] = {"cluster": _cluster_id(ids[target]), "canonical": ids[target],
+                              "similarity": round(sim, 4), "near_duplicate_of": ids[target],
+                              "kind": kind}
+        for n, members in kept.items():
+            if members:
+                best = max(edges[m][n][1] for m in members)
+                result[ids[n]] = {"cluster": _cluster_id(ids[n]), "canonical": ids[n],
+                                  "similarity": round(best, 4), "near_duplicate_of": "",
+                                  "kind": ""}
+        return result
+
+
 def find_duplicates(articles: list[Article], settings: DedupSettings) -> None:
     """Fill ``article.dedup`` for every article (see the module docstring for the method).
 
     ``dedup = {"cluster", "canonical", "similarity", "near_duplicate_of", "kind"}``; an article
     in no cluster has an empty cluster, itself as canonical and an empty kind.
     """
-    p = _Params.of(settings)
-    need_normal = any(a.restored_text.strip() for a in articles)
-    items: dict[str, _Item] = {}
-    # Shingle hashes for the exact check of borderline pairs: the most recently used ones
-    # (bounded, so memory does not grow with the corpus; recomputing one costs ~1 ms).
-    cache: OrderedDict[str, dict[str, np.ndarray]] = OrderedDict()
-    cached = 0  # bytes in the cache
-
-    def keep(key: str, hashes: dict[str, np.ndarray]) -> None:
-        nonlocal cached
-        cache[key] = hashes
-        cached += sum(h.nbytes for h in hashes.values())
-        while cached > _EXACT_CACHE_BYTES and len(cache) > 1:
-            _, old = cache.popitem(last=False)
-            cached -= sum(h.nbytes for h in old.values())
-
-    for a in sorted(articles, key=lambda a: a.article_id):
-        a.dedup = _empty(a)
-        if not a.text.strip():
-            continue  # nothing to compare; empty records are the audit's business
-        tokens = words(a.text)
-        hashes = _readings(a, p, need_normal, tokens)
-        minhashes = {r: minhash(h, p.num_perm, p.seed) for r, h in hashes.items() if len(h)}
-        if cached < _EXACT_CACHE_BYTES:
-            keep(a.article_id, hashes)
-        items[a.article_id] = _Item(a, minhashes, _tokens_hash(tokens),
-                                    bool(a.restored_text.strip()))
-
-    # Exact Jaccard for the few pairs whose MinHash estimate comes near a threshold: the
-    # estimate's noise (~0.03-0.04 at 128 permutations) would otherwise decide borderline pairs.
-    def exact(key: str) -> dict[str, np.ndarray]:
-        hit = cache.get(key)
-        if hit is None:
-            hit = _readings(items[key].article, p, need_normal)
-            keep(key, hit)
-        else:
-            cache.move_to_end(key)
-        return hit
-
-    limits = {"surface": p.threshold, "frame": p.frame_threshold, "normal": p.spun_threshold}
-    edges: dict[str, dict[str, tuple[str, float]]] = {k: {} for k in items}
-
-    def link(x: str, y: str) -> None:
-        if x == y or x not in items or y not in items or y in edges[x]:
-            return
-        ix, iy = items[x], items[y]
-        if ix.digest == iy.digest:
-            edges[x][y] = edges[y][x] = ("exact", 1.0)
-            return
-        both = set(ix.minhashes) & set(iy.minhashes)
-        if not (ix.restored or iy.restored):
-            both.discard("normal")
-        # MinHash.jaccard without its per-call checks: every MinHash here has the same seed,
-        # scheme and num_perm (one template), so the estimate is the share of equal values.
-        estimates = {r: float(np.count_nonzero(ix.minhashes[r].hashvalues == iy.minhashes[r].hashvalues))
-                     / float(p.num_perm) for r in both}
-        if not any(estimates[r] >= limits[r] * p.verify_factor for r in estimates):
-            return
-        ex, ey = exact(x), exact(y)
-        sims = {r: _jaccard_hashes(ex[r], ey[r]) for r in both}
-        kind, sim = _decide(sims, ix.restored or iy.restored, p)
-        if kind:
-            edges[x][y] = edges[y][x] = (kind, sim)
-
-    by_digest: dict[str, list[str]] = {}
-    for key, item in items.items():
-        by_digest.setdefault(item.digest, []).append(key)
-    for group in by_digest.values():
-        for other in group[1:]:
-            link(group[0], other)
-    for key, item in items.items():
-        if item.article.exact_duplicate_of:
-            link(key, item.article.exact_duplicate_of)
-
-    for reading in READINGS:
-        # Candidates only (pairs are verified in link), from a band set tuned a little below
-        # the threshold; datasketch cannot band for thresholds near 0 or 1.
-        threshold = min(max(limits[reading] * p.lsh_factor, 0.05), 0.9)
-        lsh = MinHashLSH(threshold=threshold, num_perm=p.num_perm)
-        rows: dict[str, int] = {}   # article -> its row of `signatures`
-        signatures = np.empty((0, p.num_perm), dtype=np.uint64)
-        for key, item in items.items():
-            m = item.minhashes.get(reading)
-            if m is None:
-                continue
-            others = lsh.query(m)
-            if len(others) > p.max_candidates:
-                others = _closest(others, m.hashvalues, rows, signatures, p.max_candidates)
-            for other in others:
-                link(other, key)
-            lsh.insert(key, m)
-            if len(rows) == len(signatures):   # grown by doubling: appends stay linear
-                signatures = np.resize(signatures, (max(64, 2 * len(rows)), p.num_perm))
-            signatures[len(rows)] = m.hashvalues
-            rows[key] = len(rows)
-
-    # Star clustering, best article first: an article directly similar to one already kept
-    # joins that one's cluster; otherwise it is kept. No chains: every duplicate is directly
-    # similar to the article it points to (A~B and B~C never makes C a copy of A).
-    kept: dict[str, list[str]] = {}
-    order: dict[str, int] = {}
-    for key in sorted((k for k in items if edges[k]),
-                      key=lambda k: _canonical_key(items[k].article)):
-        keepers = [k for k in edges[key] if k in kept]
-        if not keepers:
-            kept[key], order[key] = [], len(order)
-            continue
-        # The most similar kept article; on a tie the better one (kept earlier).
-        target = max(keepers, key=lambda k: (edges[key][k][1], -order[k]))
-        kind, sim = edges[key][target]
-        kept[target].append(key)
-        items[key].article.dedup = {"cluster": _cluster_id(target), "canonical": target,
-                                    "similarity": round(sim, 4), "near_duplicate_of": target,
-                                    "kind": kind}
-    for key, members in kept.items():
-        if members:
-            best = max(edges[m][key][1] for m in members)
-            items[key].article.dedup = {"cluster": _cluster_id(key), "canonical": key,
-                                        "similarity": round(best, 4), "near_duplicate_of": "",
-                                        "kind": ""}
+    finder = DuplicateFinder(settings)
+    by_id = {a.article_id: a for a in articles}
+    for a in articles:
+        finder.add(a)
+    found = finder.resolve({k: _canonical_key(a) for k, a in by_id.items()}, by_id.__getitem__)
+    for a in articles:
+        a.dedup = found.get(a.article_id) or empty_result(a.article_id)
 
 
-def _closest(keys: list[str], hashvalues: np.ndarray, rows: dict[str, int],
-             signatures: np.ndarray, k: int) -> list[str]:
-    """The ``k`` of ``keys`` whose MinHash estimate against ``hashvalues`` is highest (ties:
-    smallest key), so a text with thousands of near-identical others is checked against the
-    closest ``max_candidates`` of them only; the choice does not depend on the order of
-    ``keys``."""
-    names = np.array(keys)
-    agree = np.count_nonzero(signatures[[rows[x] for x in keys]] == hashvalues, axis=1)
-    return names[np.lexsort((names, -agree))[:k]].tolist()
+def _band_candidates(rows: np.ndarray, b: int, r: int) -> Iterator[tuple[int, np.ndarray]]:
+    """(k, rows before k sharing a band with row k) for every row with such a row: LSH
+    banding, ``b`` bands of ``r`` values, done by sorting each band's values."""
+    n = len(rows)
+    if n < 2:
+        return
+    span = np.arange(n)
+    members, starts, depth = [], np.empty((n, b), np.int64), np.empty((n, b), np.int64)
+    for band in range(b):
+        block = np.ascontiguousarray(rows[:, band * r:(band + 1) * r])
+        values = block.view(np.dtype((np.void, block.dtype.itemsize * r))).ravel()
+        by = np.argsort(values, kind="stable")   # equal bands together, rows in order
+        fresh = np.ones(n, dtype=bool)
+        fresh[1:] = values[by][1:] != values[by][:-1]
+        start = np.maximum.accumulate(np.where(fresh, span, 0))
+        members.append(by)
+        starts[by, band], depth[by, band] = start, span - start
+    for k in np.flatnonzero(depth.any(axis=1)).tolist():
+        parts = [members[band][starts[k, band]:starts[k, band] + depth[k, band]]
+                 for band in np.flatnonzero(depth[k]).tolist()]
+        yield k, np.unique(np.concatenate(parts)) if len(parts) > 1 else parts[0]
+
+
+def _closest(earlier: np.ndarray, rows: np.ndarray, k: int, cap: int) -> np.ndarray:
+    """The ``cap`` rows of ``earlier`` whose MinHash estimate against row ``k`` is highest
+    (ties: the earlier row, i.e. the smaller id), so a text with thousands of near-identical
+    others is checked against the closest ``max_candidates`` of them only."""
+    agree = np.count_nonzero(rows[earlier] == rows[k], axis=1)
+    return earlier[np.lexsort((earlier, -agree))[:cap]]
 
 
 def _cluster_id(canonical: str) -> str:

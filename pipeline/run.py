@@ -17,7 +17,8 @@ from typing import Any
 from pipeline.article import Article, IngestError
 from pipeline.cache import ANALYSIS_FIELDS, ResultCache, models_fingerprint
 from pipeline.config import Settings
-from pipeline.spool import DetailSpool
+from pipeline.quality.norms import SiteNorms
+from pipeline.spool import ArticleStore
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MODELS_DIR = PROJECT_ROOT / "models"
@@ -98,16 +99,23 @@ def _normalise(article: Article) -> Article:
     return article
 
 
-def _compact(article: Article, spool: DetailSpool) -> None:
-    """Shrink an analysed article held until the reports: its sentences and spin spans are
-    replaced by spooled copies, and a restored text equal to the text (every clean article's)
-    becomes the same string object instead of a second copy."""
-    from pipeline.article import Sentence, SpinSpan
+def _row(article: Article, metrics: tuple[str, ...]) -> tuple:
+    """What the corpus-level steps need of an article that is on disk: its source, quality
+    metrics for the site norms, and the facts of its canonical key (spun, score, date)."""
+    m = article.quality.get("metrics") or {}
+    return (article.source, {k: m[k] for k in metrics if k in m} if m else None,
+            bool(article.spin.get("spun")), article.quality.get("score"),
+            bool(article.quality.get("low_quality")), article.date)
 
-    if article.restored_text == article.text:
-        article.restored_text = article.text
-    article.sentences = spool.put(article.sentences, Sentence)
-    article.spin_spans = spool.put(article.spin_spans, SpinSpan)
+
+def _canonical_key(article_id: str, row: tuple, norms: SiteNorms) -> tuple:
+    """:func:`dedup.canonical_key` of a stored article, from its row (quality with site norms)."""
+    from pipeline import dedup
+
+    source, metrics, spun, score, low, date = row
+    stub = Article(article_id, "", source, "", date=date, spin={"spun": spun},
+                   quality={"score": score, "low_quality": low}, site_norms=norms.of(source, metrics))
+    return dedup._canonical_key(stub)
 
 
 def _plain(value: Any) -> Any:
@@ -146,7 +154,6 @@ def run_analysis(
     from pipeline.engine import run_dask, run_local
     from pipeline.ingest import read_corpus
     from pipeline.nlp import pipeline_versions
-    from pipeline.quality.norms import apply_site_norms
 
     check_paths(corpus, out)
     started = datetime.now(UTC)
@@ -162,13 +169,23 @@ def run_analysis(
         cache = ResultCache(Path(settings.run.cache_dir), key)
 
     errors: list[IngestError] = []
-    articles: list[Article] = []
     files_seen: set[str] = set()
     if engine not in ("local", "dask"):
         raise UsageError(f"unknown engine '{engine}' (use local or dask)")
-    # Sentences and spin spans go to disk as each article is done (memory flat in corpus size);
-    # the reports read them back one article at a time.
-    spool = DetailSpool()
+    # Memory flat in corpus size: each article goes to disk (the store) as soon as its analysis
+    # is done; the corpus-level steps keep only what they need of it (a row, MinHash
+    # signatures), and the reports read the articles back one at a time.
+    store = ArticleStore()
+    finder = dedup.DuplicateFinder(settings.dedup)
+    norms = SiteNorms(settings.quality)
+    rows: dict[str, tuple] = {}
+
+    def finish(article: Article) -> None:
+        rows[article.article_id] = _row(article, tuple(norms.directions))
+        norms.add(article.source, article.quality.get("metrics"))
+        finder.add(article)
+        store.put(article)
+
     with _progress(progress) as bar:
         task = bar.add_task("ingest", total=None) if bar else None
         analyse_task = bar.add_task("analyse", total=None) if bar else None
@@ -177,25 +194,26 @@ def run_analysis(
             if bar:
                 bar.update(task, advance=n)
 
-        by_id: dict[str, Article] = {}
+        by_id: dict[str, Article] = {}   # sent to the engine, not back yet
 
         def to_analyse() -> Iterator[Article]:
             # A generator: the engine starts on the first articles while ingestion goes on
             # (its second pass yields one article at a time), so pool workers are not idle.
+            pending = 0
             for item in read_corpus(corpus, settings.ingest, progress=on_file):
                 if isinstance(item, IngestError):
                     errors.append(item)
                     files_seen.add(item.path.split("#", 1)[0])
                     continue
                 files_seen.add(item.path)
-                articles.append(item)
                 if cache is None or not cache.load(item):
                     by_id[item.article_id] = item
+                    pending += 1
                     yield item
                 else:
-                    _compact(item, spool)
+                    finish(item)
             if bar:
-                bar.update(analyse_task, total=len(by_id))
+                bar.update(analyse_task, total=pending)
 
         def on_done(n: int) -> None:
             if bar:
@@ -205,40 +223,45 @@ def run_analysis(
             results: Iterator[Article | IngestError] = run_dask(to_analyse(), settings, scheduler, workers or 0, on_done)
         else:
             results = run_local(to_analyse(), settings, workers or 0, on_done)
-        failed: set[str] = set()
         for done in results:
             if isinstance(done, IngestError):   # analysis failed: listed, the run goes on
                 errors.append(done)
-                failed.add(done.path)
+                by_id.pop(done.path, None)
                 continue
-            target = by_id[done.article_id]
+            target = by_id.pop(done.article_id)
             for name in ANALYSIS_FIELDS:
                 setattr(target, name, getattr(done, name))
             _normalise(target)
             if cache is not None:
                 cache.store(target)
-            _compact(target, spool)
+            finish(target)
 
-    if failed:
-        articles = [a for a in articles if a.article_id not in failed]
-    # Corpus-level steps on plain records.
-    apply_site_norms(articles, settings.quality)
-    dedup.find_duplicates(articles, settings.dedup)
-    for a in articles:
+    # Corpus-level steps: site norms, duplicates, then the audit, one stored article at a time.
+    found = finder.resolve({k: _canonical_key(k, row, norms) for k, row in rows.items()},
+                           store.get)
+    rows.clear()
+    failed_files = {e.path.split("#", 1)[0] for e in errors}
+    actions: Counter[str] = Counter()
+    for a in store:
+        a.site_norms = norms.of(a.source, a.quality.get("metrics"))
+        a.dedup = found.get(a.article_id) or dedup.empty_result(a.article_id)
         a.action, a.action_reason = audit.decide(a, settings.audit)
+        store.put(a)
+        failed_files.discard(a.path)
+        actions[a.action] += 1
+        summary.analysed += bool(a.applicable)
+        summary.words += a.words
+        summary.low_quality += bool(audit.quality_of(a).get("low_quality"))
+        summary.spun += bool(a.spin.get("spun"))
+        summary.near_duplicates += bool(a.dedup.get("near_duplicate_of"))
 
     summary.files = len(files_seen)
-    summary.articles = len(articles)
-    summary.analysed = sum(1 for a in articles if a.applicable)
+    summary.articles = len(store)
     summary.not_applicable = summary.articles - summary.analysed
     summary.errors = len(errors)
-    summary.failed_files = len({e.path.split("#", 1)[0] for e in errors} - {a.path for a in articles})
+    summary.failed_files = len(failed_files)
     summary.cache_hits = cache.hits if cache else 0
-    summary.words = sum(a.words for a in articles)
-    summary.actions = dict(sorted(Counter(a.action for a in articles).items()))
-    summary.low_quality = sum(1 for a in articles if audit.quality_of(a).get("low_quality"))
-    summary.spun = sum(1 for a in articles if a.spin.get("spun"))
-    summary.near_duplicates = sum(1 for a in articles if a.dedup.get("near_duplicate_of"))
+    summary.actions = dict(sorted(actions.items()))
     summary.seconds = round(time.perf_counter() - t0, 3)
 
     run_info = {
@@ -254,9 +277,9 @@ def run_analysis(
     from pipeline.writers import staged_output
 
     with staged_output(out) as stage:
-        report.write_reports(stage, articles, errors, run_info)
-    # The spool is an unlinked temporary file: closing (or an exception) leaves nothing behind.
-    spool.close()
+        report.write_reports(stage, store, errors, run_info)
+    # The store is an unlinked temporary file: closing (or an exception) leaves nothing behind.
+    store.close()
     if log:
         log(f"wrote {out}")
     return summary

@@ -6,6 +6,7 @@ import os
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from pipeline import dedup
@@ -265,3 +266,59 @@ def test_exact_jaccard_of_hash_arrays(a, b):
     expected = len(set(a) & set(b)) / len(set(a) | set(b)) if a and b else 0.0
     assert dedup._jaccard_hashes(x, y) == expected
     assert dedup._jaccard_hashes(y, x) == expected
+
+
+@pytest.mark.parametrize("threshold", [0.08, 0.4, 0.72])
+def test_banding_gives_the_candidates_of_datasketch_lsh(threshold):
+    """The numpy banding proposes exactly the pairs datasketch's MinHashLSH would (same bands),
+    on signatures with planted shared bands, identical rows and unrelated rows."""
+    from datasketch import MinHash, MinHashLSH
+
+    rng = np.random.default_rng(3)
+    rows = rng.integers(0, 2**32, size=(60, 128), dtype=np.uint64).astype(np.uint32)
+    lsh = MinHashLSH(threshold=threshold, num_perm=128)
+    b, r = lsh.b, lsh.r
+    for k in range(1, 60, 3):   # share one band with an earlier row
+        j, band = int(rng.integers(0, k)), int(rng.integers(0, b))
+        rows[k, band * r:(band + 1) * r] = rows[j, band * r:(band + 1) * r]
+    rows[59] = rows[10]   # an identical row shares every band
+    expected: dict[int, set[int]] = {}
+    for k, values in enumerate(rows):
+        m = MinHash(num_perm=128, seed=1)
+        m.hashvalues = values
+        found = {int(x) for x in lsh.query(m)}
+        if found:
+            expected[k] = found
+        lsh.insert(k, m)
+    got = {k: set(earlier.tolist()) for k, earlier in dedup._band_candidates(rows, b, r)}
+    assert got == expected and 59 in got and 10 in got[59]
+
+
+def test_banding_of_no_rows_or_one_row_gives_no_candidates():
+    assert list(dedup._band_candidates(np.zeros((0, 128), np.uint32), 32, 4)) == []
+    assert list(dedup._band_candidates(np.zeros((1, 128), np.uint32), 32, 4)) == []
+
+
+def test_finder_keeps_no_article_and_rereads_only_for_exact_checks(settings):
+    """The streaming finder forgets each article after add (the run keeps them on disk); it
+    asks for an article again only to check a borderline pair exactly."""
+    import weakref
+
+    texts = {"a": ORIGINAL, "b": SPUN, "c": OTHER, "d": ORIGINAL + " Yes."}
+    finder = dedup.DuplicateFinder(settings)
+    refs = []
+    for key, text in texts.items():
+        a = art(key, text)
+        refs.append(weakref.ref(a))
+        finder.add(a)
+        del a
+    assert all(r() is None for r in refs) and len(finder) == 4
+    asked: list[str] = []
+
+    def reread(key: str) -> Article:
+        asked.append(key)
+        return art(key, texts[key])
+
+    found = finder.resolve({k: dedup.canonical_key(False, 0.5, "", k) for k in texts}, reread)
+    assert found["d"]["near_duplicate_of"] == "a" and found["b"]["near_duplicate_of"] == "a"
+    assert "c" not in found and "c" not in asked and set(asked) <= {"a", "b", "d"}

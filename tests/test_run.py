@@ -67,25 +67,6 @@ def test_check_paths_rejects_file_as_corpus(tmp_path: Path):
         check_paths(f, tmp_path / "out")
 
 
-@pytest.mark.parametrize(("text", "restored", "shared"), [
-    ("", "", True),
-    ("A clean text.", "A clean text.", True),
-    ("The targets of remedy.", "The goals of therapy.", False),
-])
-def test_compact_keeps_one_copy_of_an_unchanged_text(text, restored, shared):
-    from pipeline.article import Article, Sentence
-    from pipeline.run import _compact
-    from pipeline.spool import DetailSpool
-
-    a = Article(article_id="x", path="x", source="s", text=text,
-                restored_text="".join(restored),   # a distinct object, as after a JSON round trip
-                sentences=[Sentence(0, 0, len(text), text)])
-    with DetailSpool() as spool:
-        _compact(a, spool)
-        assert (a.restored_text is a.text) == shared and a.restored_text == restored
-        assert [s.text for s in a.sentences] == [text]
-
-
 def test_an_article_whose_analysis_fails_is_listed_and_the_run_goes_on(
         tiny_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """One bad record never sinks a run: the batch is retried article by article, and the
@@ -111,3 +92,50 @@ def test_an_article_whose_analysis_fails_is_listed_and_the_run_goes_on(
     ids = set(pd.read_csv(tmp_path / "out" / "articles.csv").article_id)
     assert "othersite.example/page.html" not in ids and "goodsite.example/trust.txt" in ids
     assert summary.articles == len(ids) == 2 and summary.errors == len(errors)
+
+
+def test_a_run_keeps_articles_on_disk_not_in_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Memory flat in corpus size: when the reports start (and while the HTML page is written)
+    only a bounded number of Article objects is alive, however many articles the corpus has."""
+    import gc
+    import random
+
+    from pipeline import report
+    from pipeline.article import Article
+    from pipeline.report import writer
+
+    rng = random.Random(7)
+    vocab = ["client", "therapist", "session", "goal", "trust", "week", "plan", "feeling",
+             "repair", "talk", "listen", "change", "progress", "worry", "sleep", "habit",
+             "notice", "agree", "method", "review"]
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(40):
+        words = [rng.choice(vocab) for _ in range(80)]
+        text = ". ".join(" ".join(words[j:j + 8]).capitalize() for j in range(0, 80, 8)) + "."
+        (corpus / f"note{i:02d}.txt").write_text(f"Note {i}\n\n{text}\n")
+
+    live: dict[str, int] = {}
+
+    def count(where: str) -> None:
+        gc.collect()
+        # Only this corpus's articles: other tests in the process may hold theirs.
+        live[where] = sum(1 for o in gc.get_objects()
+                          if type(o) is Article and o.article_id.startswith("note"))
+
+    real_reports, real_html = report.write_reports, writer.write_html
+
+    def write_reports(stage, articles, errors, run_info):
+        count("reports")
+        return real_reports(stage, articles, errors, run_info)
+
+    def write_html(path, context):
+        count("html")
+        return real_html(path, context)
+
+    monkeypatch.setattr(report, "write_reports", write_reports)
+    monkeypatch.setattr(writer, "write_html", write_html)
+    summary = run_analysis(corpus, tmp_path / "out", _settings(tmp_path), progress=False)
+    assert summary.articles == 40
+    # The loop variables of the last article analysed and audited may still be bound.
+    assert live["reports"] <= 2 and live["html"] <= 2, live

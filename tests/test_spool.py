@@ -1,11 +1,14 @@
-"""DetailSpool: sentences and spin spans on disk, read back equal and only when iterated."""
+"""DetailSpool and ArticleStore: articles, sentences and spin spans on disk, read back equal
+(the details only when iterated)."""
 
 from __future__ import annotations
 
+from contextlib import closing
+
 import pytest
 
-from pipeline.article import Sentence, SpinSpan
-from pipeline.spool import DetailSpool, SpooledList
+from pipeline.article import Article, Sentence, SpinSpan
+from pipeline.spool import ArticleStore, DetailSpool, SpooledList
 
 CASES = [
     [],
@@ -39,3 +42,44 @@ def test_items_are_independent_and_indexable():
         assert isinstance(a, SpooledList) and bool(a)
         assert a[0].text == "Some" and b[0] == SpinSpan(5, 9, "word", "", "model", 0.25)
         assert sorted(b, key=lambda s: s.start_char)[0].score == 0.25
+
+
+def _article(article_id: str, text: str, restored: str, **extra) -> Article:
+    return Article(article_id=article_id, path=f"{article_id}.txt", source="s", text=text,
+                   restored_text="".join(restored),   # a distinct object, as after JSON
+                   sentences=[Sentence(0, 0, len(text), text)] if text else [], **extra)
+
+
+@pytest.mark.parametrize(("text", "restored", "shared"), [
+    ("", "", True),
+    ("A clean text.", "A clean text.", True),
+    ("The targets of remedy.", "The goals of therapy.", False),
+    # hostile: lone surrogate, NUL, bidi override, markup
+    ("\ud800\x00\u202e<b>x</b>", "\ud800\x00\u202e<b>x</b>", True),
+])
+def test_store_round_trip_keeps_one_copy_of_an_unchanged_text(text, restored, shared):
+    a = _article("x", text, restored, quality={"score": 0.5, "metrics": {"words": 3}},
+                 spin_spans=[SpinSpan(0, 1, "T", "t", "lexicon", 0.9)])
+    with closing(ArticleStore()) as store:
+        store.put(a)
+        back = store.get("x")
+        assert back == a
+        assert (back.restored_text is back.text) == shared
+        assert [s.text for s in back.sentences] == ([text] if text else [])
+
+
+def test_store_iterates_in_id_order_and_put_replaces():
+    with closing(ArticleStore()) as store:
+        for key in ("c", "a", "b"):
+            store.put(_article(key, f"Text {key}.", f"Text {key}."))
+        assert [a.article_id for a in store] == ["a", "b", "c"] and len(store) == 3
+        a = store.get("a")
+        assert isinstance(a.sentences, SpooledList)
+        a.action, a.dedup = "keep", {"cluster": ""}
+        store.put(a)   # a new version of the fields; the spooled sentences are reused
+        again = store.get("a")
+        assert (again.action, again.dedup) == ("keep", {"cluster": ""})
+        assert [s.text for s in again.sentences] == ["Text a."]
+        assert [x.article_id for x in store] == ["a", "b", "c"] and len(store) == 3
+        with pytest.raises(KeyError):
+            store.get("missing")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -76,13 +77,75 @@ def _urgency(a: Article, order: list[str]) -> tuple:
     return (rank, -spin, q if q is not None else 1.0, a.article_id)
 
 
-def build_context(articles: list[Article], errors: list[IngestError], run_info: dict,
+def _detail(a: Article, anchor: str, limit: int) -> dict[str, Any]:
+    q = quality_of(a)
+    evidence = [
+        {"index": s.index, "text": s.text,
+         "labels": [c for c in COMPONENTS if s.labels.get(c)],
+         "evidence": [f"{c}: {s.evidence[c]}" for c in COMPONENTS if s.evidence.get(c)]}
+        for s in a.sentences if any(s.labels.get(c) for c in COMPONENTS)
+    ]
+    spans = list(a.spin_spans)
+    return {
+        "id": a.article_id, "anchor": anchor, "title": a.title or a.article_id,
+        "source": a.source, "url": a.url, "href": _safe_url(a.url), "action": a.action, "reason": a.action_reason,
+        "words": a.words, "quality": _num(q.get("score")), "flags": q.get("flags_text", ""),
+        "spin": _num((a.spin or {}).get("score")), "spun": bool((a.spin or {}).get("spun")),
+        "spin_reasons": list((a.spin or {}).get("reasons", [])),
+        "spans": spans,
+        "text": highlight(a.text, spans, limit) if spans else None,
+        "evidence": evidence,
+        "elements": {k: v for k, v in sorted(((a.alliance or {}).get("elements") or {}).items())
+                     if v},
+        "dedup": a.dedup or {},
+        "not_applicable": "" if a.applicable else a.not_applicable_reason,
+    }
+
+
+def build_context(articles: Iterable[Article], errors: list[IngestError], run_info: dict,
                   articles_df: pd.DataFrame, sources_df: pd.DataFrame,
                   options: dict[str, Any]) -> dict[str, Any]:
-    """Everything the template shows, as plain values (escaping is the template's job)."""
+    """Everything the template shows, as plain values (escaping is the template's job).
+
+    ``articles`` is read twice, one article at a time (it may be the run's article store): once
+    for the counts, charts and urgency order, once for the detailed articles.
+    """
     order = list(options.get("actions", ["remove", "rewrite", "review", "keep"]))
-    by_urgency = sorted(articles, key=lambda a: _urgency(a, order))
-    actions = Counter(a.action for a in articles)
+    actions: Counter[str] = Counter()
+    qualities: list[float] = []
+    spins: list[float] = []
+    flag_counts: Counter[str] = Counter()
+    signal_counts: Counter[str] = Counter()
+    urgency: list[tuple[tuple, dict[str, str]]] = []   # (key, what "fix first" shows)
+    clusters: dict[str, list[dict[str, Any]]] = {}
+    cards = {"articles": 0, "words": 0, "spun": 0, "low_quality": 0, "duplicates": 0}
+    for a in articles:
+        q = quality_of(a)
+        actions[a.action] += 1
+        if (score := _num(q.get("score"))) is not None:
+            qualities.append(score)
+        if (spin := _num((a.spin or {}).get("score"))) is not None:
+            spins.append(spin)
+        for f in q.get("flags") or []:
+            flag_counts[str(f.get("rule", f)) if isinstance(f, dict) else str(f)] += 1
+        for sp in a.spin_spans:
+            signal_counts[sp.signal] += 1
+        urgency.append((_urgency(a, order), {
+            "id": a.article_id, "title": a.title or a.article_id, "source": a.source,
+            "action": a.action, "reason": a.action_reason}))
+        dedup = a.dedup or {}
+        if dedup.get("cluster"):
+            clusters.setdefault(dedup["cluster"], []).append({
+                "id": a.article_id, "title": a.title, "source": a.source,
+                "kind": dedup.get("kind", "") or "canonical",
+                "similarity": dedup.get("similarity", 0.0), "canonical": dedup.get("canonical", "")})
+        cards["articles"] += 1
+        cards["words"] += a.words or 0
+        cards["spun"] += bool((a.spin or {}).get("spun"))
+        cards["low_quality"] += bool(q.get("low_quality"))
+        cards["duplicates"] += bool(dedup.get("near_duplicate_of"))
+    urgency.sort(key=lambda u: u[0])
+
     rows = []
     for r in articles_df.to_dict("records"):
         rows.append({
@@ -99,57 +162,23 @@ def build_context(articles: list[Article], errors: list[IngestError], run_info: 
         [str(s["source"]) for s in sources], list(COMPONENTS),
         [[_num(s[f"coverage_{c}"]) for c in COMPONENTS] for s in sources],
         "Share of each source's articles that discuss each alliance component")
-    qualities = [v for v in (_num(quality_of(a).get("score")) for a in articles) if v is not None]
-    spins = [v for v in (_num((a.spin or {}).get("score")) for a in articles) if v is not None]
-    flag_counts: Counter[str] = Counter()
-    signal_counts: Counter[str] = Counter()
-    for a in articles:
-        for f in quality_of(a).get("flags") or []:
-            flag_counts[str(f.get("rule", f)) if isinstance(f, dict) else str(f)] += 1
-        for sp in a.spin_spans:
-            signal_counts[sp.signal] += 1
 
     limit = int(options.get("report_max_text_chars", 20000))
-    detailed = by_urgency[: int(options.get("report_max_details", 1000))]
     # Article ids hold "/" and "#": anchors are positional instead.
-    anchors = {a.article_id: f"art-{i}" for i, a in enumerate(detailed)}
+    anchors = {u["id"]: f"art-{i}"
+               for i, (_, u) in enumerate(urgency[: int(options.get("report_max_details", 1000))])}
     for row in rows:
         row["anchor"] = anchors.get(row["id"], "")
     rows.sort(key=lambda r: (r["rank"], -(r["spin"] or 0.0),
                              r["quality"] if r["quality"] is not None else 1.0, r["id"]))
-    details = []
-    for a in detailed:
-        q = quality_of(a)
-        evidence = [
-            {"index": s.index, "text": s.text,
-             "labels": [c for c in COMPONENTS if s.labels.get(c)],
-             "evidence": [f"{c}: {s.evidence[c]}" for c in COMPONENTS if s.evidence.get(c)]}
-            for s in a.sentences if any(s.labels.get(c) for c in COMPONENTS)
-        ]
-        details.append({
-            "id": a.article_id, "anchor": anchors[a.article_id], "title": a.title or a.article_id,
-            "source": a.source, "url": a.url, "href": _safe_url(a.url), "action": a.action, "reason": a.action_reason,
-            "words": a.words, "quality": _num(q.get("score")), "flags": q.get("flags_text", ""),
-            "spin": _num((a.spin or {}).get("score")), "spun": bool((a.spin or {}).get("spun")),
-            "spin_reasons": list((a.spin or {}).get("reasons", [])),
-            "spans": a.spin_spans,
-            "text": highlight(a.text, a.spin_spans, limit) if a.spin_spans else None,
-            "evidence": evidence,
-            "elements": {k: v for k, v in sorted(((a.alliance or {}).get("elements") or {}).items())
-                         if v},
-            "dedup": a.dedup or {},
-            "not_applicable": "" if a.applicable else a.not_applicable_reason,
-        })
+    details = [_detail(a, anchors[a.article_id], limit) for a in articles
+               if a.article_id in anchors]
+    details.sort(key=lambda d: int(d["anchor"][4:]))
 
-    clusters: dict[str, list[Article]] = {}
-    for a in articles:
-        if (a.dedup or {}).get("cluster"):
-            clusters.setdefault(a.dedup["cluster"], []).append(a)
     cluster_list = [
-        {"id": cid, "canonical": members[0].dedup.get("canonical", ""),
-         "members": sorted(({"id": m.article_id, "title": m.title, "source": m.source,
-                             "kind": m.dedup.get("kind", "") or "canonical",
-                             "similarity": m.dedup.get("similarity", 0.0)} for m in members),
+        {"id": cid, "canonical": members[0]["canonical"],
+         "members": sorted(({k: m[k] for k in ("id", "title", "source", "kind", "similarity")}
+                            for m in members),
                            key=lambda m: (m["kind"] != "canonical", m["id"]))}
         for cid, members in sorted(clusters.items())
     ]
@@ -163,20 +192,11 @@ def build_context(articles: list[Article], errors: list[IngestError], run_info: 
                                  default=str),
             "counts": sorted((k, v) for k, v in counts.items() if not isinstance(v, dict)),
         },
-        "cards": {
-            "articles": len(articles), "sources": len(sources),
-            "words": sum(a.words or 0 for a in articles), "errors": len(errors),
-            "spun": sum(1 for a in articles if (a.spin or {}).get("spun")),
-            "low_quality": sum(1 for a in articles if quality_of(a).get("low_quality")),
-            "duplicates": sum(1 for a in articles if (a.dedup or {}).get("near_duplicate_of")),
-            "clusters": len(cluster_list),
-        },
+        "cards": {**cards, "sources": len(sources), "errors": len(errors),
+                  "clusters": len(cluster_list)},
         "actions": [(a, actions.get(a, 0)) for a in order],
-        "fix_first": [
-            {"id": a.article_id, "title": a.title or a.article_id, "source": a.source,
-             "action": a.action, "reason": a.action_reason}
-            for a in by_urgency if a.action and a.action != order[-1]
-        ][: int(options.get("report_top_fix", 25))],
+        "fix_first": [u for _, u in urgency
+                      if u["action"] and u["action"] != order[-1]][: int(options.get("report_top_fix", 25))],
         "components": COMPONENTS,
         "rows": rows,
         "sources": sources,
@@ -196,7 +216,7 @@ def build_context(articles: list[Article], errors: list[IngestError], run_info: 
         },
         "details": details,
         "anchors": anchors,
-        "details_total": len(articles),
+        "details_total": cards["articles"],
         "clusters": cluster_list,
         "errors": sorted((e.path, e.reason) for e in errors),
     }

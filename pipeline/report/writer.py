@@ -7,7 +7,7 @@ Tables, Markdown and JSONL are deterministic (sorted rows, fixed float format, n
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from pipeline.config import default_values
 from pipeline.report.html import build_context, write_html
 from pipeline.report.markdown import comparison_markdown, report_markdown
 from pipeline.report.xlsx import ChunkedSheet, write_workbook
+from pipeline.spool import ArticleStore
 from pipeline.tables import (
     SENTENCE_COLUMNS,
     SENTENCE_SORT,
@@ -44,9 +45,14 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
-def _jsonl_lines(articles: list[Article]) -> Iterator[str]:
-    for a in sorted(articles, key=lambda a: a.article_id):
+def _jsonl_lines(articles: Iterable[Article]) -> Iterator[str]:
+    for a in _by_id(articles):
         yield json.dumps(a.to_dict(), sort_keys=True, ensure_ascii=False, default=_json_default) + "\n"
+
+
+def _by_id(articles: Iterable[Article]) -> Iterable[Article]:
+    """``articles`` in id order: a list is sorted, an :class:`ArticleStore` already is."""
+    return articles if isinstance(articles, ArticleStore) else sorted(articles, key=lambda a: a.article_id)
 
 
 def articles_jsonl(articles: list[Article]) -> str:
@@ -99,12 +105,16 @@ def _write_chunked(stage: Path, name: str, sheet: ChunkedSheet) -> None:
                 writer.close()
 
 
-def write_reports(stage: Path, articles: list[Article], errors: list[IngestError],
+def write_reports(stage: Path, articles: list[Article] | ArticleStore, errors: list[IngestError],
                   run_info: dict) -> None:
-    """Write all outputs of the contract (see DESIGN.md) into the folder ``stage``."""
+    """Write all outputs of the contract (see DESIGN.md) into the folder ``stage``.
+
+    ``articles``: a list, or the run's :class:`ArticleStore` (read one article at a time, so
+    memory does not grow with the corpus).
+    """
     stage = Path(stage)
     stage.mkdir(parents=True, exist_ok=True)
-    articles = sorted(articles, key=lambda a: a.article_id)
+    articles = _by_id(articles)
     tables = {"articles": articles_table(articles)}
     tables["comparison"] = comparison_table(tables["articles"])
     tables["sources"] = sources_table(tables["articles"])

@@ -73,3 +73,23 @@ def test_empty_and_unanalysed_articles():
 )
 def test_relative_spread_floor(values, spread, expected_last):
     assert robust_z(values, spread)[-1] == pytest.approx(expected_last)
+
+
+def test_streamed_norms_do_not_depend_on_order_and_keep_no_article():
+    """SiteNorms.add takes a source and its metrics (a run keeps the articles on disk);
+    the norms of an article do not depend on the order the corpus streamed by."""
+    from pipeline.quality.norms import SiteNorms
+
+    arts = [art(i, "long.example", 2000 + 10 * i) for i in range(9)] + [art(9, "long.example", 300)]
+    one, two = SiteNorms({"site_min_articles": 5}), SiteNorms({"site_min_articles": 5})
+    for a in arts:
+        one.add(a.source, a.quality["metrics"])
+    for a in reversed(arts):
+        two.add(a.source, dict(a.quality["metrics"]))
+    assert all(one.of(a.source, a.quality["metrics"]) == two.of(a.source, a.quality["metrics"])
+               for a in arts)
+    assert one.of("long.example", arts[-1].quality["metrics"])["flags"][0]["rule"] == "site_words"
+    # An unseen source, or an article without metrics, gets no norms.
+    unseen = one.of("other.example", {"words": 1.0})
+    assert (unseen["n_site"], unseen["z"], unseen["factor"]) == (0, {}, 1.0)
+    assert one.of("long.example", None)["n_site"] == 10 and one.of("long.example", {})["z"] == {}
