@@ -481,12 +481,14 @@ def find_duplicates(articles: list[Article], settings: DedupSettings) -> None:
 
 def _band_candidates(rows: np.ndarray, b: int, r: int) -> Iterator[tuple[int, np.ndarray]]:
     """(k, rows before k sharing a band with row k) for every row with such a row: LSH
-    banding, ``b`` bands of ``r`` values, done by sorting each band's values."""
+    banding, ``b`` bands of ``r`` values, done by sorting each band's values. Memory: one
+    band's arrays at a time, plus an entry per (row, band) that has an earlier match."""
     n = len(rows)
     if n < 2:
         return
     span = np.arange(n)
-    members, starts, depth = [], np.empty((n, b), np.int64), np.empty((n, b), np.int64)
+    hits: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []   # rows, group starts, depths
+    orders: list[np.ndarray] = []
     for band in range(b):
         block = np.ascontiguousarray(rows[:, band * r:(band + 1) * r])
         values = block.view(np.dtype((np.void, block.dtype.itemsize * r))).ravel()
@@ -494,12 +496,24 @@ def _band_candidates(rows: np.ndarray, b: int, r: int) -> Iterator[tuple[int, np
         fresh = np.ones(n, dtype=bool)
         fresh[1:] = values[by][1:] != values[by][:-1]
         start = np.maximum.accumulate(np.where(fresh, span, 0))
-        members.append(by)
-        starts[by, band], depth[by, band] = start, span - start
-    for k in np.flatnonzero(depth.any(axis=1)).tolist():
-        parts = [members[band][starts[k, band]:starts[k, band] + depth[k, band]]
-                 for band in np.flatnonzero(depth[k]).tolist()]
-        yield k, np.unique(np.concatenate(parts)) if len(parts) > 1 else parts[0]
+        matched = np.flatnonzero(~fresh)   # positions (in `by`) with an earlier equal band
+        orders.append(by.astype(np.int32) if len(matched) else by[:0])
+        hits.append((by[matched], start[matched], matched - start[matched]))
+    row_of = np.concatenate([h[0] for h in hits])
+    if not len(row_of):
+        return
+    band_of = np.repeat(np.arange(b), [len(h[0]) for h in hits])
+    starts = np.concatenate([h[1] for h in hits])
+    depths = np.concatenate([h[2] for h in hits])
+    by_row = np.argsort(row_of, kind="stable")
+    bounds = np.flatnonzero(np.r_[True, row_of[by_row][1:] != row_of[by_row][:-1], True])
+    for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        picked = by_row[lo:hi]
+        parts = [orders[band][start:start + depth]
+                 for band, start, depth in zip(band_of[picked].tolist(), starts[picked].tolist(),
+                                               depths[picked].tolist(), strict=True)]
+        earlier = np.unique(np.concatenate(parts)) if len(parts) > 1 else parts[0]
+        yield int(row_of[picked[0]]), earlier.astype(np.int64)
 
 
 def _closest(earlier: np.ndarray, rows: np.ndarray, k: int, cap: int) -> np.ndarray:

@@ -116,7 +116,7 @@ def build_context(articles: Iterable[Article], errors: list[IngestError], run_in
     spins: list[float] = []
     flag_counts: Counter[str] = Counter()
     signal_counts: Counter[str] = Counter()
-    urgency: list[tuple[tuple, dict[str, str]]] = []   # (key, what "fix first" shows)
+    urgency: list[tuple[tuple, str, str]] = []   # (sort key, id, action)
     clusters: dict[str, list[dict[str, Any]]] = {}
     cards = {"articles": 0, "words": 0, "spun": 0, "low_quality": 0, "duplicates": 0}
     for a in articles:
@@ -130,9 +130,7 @@ def build_context(articles: Iterable[Article], errors: list[IngestError], run_in
             flag_counts[str(f.get("rule", f)) if isinstance(f, dict) else str(f)] += 1
         for sp in a.spin_spans:
             signal_counts[sp.signal] += 1
-        urgency.append((_urgency(a, order), {
-            "id": a.article_id, "title": a.title or a.article_id, "source": a.source,
-            "action": a.action, "reason": a.action_reason}))
+        urgency.append((_urgency(a, order), a.article_id, a.action))
         dedup = a.dedup or {}
         if dedup.get("cluster"):
             clusters.setdefault(dedup["cluster"], []).append({
@@ -147,7 +145,10 @@ def build_context(articles: Iterable[Article], errors: list[IngestError], run_in
     urgency.sort(key=lambda u: u[0])
 
     rows = []
-    for r in articles_df.to_dict("records"):
+    # Only the columns the page shows (a dict per article of every column is ~5 KB each).
+    shown = ["article_id", "source", "title", "words", "quality_score", "low_quality",
+             "spin_score", "spun", *COMPONENTS, "near_duplicate_of", "action", "action_reason"]
+    for r in articles_df.reindex(columns=shown).to_dict("records"):
         rows.append({
             "id": r["article_id"], "source": r["source"], "title": r["title"] or r["article_id"],
             "words": r["words"], "quality": _num(r["quality_score"]), "low": _flag(r["low_quality"]),
@@ -165,14 +166,23 @@ def build_context(articles: Iterable[Article], errors: list[IngestError], run_in
 
     limit = int(options.get("report_max_text_chars", 20000))
     # Article ids hold "/" and "#": anchors are positional instead.
-    anchors = {u["id"]: f"art-{i}"
-               for i, (_, u) in enumerate(urgency[: int(options.get("report_max_details", 1000))])}
+    anchors = {key: f"art-{i}"
+               for i, (_, key, _) in enumerate(urgency[: int(options.get("report_max_details", 1000))])}
+    fix_ids = [key for _, key, action in urgency
+               if action and action != order[-1]][: int(options.get("report_top_fix", 25))]
+    del urgency
     for row in rows:
         row["anchor"] = anchors.get(row["id"], "")
     rows.sort(key=lambda r: (r["rank"], -(r["spin"] or 0.0),
                              r["quality"] if r["quality"] is not None else 1.0, r["id"]))
-    details = [_detail(a, anchors[a.article_id], limit) for a in articles
-               if a.article_id in anchors]
+    details, fix = [], {}
+    wanted = set(fix_ids)
+    for a in articles:
+        if a.article_id in anchors:
+            details.append(_detail(a, anchors[a.article_id], limit))
+        if a.article_id in wanted:
+            fix[a.article_id] = {"id": a.article_id, "title": a.title or a.article_id,
+                                 "source": a.source, "action": a.action, "reason": a.action_reason}
     details.sort(key=lambda d: int(d["anchor"][4:]))
 
     cluster_list = [
@@ -195,8 +205,7 @@ def build_context(articles: Iterable[Article], errors: list[IngestError], run_in
         "cards": {**cards, "sources": len(sources), "errors": len(errors),
                   "clusters": len(cluster_list)},
         "actions": [(a, actions.get(a, 0)) for a in order],
-        "fix_first": [u for _, u in urgency
-                      if u["action"] and u["action"] != order[-1]][: int(options.get("report_top_fix", 25))],
+        "fix_first": [fix[key] for key in fix_ids],
         "components": COMPONENTS,
         "rows": rows,
         "sources": sources,
