@@ -258,7 +258,8 @@ def canonical_key(spun: bool, quality: float, date: str, article_id: str) -> tup
     return (spun, -quality, date or "\uffff", article_id)
 
 
-def _canonical_key(a: Article) -> tuple:
+def canonical_key_of(a: Article) -> tuple:
+    """:func:`canonical_key` of an article (its quality score includes the site norms)."""
     return canonical_key(_is_spun(a), _quality(a), a.date, a.article_id)
 
 
@@ -474,7 +475,7 @@ def find_duplicates(articles: list[Article], settings: DedupSettings) -> None:
     by_id = {a.article_id: a for a in articles}
     for a in articles:
         finder.add(a)
-    found = finder.resolve({k: _canonical_key(a) for k, a in by_id.items()}, by_id.__getitem__)
+    found = finder.resolve({k: canonical_key_of(a) for k, a in by_id.items()}, by_id.__getitem__)
     for a in articles:
         a.dedup = found.get(a.article_id) or empty_result(a.article_id)
 

@@ -139,3 +139,28 @@ def test_a_run_keeps_articles_on_disk_not_in_memory(tmp_path: Path, monkeypatch:
     assert summary.articles == 40
     # The loop variables of the last article analysed and audited may still be bound.
     assert live["reports"] <= 2 and live["html"] <= 2, live
+
+
+@pytest.mark.parametrize("spun, date", [(False, "2024-01-02"), (True, ""), (False, "")])
+def test_canonical_key_from_the_kept_row_equals_the_full_articles(spun: bool, date: str):
+    """The run ranks duplicates from the small row it keeps of each stored article: the same
+    key the full article (with its site norms) would give."""
+    from pipeline import dedup
+    from pipeline.article import Article
+    from pipeline.quality.norms import SiteNorms
+    from pipeline.run import _canonical_key, _row
+
+    norms = SiteNorms({"site_min_articles": 3})
+    arts = []
+    for i, words in enumerate([900, 950, 1000, 120]):   # the last is thin for its site
+        a = Article(f"s/{i}", "", "site.example", "Some text.", date=date,
+                    spin={"spun": spun, "score": 0.9 if spun else 0.1},
+                    quality={"score": 0.8, "low_quality": False, "flags": [],
+                             "metrics": {"words": words, "grade": 9.0, "lexical_density": 0.5}})
+        norms.add(a.source, a.quality["metrics"])
+        arts.append(a)
+    for a in arts:
+        key = _canonical_key(a.article_id, _row(a, tuple(norms.directions)), norms)
+        a.site_norms = norms.of(a.source, a.quality["metrics"])
+        assert key == dedup.canonical_key_of(a)
+    assert arts[-1].site_norms["flags"] and dedup.canonical_key_of(arts[-1])[1] > -0.8
