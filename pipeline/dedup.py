@@ -301,13 +301,13 @@ class _Signatures:
 
     def __init__(self, num_perm: int, dtype: np.dtype):
         self.rows = np.empty((64, num_perm), dtype=dtype)
-        self.of: dict[int, int] = {}   # article number -> row
+        self.numbers: list[int] = []   # the article number of each row (increasing)
 
     def add(self, number: int, values: np.ndarray) -> None:
-        if len(self.of) == len(self.rows):
+        if len(self.numbers) == len(self.rows):
             self.rows = np.resize(self.rows, (2 * len(self.rows), self.rows.shape[1]))
-        self.rows[len(self.of)] = values
-        self.of[number] = len(self.of)
+        self.rows[len(self.numbers)] = values
+        self.numbers.append(number)
 
 
 class DuplicateFinder:
@@ -366,14 +366,16 @@ class DuplicateFinder:
         renumber = np.empty(len(order), dtype=np.int64)
         renumber[order] = np.arange(len(order))
         sigs: dict[str, tuple[np.ndarray, np.ndarray]] = {}   # reading -> (numbers, rows)
+        row_of: dict[str, list[int]] = {}   # reading -> row of each article, -1 if none
         for reading, table in self._sigs.items():
             if reading == "normal" and not need_normal:
                 continue  # no restored text: the normalised reading repeats the surface one
-            numbers = renumber[np.fromiter(table.of, dtype=np.int64, count=len(table.of))]
-            rows = table.rows[:len(table.of)]
+            numbers = renumber[np.array(table.numbers, dtype=np.int64)]
             by = np.argsort(numbers, kind="stable")
-            sigs[reading] = (numbers[by], rows[by])
-        row_of = {r: {int(n): k for k, n in enumerate(numbers)} for r, (numbers, _) in sigs.items()}
+            sigs[reading] = (numbers[by], table.rows[:len(numbers)][by])
+            rows_of = np.full(len(ids), -1, dtype=np.int64)
+            rows_of[numbers[by]] = np.arange(len(numbers))
+            row_of[reading] = rows_of.tolist()   # read per pair in link: plain ints are fastest
 
         # Shingle hashes for the exact check of borderline pairs: the most recently used ones
         # (bounded, so memory does not grow with the corpus; recomputing one costs ~1 ms).
@@ -402,7 +404,7 @@ class DuplicateFinder:
             if digests[x] == digests[y]:
                 edges.setdefault(x, {})[y] = edges.setdefault(y, {})[x] = ("exact", 1.0)
                 return
-            both = [r for r in sigs if x in row_of[r] and y in row_of[r]]
+            both = [r for r in sigs if row_of[r][x] >= 0 and row_of[r][y] >= 0]
             if not (restored[x] or restored[y]):
                 both = [r for r in both if r != "normal"]
             # The share of equal MinHash values estimates the Jaccard (one template: same
