@@ -7,6 +7,7 @@ them into the :class:`~pipeline.article.Article`.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
@@ -73,18 +74,27 @@ def analyse(
     it = iter(articles)
     while batch := list(islice(it, size)):
         try:
-            docs = list(nlp.pipe((_doc_for(nlp, a, settings) for a in batch), batch_size=size))
-            done: list[Article | IngestError] = [
-                fill_from_doc(a, d) for a, d in zip(batch, docs, strict=True)]
+            # Strings and lexemes a batch adds to the vocabulary are freed with its Docs, so a
+            # long run's memory does not grow with the corpus's vocabulary (nothing of a Doc
+            # outlives this block: the records hold plain Python values).
+            with _zone(nlp, settings):
+                docs = nlp.pipe((_doc_for(nlp, a, settings) for a in batch), batch_size=size)
+                done: list[Article | IngestError] = [
+                    fill_from_doc(a, d) for a, d in zip(batch, docs, strict=True)]
         except Exception:  # noqa: BLE001 - which article failed is found below, one by one
             done = [_analyse_one(nlp, a, settings) for a in batch]
         yield from done
 
 
+def _zone(nlp: Language, settings: Settings):
+    return nlp.memory_zone() if settings.run.memory_zone else contextlib.nullcontext()
+
+
 def _analyse_one(nlp: Language, article: Article, settings: Settings) -> Article | IngestError:
     try:
-        doc = next(iter(nlp.pipe([_doc_for(nlp, article, settings)])))
-        return fill_from_doc(article, doc)
+        with _zone(nlp, settings):
+            doc = next(iter(nlp.pipe([_doc_for(nlp, article, settings)])))
+            return fill_from_doc(article, doc)
     except Exception as exc:  # noqa: BLE001 - reported in errors.csv, the run goes on
         detail = str(exc).splitlines()[0][:200] if str(exc) else ""
         return IngestError(article.article_id,

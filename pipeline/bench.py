@@ -16,6 +16,7 @@ import os
 import random
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -192,15 +193,33 @@ def spin_vs_rest(rows: list[dict[str, Any]]) -> dict[str, float] | None:
             "ratio": round(spin[0] / sum(rest), 2) if sum(rest) else float("inf")}
 
 
-def _time_tokenizer(texts: list[str]) -> dict[str, Any]:
+def _tokenizer_seconds(texts: list[str]) -> float:
     import spacy
 
     nlp = spacy.blank("en")
     t = time.perf_counter()
     for _ in nlp.pipe(texts, batch_size=64):
         pass
-    return _stage("reference: spaCy bare tokenizer", time.perf_counter() - t,
-                  _count_words(texts), len(texts))
+    return time.perf_counter() - t
+
+
+def _tokenizer_row(texts: list[str], seconds: list[float]) -> dict[str, Any]:
+    """The tokenizer reference: the median of its timings (taken before, between and after
+    the end-to-end runs, so that a slow or fast spell of a shared machine does not skew the
+    ratio) with every timing kept."""
+    return _stage("reference: spaCy bare tokenizer", float(statistics.median(seconds)),
+                  _count_words(texts), len(texts), timings=[round(x, 3) for x in seconds])
+
+
+def ratio_to_tokenizer(rows: list[dict[str, Any]]) -> dict[str, float]:
+    """End-to-end seconds over the tokenizer's, per end-to-end row ("workers 1", "workers 2")."""
+    tok = next((r["seconds"] for r in rows if r["stage"].startswith("reference: spaCy")), None)
+    out: dict[str, float] = {}
+    for r in rows:
+        m = re.match(r"end to end `analyze --workers (\d+)`", r["stage"])
+        if m and tok:
+            out[f"workers {m.group(1)}"] = round(r["seconds"] / tok, 1)
+    return out
 
 
 def _time_textdescriptives(texts: list[str], log: Callable[[str], None]) -> dict[str, Any] | None:
@@ -279,19 +298,23 @@ def run_bench(
                            total_words, n_items, files_per_s=round(n_files / (time.perf_counter() - t), 1)))
         log("timing components")
         rows.extend(_time_components(texts))
-        tok = _time_tokenizer(texts)
-        rows.append(tok)
+        tok_seconds = [_tokenizer_seconds(texts)]
 
         log("end to end, 1 process")
         secs1, peak1 = _run_cli(corpus, tmp / "out1", 1, cache=False)
-        rows.append(_stage("end to end `analyze --workers 1` (cold)", secs1, total_words,
-                           n_articles, peak_rss_mb=round(peak1)))
+        tok_seconds.append(_tokenizer_seconds(texts))
+        e2e = [_stage("end to end `analyze --workers 1` (cold)", secs1, total_words,
+                      n_articles, peak_rss_mb=round(peak1))]
         n = resolve_workers(workers)
         if n > 1:
-            log(f"end to end, {n} processes")
+            log(f"end to end, {n} processes (the default of `make analyze`: all cores)")
             secs_n, peak_n = _run_cli(corpus, tmp / "outn", n, cache=False)
-            rows.append(_stage(f"end to end `analyze --workers {n}` (cold)", secs_n, total_words,
-                               n_articles, peak_rss_mb=round(peak_n), speedup=round(secs1 / secs_n, 2)))
+            tok_seconds.append(_tokenizer_seconds(texts))
+            e2e.append(_stage(f"end to end `analyze --workers {n}` (cold)", secs_n, total_words,
+                              n_articles, peak_rss_mb=round(peak_n),
+                              speedup=round(secs1 / secs_n, 2)))
+        rows.append(_tokenizer_row(texts, tok_seconds))
+        rows.extend(e2e)
         log("incremental: warm the cache, change 5% of files, re-run")
         _run_cli(corpus, tmp / "outc", 1, cache=True)
         changed = sorted(corpus.rglob("*.txt"))[: max(1, n_articles // 20)]
@@ -307,7 +330,7 @@ def run_bench(
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
-    ratio = secs1 / tok["seconds"] if tok["seconds"] else None
+    ratios = ratio_to_tokenizer(rows)
     results = {
         "spin_vs_rest": spin_vs_rest(rows),
         "articles": n_articles,
@@ -316,7 +339,8 @@ def run_bench(
         "text_source": TEXT_SOURCE.get("origin", ""),
         "cpu_count": os.cpu_count(),
         "stages": rows,
-        "end_to_end_vs_tokenizer": round(ratio, 1) if ratio else None,
+        # The acceptance check: `make analyze` (all cores) and one worker, against the tokenizer.
+        "end_to_end_vs_tokenizer": ratios,
         "python": sys.version.split()[0],
     }
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -325,8 +349,9 @@ def run_bench(
     caption = (f"spin detector {svr['spin_seconds']:.2f} s vs the rest of the analysis "
                f"(ingest, base, quality, alliance) {svr['rest_seconds']:.2f} s: "
                f"{svr['ratio']:.2f}x" if svr else None)
+    shown = ", ".join(f"{k}: {v}x" for k, v in ratios.items())
     table = Table(title=f"alliance-audit bench: {n_articles} articles, {total_words:,} words "
-                        f"(end-to-end = {results['end_to_end_vs_tokenizer']}x tokenizer time)",
+                        f"(end to end / tokenizer time: {shown})",
                   caption=caption)
     for col in ("stage", "seconds", "words/s", "articles/s", "peak MB"):
         table.add_column(col, justify="left" if col == "stage" else "right")

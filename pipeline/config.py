@@ -66,6 +66,7 @@ class RunSettings(_Section):
     workers: int = Field(ge=0)
     cache: bool
     cache_dir: str
+    memory_zone: bool = True
 
 
 class Settings(_Section):

@@ -54,6 +54,9 @@ def words(text: str) -> list[str]:
 
 
 _LEMMAS: dict[str, str] = {}  # memo: the lookup table hashes every query
+# Entries per memo before it is emptied: a corpus keeps bringing new word types (names, typos),
+# and these memos live for the whole run in the main process.
+MEMO_MAX = 200_000
 
 
 def _lemma(word: str) -> str:
@@ -68,6 +71,9 @@ _NORMAL: dict[bool, dict[str, str | None]] = {True: {}, False: {}}  # word -> le
 
 def _normalise(tokens: list[str], drop_function_words: bool) -> list[str]:
     memo = _NORMAL[drop_function_words]
+    if len(memo) > MEMO_MAX or len(_LEMMAS) > MEMO_MAX:
+        memo.clear()
+        _LEMMAS.clear()
     missing = set(tokens).difference(memo)
     if missing:
         stop = _function_words() if drop_function_words else frozenset()

@@ -179,11 +179,16 @@ def run_analysis(
     norms = SiteNorms(settings.quality)
     rows: dict[str, tuple] = {}
 
+    # Seconds per step, in run.json (the analysis step includes ingestion, which overlaps it).
+    steps: Counter[str] = Counter()
+
     def finish(article: Article) -> None:
+        t = time.perf_counter()
         rows[article.article_id] = _row(article, tuple(norms.directions))
         norms.add(article.source, article.quality.get("metrics"))
         finder.add(article)
         store.put(article)
+        steps["corpus_steps_per_article"] += time.perf_counter() - t
 
     with _progress(progress) as bar:
         task = bar.add_task("ingest", total=None) if bar else None
@@ -235,10 +240,14 @@ def run_analysis(
                 cache.store(target)
             finish(target)
 
+    steps["ingest_and_analyse"] = time.perf_counter() - t0 - steps["corpus_steps_per_article"]
     # Corpus-level steps: site norms, duplicates, then the audit, one stored article at a time.
+    t = time.perf_counter()
     found = finder.resolve({k: _canonical_key(k, row, norms) for k, row in rows.items()},
                            store.get)
     rows.clear()
+    steps["duplicates"] = time.perf_counter() - t
+    t = time.perf_counter()
     failed_files = {e.path.split("#", 1)[0] for e in errors}
     actions: Counter[str] = Counter()
     for a in store:
@@ -254,6 +263,7 @@ def run_analysis(
         summary.spun += bool(a.spin.get("spun"))
         summary.near_duplicates += bool(a.dedup.get("near_duplicate_of"))
 
+    steps["audit"] = time.perf_counter() - t
     summary.files = len(files_seen)
     summary.articles = len(store)
     summary.not_applicable = summary.articles - summary.analysed
@@ -272,6 +282,7 @@ def run_analysis(
         "counts": {k: v for k, v in asdict(summary).items() if isinstance(v, int | dict)},
         "started": started.isoformat(timespec="seconds"),
         "seconds": summary.seconds,
+        "step_seconds": {k: round(v, 3) for k, v in steps.items()},
     }
     from pipeline.writers import staged_output
 

@@ -19,6 +19,14 @@ import pandas as pd
 CSV_FLOAT_FORMAT = "%.4f"
 
 
+def _file_mode() -> int:
+    """The mode ``open()`` gives a new file under the current umask (mkstemp's is 0600, which
+    would leave some outputs unreadable to the group that reads the others)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so readers see either the old or the new file, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -28,6 +36,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, _file_mode())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

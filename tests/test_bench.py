@@ -40,3 +40,16 @@ def test_spin_vs_rest(rows, expected):
     from pipeline.bench import spin_vs_rest
 
     assert spin_vs_rest(rows) == expected
+
+
+def test_ratio_to_tokenizer_per_end_to_end_run():
+    from pipeline.bench import _tokenizer_row, ratio_to_tokenizer
+
+    tok = _tokenizer_row(["one two three"], [2.0, 1.0, 4.0])
+    assert tok["seconds"] == 2.0 and tok["timings"] == [2.0, 1.0, 4.0]
+    rows = [tok,
+            {"stage": "end to end `analyze --workers 1` (cold)", "seconds": 70.0},
+            {"stage": "end to end `analyze --workers 2` (cold)", "seconds": 45.0},
+            {"stage": "incremental re-run (5 files changed)", "seconds": 20.0}]
+    assert ratio_to_tokenizer(rows) == {"workers 1": 35.0, "workers 2": 22.5}
+    assert ratio_to_tokenizer(rows[1:]) == {}

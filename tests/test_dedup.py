@@ -72,6 +72,16 @@ def test_normalised_words(text, expected):
     assert dedup.normalised_words(text) == expected
 
 
+def test_word_memos_stay_bounded_and_a_reset_changes_no_result(monkeypatch):
+    monkeypatch.setattr(dedup, "MEMO_MAX", 30)
+    text = "The therapists were talking to their clients about the sessions"
+    expected = dedup.normalised_words(text)
+    for i in range(40):
+        dedup.normalised_words(f"novel{chr(97 + i % 26)}{chr(97 + i // 26)}word and more")
+        assert len(dedup._NORMAL[True]) <= 30 + 4 and len(dedup._LEMMAS) <= 30 + 4
+    assert dedup.normalised_words(text) == expected
+
+
 @pytest.mark.parametrize(("tokens", "n", "expected"), [
     ([], 5, set()),
     (["a", "b"], 5, {"a b"}),

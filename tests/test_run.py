@@ -30,6 +30,18 @@ def test_same_input_gives_byte_identical_tables(tiny_corpus: Path, tmp_path: Pat
     assert _tables(tmp_path / "a") == _tables(tmp_path / "b")
 
 
+def test_run_json_times_each_step(tiny_corpus: Path, tmp_path: Path):
+    import json
+
+    summary = run_analysis(tiny_corpus, tmp_path / "out", _settings(tmp_path), progress=False)
+    steps = json.loads((tmp_path / "out" / "run.json").read_text(encoding="utf-8"))["step_seconds"]
+    assert set(steps) == {"ingest_and_analyse", "corpus_steps_per_article", "duplicates", "audit",
+                          "reports"}
+    assert all(v >= 0 for v in steps.values())
+    # Every step but the reports happens inside the run's own clock.
+    assert sum(v for k, v in steps.items() if k != "reports") <= summary.seconds + 0.01
+
+
 def test_incremental_run_reanalyses_only_changes_and_equals_cold_run(tiny_corpus: Path, tmp_path: Path):
     s = _settings(tmp_path, cache=True)
     first = run_analysis(tiny_corpus, tmp_path / "warm", s, progress=False)

@@ -29,3 +29,16 @@ def test_csv_text_is_deterministic():
     df = pd.DataFrame({"a": [1.0 / 3, 2.0], "b": ["x", "y,z"]})
     assert csv_text(df) == csv_text(df.copy())
     assert csv_text(df).splitlines()[1] == "0.3333,x"
+
+
+def test_atomic_write_gives_the_mode_a_plain_open_gives(tmp_path: Path):
+    import os
+
+    old = os.umask(0o027)
+    try:
+        atomic_write_text(tmp_path / "report.md", "x\n")
+        (tmp_path / "plain.csv").write_text("x\n")
+    finally:
+        os.umask(old)
+    modes = {p.name: p.stat().st_mode & 0o777 for p in tmp_path.iterdir()}
+    assert modes == {"report.md": 0o640, "plain.csv": 0o640}

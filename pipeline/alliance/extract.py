@@ -26,6 +26,8 @@ COMBINE_MODES = ("auto", "model", "rules", "union")
 # Texts whose citation spans are kept: more than a pipe batch (records for a whole batch are
 # built before any is assembled); the texts are held, so an id is never reused meanwhile.
 _CITES_KEPT = 256
+# Entries of the word-hash -> lower form / lemma maps before they are emptied.
+WORD_MAP_MAX = 200_000
 
 
 def _restore_range(text: str, spans: list[dict[str, Any]], start: int, end: int) -> str:
@@ -121,6 +123,9 @@ class AllianceExtractor:
             return []
         table = doc_table(doc)
         low_of, lem_of = self._low, self._lem
+        if len(low_of) > WORD_MAP_MAX:   # bounded: a corpus keeps bringing new word types
+            low_of.clear()
+            lem_of.clear()
         strings = doc.vocab.strings
         for h in set(table.lower).difference(low_of):
             low = low_of[h] = strings[h]

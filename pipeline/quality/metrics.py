@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pyphen
 
-from pipeline.quality.text import content_stem, parse, split_sentences, word_list
+from pipeline.quality.text import WORD_CACHE_SIZE, content_stem, parse, split_sentences, word_list
 
 _RES = resources.files("pipeline") / "resources" / "quality"
 
@@ -79,7 +79,7 @@ _MAX_HYPHENATED = 40
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def syllables(word: str) -> int:
     """Syllables of one word (pyphen hyphenation points + 1; cached, as words repeat)."""
     w = word.lower()
@@ -88,6 +88,11 @@ def syllables(word: str) -> int:
     if len(w) > _MAX_HYPHENATED:
         # Hyphenation is slow on junk tokens (a 1 MB "word"): count vowel groups instead.
         return max(1, len(_VOWEL_GROUPS.findall(w)))
+    # pyphen caches every word it hyphenates, unbounded: emptied now and then, memory stays
+    # flat on a corpus that keeps bringing new word types (our own caches are bounded LRUs).
+    cache = getattr(getattr(_PYPHEN, "hd", None), "cache", None)
+    if cache is not None and len(cache) > WORD_CACHE_SIZE:
+        cache.clear()
     return max(1, len(_PYPHEN.positions(w)) + 1)
 
 
@@ -316,7 +321,7 @@ def _readability_counts(text: str) -> tuple[int, int, int, int, int]:
     return n_sent, n_words, syl, poly, hard
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def _word_info(word: str) -> tuple[int, int]:
     """(syllables, 1 if not a Dale-Chall familiar word else 0), one cache lookup per word."""
     return syllables(word), int(word.lower() not in _easy_words())

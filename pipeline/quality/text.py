@@ -14,13 +14,16 @@ _SENT_SPLIT = re.compile(
     r"(?<=[.!?…])[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])|(?<=[a-z][.!?])(?=[A-Z][a-z])"
 )
 _PARA_SPLIT = re.compile(r"\n\s*\n")
+# Entries of each per-word cache: the commonest 65k word types cover nearly every token of
+# English text, and the caches must not grow with a corpus's vocabulary.
+WORD_CACHE_SIZE = 65_536
 # Words for n-grams and readability: letters/digits with inner apostrophes or hyphens.
 _WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 _SUFFIXES = (("ies", "y"), ("ingly", ""), ("edly", ""), ("ing", ""), ("ed", ""), ("es", ""),
              ("ly", ""), ("s", ""))
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def stem(word: str) -> str:
     """A crude suffix-stripping stem: enough to match 'feelings'/'feeling' in overlap measures."""
     w = word.lower().replace("’", "'")
@@ -36,13 +39,13 @@ def stem(word: str) -> str:
     return w
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def is_content(word: str) -> bool:
     """A word that carries topic: alphabetic, 3+ letters, not a stop word."""
     return len(word) >= 3 and word.isalpha() and word.lower() not in STOP_WORDS
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def content_stem(word: str) -> str | None:
     """The stem of a content word, None for any other word (one cache lookup per word)."""
     return stem(word) if is_content(word) else None

@@ -7,6 +7,7 @@ Tables, Markdown and JSONL are deterministic (sorted rows, fixed float format, n
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -112,6 +113,7 @@ def write_reports(stage: Path, articles: list[Article] | ArticleStore, errors: l
     ``articles``: a list, or the run's :class:`ArticleStore` (read one article at a time, so
     memory does not grow with the corpus).
     """
+    t0 = time.perf_counter()
     stage = Path(stage)
     stage.mkdir(parents=True, exist_ok=True)
     articles = _by_id(articles)
@@ -159,6 +161,8 @@ def write_reports(stage: Path, articles: list[Article] | ArticleStore, errors: l
                             _report_options(run_info))
     write_html(stage / "report.html", context)
     atomic_write_text(stage / "report.md", report_markdown(context, tables["sources"]))
+    steps = {**run_info.get("step_seconds", {}), "reports": round(time.perf_counter() - t0, 3)}
+    run_info = {**run_info, "step_seconds": steps}
     atomic_write_text(stage / "run.json", json.dumps(run_info, indent=2, sort_keys=True,
                                                      ensure_ascii=False,
                                                      default=_json_default) + "\n")

@@ -68,6 +68,15 @@ class _Stats:
         self._ctx: dict[tuple, tuple[bytes, str, str]] = {}
         self.max_memo = int(cfg.get("word_memo_max", 600_000))
 
+    def bound(self) -> None:
+        """Empty the memo tables once they hold ``word_memo_max`` entries together: each new
+        word type of a corpus (names, typos, codes) adds entries, so unbounded they would grow
+        with its vocabulary on long runs."""
+        tables = (self._p, self._cands, self._pair, self._tag, self._info, self._ctx)
+        if sum(map(len, tables)) > self.max_memo:
+            for table in tables:
+                table.clear()
+
     def p(self, w: str) -> float:
         v = self._p.get(w)
         if v is None:
@@ -144,10 +153,7 @@ def stats_for(ref: Reference, cfg: dict[str, Any]) -> _Stats:
             _STATS.clear()
         hit = _STATS[id(ref)] = (ref, _Stats(ref, cfg))
     else:
-        st = hit[1]
-        if len(st._pair) + len(st._ctx) > st.max_memo:  # bound memory on long runs
-            st._pair.clear()
-            st._ctx.clear()
+        hit[1].bound()
     return hit[1]
 
 

@@ -118,3 +118,15 @@ def test_settings_override_window(alliance_nlp):
 def test_bad_combine_mode_is_an_error(alliance_nlp):
     with pytest.raises(ValueError, match="combine"):
         alliance_nlp(model="", combine="vote")
+
+
+def test_word_maps_stay_bounded_and_a_reset_changes_no_result(rules_nlp, monkeypatch):
+    from pipeline.alliance import extract
+
+    extractor = rules_nlp.get_pipe("alliance_components").extractor
+    expected = rules_nlp(TEXT)._.alliance
+    monkeypatch.setattr(extract, "WORD_MAP_MAX", 40)
+    for i in range(30):
+        rules_nlp(f"Session {i}: the client named Quix{chr(97 + i)}ly trusts the therapist.")
+        assert len(extractor._low) <= 40 + 15
+    assert rules_nlp(TEXT)._.alliance == expected

@@ -196,6 +196,19 @@ def test_syllables_cached_and_positive():
     assert m.syllables("ba" * 1000) == 1000  # junk token: vowel groups, not pyphen
 
 
+def test_word_caches_stay_bounded_on_a_growing_vocabulary(monkeypatch):
+    """pyphen's own cache keeps every word; ours are LRUs: both stop growing."""
+    monkeypatch.setattr(m, "WORD_CACHE_SIZE", 50)
+    m.syllables.cache_clear()
+    before = m.syllables("relationship")
+    for i in range(300):
+        m.syllables("".join("bcdfglmnprst"[int(d)] + "ae"[int(d) % 2] for d in f"{i:04d}") + "ing")
+    assert len(m._PYPHEN.hd.cache) <= 51
+    m.syllables.cache_clear()
+    assert m.syllables("relationship") == before
+    assert m.syllables.cache_info().maxsize == 65_536
+
+
 def test_coherence_vs_shuffle_signs_and_cap():
     assert SHUFFLE_Z > 0 > SHUFFLE_Z_APART
     # A hostile 5,000-sentence text: only the first max_sentences are compared (finite, fast).

@@ -68,3 +68,25 @@ def test_memoised_contexts_give_the_features_of_a_cold_start(ref):
     start = FEATURES.index("sentence_start")
     assert [warm[1][k, start] for k in rows] == [1.0, 1.0]
     assert warm[2][rows[1]] in ("", warm[2][rows[1]].upper())   # case follows the token
+
+
+def test_memo_tables_stay_bounded_and_a_reset_changes_no_feature(ref):
+    """A corpus keeps bringing new word types; past ``word_memo_max`` entries the memo tables
+    are emptied (memory stays flat) and the features come out as from a cold start."""
+    from pipeline.spin import words
+
+    text = "The therapist and the client set goals of therapy and review the tasks each week."
+    names = ["".join("bcdfghjklmnpqrstvwxz"[int(d)] for d in f"{i:03d}") for i in range(60)]
+    made_up = [f"The {n}ix client and the therapist met {n}ova on the {n}eth floor." for n in names]
+    cfg = {**default_settings(), "word_memo_max": 200}
+    words._STATS.clear()
+    cold = word_features(tokenize(text), ref, cfg)
+    sizes = []
+    for other in made_up:
+        word_features(tokenize(other), ref, cfg)
+        st = words.stats_for(ref, cfg)
+        sizes.append(sum(map(len, (st._p, st._cands, st._pair, st._tag, st._info, st._ctx))))
+    assert max(sizes) < 200 + 100          # at most one text's entries past the bound
+    assert min(sizes[-20:]) < max(sizes)   # ...because it was reset on the way
+    warm = word_features(tokenize(text), ref, cfg)
+    assert cold[0] == warm[0] and cold[2] == warm[2] and np.array_equal(cold[1], warm[1])
