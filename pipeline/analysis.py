@@ -74,9 +74,6 @@ def analyse(
     it = iter(articles)
     while batch := list(islice(it, size)):
         try:
-            # Strings and lexemes a batch adds to the vocabulary are freed with its Docs, so a
-            # long run's memory does not grow with the corpus's vocabulary (nothing of a Doc
-            # outlives this block: the records hold plain Python values).
             with _zone(nlp, settings):
                 docs = nlp.pipe((_doc_for(nlp, a, settings) for a in batch), batch_size=size)
                 done: list[Article | IngestError] = [
@@ -87,7 +84,14 @@ def analyse(
 
 
 def _zone(nlp: Language, settings: Settings):
-    return nlp.memory_zone() if settings.run.memory_zone else contextlib.nullcontext()
+    """A spaCy memory zone once the vocabulary holds ``run.vocab_max_strings`` strings: the
+    strings and lexemes a batch adds are then freed with its Docs (nothing of a Doc outlives
+    the block: the records hold plain Python values), so memory stops growing with the
+    corpus's vocabulary. Not from the start: inside a zone the tokenizer caches nothing and
+    every word not yet known is built anew for each batch (measured: 30% slower analysis)."""
+    if len(nlp.vocab.strings) < settings.run.vocab_max_strings:
+        return contextlib.nullcontext()
+    return nlp.memory_zone()
 
 
 def _analyse_one(nlp: Language, article: Article, settings: Settings) -> Article | IngestError:

@@ -66,7 +66,7 @@ class RunSettings(_Section):
     workers: int = Field(ge=0)
     cache: bool
     cache_dir: str
-    memory_zone: bool = True
+    vocab_max_strings: int = Field(default=200_000, ge=0)
 
 
 class Settings(_Section):

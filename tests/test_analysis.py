@@ -34,19 +34,21 @@ def _fields(a: Article) -> dict:
     return {k: v for k, v in dataclasses.asdict(a).items()}
 
 
-def test_memory_zone_frees_the_batch_vocabulary_and_changes_no_result(settings):
+def test_past_the_vocabulary_bound_batches_free_their_strings_and_no_result_changes(settings):
     nlp = _nlp_for(settings)
     list(analyse(_articles(TEXTS[:2]), nlp, settings))  # components warmed up
     before = len(nlp.vocab.strings)
-    zoned = list(analyse(_articles(), nlp, settings))
+    zoned = settings.model_copy(deep=True)
+    zoned.run.vocab_max_strings = before   # reached: every batch runs in a memory zone
+    in_zone = list(analyse(_articles(), nlp, zoned))
     assert len(nlp.vocab.strings) == before          # "zorblax" & co. were freed
-    off = settings.model_copy(deep=True)
-    off.run.memory_zone = False
-    plain = list(analyse(_articles(), nlp, off))
-    assert len(nlp.vocab.strings) > before           # ...and stay without the zone
-    assert [_fields(a) for a in zoned] == [_fields(a) for a in plain]
-    assert all(isinstance(a, Article) for a in zoned)
-    assert zoned[1].words == 16 and zoned[1].sentences and zoned[0].words == 0
+    free = settings.model_copy(deep=True)
+    free.run.vocab_max_strings = before + 10_000   # not reached: the vocabulary grows
+    plain = list(analyse(_articles(), nlp, free))
+    assert len(nlp.vocab.strings) > before
+    assert [_fields(a) for a in in_zone] == [_fields(a) for a in plain]
+    assert all(isinstance(a, Article) for a in in_zone)
+    assert in_zone[1].words == 16 and in_zone[1].sentences and in_zone[0].words == 0
 
 
 def test_a_failing_article_becomes_an_error_in_its_place(settings, monkeypatch):
