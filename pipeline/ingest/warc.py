@@ -23,6 +23,21 @@ def _charset(content_type: str) -> str:
     return ""
 
 
+# First bytes of a WARC record, or of an ARC file's header record (warcio reads both).
+_SIGNATURES = (b"WARC/", b"filedesc://")
+
+
+def _head(data: bytes, size: int = 64) -> bytes:
+    """The first bytes of the (possibly gzip-compressed) archive."""
+    if data[:2] != b"\x1f\x8b":
+        return data[:size]
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
+            return fh.read(size)
+    except (OSError, EOFError, zlib.error):
+        return b""   # damaged: reported by _gzip_damage
+
+
 def _gzip_damage(data: bytes) -> str:
     """Why a (multi-member) gzip stream is damaged, or ``""``; reads it in chunks."""
     try:
@@ -48,6 +63,12 @@ def read_warc(data: bytes, fast: bool = False) -> Iterator[Extracted | RecordErr
         damage = _gzip_damage(data)
         if damage:
             yield RecordError(f"corrupt WARC: {damage}")
+    head = _head(data)
+    if head.strip() and not head.lstrip().startswith(_SIGNATURES):
+        # warcio would read any text as an old-style ARC record and report a "response".
+        shown = head.lstrip()[:20].decode("ascii", errors="replace")
+        yield RecordError(f"not a WARC file (starts with {shown!r}, not 'WARC/')")
+        return
     skipped: Counter[str] = Counter()
     failed = False
     found = 0

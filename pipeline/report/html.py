@@ -6,10 +6,11 @@ SVG charts and the highlighted article text) escapes every piece of article data
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -102,6 +103,35 @@ def _detail(a: Article, anchor: str, limit: int) -> dict[str, Any]:
     }
 
 
+def _row_order(row: dict[str, Any]) -> tuple:
+    """Most urgent first: action, then higher spin score, lower quality, id."""
+    return (row["rank"], -(row["spin"] or 0.0),
+            row["quality"] if row["quality"] is not None else 1.0, row["id"])
+
+
+def _page_rows(articles_df: pd.DataFrame, order: list[str],
+               source_names: set[str]) -> Iterator[dict[str, Any]]:
+    """The page's table row of each article, one at a time (``source_names`` collects every
+    source on the way, for the filter)."""
+    # Only the columns the page shows (a dict per article of every column is ~5 KB each).
+    shown = ["article_id", "source", "title", "words", "quality_score", "low_quality",
+             "spin_score", "spun", *COMPONENTS, "near_duplicate_of", "action", "action_reason"]
+    frame = articles_df.reindex(columns=shown)
+    for start in range(0, len(frame), 5000):
+        for r in frame.iloc[start:start + 5000].to_dict("records"):
+            source_names.add(str(r["source"]))
+            yield {
+                "id": r["article_id"], "source": r["source"],
+                "title": r["title"] or r["article_id"], "words": r["words"],
+                "quality": _num(r["quality_score"]), "low": _flag(r["low_quality"]),
+                "spin": _num(r["spin_score"]), "spun": _flag(r["spun"]),
+                "components": [_num(r[c]) for c in COMPONENTS],
+                "dup": r["near_duplicate_of"] or "", "action": r["action"] or "",
+                "rank": order.index(r["action"]) if r["action"] in order else len(order),
+                "reason": r.get("action_reason", ""),
+            }
+
+
 def build_context(articles: Iterable[Article], errors: list[IngestError], run_info: dict,
                   articles_df: pd.DataFrame, sources_df: pd.DataFrame,
                   options: dict[str, Any]) -> dict[str, Any]:
@@ -144,20 +174,12 @@ def build_context(articles: Iterable[Article], errors: list[IngestError], run_in
         cards["duplicates"] += bool(dedup.get("near_duplicate_of"))
     urgency.sort(key=lambda u: u[0])
 
-    rows = []
-    # Only the columns the page shows (a dict per article of every column is ~5 KB each).
-    shown = ["article_id", "source", "title", "words", "quality_score", "low_quality",
-             "spin_score", "spun", *COMPONENTS, "near_duplicate_of", "action", "action_reason"]
-    for r in articles_df.reindex(columns=shown).to_dict("records"):
-        rows.append({
-            "id": r["article_id"], "source": r["source"], "title": r["title"] or r["article_id"],
-            "words": r["words"], "quality": _num(r["quality_score"]), "low": _flag(r["low_quality"]),
-            "spin": _num(r["spin_score"]), "spun": _flag(r["spun"]),
-            "components": [_num(r[c]) for c in COMPONENTS],
-            "dup": r["near_duplicate_of"] or "", "action": r["action"] or "",
-            "rank": order.index(r["action"]) if r["action"] in order else len(order),
-            "reason": r.get("action_reason", ""),
-        })
+    source_names: set[str] = set()
+    # The page lists at most report_max_rows articles, the most urgent first (articles.csv
+    # holds all): a browser cannot sort a table of 100,000 rows, and the rows are picked with
+    # a bounded heap, so memory does not grow with the corpus either.
+    rows = heapq.nsmallest(int(options.get("report_max_rows", 20000)),
+                           _page_rows(articles_df, order, source_names), key=_row_order)
     sources = sources_df.to_dict("records")
     heat = charts.heatmap(
         [str(s["source"]) for s in sources], list(COMPONENTS),
@@ -173,8 +195,6 @@ def build_context(articles: Iterable[Article], errors: list[IngestError], run_in
     del urgency
     for row in rows:
         row["anchor"] = anchors.get(row["id"], "")
-    rows.sort(key=lambda r: (r["rank"], -(r["spin"] or 0.0),
-                             r["quality"] if r["quality"] is not None else 1.0, r["id"]))
     details, fix = [], {}
     wanted = set(fix_ids)
     for a in articles:
@@ -208,8 +228,9 @@ def build_context(articles: Iterable[Article], errors: list[IngestError], run_in
         "fix_first": [fix[key] for key in fix_ids],
         "components": COMPONENTS,
         "rows": rows,
+        "rows_total": len(articles_df),
         "sources": sources,
-        "source_names": sorted({str(r["source"]) for r in rows}),
+        "source_names": sorted(source_names),
         "action_names": order,
         "charts": {
             "heatmap": heat,

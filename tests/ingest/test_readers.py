@@ -234,6 +234,13 @@ def test_read_warc_gzip_and_corrupt() -> None:
     assert list(read_warc(b"")) == [RecordError("no WARC records found")]
 
 
+@pytest.mark.parametrize("data", [b"not a warc at all " * 50, gz(b"not a warc at all " * 50),
+                                  b"\n\n<html><body>a page saved as .warc</body></html>"])
+def test_read_warc_refuses_what_is_not_a_warc(data: bytes) -> None:
+    [err] = list(read_warc(data))
+    assert isinstance(err, RecordError) and err.reason.startswith("not a WARC file"), err
+
+
 def test_gzip_readers_and_limits() -> None:
     data = gz(json.dumps({"text": "zipped"}).encode() + b"\n")
     items = list(read_bytes(data, "jsonl", True, 10**6))

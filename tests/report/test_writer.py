@@ -127,6 +127,28 @@ def test_streamed_html_is_the_rendered_page(written, corpus, run_info):
     assert (written / "report.html").read_bytes() == page.encode("utf-8")
 
 
+def test_page_lists_the_most_urgent_rows_up_to_its_cap(corpus, run_info):
+    from pipeline.report.html import build_context, render_html
+    from pipeline.report.writer import _report_options
+    from pipeline.tables import articles_table, sources_table
+
+    articles, errors = corpus
+    table = articles_table(sorted(articles, key=lambda a: a.article_id))
+    options = _report_options(run_info)
+    full = build_context(articles, errors, run_info, table, sources_table(table), options)
+    capped = build_context(articles, errors, run_info, table, sources_table(table),
+                           {**options, "report_max_rows": 2})
+    assert len(full["rows"]) == full["rows_total"] == len(articles) > 2
+    assert capped["rows"] == full["rows"][:2] and capped["rows_total"] == len(articles)
+    assert capped["source_names"] == full["source_names"]   # the filter still offers all
+    order = options["actions"]
+    assert [order.index(r["action"]) for r in full["rows"]] == sorted(
+        order.index(r["action"]) for r in full["rows"])
+    page = render_html(capped)
+    assert f"lists 2 of {len(articles)} articles" in page
+    assert "<h2>All articles</h2>" in render_html(full) and "<h2>All articles</h2>" not in page
+
+
 def test_empty_run_still_writes_every_file(tmp_path, run_info):
     write_reports(tmp_path, [], [], run_info)
     assert set(CONTRACT) <= {p.name for p in tmp_path.iterdir()}
