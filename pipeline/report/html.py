@@ -178,7 +178,7 @@ def build_context(articles: Iterable[Article], errors: list[IngestError], run_in
     # The page lists at most report_max_rows articles, the most urgent first (articles.csv
     # holds all): a browser cannot sort a table of 100,000 rows, and the rows are picked with
     # a bounded heap, so memory does not grow with the corpus either.
-    rows = heapq.nsmallest(int(options.get("report_max_rows", 20000)),
+    rows = heapq.nsmallest(int(options.get("report_max_rows", 5000)),
                            _page_rows(articles_df, order, source_names), key=_row_order)
     sources = sources_df.to_dict("records")
     heat = charts.heatmap(
