@@ -119,6 +119,11 @@ def read_warc(data: bytes, fast: bool = False) -> Iterator[Extracted | RecordErr
     except ArchiveLoadFailed as exc:
         failed = True
         yield RecordError(f"corrupt WARC: {str(exc)[:200]}", number + 1 if number else None)
+    except (AttributeError, TypeError, KeyError) as exc:
+        # warcio's parser trips over records that lack a header it expects (WARC-Target-URI...).
+        failed = True
+        yield RecordError(f"corrupt WARC: record {number + 1} has malformed or missing headers "
+                          f"({type(exc).__name__})", number + 1)
     except Exception as exc:  # noqa: BLE001 - warcio raises many kinds on damaged input
         failed = True
         yield RecordError(

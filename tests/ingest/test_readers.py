@@ -234,6 +234,14 @@ def test_read_warc_gzip_and_corrupt() -> None:
     assert list(read_warc(b"")) == [RecordError("no WARC records found")]
 
 
+def test_read_warc_names_a_record_with_missing_headers() -> None:
+    data = (b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 40\r\n\r\n"
+            b"HTTP/1.1 200 OK\r\n\r\n<html>cut")
+    [err] = list(read_warc(data))
+    assert err.reason == "corrupt WARC: record 1 has malformed or missing headers (AttributeError)"
+    assert err.record == 1
+
+
 @pytest.mark.parametrize("data", [b"not a warc at all " * 50, gz(b"not a warc at all " * 50),
                                   b"\n\n<html><body>a page saved as .warc</body></html>"])
 def test_read_warc_refuses_what_is_not_a_warc(data: bytes) -> None:
