@@ -50,7 +50,8 @@ def _function_words() -> frozenset[str]:
 
 def words(text: str) -> list[str]:
     """Lower-cased word tokens of ``text`` (letters only)."""
-    return [w.replace("\u2019", "'") for w in _WORD.findall(text.lower())]
+    # ’ and ' are both inner apostrophes to _WORD: replacing first gives the same tokens.
+    return _WORD.findall(text.lower().replace("\u2019", "'"))
 
 
 _LEMMAS: dict[str, str] = {}  # memo: the lookup table hashes every query
@@ -153,6 +154,8 @@ def shingle_hashes(tokens: list[str], n: int) -> np.ndarray:
     """
     if not tokens:
         return np.zeros(0, dtype=np.uint64)
+    if len(_TOKEN_HASH) > MEMO_MAX:   # bounded like the other word memos
+        _TOKEN_HASH.clear()
     for token in set(tokens).difference(_TOKEN_HASH):
         _token_hash(token)
     th = np.fromiter(map(_TOKEN_HASH.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
@@ -435,6 +438,25 @@ class DuplicateFinder:
             if other in index:
                 link(number, index[other])
 
+        # The first test of link, for all of an article's candidates at once (link would return
+        # at once for the others): same digest, or a MinHash estimate near a threshold.
+        digest_arr = np.asarray(digests, dtype=object)
+        restored_arr = np.asarray(restored, dtype=bool)
+        rows_arr = {r: np.asarray(row_of[r], dtype=np.int64) for r in sigs}
+
+        def worth_linking(xs: np.ndarray, y: int) -> np.ndarray:
+            keep = digest_arr[xs] == digests[y]
+            for r, (_, table) in sigs.items():
+                rx, ry = rows_arr[r][xs], row_of[r][y]
+                if ry < 0:
+                    continue
+                ok = rx >= 0
+                if r == "normal" and not restored[y]:
+                    ok &= restored_arr[xs]
+                same = np.count_nonzero(table[rx[ok]] == table[ry], axis=1) / p.num_perm
+                keep[np.flatnonzero(ok)[same >= limits[r] * p.verify_factor]] = True
+            return keep
+
         for reading, (numbers, rows) in sigs.items():
             # Candidates only (pairs are verified in link), from bands tuned a little below the
             # threshold; datasketch cannot band for thresholds near 0 or 1.
@@ -443,8 +465,10 @@ class DuplicateFinder:
             for k, earlier in _band_candidates(rows, bands.b, bands.r):
                 if len(earlier) > p.max_candidates:
                     earlier = _closest(earlier, rows, k, p.max_candidates)
-                for j in earlier.tolist():
-                    link(int(numbers[j]), int(numbers[k]))
+                y = int(numbers[k])
+                xs = numbers[earlier]
+                for x in xs[worth_linking(xs, y)].tolist():
+                    link(x, y)
 
         # Star clustering, best article first: an article directly similar to one already kept
         # joins that one's cluster; otherwise it is kept. No chains: every duplicate is directly

@@ -80,6 +80,11 @@ def test_word_memos_stay_bounded_and_a_reset_changes_no_result(monkeypatch):
         dedup.normalised_words(f"novel{chr(97 + i % 26)}{chr(97 + i // 26)}word and more")
         assert len(dedup._NORMAL[True]) <= 30 + 4 and len(dedup._LEMMAS) <= 30 + 4
     assert dedup.normalised_words(text) == expected
+    hashes = dedup.shingle_hashes(dedup.words(text), 2)
+    for i in range(40):
+        dedup.shingle_hashes([f"novel{chr(97 + i % 26)}{chr(97 + i // 26)}", "and", "more"], 2)
+        assert len(dedup._TOKEN_HASH) <= 30 + 3
+    assert np.array_equal(dedup.shingle_hashes(dedup.words(text), 2), hashes)
 
 
 @pytest.mark.parametrize(("tokens", "n", "expected"), [
