@@ -15,10 +15,12 @@ duplicate points to a kept article it is directly similar to, never through a ch
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import tempfile
 import zlib
-from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping
+from array import array
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -300,9 +302,39 @@ def empty_result(article_id: str) -> dict:
             "near_duplicate_of": "", "kind": ""}
 
 
-# Bytes of shingle hashes the exact check keeps (a 1,000-word article's take ~24 KB, a short
-# one's a few hundred bytes: a corpus of short, similar texts is checked pair after pair).
-_EXACT_CACHE_BYTES = 48 * 2**20
+class _HashSpool:
+    """The shingle hashes of every reading, in an anonymous temporary file: the exact check of
+    a borderline pair reads them back instead of recomputing them from the text (which took
+    most of the time of resolve). The hashes are 32-bit values (``shingle_hashes``), stored as
+    uint32: about 12 KB a 1,000-word article on disk, 8 bytes a reading in memory."""
+
+    def __init__(self) -> None:
+        # Open for the finder's life (closed by resolve); deleted by the OS however it ends.
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115
+        self._size = 0
+        self._spans: dict[str, array] = {r: array("q") for r in READINGS}  # (offset, count)
+
+    def add(self, readings: Mapping[str, np.ndarray]) -> None:
+        for r in READINGS:
+            hashes = readings.get(r)
+            if hashes is None:
+                self._spans[r].extend((-1, 0))
+                continue
+            data = hashes.astype(np.uint32).tobytes()
+            self._file.write(data)
+            self._spans[r].extend((self._size, len(hashes)))
+            self._size += len(data)
+
+    def get(self, number: int, reading: str) -> np.ndarray:
+        offset, count = self._spans[reading][2 * number: 2 * number + 2]
+        if offset < 0:
+            return np.zeros(0, dtype=np.uint64)
+        self._file.flush()
+        data = os.pread(self._file.fileno(), 4 * count, offset)
+        return np.frombuffer(data, dtype=np.uint32).astype(np.uint64)
+
+    def close(self) -> None:
+        self._file.close()
 
 
 class _Signatures:
@@ -338,6 +370,7 @@ class DuplicateFinder:
         self._linked: dict[int, str] = {}          # ingest's exact_duplicate_of
         self._sigs = {r: _Signatures(self.p.num_perm, _template(self.p.num_perm, self.p.seed)
                                      .hashvalues.dtype) for r in READINGS}
+        self._hashes = _HashSpool()
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -348,22 +381,30 @@ class DuplicateFinder:
             return
         number = len(self._ids)
         tokens = words(a.text)
-        for reading, hashes in _readings(a, self.p, True, tokens).items():
+        readings = _readings(a, self.p, True, tokens)
+        for reading, hashes in readings.items():
             if len(hashes):
                 self._sigs[reading].add(number, minhash(hashes, self.p.num_perm,
                                                         self.p.seed).hashvalues)
+        self._hashes.add(readings)
         self._ids.append(a.article_id)
         self._digests.append(_tokens_hash(tokens))
         self._restored.append(bool(a.restored_text.strip()))
         if a.exact_duplicate_of:
             self._linked[number] = a.exact_duplicate_of
 
-    def resolve(self, keys: Mapping[str, tuple], reread: Callable[[str], Article]) -> dict[str, dict]:
+    def resolve(self, keys: Mapping[str, tuple]) -> dict[str, dict]:
         """``article.dedup`` of every added article in a cluster (others: :func:`empty_result`).
 
-        ``keys``: :func:`canonical_key` of every added article; ``reread``: the article of an
-        id again, for the exact check of borderline pairs.
+        ``keys``: :func:`canonical_key` of every added article. Closes the finder's temporary
+        file: call it once.
         """
+        try:
+            return self._resolve(keys)
+        finally:
+            self._hashes.close()
+
+    def _resolve(self, keys: Mapping[str, tuple]) -> dict[str, dict]:
         p = self.p
         # Articles in id order, as if added sorted: the result does not depend on input order.
         order = sorted(range(len(self._ids)), key=self._ids.__getitem__)
@@ -386,23 +427,8 @@ class DuplicateFinder:
             rows_of[numbers[by]] = np.arange(len(numbers))
             row_of[reading] = rows_of.tolist()   # read per pair in link: plain ints are fastest
 
-        # Shingle hashes for the exact check of borderline pairs: the most recently used ones
-        # (bounded, so memory does not grow with the corpus; recomputing one costs ~1 ms).
-        cache: OrderedDict[int, dict[str, np.ndarray]] = OrderedDict()
-        cached = 0  # bytes in the cache
-
-        def exact(n: int) -> dict[str, np.ndarray]:
-            nonlocal cached
-            hit = cache.get(n)
-            if hit is not None:
-                cache.move_to_end(n)
-                return hit
-            hit = cache[n] = _readings(reread(ids[n]), p, need_normal)
-            cached += sum(h.nbytes for h in hit.values())
-            while cached > _EXACT_CACHE_BYTES and len(cache) > 1:
-                _, old = cache.popitem(last=False)
-                cached -= sum(h.nbytes for h in old.values())
-            return hit
+        def exact(n: int, reading: str) -> np.ndarray:
+            return self._hashes.get(order[n], reading)
 
         limits = {"surface": p.threshold, "frame": p.frame_threshold, "normal": p.spun_threshold}
         edges: dict[int, dict[int, tuple[str, float]]] = {}
@@ -422,8 +448,7 @@ class DuplicateFinder:
                          / p.num_perm for r in both}
             if not any(estimates[r] >= limits[r] * p.verify_factor for r in estimates):
                 return
-            ex, ey = exact(x), exact(y)
-            sims = {r: _jaccard_hashes(ex[r], ey[r]) for r in both}
+            sims = {r: _jaccard_hashes(exact(x, r), exact(y, r)) for r in both}
             kind, sim = _decide(sims, restored[x] or restored[y], p)
             if kind:
                 edges.setdefault(x, {})[y] = edges.setdefault(y, {})[x] = (kind, sim)
@@ -507,7 +532,7 @@ def find_duplicates(articles: list[Article], settings: DedupSettings) -> None:
     by_id = {a.article_id: a for a in articles}
     for a in articles:
         finder.add(a)
-    found = finder.resolve({k: canonical_key_of(a) for k, a in by_id.items()}, by_id.__getitem__)
+    found = finder.resolve({k: canonical_key_of(a) for k, a in by_id.items()})
     for a in articles:
         a.dedup = found.get(a.article_id) or empty_result(a.article_id)
 

@@ -243,8 +243,7 @@ def run_analysis(
     steps["ingest_and_analyse"] = time.perf_counter() - t0 - steps["corpus_steps_per_article"]
     # Corpus-level steps: site norms, duplicates, then the audit, one stored article at a time.
     t = time.perf_counter()
-    found = finder.resolve({k: _canonical_key(k, row, norms) for k, row in rows.items()},
-                           store.get)
+    found = finder.resolve({k: _canonical_key(k, row, norms) for k, row in rows.items()})
     rows.clear()
     steps["duplicates"] = time.perf_counter() - t
     t = time.perf_counter()

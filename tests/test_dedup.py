@@ -179,19 +179,24 @@ def test_result_does_not_depend_on_input_order(settings):
     assert run([0, 1, 2, 3]) == run([3, 2, 1, 0]) == run([1, 3, 0, 2])
 
 
-def test_bounded_exact_cache_gives_the_same_clusters(settings, monkeypatch):
-    """The exact check's cache keeps a few articles' shingles: with room for one, every pair is
-    recomputed on demand, and the clusters must not change."""
-    def run():
-        arts = [art("a", ORIGINAL), art("b", SPUN), art("c", OTHER), art("d", ORIGINAL + " Yes."),
-                art("e", SPUN + " Indeed.", restored_text=ORIGINAL)]
-        dedup.find_duplicates(arts, settings)
-        return {a.article_id: a.dedup for a in arts}
-
-    roomy = run()
-    monkeypatch.setattr(dedup, "_EXACT_CACHE_BYTES", 1)
-    assert run() == roomy
-    assert {k for k, d in roomy.items() if d["near_duplicate_of"]} >= {"b", "d", "e"}
+def test_spooled_hashes_are_the_readings_recomputed_from_the_text(settings):
+    """The exact check reads each article's shingle hashes back from the finder's temporary
+    file: they must be the hashes recomputed from its text, for every reading."""
+    arts = [art("a", ORIGINAL), art("b", SPUN, restored_text=ORIGINAL), art("c", "Too short."),
+            art("d", OTHER)]
+    finder = dedup.DuplicateFinder(settings)
+    for a in arts:
+        finder.add(a)
+    p = dedup._Params.of(settings)
+    for n, a in enumerate(arts):
+        fresh = dedup._readings(a, p, True)
+        for reading in dedup.READINGS:
+            spooled = finder._hashes.get(n, reading)
+            expected = fresh.get(reading, np.zeros(0, dtype=np.uint64))
+            assert spooled.dtype == expected.dtype and np.array_equal(spooled, expected), (
+                a.article_id, reading)
+    assert finder.resolve({a.article_id: dedup.canonical_key_of(a) for a in arts})
+    assert finder._hashes._file.closed   # resolve ends the finder's temporary file
 
 
 def test_candidates_per_article_are_capped_at_the_closest(monkeypatch):
@@ -314,9 +319,9 @@ def test_banding_of_no_rows_or_one_row_gives_no_candidates():
     assert list(dedup._band_candidates(np.zeros((1, 128), np.uint32), 32, 4)) == []
 
 
-def test_finder_keeps_no_article_and_rereads_only_for_exact_checks(settings):
-    """The streaming finder forgets each article after add (the run keeps them on disk); it
-    asks for an article again only to check a borderline pair exactly."""
+def test_finder_keeps_no_article(settings):
+    """The streaming finder forgets each article after add (the run keeps them on disk); the
+    exact check of a borderline pair reads the hashes it spooled, never the article."""
     import weakref
 
     texts = {"a": ORIGINAL, "b": SPUN, "c": OTHER, "d": ORIGINAL + " Yes."}
@@ -328,12 +333,6 @@ def test_finder_keeps_no_article_and_rereads_only_for_exact_checks(settings):
         finder.add(a)
         del a
     assert all(r() is None for r in refs) and len(finder) == 4
-    asked: list[str] = []
-
-    def reread(key: str) -> Article:
-        asked.append(key)
-        return art(key, texts[key])
-
-    found = finder.resolve({k: dedup.canonical_key(False, 0.5, "", k) for k in texts}, reread)
+    found = finder.resolve({k: dedup.canonical_key(False, 0.5, "", k) for k in texts})
     assert found["d"]["near_duplicate_of"] == "a" and found["b"]["near_duplicate_of"] == "a"
-    assert "c" not in found and "c" not in asked and set(asked) <= {"a", "b", "d"}
+    assert "c" not in found
