@@ -10,6 +10,25 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture
+def fail_analysis_of(monkeypatch: pytest.MonkeyPatch):
+    """``fail_analysis_of(marker, exc)``: the analysis step raises ``exc`` for every article
+    whose text contains ``marker`` (as a component that breaks on one input would)."""
+    from pipeline import analysis
+
+    real = analysis.fill_from_doc
+
+    def install(marker: str, exc: Exception) -> None:
+        def fill(article, doc):
+            if marker in article.text:
+                raise exc
+            return real(article, doc)
+
+        monkeypatch.setattr(analysis, "fill_from_doc", fill)
+
+    return install
+
+
 def shared_dir() -> Path:
     return (ROOT / os.environ.get("SHARED", "../shared")).resolve()
 

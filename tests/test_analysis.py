@@ -30,10 +30,6 @@ def settings():
     return s
 
 
-def _fields(a: Article) -> dict:
-    return {k: v for k, v in dataclasses.asdict(a).items()}
-
-
 def test_past_the_vocabulary_bound_batches_free_their_strings_and_no_result_changes(settings):
     nlp = _nlp_for(settings)
     list(analyse(_articles(TEXTS[:2]), nlp, settings))  # components warmed up
@@ -46,22 +42,13 @@ def test_past_the_vocabulary_bound_batches_free_their_strings_and_no_result_chan
     free.run.vocab_max_strings = before + 10_000   # not reached: the vocabulary grows
     plain = list(analyse(_articles(), nlp, free))
     assert len(nlp.vocab.strings) > before
-    assert [_fields(a) for a in in_zone] == [_fields(a) for a in plain]
+    assert [dataclasses.asdict(a) for a in in_zone] == [dataclasses.asdict(a) for a in plain]
     assert all(isinstance(a, Article) for a in in_zone)
     assert in_zone[1].words == 16 and in_zone[1].sentences and in_zone[0].words == 0
 
 
-def test_a_failing_article_becomes_an_error_in_its_place(settings, monkeypatch):
-    import pipeline.analysis as analysis
-
-    real = analysis.fill_from_doc
-
-    def fragile(article, doc):
-        if "Zorblax" in article.text:
-            raise ValueError("broken component output")
-        return real(article, doc)
-
-    monkeypatch.setattr(analysis, "fill_from_doc", fragile)
+def test_a_failing_article_becomes_an_error_in_its_place(settings, fail_analysis_of):
+    fail_analysis_of("Zorblax", ValueError("broken component output"))
     out = list(analyse(_articles(), _nlp_for(settings), settings))
     assert [type(x) for x in out] == [Article, Article, IngestError]
     assert out[2].path == "t2" and "ValueError: broken component output" in out[2].reason

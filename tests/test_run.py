@@ -80,21 +80,12 @@ def test_check_paths_rejects_file_as_corpus(tmp_path: Path):
 
 
 def test_an_article_whose_analysis_fails_is_listed_and_the_run_goes_on(
-        tiny_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+        tiny_corpus: Path, tmp_path: Path, fail_analysis_of):
     """One bad record never sinks a run: the batch is retried article by article, and the
     article that still fails is in errors.csv with the reason, not in articles.csv."""
     import pandas as pd
 
-    from pipeline import analysis
-
-    real_fill = analysis.fill_from_doc
-
-    def fill(article, doc):
-        if "stalled" in article.text:
-            raise RuntimeError("component exploded\nsecond line")
-        return real_fill(article, doc)
-
-    monkeypatch.setattr(analysis, "fill_from_doc", fill)
+    fail_analysis_of("stalled", RuntimeError("component exploded\nsecond line"))
     summary = run_analysis(tiny_corpus, tmp_path / "out", _settings(tmp_path), progress=False)
     errors = pd.read_csv(tmp_path / "out" / "errors.csv")
     failed = errors[errors.reason.str.startswith("analysis failed")]
