@@ -329,9 +329,12 @@ class _HashSpool:
         offset, count = self._spans[reading][2 * number: 2 * number + 2]
         if offset < 0:
             return np.zeros(0, dtype=np.uint64)
-        self._file.flush()
         data = os.pread(self._file.fileno(), 4 * count, offset)
         return np.frombuffer(data, dtype=np.uint32).astype(np.uint64)
+
+    def flush(self) -> None:
+        """Write what add buffered, before get reads the file (get bypasses the buffer)."""
+        self._file.flush()
 
     def close(self) -> None:
         self._file.close()
@@ -400,6 +403,7 @@ class DuplicateFinder:
         file: call it once.
         """
         try:
+            self._hashes.flush()
             return self._resolve(keys)
         finally:
             self._hashes.close()

@@ -188,6 +188,7 @@ def test_spooled_hashes_are_the_readings_recomputed_from_the_text(settings):
     for a in arts:
         finder.add(a)
     p = dedup._Params.of(settings)
+    finder._hashes.flush()
     for n, a in enumerate(arts):
         fresh = dedup._readings(a, p, True)
         for reading in dedup.READINGS:
