@@ -17,14 +17,13 @@ from __future__ import annotations
 import functools
 import math
 import re
-import tomllib
 from collections import Counter
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from pipeline.config import SpinSettings
 from pipeline.spin.reference import Reference, load_reference, read_tsv, resource_path
 from pipeline.spin.tokens import Tok, tokenize
 
@@ -37,19 +36,15 @@ _STRAY = re.compile(r"[{}]")
 _CODE_HINT = re.compile(r"[;=<>\\$]|\b(?:function|return|var|const|def|class)\b")
 
 
-@functools.lru_cache(maxsize=1)
 def default_settings() -> dict[str, Any]:
-    """The shipped ``[spin]`` settings."""
-    path = resources.files("pipeline") / "resources" / "config" / "spin.toml"
-    return tomllib.loads(path.read_text(encoding="utf-8"))
+    """The shipped ``[spin]`` settings as a dict (a fresh copy)."""
+    return SpinSettings.defaults().model_dump()
 
 
-def _cfg(settings: dict[str, Any] | None) -> dict[str, Any]:
-    if not settings:
-        return default_settings()
-    merged = dict(default_settings())
-    merged.update(settings)
-    return merged
+def _cfg(settings: SpinSettings | dict[str, Any] | None) -> SpinSettings:
+    # The typed section; a dict overrides the defaults. The signals below still read it by
+    # key (the section supports that), to leave their code as it is until they become modules.
+    return SpinSettings.of(settings)
 
 
 def _ref(ref: Reference | None, settings: dict[str, Any]) -> Reference:
