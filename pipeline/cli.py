@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 import pipeline
@@ -29,7 +30,10 @@ err_console = Console(stderr=True)
 
 ConfigOpt = Annotated[
     Path | None,
-    typer.Option("--config", "-c", help="TOML file overriding defaults, e.g. [quality] min_words = 80."),
+    # "\\[" keeps rich markup from eating the section name.
+    typer.Option("--config", "-c", help=(
+        "TOML file overriding defaults: a section header, then its keys, e.g. the two lines "
+        "'\\[quality]' and 'min_words = 80' (see pipeline/resources/config/*.toml).")),
 ]
 SharedOpt = Annotated[
     Path,
@@ -41,7 +45,8 @@ def _settings(config: Path | None):
     try:
         return load_settings(config)
     except ConfigError as exc:
-        err_console.print(f"[red]error:[/red] {exc}")
+        # escape(): the message names sections as "[quality]", which rich would read as markup.
+        err_console.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from exc
 
 
@@ -65,7 +70,7 @@ def analyze(
     corpus: Annotated[Path, typer.Argument(help="Folder of scraped articles (.txt .md .html .jsonl .json .csv .warc, optionally .gz).")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (must be outside the corpus).")] = Path("reports"),
     config: ConfigOpt = None,
-    workers: Annotated[int | None, typer.Option(help="Analysis processes; 0 = all cores (default from [run] workers).")] = None,
+    workers: Annotated[int | None, typer.Option(min=0, help="Analysis processes; 0 = all cores (default from \\[run] workers).")] = None,
     engine: Annotated[str, typer.Option(help="Where the per-article analysis runs: local or dask.")] = "local",
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (tcp://host:8786); default: a local cluster.")] = None,
     cache: Annotated[bool | None, typer.Option("--cache/--no-cache", help="Reuse results of unchanged articles.")] = None,
@@ -87,7 +92,7 @@ def analyze(
             use_cache=cache, progress=not quiet,
         )
     except UsageError as exc:
-        err_console.print(f"[red]error:[/red] {exc}")
+        err_console.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(exc.code) from exc
     if not quiet:
         _print_summary(summary)
@@ -163,7 +168,7 @@ def bench(
     articles: Annotated[int, typer.Option(help="Generated articles.")] = 2000,
     words: Annotated[int, typer.Option(help="Words per article.")] = 1000,
     out: Annotated[Path, typer.Option(help="JSON results file.")] = Path("reports/bench.json"),
-    workers: Annotated[int, typer.Option(help="Processes for the scaling run; 0 = all cores.")] = 0,
+    workers: Annotated[int, typer.Option(min=0, help="Processes for the scaling run; 0 = all cores.")] = 0,
     reference: Annotated[bool, typer.Option(help="Also time TextDescriptives if installed.")] = True,
 ) -> None:
     """Benchmark words/s and articles/s per stage and peak memory on a generated corpus."""

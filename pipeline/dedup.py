@@ -217,12 +217,11 @@ class _Params:
 
     @classmethod
     def of(cls, s: DedupSettings) -> _Params:
-        # Every key has a default in dedup.toml (load_settings rejects unknown keys).
-        return cls(int(s.num_perm), int(s.seed), int(s.shingle_words),
-                   int(s.spun_shingle_words), int(s.frame_shingle_words), int(s.min_words),
-                   bool(s.drop_function_words), float(s.threshold), float(s.spun_threshold),
-                   float(s.frame_threshold), float(s.spun_min_gain), float(s.spun_min_lead),
-                   float(s.verify_factor), float(s.lsh_factor), int(s.max_candidates))
+        # Short names for the hot loops; DedupSettings has typed and range-checked the values.
+        return cls(s.num_perm, s.seed, s.shingle_words, s.spun_shingle_words,
+                   s.frame_shingle_words, s.min_words, s.drop_function_words, s.threshold,
+                   s.spun_threshold, s.frame_threshold, s.spun_min_gain, s.spun_min_lead,
+                   s.verify_factor, s.lsh_factor, s.max_candidates)
 
 
 def _readings(a: Article, p: _Params, normal: bool = True,

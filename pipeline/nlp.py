@@ -47,7 +47,7 @@ def build_nlp(settings: Settings, components: tuple[str, ...] | None = None) -> 
     nlp.add_pipe("array_lookup_lemmatizer", name="lemmatizer")
     for name in components if components is not None else tuple(COMPONENTS):
         section = COMPONENTS[name]
-        nlp.add_pipe(name, config={"settings": getattr(settings, section).model_dump()})
+        nlp.add_pipe(name, config={"settings": getattr(settings, section).model_dump(mode="json")})
     nlp.initialize()
     # No parser or NER here, so spaCy's 1M-character guard is not about memory: ingestion
     # already reports longer texts (``max_chars``), and the pipeline accepts what it lets in.

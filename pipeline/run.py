@@ -321,5 +321,5 @@ def explain_file(path: Path, settings: Settings) -> list[Any]:
         if a.language not in settings.ingest.analysed_languages:
             out.append(f"not analysed: language '{a.language}'")
             continue
-        out.append(explain(a.text, settings.spin.model_dump()))
+        out.append(explain(a.text, settings.spin))
     return out

@@ -1,8 +1,10 @@
 """The one end-to-end test through the command line, on a tiny corpus we wrote."""
 
+import re
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
@@ -61,13 +63,42 @@ def test_output_inside_corpus_is_refused(tiny_corpus: Path):
     assert "inside the corpus" in result.output
 
 
-def test_bad_config_is_a_usage_error(tiny_corpus: Path, tmp_path: Path):
+@pytest.mark.parametrize("content, words", [
+    ("[quality]\nno_such_threshold = 1\n", ["unknown key quality.no_such_threshold"]),
+    ('[quality]\nmin_words = "eighty"\n', ["bad.toml", "quality.min_words", "eighty"]),
+    ("[quality]\nmin_words = -5\n", ["quality.min_words", "greater than or equal to 0"]),
+    ("[qualty]\nmin_words = 80\n", ["[qualty]", "did you mean [quality]?"]),
+    ("[quality]\nmin_wrods = 80\n", ["did you mean 'min_words'?"]),
+    ("min_words = 80\n", ["outside any section", "[quality]"]),
+])
+def test_bad_config_is_a_usage_error_naming_the_key(tiny_corpus: Path, tmp_path: Path, content, words):
     cfg = tmp_path / "bad.toml"
-    cfg.write_text("[quality]\nno_such_threshold = 1\n")
-    result = runner.invoke(app, ["analyze", str(tiny_corpus), "--out", str(tmp_path / "o"),
-                                 "--config", str(cfg)])
+    cfg.write_text(content)
+    out = tmp_path / "o"
+    result = runner.invoke(app, ["analyze", str(tiny_corpus), "--out", str(out), "--config", str(cfg)])
     assert result.exit_code == 2
-    assert "unknown key" in result.output
+    text = " ".join(result.output.split())  # rich wraps long lines
+    for w in words:
+        assert w in text
+    assert not out.exists()  # stopped before any work
+
+
+def test_negative_workers_is_a_usage_error(tiny_corpus: Path, tmp_path: Path):
+    result = runner.invoke(app, ["analyze", str(tiny_corpus), "--out", str(tmp_path / "o"),
+                                 "--workers", "-1"])
+    assert result.exit_code == 2
+    assert "--workers" in result.output
+
+
+def test_config_help_shows_a_working_example(tmp_path: Path):
+    result = runner.invoke(app, ["analyze", "--help"], env={"COLUMNS": "200"})
+    text = " ".join(re.sub("[│╭╮╰╯─]", " ", result.output).split())  # the help's box, unwrapped
+    assert "'[quality]' and 'min_words = 80'" in text and "[run] workers" in text
+    cfg = tmp_path / "example.toml"
+    cfg.write_text("[quality]\nmin_words = 80\n")
+    from pipeline.config import load_settings
+
+    assert load_settings(cfg).quality.min_words == 80
 
 
 def test_strict_and_empty_corpus_exit_codes(tiny_corpus: Path, tmp_path: Path, monkeypatch):

@@ -8,9 +8,7 @@ one classifier call.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Iterator
-from importlib import resources
 from itertools import islice
 from typing import Any
 
@@ -19,13 +17,10 @@ from spacy.tokens import Doc
 
 from pipeline.alliance.extract import AllianceExtractor
 from pipeline.alliance.rules import LABELS
+from pipeline.config import AllianceSettings
 from pipeline.doctable import doc_text
 
-__all__ = ["LABELS", "AllianceComponents", "make_alliance_components", "DEFAULT_SETTINGS"]
-
-DEFAULT_SETTINGS: dict[str, Any] = tomllib.loads(
-    (resources.files("pipeline") / "resources" / "config" / "alliance.toml").read_text("utf-8")
-)
+__all__ = ["LABELS", "AllianceComponents", "make_alliance_components"]
 
 if not Doc.has_extension("alliance"):
     Doc.set_extension("alliance", default=None)
@@ -36,10 +31,10 @@ if not Doc.has_extension("meta"):
 class AllianceComponents:
     """Pipeline component wrapping :class:`AllianceExtractor`."""
 
-    def __init__(self, nlp: Language, name: str, settings: dict[str, Any]) -> None:
+    def __init__(self, nlp: Language, name: str, settings: dict[str, Any] | None = None) -> None:
         self.name = name
-        merged = {**DEFAULT_SETTINGS, **(settings or {})}
-        self.extractor = AllianceExtractor(merged, nlp.vocab, tokenizer=nlp.tokenizer)
+        typed = AllianceSettings.of(settings, source=f"settings of pipe '{name}'")
+        self.extractor = AllianceExtractor(typed, nlp.vocab, tokenizer=nlp.tokenizer)
 
     @staticmethod
     def _inputs(doc: Doc) -> tuple[dict[str, Any] | None, bool]:
@@ -70,9 +65,10 @@ class AllianceComponents:
             yield from batch
 
 
-@Language.factory("alliance_components", default_config={"settings": DEFAULT_SETTINGS})
+@Language.factory("alliance_components", default_config={"settings": {}})
 def make_alliance_components(
     nlp: Language, name: str, settings: dict[str, Any]
 ) -> AllianceComponents:
-    """Factory registered as ``alliance_components`` (entry point in pyproject.toml)."""
+    """Factory registered as ``alliance_components`` (entry point in pyproject.toml);
+    ``settings``: ``[alliance]`` keys overriding the defaults (:class:`AllianceSettings`)."""
     return AllianceComponents(nlp, name, settings)

@@ -19,6 +19,7 @@ from pipeline.alliance import model as model_io
 from pipeline.alliance.citations import REFERENCE_KINDS, citation_spans
 from pipeline.alliance.rules import LABELS, RuleLayer, evidence_text, gate
 from pipeline.alliance.segment import sentence_token_spans
+from pipeline.config import AllianceSettings
 from pipeline.doctable import doc_table, doc_text
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -69,31 +70,31 @@ def resolve_model_path(name: str) -> Path | None:
 class AllianceExtractor:
     """Holds the compiled rules and (optionally) the classifier bundle."""
 
-    def __init__(self, settings: dict[str, Any], vocab: Vocab | None = None,
+    def __init__(self, settings: AllianceSettings | dict[str, Any] | None, vocab: Vocab | None = None,
                  bundle: dict[str, Any] | None = None, tokenizer: Any = None) -> None:
-        self.settings = dict(settings)
+        self.settings = s = AllianceSettings.of(settings)
         self.tokenizer = tokenizer
         self._low: dict[int, str] = {}  # LOWER hash -> lower form
         self._lem: dict[int, str] = {}  # LOWER hash -> its lookup lemma
         # Citation spans per text object (records and assembly of a batch of docs ask in turn).
         self._cites: dict[int, tuple[str, list[tuple[int, int, str, str]]]] = {}
         self.rules = RuleLayer(self.settings, vocab)
-        self.window = int(self.settings.get("gate_window", 1))
-        self.strict = bool(self.settings.get("gate_requires_no_other_relation", True))
-        self.split_nl = bool(self.settings.get("split_on_newlines", True))
-        self.elements_need_gate = bool(self.settings.get("elements_need_gate", True))
-        self.combine = self.settings.get("combine", "auto")
+        self.window = s.gate_window
+        self.strict = s.gate_requires_no_other_relation
+        self.split_nl = s.split_on_newlines
+        self.elements_need_gate = s.elements_need_gate
+        self.combine: str = s.combine
         if self.combine not in COMBINE_MODES:
             raise ValueError(f"alliance.combine must be one of {COMBINE_MODES}")
         if bundle is None:
-            path = resolve_model_path(self.settings.get("model", ""))
+            path = resolve_model_path(s.model)
             bundle = model_io.load(path) if path is not None else None
         self.bundle = bundle
         self.fast = model_io.FastScorer(bundle) if bundle is not None else None
         if self.combine == "auto":  # the decision mode stored with the model
             self.combine = bundle.get("combine", "union") if bundle is not None else "rules"
-        self.thresholds = {lab: float(self.settings.get(f"threshold_{lab}", 0.5)) for lab in LABELS}
-        if bundle is not None and not self.settings.get("override_thresholds", False):
+        self.thresholds = {lab: float(getattr(s, f"threshold_{lab}")) for lab in LABELS}
+        if bundle is not None and not s.override_thresholds:
             self.thresholds.update(bundle.get("thresholds", {}))
         if bundle is not None and list(bundle["rule_names"]) != self.rules.rule_names:
             # The rules changed since training: the rule features no longer line up.
@@ -190,7 +191,7 @@ class AllianceExtractor:
             return hit[1]
         if len(self._cites) >= _CITES_KEPT:
             self._cites.clear()
-        spans = citation_spans(text, self.settings.get("citations", "citations.json"))
+        spans = citation_spans(text, self.settings.citations)
         self._cites[id(text)] = (text, spans)
         return spans
 
@@ -318,7 +319,7 @@ def _default_tokenizer() -> Any:
     return _TOKENIZER[0]
 
 
-def analyse_text(text: str, settings: dict[str, Any] | None = None,
+def analyse_text(text: str, settings: AllianceSettings | dict[str, Any] | None = None,
                  char_spans: list[tuple[int, int]] | None = None,
                  spin: dict[str, Any] | None = None,
                  extractor: AllianceExtractor | None = None) -> dict[str, Any]:
@@ -326,10 +327,7 @@ def analyse_text(text: str, settings: dict[str, Any] | None = None,
     labelled set's; neighbours still give the therapy context)."""
     nlp = _blank_sentencizer()
     if extractor is None:
-        from pipeline.alliance.component import DEFAULT_SETTINGS
-
-        extractor = AllianceExtractor({**DEFAULT_SETTINGS, **(settings or {})}, nlp.vocab,
-                                      tokenizer=nlp.tokenizer)
+        extractor = AllianceExtractor(settings, nlp.vocab, tokenizer=nlp.tokenizer)
     doc = nlp(text)
     recs = extractor.sentence_records(doc, spin, char_spans, text=text)
     extractor.score(recs)

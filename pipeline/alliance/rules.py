@@ -17,6 +17,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from pipeline.alliance.lexicon import Lemmas, lemmas, load_json
+from pipeline.config import AllianceSettings
 
 LABELS: tuple[str, ...] = ("bond", "goals", "tasks", "rupture_repair")
 EXCLUDE = "__exclude__"
@@ -76,10 +77,12 @@ class RuleLayer:
     rules evaluates every set predicate in Python at every token: ~15x slower.)
     """
 
-    def __init__(self, settings: dict[str, Any], vocab: Vocab | None = None) -> None:
+    def __init__(self, settings: AllianceSettings | dict[str, Any] | None,
+                 vocab: Vocab | None = None) -> None:
+        settings = AllianceSettings.of(settings)
         self.lem = lemmas()
-        lex = load_json(settings.get("lexicon", "lexicon.json"))
-        spec = load_json(settings.get("patterns", "patterns.json"))
+        lex = load_json(settings.lexicon)
+        spec = load_json(settings.patterns)
 
         def forms(words: list[str]) -> set[str]:
             return set().union(*(word_forms(w, self.lem) for w in words))
@@ -123,7 +126,7 @@ class RuleLayer:
                     self.rule_names.append(key)
         # Cue words send a sentence without rule hits to the classifier: the label vocabularies,
         # not every word some pattern mentions (that made 90% of therapy prose candidates).
-        for name in settings.get("cue_sets", CUE_SETS):
+        for name in CUE_SETS:
             cue |= self.sets.get(name, set())
         self.cue = cue
 

@@ -12,8 +12,9 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.config import QualitySettings
 from pipeline.doctable import doc_text
-from pipeline.quality.rules import assess, default_settings, merged_settings
+from pipeline.quality.rules import assess
 
 if not Doc.has_extension("quality"):
     Doc.set_extension("quality", default=None)
@@ -24,16 +25,17 @@ if not Doc.has_extension("meta"):
 class TextQuality:
     """Scores each Doc's text; needs no other pipe (works on ``spacy.blank("en")``)."""
 
-    def __init__(self, nlp: Language, name: str, settings: dict[str, Any]) -> None:
+    def __init__(self, nlp: Language, name: str, settings: dict[str, Any] | None = None) -> None:
         self.name = name
-        self.settings = merged_settings(settings)
+        self.settings = QualitySettings.of(settings, source=f"settings of pipe '{name}'")
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.quality = assess(doc_text(doc), doc._.meta, self.settings)
         return doc
 
 
-@Language.factory("text_quality", default_config={"settings": default_settings()})
+@Language.factory("text_quality", default_config={"settings": {}})
 def make_text_quality(nlp: Language, name: str, settings: dict[str, Any]) -> TextQuality:
-    """Factory registered as ``text_quality`` (entry point in pyproject.toml)."""
+    """Factory registered as ``text_quality`` (entry point in pyproject.toml); ``settings``:
+    ``[quality]`` keys overriding the defaults, validated by :class:`QualitySettings`."""
     return TextQuality(nlp, name, settings)

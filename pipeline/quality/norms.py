@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pipeline.article import Article
-from pipeline.quality.rules import merged_settings
+from pipeline.config import QualitySettings
 
 # MAD -> standard deviation of a normal distribution (Iglewicz & Hoaglin).
 _MAD_SCALE = 1.4826
@@ -49,14 +49,14 @@ class SiteNorms:
     metrics, then :meth:`of` gives an article's ``site_norms``. Only the few metric values the
     norms need are kept, not the articles."""
 
-    def __init__(self, settings: Mapping[str, Any] | Any = None):
-        s = merged_settings(settings)
-        self.threshold = float(s["site_z_threshold"])
-        self.weight = float(s["site_flag_weight"])
-        self.directions: dict[str, str] = dict(s["site_norm_metrics"])
-        self.min_articles = int(s["site_min_articles"])
-        self.min_spread = float(s["site_min_relative_spread"])
-        self.low_quality_below = s["low_quality_below"]
+    def __init__(self, settings: QualitySettings | Mapping[str, Any] | None = None):
+        s = QualitySettings.of(settings)
+        self.threshold = s.site_z_threshold
+        self.weight = s.site_flag_weight
+        self.directions: dict[str, str] = dict(s.site_norm_metrics)
+        self.min_articles = s.site_min_articles
+        self.min_spread = s.site_min_relative_spread
+        self.low_quality_below = s.low_quality_below
         self._members: Counter[str] = Counter()          # source -> articles with metrics
         self._values: dict[tuple[str, str], list[float]] = defaultdict(list)
         self._fitted: dict[tuple[str, str], tuple[float, float]] | None = None
@@ -108,7 +108,7 @@ class SiteNorms:
                 "low_quality_below": self.low_quality_below}
 
 
-def apply_site_norms(articles: list[Article], settings: Mapping[str, Any] | Any = None) -> None:
+def apply_site_norms(articles: list[Article], settings: QualitySettings | Mapping[str, Any] | None = None) -> None:
     """Fill ``article.site_norms`` for every article (empty z/flags for small sources)."""
     norms = SiteNorms(settings)
     for a in articles:

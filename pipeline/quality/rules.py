@@ -9,59 +9,45 @@ comparison (``words=32<50``). The score is the product of ``1 - weight`` over th
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Callable, Mapping
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
+from pipeline.config import QualitySettings
 from pipeline.quality import metrics as m
 from pipeline.quality.text import parse
 
 
-@lru_cache(maxsize=1)
-def _defaults() -> dict[str, Any]:
-    path = resources.files("pipeline") / "resources" / "config" / "quality.toml"
-    return tomllib.loads(path.read_text(encoding="utf-8"))
-
-
 def default_settings() -> dict[str, Any]:
-    """The shipped ``quality.toml`` as a dict (a fresh copy)."""
-    d = _defaults()
-    return {**d, "weights": dict(d["weights"])}
+    """The shipped ``[quality]`` section as a dict (a fresh copy)."""
+    return QualitySettings.defaults().model_dump()
 
 
-def merged_settings(settings: Mapping[str, Any] | Any | None) -> dict[str, Any]:
-    """Defaults overlaid with ``settings`` (a dict or a pydantic section); weights merge per key."""
-    if settings is not None and hasattr(settings, "model_dump"):
-        settings = settings.model_dump()
-    out = default_settings()
-    for key, value in dict(settings or {}).items():
-        if key == "weights":
-            out["weights"].update(value or {})
-        else:
-            out[key] = value
-    return out
+def merged_settings(settings: Mapping[str, Any] | QualitySettings | None) -> dict[str, Any]:
+    """Defaults overlaid with ``settings``, validated, as a dict (weights merge per key).
+
+    For code that edits settings as a dict (tuning); the rules take :class:`QualitySettings`.
+    """
+    return QualitySettings.of(settings).model_dump()
 
 
-def _text_metrics(s: Mapping[str, Any]) -> dict[str, Callable[[str], float]]:
+def _text_metrics(s: QualitySettings) -> dict[str, Callable[[str], float]]:
     """Metric name -> function of the text (resource names bound from the settings)."""
     fns: dict[str, Callable[[str], float]] = {
         "words": m.words,
         "mean_word_length": m.mean_word_length,
-        "stop_words": lambda t: m.stop_words(t, s["gopher_stop_words"]),
+        "stop_words": lambda t: m.stop_words(t, s.gopher_stop_words),
         "alpha_words_ratio": m.alpha_words_ratio,
         "symbol_word_ratio": m.symbol_word_ratio,
-        "bullet_lines_ratio": lambda t: m.bullet_lines_ratio(t, s["bullet_prefixes"]),
+        "bullet_lines_ratio": lambda t: m.bullet_lines_ratio(t, s.bullet_prefixes),
         "ellipsis_lines_ratio": m.ellipsis_lines_ratio,
         "truncated_paragraphs": m.truncated_paragraphs,
         "dup_line_frac": m.dup_line_frac,
         "dup_para_frac": m.dup_para_frac,
         "dup_line_char_frac": m.dup_line_char_frac,
         "dup_para_char_frac": m.dup_para_char_frac,
-        "c4_bad_lines": lambda t: m.c4_bad_lines(t, s["c4_bad_line_patterns"]),
+        "c4_bad_lines": lambda t: m.c4_bad_lines(t, s.c4_bad_line_patterns),
         "line_punct_ratio": m.line_punct_ratio,
-        "short_line_ratio": lambda t: m.short_line_ratio(t, s["short_line_chars"]),
+        "short_line_ratio": lambda t: m.short_line_ratio(t, s.short_line_chars),
         "char_dup_ratio": m.char_dup_ratio,
         "newline_word_ratio": m.newline_word_ratio,
         "flesch_reading_ease": m.flesch_reading_ease,
@@ -72,16 +58,16 @@ def _text_metrics(s: Mapping[str, Any]) -> dict[str, Callable[[str], float]]:
         "sentence_coherence": m.sentence_coherence,
         "paragraph_coherence": m.paragraph_coherence,
         "coherence_vs_shuffle": lambda t: m.coherence_vs_shuffle(
-            t, s["shuffle_coherence_decay"], s["shuffle_coherence_max_sentences"], s["pronoun_classes"]),
+            t, s.shuffle_coherence_decay, s.shuffle_coherence_max_sentences, s.pronoun_classes),
         "content_words": m.content_words,
         "keyword_density": m.keyword_density,
         "keyphrase_per_100w": m.keyphrase_per_100w,
-        "spam_insertions": lambda t: m.spam_insertions(t, s["spam_patterns"]),
+        "spam_insertions": lambda t: m.spam_insertions(t, s.spam_patterns),
         "mixed_typography": m.mixed_typography,
-        "keyword_list_lines": lambda t: m.keyword_list_lines(t, s["keyword_list_lines"]),
-        "placeholder_phrases": lambda t: m.placeholder_phrases(t, s["placeholder_phrases"]),
+        "keyword_list_lines": lambda t: m.keyword_list_lines(t, s.keyword_list_lines),
+        "placeholder_phrases": lambda t: m.placeholder_phrases(t, s.placeholder_phrases),
         "misplaced_discourse": lambda t: m.misplaced_discourse(
-            t, s["discourse_edge_sentences"], s["discourse_markers"]),
+            t, s.discourse_edge_sentences, s.discourse_markers),
     }
     for n in (2, 3, 4):
         fns[f"top_{n}gram_char_frac"] = lambda t, n=n: m.top_ngram_char_frac(t, n)
@@ -90,9 +76,12 @@ def _text_metrics(s: Mapping[str, Any]) -> dict[str, Callable[[str], float]]:
     return fns
 
 
-def compute_metrics(text: str, meta: Mapping[str, Any] | None, settings: Mapping[str, Any]) -> dict[str, float]:
+QualityLike = QualitySettings | Mapping[str, Any] | None
+
+
+def compute_metrics(text: str, meta: Mapping[str, Any] | None, settings: QualityLike) -> dict[str, float]:
     """Every metric of ``text`` (NaN-valued ones, e.g. coherence of one sentence, are left out)."""
-    s = settings
+    s = QualitySettings.of(settings)
     out: dict[str, float] = {}
     for name, fn in _text_metrics(s).items():
         value = float(fn(text))
@@ -113,41 +102,40 @@ def compute_metrics(text: str, meta: Mapping[str, Any] | None, settings: Mapping
 _LINE_RULES = ("line_punct_ratio", "short_line_ratio", "bullet_lines_ratio", "ellipsis_lines_ratio")
 
 
-def _applies(metric: str, metrics: Mapping[str, float], s: Mapping[str, Any]) -> bool:
+def _applies(metric: str, metrics: Mapping[str, float], s: QualitySettings) -> bool:
     """Rules that need enough material to judge: coherence and keyword stuffing."""
     if metric == "sentence_coherence":
-        return metrics.get("sentences", 0) >= s["coherence_min_sentences"]
+        return metrics.get("sentences", 0) >= s.coherence_min_sentences
     if metric == "paragraph_coherence":
-        return metrics.get("paragraphs", 0) >= s["coherence_min_paragraphs"]
+        return metrics.get("paragraphs", 0) >= s.coherence_min_paragraphs
     if metric == "coherence_vs_shuffle":
-        return metrics.get("sentences", 0) >= s["shuffle_coherence_min_sentences"]
+        return metrics.get("sentences", 0) >= s.shuffle_coherence_min_sentences
     if metric in ("keyword_density", "keyphrase_per_100w"):
-        return metrics.get("content_words", 0) >= s["stuffing_min_content_words"]
+        return metrics.get("content_words", 0) >= s.stuffing_min_content_words
     if metric in _LINE_RULES:
-        return metrics.get("lines", 0) >= s["line_rules_min_lines"]
+        return metrics.get("lines", 0) >= s.line_rules_min_lines
     if metric == "grade":
-        return metrics.get("words", 0) >= s["min_words"]
+        return metrics.get("words", 0) >= s.min_words
     return True
 
 
-def _message(metric: str, value: float, op: str, threshold: float, text: str, s: Mapping[str, Any]) -> str:
+def _message(metric: str, value: float, op: str, threshold: float, text: str, s: QualitySettings) -> str:
     fn = getattr(m, metric, None)
     doc = (fn.__doc__ or metric).strip().splitlines()[0].rstrip(".") if fn else metric.replace("_", " ")
     msg = f"{doc}: {value:.3g} {op} {threshold:g}"
     if metric == "spam_insertions":
-        found = sorted({f"{k}: {t!r}" for k, _, t in m.spam_matches(text, s["spam_patterns"])})
+        found = sorted({f"{k}: {t!r}" for k, _, t in m.spam_matches(text, s.spam_patterns)})
         msg += " (" + "; ".join(found[:5]) + ")"
     return msg
 
 
-def check_rules(metrics: Mapping[str, float], text: str, settings: Mapping[str, Any],
+def check_rules(metrics: Mapping[str, float], text: str, settings: QualityLike,
                 english: bool = True) -> list[dict[str, Any]]:
     """Every failed rule, in config order (English-lexicon rules only on English text)."""
-    skip = set() if english else set(settings["english_only_rules"])
+    settings = QualitySettings.of(settings)
+    skip = set() if english else set(settings.english_only_rules)
     flags = []
-    for key, threshold in settings.items():
-        if not (key.startswith(("min_", "max_")) and isinstance(threshold, int | float)):
-            continue
+    for key, threshold in settings.rules():
         # "max_<metric>__<tag>" is a second, graded threshold on the same metric.
         metric = key[4:].split("__", 1)[0]
         if metric not in metrics or metric in skip or not _applies(metric, metrics, settings):
@@ -159,18 +147,19 @@ def check_rules(metrics: Mapping[str, float], text: str, settings: Mapping[str, 
             flags.append({
                 "rule": metric, "value": round(float(value), 4), "threshold": threshold, "op": op,
                 "message": _message(metric, value, op, threshold, text, settings),
-                "weight": float(settings["weights"].get(key, settings["default_weight"])),
+                "weight": float(settings.weights.get(key, settings.default_weight)),
                 "_key": key,
             })
     return flags
 
 
-def rule_weight(flag: Mapping[str, Any], settings: Mapping[str, Any]) -> float:
+def rule_weight(flag: Mapping[str, Any], settings: QualityLike) -> float:
     """The configured weight of a flag's rule (``weights.min_<rule>``/``max_<rule>``)."""
     if "weight" in flag:
         return float(flag["weight"])
     key = flag.get("_key") or ("min_" if flag["op"] == "<" else "max_") + flag["rule"]
-    return float(settings["weights"].get(key, settings["default_weight"]))
+    s = QualitySettings.of(settings)
+    return float(s.weights.get(key, s.default_weight))
 
 
 def score_flags(flags: list[dict[str, Any]]) -> float:
@@ -181,9 +170,9 @@ def score_flags(flags: list[dict[str, Any]]) -> float:
     return round(score, 4)
 
 
-def assess(text: str, meta: Mapping[str, Any] | None = None, settings: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def assess(text: str, meta: Mapping[str, Any] | None = None, settings: QualityLike = None) -> dict[str, Any]:
     """The ``doc._.quality`` dict of one text (see DEVELOPING.md)."""
-    s = merged_settings(settings)
+    s = QualitySettings.of(settings)
     metrics = compute_metrics(text or "", meta, s)
     english = bool((meta or {}).get("applicable", True))
     flags = check_rules(metrics, text or "", s, english)
@@ -193,8 +182,8 @@ def assess(text: str, meta: Mapping[str, Any] | None = None, settings: Mapping[s
         f.pop("_key")
     return {
         "score": score,
-        "low_quality": score < s["low_quality_below"],
+        "low_quality": score < s.low_quality_below,
         "flags": flags,
         "metrics": {k: round(v, 4) for k, v in metrics.items()},
-        "grade_band": m.grade_band(metrics.get("grade", 0.0), s["grade_bands"]) if metrics.get("words") else "",
+        "grade_band": m.grade_band(metrics.get("grade", 0.0), s.grade_bands) if metrics.get("words") else "",
     }

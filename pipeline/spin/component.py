@@ -18,9 +18,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import minibatch
 
+from pipeline.config import SpinSettings
 from pipeline.doctable import doc_text
 from pipeline.spin.detector import Detector
-from pipeline.spin.signals import default_settings
 
 if not Doc.has_extension("spin"):
     Doc.set_extension("spin", default=None)
@@ -37,9 +37,9 @@ def not_applicable(text: str) -> dict[str, Any]:
 class SpinDetector:
     """Sets ``doc._.spin``; the models load on the first Doc (cheap to add to a pipeline)."""
 
-    def __init__(self, nlp: Language, name: str, settings: dict[str, Any]) -> None:
+    def __init__(self, nlp: Language, name: str, settings: dict[str, Any] | None = None) -> None:
         self.name = name
-        self.settings = {**default_settings(), **(settings or {})}
+        self.settings = SpinSettings.of(settings, source=f"settings of pipe '{name}'")
         self._detector: Detector | None = None
 
     @property
@@ -68,7 +68,8 @@ class SpinDetector:
             yield from batch
 
 
-@Language.factory("spin_detector", default_config={"settings": default_settings()})
+@Language.factory("spin_detector", default_config={"settings": {}})
 def make_spin_detector(nlp: Language, name: str, settings: dict[str, Any]) -> SpinDetector:
-    """Factory registered as ``spin_detector`` (entry point in pyproject.toml)."""
+    """Factory registered as ``spin_detector`` (entry point in pyproject.toml); ``settings``:
+    ``[spin]`` keys overriding the defaults, validated by :class:`SpinSettings`."""
     return SpinDetector(nlp, name, settings)

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from pipeline.config import SpinSettings
 from pipeline.spin import signals
 from pipeline.spin.reference import MODELS_DIR, Reference, load_reference
 from pipeline.spin.restore import restore
@@ -93,15 +94,15 @@ def _cached_models(path: str) -> dict[str, Any]:
 class Detector:
     """Loads reference statistics and models once; :meth:`detect` is per text."""
 
-    def __init__(self, settings: dict[str, Any] | None = None, ref: Reference | None = None,
-                 models: dict[str, Any] | None = None):
-        self.cfg = signals._cfg(settings)
-        ref_dir = self.cfg.get("reference_dir") or ""
+    def __init__(self, settings: SpinSettings | dict[str, Any] | None = None,
+                 ref: Reference | None = None, models: dict[str, Any] | None = None):
+        self.cfg = SpinSettings.of(settings)
+        ref_dir = self.cfg.reference_dir
         self.ref = ref if ref is not None else load_reference(
             signals.resolve_path(ref_dir, MODELS_DIR) if ref_dir else None
         )
         if models is None:
-            path = signals.resolve_path(self.cfg.get("model_path", ""), MODELS_DIR / MODEL_FILE)
+            path = signals.resolve_path(self.cfg.model_path, MODELS_DIR / MODEL_FILE)
             models = _cached_models(str(path))
         self.word_model = models["word_model"]
         self.doc_model = models["doc_model"]
@@ -134,8 +135,8 @@ class Detector:
     def _doc_features(self, prep: dict[str, Any], p: np.ndarray) -> dict[str, float]:
         # The verdict counts unexplained words (no suggestion) at a discount (words.py).
         return doc_features(prep["rule_feats"], damp_unexplained(p, prep["sugg"], self.cfg),
-                            prep["n_words"], int(self.cfg["norm_min_words"]),
-                            int(self.cfg["top_min_words"]))
+                            prep["n_words"], self.cfg.norm_min_words,
+                            self.cfg.top_min_words)
 
     def _scores(self, feats: list[dict[str, float]]) -> np.ndarray:
         x = np.array([[f.get(n, 0.0) for n in self.doc_feature_names] for f in feats],
@@ -161,8 +162,8 @@ class Detector:
     def _verdict(self, prep: dict[str, Any], p: np.ndarray, feats: dict[str, float],
                  score: float) -> dict[str, Any]:
         text, toks, idx, sugg = prep["text"], prep["toks"], prep["idx"], prep["sugg"]
-        spun = score >= self.cfg["threshold"]
-        floor = self.cfg["span_min_score"] if spun else self.cfg["span_min_score_clean"]
+        spun = score >= self.cfg.threshold
+        floor = self.cfg.span_min_score if spun else self.cfg.span_min_score_clean
         cand = [s for s in prep["rule_spans"] if s["score"] >= floor]
         # Evidence spans: on a document judged spun every word counts in full (the verdict is
         # made); on one judged clean the unexplained words stay discounted.
@@ -176,7 +177,7 @@ class Detector:
                     "start_char": t.start, "end_char": t.end, "text": t.text,
                     "suggestion": sugg[k], "signal": "word_model", "score": round(float(p[k]), 3),
                 })
-        spans = resolve_overlaps(cand)[: int(self.cfg["max_spans"])]
+        spans = resolve_overlaps(cand)[: self.cfg.max_spans]
         spans.sort(key=lambda s: s["start_char"])
         return {
             "score": round(score, 4),
@@ -208,10 +209,11 @@ def resolve_overlaps(spans: list[dict]) -> list[dict]:
 
 
 def reasons(score: float, spun: bool, spans: list[dict], feats: dict[str, float],
-            cfg: dict[str, Any]) -> list[str]:
+            cfg: SpinSettings | dict[str, Any] | None) -> list[str]:
     """Human-readable reasons for the verdict, strongest evidence first."""
+    threshold = SpinSettings.of(cfg).threshold
     out = [
-        f"spin score {score:.2f} {'>=' if spun else '<'} threshold {cfg['threshold']:.2f}"
+        f"spin score {score:.2f} {'>=' if spun else '<'} threshold {threshold:.2f}"
     ]
     by_signal: dict[str, list[dict]] = {}
     for s in spans:
@@ -240,17 +242,18 @@ def _detector(settings_json: str) -> Detector:
     return Detector(json.loads(settings_json))
 
 
-def get_detector(settings: dict[str, Any] | None = None) -> Detector:
-    """A cached :class:`Detector` for these settings."""
-    return _detector(json.dumps(settings or {}, sort_keys=True, default=str))
+def get_detector(settings: SpinSettings | dict[str, Any] | None = None) -> Detector:
+    """A cached :class:`Detector` for these settings (a dict overrides the defaults)."""
+    return _detector(json.dumps(SpinSettings.of(settings).model_dump(mode="json"), sort_keys=True))
 
 
-def detect(text: str, settings: dict[str, Any] | None = None) -> dict[str, Any]:
+def detect(text: str, settings: SpinSettings | dict[str, Any] | None = None) -> dict[str, Any]:
     """``Detector(settings).detect(text)`` with the detector cached."""
     return get_detector(settings).detect(text)
 
 
-def score_and_spans(text: str, settings: dict[str, Any] | None = None) -> tuple[float, list]:
+def score_and_spans(text: str, settings: SpinSettings | dict[str, Any] | None = None
+                    ) -> tuple[float, list]:
     """(score, [(start, end, suggestion)]) - the shape ``evaluate.evaluate_detector`` calls."""
     r = detect(text, settings)
     return r["score"], [(s["start_char"], s["end_char"], s["suggestion"]) for s in r["spans"]]

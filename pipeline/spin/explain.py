@@ -14,6 +14,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from pipeline.config import SpinSettings
 from pipeline.spin.detector import detect
 
 # One colour per signal so a reader sees which detector spoke.
@@ -44,7 +45,7 @@ def highlighted(text: str, spans: list[dict[str, Any]]) -> Text:
     return out
 
 
-def explain(text: str, settings: dict[str, Any] | None = None) -> Group:
+def explain(text: str, settings: SpinSettings | dict[str, Any] | None = None) -> Group:
     """Verdict, highlighted article and evidence table for ``text``."""
     result = detect(text or "", settings)
     verdict = "SPUN" if result["spun"] else "not spun"

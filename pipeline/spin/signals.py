@@ -17,14 +17,13 @@ from __future__ import annotations
 import functools
 import math
 import re
-import tomllib
 from collections import Counter
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from pipeline.config import SpinSettings
 from pipeline.spin.reference import Reference, load_reference, read_tsv, resource_path
 from pipeline.spin.tokens import Tok, tokenize
 
@@ -37,25 +36,20 @@ _STRAY = re.compile(r"[{}]")
 _CODE_HINT = re.compile(r"[;=<>\\$]|\b(?:function|return|var|const|def|class)\b")
 
 
-@functools.lru_cache(maxsize=1)
 def default_settings() -> dict[str, Any]:
-    """The shipped ``[spin]`` settings."""
-    path = resources.files("pipeline") / "resources" / "config" / "spin.toml"
-    return tomllib.loads(path.read_text(encoding="utf-8"))
+    """The shipped ``[spin]`` settings as a dict (a fresh copy)."""
+    return SpinSettings.defaults().model_dump()
 
 
-def _cfg(settings: dict[str, Any] | None) -> dict[str, Any]:
-    if not settings:
-        return default_settings()
-    merged = dict(default_settings())
-    merged.update(settings)
-    return merged
+def _cfg(settings: SpinSettings | dict[str, Any] | None) -> SpinSettings:
+    # The typed section; a dict overrides the defaults.
+    return SpinSettings.of(settings)
 
 
-def _ref(ref: Reference | None, settings: dict[str, Any]) -> Reference:
+def _ref(ref: Reference | None, settings: SpinSettings) -> Reference:
     if ref is not None:
         return ref
-    d = settings.get("reference_dir") or None
+    d = settings.reference_dir or None
     return load_reference(d)
 
 
@@ -94,7 +88,7 @@ def spinner_syntax(text: str, settings: dict[str, Any] | None = None) -> list[Sp
     cfg = _cfg(settings)
     if "{" not in text and "}" not in text:
         return []
-    score = cfg["score_syntax"]
+    score = cfg.score_syntax
     out: list[Span] = []
     taken: list[tuple[int, int]] = []
     for rx in (_SPIN_ALT, _SPIN_BRACE):
@@ -240,7 +234,7 @@ def article_mismatch(
             suggestion = t.text + " " + match_case(fit[0], n.text)
         else:
             suggestion = match_case("an" if t.low == "a" else "a", t.text) + " " + n.text
-        out.append(_span(text, t.start, n.end, suggestion, "article_mismatch", cfg["score_article"]))
+        out.append(_span(text, t.start, n.end, suggestion, "article_mismatch", cfg.score_article))
     return out
 
 
@@ -296,7 +290,7 @@ def fingerprints(
     out = []
     for i, j, _key, orig in _ngram_hits(toks, _phrase_table("fingerprints.tsv")):
         s, e = toks[i].start, toks[j].end
-        out.append(_span(text, s, e, match_case(orig, text[s:e]), "fingerprint", cfg["score_fingerprint"]))
+        out.append(_span(text, s, e, match_case(orig, text[s:e]), "fingerprint", cfg.score_fingerprint))
     return out
 
 
@@ -347,14 +341,14 @@ def function_phrases(
     total_llr = 0.0
     for key, occ in by_phrase.items():
         m, p = len(occ), plain_counts[plain_of[key]]
-        e = _expected_share(key, plain_of[key], reference, cfg["phrase_prior"])
+        e = _expected_share(key, plain_of[key], reference, cfg.phrase_prior)
         q = (m + 0.5) / (m + p + 1.0)
         if q <= e:
             continue
         llr = m * math.log(q / e) + p * math.log((1 - q) / (1 - e))
         total_llr += llr
-        if llr >= cfg["phrase_min_llr"] and m >= cfg["phrase_min_count"]:
-            conf = 1.0 / (1.0 + math.exp(-(llr - cfg["phrase_min_llr"]) / 2.0))
+        if llr >= cfg.phrase_min_llr and m >= cfg.phrase_min_count:
+            conf = 1.0 / (1.0 + math.exp(-(llr - cfg.phrase_min_llr) / 2.0))
             conf = 0.5 + conf / 2
             for i, j in occ:
                 s, e_ = toks[i].start, toks[j].end
@@ -370,10 +364,10 @@ def function_phrases(
 class _Assoc:
     """Bigram association with smoothing, memoised per call site."""
 
-    def __init__(self, ref: Reference, cfg: dict[str, Any]):
+    def __init__(self, ref: Reference, cfg: SpinSettings):
         self.ref = ref
-        self.beta = cfg["colloc_beta"]
-        self.wd = cfg["colloc_dom_weight"]
+        self.beta = cfg.colloc_beta
+        self.wd = cfg.colloc_dom_weight
         self.n = max(ref.dom_words, 1)
 
     def p(self, w: str) -> float:
@@ -420,8 +414,8 @@ def collocations(
     A = _Assoc(reference, cfg)
     succ, pred = reference.neighbours()
     syn = reference.synonyms
-    min_delta, min_sup = cfg["colloc_min_delta"], cfg["colloc_min_support"]
-    max_w_sup, mid = cfg["colloc_max_word_support"], cfg["colloc_score_mid"]
+    min_delta, min_sup = cfg.colloc_min_delta, cfg.colloc_min_support
+    max_w_sup, mid = cfg.colloc_max_word_support, cfg.colloc_score_mid
     empty: set = set()
     out: list[Span] = []
     n = len(toks)
@@ -493,7 +487,7 @@ def oddity_rate(
     toks = tokenize(text) if toks is None else toks
     zipf, gen, dom = reference.zipf, reference.gen_bi, reference.dom_bi
     dom_uni, n = reference.dom_uni, max(reference.dom_words, 1)
-    min_z = cfg["odd_min_zipf"]
+    min_z = cfg.odd_min_zipf
     pairs = odd = dom_seen = 0
     off_sum, off_n = 0.0, 0
     prev: Tok | None = None
@@ -541,7 +535,7 @@ def pos_slot(
     reference = _ref(ref, cfg)
     toks = tokenize(text) if toks is None else toks
     pos, logp, dom = reference.pos, reference.pos_bigram_logp, reference.dom_uni
-    min_count, min_share, max_lp = cfg["pos_min_count"], cfg["pos_min_share"], cfg["pos_max_logp"]
+    min_count, min_share, max_lp = cfg.pos_min_count, cfg.pos_min_share, cfg.pos_max_logp
 
     def tag(w: str) -> str | None:
         p = pos.get(w)
@@ -566,7 +560,7 @@ def pos_slot(
             if tc is not None and logp.get(ta + " " + tc, -12.0) > max_lp + 2:
                 best = c
                 break
-        out.append(_span(text, b.start, b.end, match_case(best, b.text), "pos_slot", cfg["score_pos"]))
+        out.append(_span(text, b.start, b.end, match_case(best, b.text), "pos_slot", cfg.score_pos))
     return out
 
 
@@ -660,7 +654,7 @@ def mangled_entities(
                     words = [x.text for x in toks[a:b]]
                     matched, subs = _align(entity, words)
                     share = matched / len(entity)
-                    if not subs or share < cfg["entity_min_match"] or share == 1.0:
+                    if not subs or share < cfg.entity_min_match or share == 1.0:
                         continue
                     if not all(toks[a + tj].text[0].isupper() for _, _, tf, tt in subs for tj in range(tf, tt)):
                         continue
@@ -671,7 +665,7 @@ def mangled_entities(
         share, a, b, subs, entity = best
         for ef, et, tf, tt in subs:
             s, e_ = toks[a + tf].start, toks[a + tt - 1].end
-            out.append(_span(text, s, e_, " ".join(entity[ef:et]), "entity", cfg["score_entity"] * share))
+            out.append(_span(text, s, e_, " ".join(entity[ef:et]), "entity", cfg.score_entity * share))
         covered = b - 1
     return out
 
@@ -692,7 +686,7 @@ def terminology(
     toks = tokenize(text) if toks is None else toks
     dom = reference.dom_uni
     present = {t.low for t in toks if t.is_word}
-    ratio, max_dom = cfg["term_min_ratio"], cfg["term_max_dom"]
+    ratio, max_dom = cfg.term_min_ratio, cfg.term_max_dom
     verdict: dict[str, str | None] = {}
     out: list[Span] = []
     for t in toks:
@@ -709,7 +703,7 @@ def terminology(
                         break
         c = verdict[w]
         if c:
-            out.append(_span(text, t.start, t.end, match_case(c, t.text), "terminology", cfg["score_term"]))
+            out.append(_span(text, t.start, t.end, match_case(c, t.text), "terminology", cfg.score_term))
     return out
 
 
@@ -737,7 +731,7 @@ def analyse(
     reference = _ref(ref, cfg)
     toks = tokenize(text) if toks is None else toks
     words = sum(1 for t in toks if t.is_word)
-    per100 = 100.0 / max(words, int(cfg["norm_min_words"]))
+    per100 = 100.0 / max(words, cfg.norm_min_words)
     spans: list[Span] = []
     spans += spinner_syntax(text, cfg)
     spans += article_mismatch(text, cfg, reference, toks)

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from pipeline.config import SpinSettings
 from pipeline.spin.reference import Reference
 from pipeline.spin.signals import candidates, match_case
 from pipeline.spin.tokens import Tok
@@ -52,13 +53,13 @@ _UNSEEN = object()
 class _Stats:
     """Per-reference memo tables (word probabilities, candidates, associations)."""
 
-    def __init__(self, ref: Reference, cfg: dict[str, Any]):
+    def __init__(self, ref: Reference, cfg: SpinSettings):
         self.ref = ref
-        self.beta = float(cfg["colloc_beta"])
-        self.wd = float(cfg["colloc_dom_weight"])
+        self.beta = cfg.colloc_beta
+        self.wd = cfg.colloc_dom_weight
         self.n = float(max(ref.dom_words, 1))
-        self.min_count = cfg["pos_min_count"]
-        self.min_share = cfg["pos_min_share"]
+        self.min_count = cfg.pos_min_count
+        self.min_share = cfg.pos_min_share
         self.succ, self.pred = ref.neighbours()
         self._p: dict[str, float] = {}
         self._cands: dict[str, tuple[tuple[str, ...], frozenset]] = {}
@@ -66,7 +67,7 @@ class _Stats:
         self._tag: dict[str, str | None] = {}
         self._info: dict[str, tuple] = {}
         self._ctx: dict[tuple, tuple[bytes, str, str]] = {}
-        self.max_memo = int(cfg.get("word_memo_max", 600_000))
+        self.max_memo = cfg.word_memo_max
 
     def bound(self) -> None:
         """Empty the memo tables once they hold ``word_memo_max`` entries together: each new
@@ -145,7 +146,7 @@ class _Stats:
 _STATS: dict[int, tuple[Reference, _Stats]] = {}
 
 
-def stats_for(ref: Reference, cfg: dict[str, Any]) -> _Stats:
+def stats_for(ref: Reference, cfg: SpinSettings) -> _Stats:
     """Memo tables for ``ref`` (kept while the reference lives; a few per process)."""
     hit = _STATS.get(id(ref))
     if hit is None or hit[0] is not ref:
@@ -230,9 +231,10 @@ def _context(st: _Stats, left: str | None, w: str, right: str | None,
 
 
 def word_features(
-    toks: list[Tok], ref: Reference, cfg: dict[str, Any]
+    toks: list[Tok], ref: Reference, cfg: SpinSettings | dict[str, Any] | None
 ) -> tuple[list[int], np.ndarray, list[str]]:
     """(token indices, features, suggestions) for the content words of ``toks``."""
+    cfg = SpinSettings.of(cfg)
     st = stats_for(ref, cfg)
     present = {t.low for t in toks if t.is_word}
     n = len(toks)
@@ -245,8 +247,8 @@ def word_features(
     memo = st._ctx
     memo_get = memo.get
     term_memo: dict[str, tuple[float, str]] = {}
-    max_near = int(cfg.get("word_max_near", 15))
-    max_near_function = int(cfg.get("word_max_near_function", 5))
+    max_near = cfg.word_max_near
+    max_near_function = cfg.word_max_near_function
     for i, t in enumerate(toks):
         w = t.low
         if not t.is_word or w in STOP_WORDS or len(w) < 3:
@@ -298,7 +300,8 @@ def explained(sugg: list[str]) -> np.ndarray:
     return np.fromiter((bool(x) for x in sugg), dtype=bool, count=len(sugg))
 
 
-def damp_unexplained(p: np.ndarray, sugg: list[str], cfg: dict[str, Any]) -> np.ndarray:
+def damp_unexplained(p: np.ndarray, sugg: list[str],
+                     cfg: SpinSettings | dict[str, Any] | None) -> np.ndarray:
     """Word probabilities with the unexplained ones multiplied by ``unexplained_factor``.
 
     A swap replaced *something*: a word the scorer rates high but for which nothing in the
@@ -308,4 +311,4 @@ def damp_unexplained(p: np.ndarray, sugg: list[str], cfg: dict[str, Any]) -> np.
     off-topic paragraphs are."""
     if not len(p):
         return p
-    return np.where(explained(sugg), p, p * float(cfg["unexplained_factor"]))
+    return np.where(explained(sugg), p, p * SpinSettings.of(cfg).unexplained_factor)
