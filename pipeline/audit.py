@@ -63,6 +63,17 @@ def _shorten(flags_text: str, limit: int) -> str:
     return "; ".join(parts[:limit]) + more
 
 
+def rule_families(flags: list, families: dict[str, list[str]]) -> set[str]:
+    """The distinct phenomena among ``flags``: rules of one family (prefixes) count once."""
+    out = set()
+    for f in flags:
+        rule = str(f.get("rule", "")) if isinstance(f, dict) else str(f).split("=", 1)[0]
+        fam = next((name for name, prefixes in families.items()
+                    if any(rule.startswith(p) for p in prefixes)), rule)
+        out.add(fam)
+    return out
+
+
 def _fmt(x: Any) -> str:
     return f"{x:.2f}" if isinstance(x, int | float) else "n/a"
 
@@ -88,9 +99,13 @@ def decide(article: Article, settings: AuditSettings) -> tuple[str, str]:
     q = quality_of(article)
     low = bool(q.get("low_quality"))
     flags = q.get("flags") or []
+    families = rule_families(flags, s.rule_families)
+    # Severe (garbage, remove) takes damage of several kinds: one repeated block trips ten
+    # repetition rules and drives the score to 0, yet a person can still fix it.
     severe = low and (
-        (isinstance(q.get("score"), int | float) and q["score"] < s.severe_quality_below)
-        or len(flags) >= s.severe_min_flags
+        len(families) >= s.severe_min_flags
+        or (isinstance(q.get("score"), int | float) and q["score"] < s.severe_quality_below
+            and len(families) >= s.severe_low_score_min_families)
     )
     quality_note = f"quality {_fmt(q.get('score'))}" + (
         f" failing {_shorten(q.get('flags_text') or _flags_text(flags), s.reason_max_flags)}"
@@ -111,7 +126,7 @@ def decide(article: Article, settings: AuditSettings) -> tuple[str, str]:
 
     present = components_present(article)
     if words < s.thin_max_words and present < s.thin_min_components:
-        return s.thin_action, (f"thin: {words} words and {present} of 4 alliance "
+        return s.thin_action, (f"short page: {words} words and {present} of 4 alliance "
                                f"components discussed")
     return s.default_action, (f"{quality_note}, not spun, {present} of 4 alliance "
                               f"components discussed")

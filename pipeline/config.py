@@ -177,16 +177,16 @@ class QualitySettings(_Section):
     max_boilerplate_ratio: Ratio
     min_sentence_coherence: Ratio
     min_paragraph_coherence: Ratio
-    min_coherence_vs_shuffle: Float  # a z score: either sign
     max_keyword_density: Ratio
-    max_keyphrase_per_100w: NonNeg
+    max_stuffing_index: NonNeg
+    max_search_phrases: Count
     max_spam_insertions: NonNeg
     max_misplaced_discourse: Count
     max_placeholder_phrases: Count
-    max_mixed_typography: Count
     max_keyword_list_lines: Count
     max_truncated_paragraphs: Count
     min_content_words: Count
+    max_glued_words: NonNeg
     max_grade: Float
     # --- when a rule applies
     coherence_min_sentences: Count
@@ -195,16 +195,20 @@ class QualitySettings(_Section):
     shuffle_coherence_decay: Annotated[float, Strict(), Field(gt=0)]
     shuffle_coherence_max_sentences: Positive
     stuffing_min_content_words: Count
+    topic_head_chars: Count
+    topic_allowance: Annotated[float, Strict(), Field(ge=1)]
     line_rules_min_lines: Count
     short_line_chars: Count
     english_only_rules: list[Str]
     discourse_edge_sentences: Count
+    discourse_min_words_around: Count
     # --- lexicons and patterns (files in pipeline/resources/quality/)
     gopher_stop_words: Str
     spam_patterns: Str
     discourse_markers: Str
     placeholder_phrases: Str
     keyword_list_lines: Str
+    search_phrases: Str
     c4_bad_line_patterns: Str
     bullet_prefixes: Str
     pronoun_classes: Str
@@ -345,7 +349,9 @@ class AuditSettings(_Section):
     low_quality_action: Str
     low_quality_severe_action: Str
     severe_quality_below: Ratio
+    severe_low_score_min_families: Count
     severe_min_flags: Count
+    rule_families: dict[Str, list[Str]]
     thin_max_words: Count
     thin_min_components: Annotated[int, Strict(), Field(ge=0, le=4)]
     thin_action: Str

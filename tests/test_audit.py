@@ -21,13 +21,15 @@ def _no_verdict_module(monkeypatch):
 def make(text: str = "word " * 400, *, words: int | None = None, quality: float = 0.8,
          low: bool = False, flags: int = 0, spun: bool = False, spin: float = 0.1,
          counts: dict | None = None, dedup: dict | None = None, language: str = "en",
-         title: str = "t") -> Article:
+         title: str = "t", dup_rules: int = 0) -> Article:
     return Article(
         article_id="a", path="a", source="s", text=text, title=title, language=language,
         words=len(text.split()) if words is None else words, applicable=language == "en",
         quality={"score": quality, "low_quality": low,
                  "flags": [{"rule": f"r{i}", "value": 1.0, "threshold": 0.5, "op": ">"}
-                           for i in range(flags)]},
+                           for i in range(flags)]
+                 + [{"rule": f"dup_{n}gram_char_frac", "value": 0.4, "threshold": 0.15, "op": ">"}
+                    for n in range(5, 5 + dup_rules)]},
         spin={"score": spin, "spun": spun},
         spin_spans=[SpinSpan(0, 4, "word", "term", "lexicon", 0.9)] if spun else [],
         alliance={"counts": FULL if counts is None else counts},
@@ -49,11 +51,16 @@ def make(text: str = "word " * 400, *, words: int | None = None, quality: float 
     (make(dedup={"near_duplicate_of": "", "kind": "", "cluster": "c"}), "keep", "not spun"),
     (make(spun=True, spin=0.9), "rewrite", "spin score 0.90, 1 suspect spans"),
     (make(spun=True, spin=0.9, low=True, quality=0.4, flags=1), "remove", "and low quality"),
-    (make(low=True, quality=0.4, flags=1), "rewrite", "low quality 0.40 failing r0=1>0.5"),
-    (make(low=True, quality=0.1, flags=1), "remove", "severely low"),
-    (make(low=True, quality=0.4, flags=4), "remove", "severely low"),
+    (make(low=True, quality=0.4, flags=1), "review", "low quality 0.40 failing r0=1>0.5"),
+    # A very low score of one kind of damage is for a person to fix; of two kinds, garbage.
+    (make(low=True, quality=0.1, flags=1), "review", "low quality"),
+    (make(low=True, quality=0.1, flags=2), "remove", "severely low"),
+    (make(low=True, quality=0.4, flags=3), "remove", "severely low"),
+    # Ten repetition rules tripped by one repeated block are one kind of damage.
+    (make(low=True, quality=0.0, flags=0, dup_rules=7), "review", "low quality"),
+    # Short but sound pages are kept, with the note in the reason.
     (make("word " * 100, counts={"bond": 1, "goals": 0, "tasks": 0, "rupture_repair": 0}),
-     "review", "thin: 100 words and 1 of 4"),
+     "keep", "short page: 100 words and 1 of 4"),
     (make("word " * 400, counts={"bond": 0, "goals": 0, "tasks": 0, "rupture_repair": 0}),
      "keep", "0 of 4"),
     (make(), "keep", "4 of 4 alliance components"),
@@ -77,7 +84,7 @@ def test_quality_verdict_is_preferred_when_present(monkeypatch):
                "flags_text": "site_norm=2.5>2"}
     monkeypatch.setattr(audit, "_verdict_function", lambda: lambda article: verdict)
     action, reason = audit.decide(make(quality=0.9), load_settings().audit)
-    assert action == "rewrite"
+    assert action == "review"
     assert "site_norm=2.5>2" in reason
 
 
@@ -102,5 +109,5 @@ def test_with_the_quality_stage_verdict(monkeypatch):
                           "flags": [{"rule": "site_words", "value": -5.0, "threshold": -3.5,
                                      "op": "<"}]}
     action, reason = audit.decide(article, load_settings().audit)
-    assert action == "rewrite"
+    assert action == "review"
     assert "site_words" in reason and "quality 0.40" in reason

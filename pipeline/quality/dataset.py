@@ -21,7 +21,7 @@ from pipeline.quality.metrics import words
 from pipeline.quality.text import split_sentences
 
 KINDS_CLEAN = ("single", "question", "topic")
-KINDS_DEGRADED = ("salad", "repeated", "stuffing", "boilerplate", "stub", "spam")
+KINDS_DEGRADED = ("salad", "repeated", "stuffing", "boilerplate", "stub", "spam", "glued")
 
 # "word.Next" -> "word. Next" (the answers are often glued).
 _GLUE = re.compile(r"(?<=[a-z0-9)][.!?])(?=[A-Z][a-z])")
@@ -241,6 +241,25 @@ class _Builder:
                     site_lower=site.replace(" ", "").lower())
                 paras.insert(i, line)
         self.add("spam", True, "\n\n".join(paras))
+
+
+    def glued(self) -> None:
+        """A bad scrape that drops spaces between words ("millionadults", "affects16.1")."""
+        rng = self.rng
+        text, _ = self.article()
+        rate = rng.uniform(0.02, 0.08)
+        out = []
+        for para in text.split("\n\n"):
+            words = para.split(" ")
+            joined = [words[0]] if words else []
+            for w in words[1:]:
+                prev = joined[-1]
+                if prev[-1:].isalnum() and w[:1].isalnum() and rng.random() < rate:
+                    joined[-1] = prev + w
+                else:
+                    joined.append(w)
+            out.append(" ".join(joined))
+        self.add("glued", True, "\n\n".join(out))
 
 
 def build(rows: list[dict[str, Any]], seed: int = 0, prefix: str = "q",

@@ -38,6 +38,10 @@ def load_word_set(name: str) -> frozenset[str]:
     return frozenset(ln.strip() for ln in _lines_of(name))
 
 
+# Lines at the top of a text (title, subtitle) that per-line spam patterns do not read.
+SPAM_HEAD_LINES = 2
+
+
 @dataclass(frozen=True)
 class SpamPattern:
     """One row of the spam-pattern table."""
@@ -551,6 +555,31 @@ def keyphrase_per_100w(text: str, min_count: int = 3) -> float:
     return 100.0 * count / len(ws) if count >= min_count else 0.0
 
 
+def stuffing_index(text: str, head: str = "", topic_allowance: float = 1.6) -> float:
+    """Key-phrase repeats per 100 words judged against the page's own topic: a phrase whose
+    words are all in the title or opening (``head``) is the subject, and real pages name their
+    subject often, so its rate is divided by ``topic_allowance``."""
+    rate = keyphrase_per_100w(text)
+    if not rate:
+        return 0.0
+    st = _word_stems(text)
+    pairs = Counter((a, b) for a, b in zip(st, st[1:], strict=False) if a and b)
+    phrase = pairs.most_common(1)[0][0]
+    topic = set(filter(None, _word_stems(head or text[:200])))
+    return rate / topic_allowance if all(w in topic for w in phrase) else rate
+
+
+@lru_cache(maxsize=8)
+def load_search_phrases(name: str = "search_phrases.txt") -> re.Pattern:
+    """The planted search-query patterns as one case-insensitive, multi-line alternation."""
+    return re.compile("|".join(f"(?:{ln.strip()})" for ln in _lines_of(name)), re.IGNORECASE | re.MULTILINE)
+
+
+def search_phrases(text: str, name: str = "search_phrases.txt") -> float:
+    """Exact-match search queries written into the text ("best therapist near me")."""
+    return float(len(load_search_phrases(name).findall(text or "")))
+
+
 @lru_cache(maxsize=8)
 def load_discourse_markers(name: str = "discourse_markers.tsv") -> dict[str, re.Pattern]:
     """{"opener": regex, "closer": regex}: each position's rows as one alternation."""
@@ -562,21 +591,28 @@ def load_discourse_markers(name: str = "discourse_markers.tsv") -> dict[str, re.
             for pos, rxs in rows.items()}
 
 
-def misplaced_discourse(text: str, edge: int = 3, name: str = "discourse_markers.tsv") -> float:
+def misplaced_discourse(text: str, edge: int = 3, name: str = "discourse_markers.tsv",
+                        min_words_around: int = 0) -> float:
     """Openers ("Hi", "In this article") after a paragraph's first ``edge`` sentences, closers
     ("Good luck", "In conclusion") in its first half with ``edge`` more sentences after them:
-    signs of text stitched from several sources."""
+    signs of text stitched from several sources. An opener also needs ``min_words_around``
+    words of the text before it, a closer that many after it (a lead after a title and byline
+    is no seam)."""
     markers = load_discourse_markers(name)
     opener, closer = markers.get("opener"), markers.get("closer")
+    total = len((text or "").split())
+    seen = 0
     n = 0
     for para in parse(text).paragraphs:
         sents = split_sentences(para)
         for i, sent in enumerate(sents):
-            late_opener = opener is not None and i >= edge
-            early_closer = closer is not None and i < len(sents) - edge and 2 * i < len(sents)
+            late_opener = opener is not None and i >= edge and seen >= min_words_around
+            early_closer = (closer is not None and i < len(sents) - edge and 2 * i < len(sents)
+                            and total - seen - len(sent.split()) >= min_words_around)
             if late_opener or early_closer:
                 head = sent.lstrip("\"“‘'([")[:60]
                 n += bool((late_opener and opener.match(head)) or (early_closer and closer.match(head)))
+            seen += len(sent.split())
     return float(n)
 
 
@@ -628,7 +664,10 @@ def spam_matches(text: str, name: str = "spam_patterns.tsv") -> list[tuple[str, 
         if p.needles and not any(n in lower for n in p.needles):
             continue
         if p.per_line:
-            out.extend((p.name, p.weight, ln) for ln in parse(text).lines
+            # A page's own title and subtitle ("Grief – What Helps") open the text: a feed
+            # headline is one that turns up further down.
+            lines = parse(text).lines
+            out.extend((p.name, p.weight, ln) for ln in lines[SPAM_HEAD_LINES:]
                        if len(ln) <= 170 and p.regex.search(ln))
         else:
             out.extend((p.name, p.weight, mt.group(0)) for mt in p.regex.finditer(text))
@@ -638,3 +677,79 @@ def spam_matches(text: str, name: str = "spam_patterns.tsv") -> list[tuple[str, 
 def spam_insertions(text: str, name: str = "spam_patterns.tsv") -> float:
     """Weighted count of link-bait/feed-debris insertions ("Go here", "[source]", "Posted: ... GMT")."""
     return float(sum(w for _, w, _ in spam_matches(text, name)))
+
+
+# --- words glued together by a bad scrape ------------------------------------------------------
+# "millionadults", "notyouplace", "depressionDealing", "affects16.1": tokens that are no English
+# word but split into common ones. Brand names in CamelCase ("BetterHelp") start with a capital
+# and are not read as glue; a lower-case token is glue only when wordfreq does not know it.
+_GLUE_TOKEN = re.compile(r"[A-Za-z]+(?:\d[\d.,]*[A-Za-z]*)?|\d[\d.,]*[A-Za-z]+")
+_CAMEL = re.compile(r"^([a-z]{3,})([A-Z][a-z]{2,})$")
+# A decimal glued to the word before it ("affects16.1"), or any number to the word after it
+# ("1million"); a bare digit after a word is usually a flattened footnote mark ("behaviors1").
+_LETTERS_DIGITS = re.compile(r"^([a-z]{3,})(\d+[.,]\d+)$|^(\d[\d.,]*)([a-z]{3,})$")
+
+
+@lru_cache(maxsize=WORD_CACHE_SIZE)
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
+
+
+# Two-letter English function words that a scrape glues to a longer word ("sessionor").
+_SHORT_PARTS = frozenset("or to of in on at as is it be by we my so do if up me he an".split())
+
+
+def _part_ok(part: str, min_zipf: float, beside: str = "") -> bool:
+    # Parts of three letters or more, or a two-letter function word beside a word of five or
+    # more: shorter parts ("de", "la") would split the words of any language.
+    if len(part) == 2:
+        return part in _SHORT_PARTS and len(beside) >= 5 and _zipf(beside) >= min_zipf
+    if len(part) == 3:  # only the commonest ("the", "and", "you"), or typos split too
+        return _zipf(part) >= min_zipf + 2.0
+    return len(part) >= 4 and _zipf(part) >= min_zipf
+
+
+@lru_cache(maxsize=WORD_CACHE_SIZE)
+def _splits_into_words(token: str, min_zipf: float, parts: int = 3) -> bool:
+    """True when ``token`` is 2..``parts`` common words written without spaces."""
+    for i in range(2, len(token) - 1):
+        head, tail = token[:i], token[i:]
+        if not _part_ok(head, min_zipf, tail):
+            continue
+        if _part_ok(tail, min_zipf, head) or (parts > 2 and _splits_into_words(tail, min_zipf, parts - 1)):
+            return True
+    return False
+
+
+@lru_cache(maxsize=WORD_CACHE_SIZE)
+def is_glued(token: str, min_len: int = 8, min_zipf: float = 3.1) -> bool:
+    """One token that is really several words run together (see the module comment)."""
+    if _CAMEL.match(token):
+        a, b = _CAMEL.match(token).groups()
+        return _zipf(a) >= min_zipf and _zipf(b.lower()) >= min_zipf and _zipf(token.lower()) == 0
+    mt = _LETTERS_DIGITS.match(token)
+    if mt:
+        word = mt.group(1) or mt.group(4)
+        return _zipf(word) >= min_zipf + 1.0
+    if not (token.isalpha() and token.islower()) or len(token) < min_len or _zipf(token) > 0:
+        return False
+    return _splits_into_words(token, min_zipf)
+
+
+# Addresses, handles and hashtags join words on purpose ("goodtherapy.org", "#marriagetips").
+_JOINED_ON_PURPOSE = re.compile(
+    r"(?:https?://|www\.)\S+|\S+@\S+|[@#]\w+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|edu|gov|io|co|uk|au|ca|us|info|health)\b\S*",
+    re.IGNORECASE)
+
+
+def glued_words(text: str) -> float:
+    """Words run together by a bad scrape ("millionadults", "affects16.1") per 100 words."""
+    ws = parse(text).words
+    if not ws:
+        return 0.0
+    prose = _JOINED_ON_PURPOSE.sub(" ", text or "")
+    n = sum(1 for t in _GLUE_TOKEN.findall(prose) if is_glued(t))
+    return 100.0 * n / len(ws)
+

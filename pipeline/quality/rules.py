@@ -61,13 +61,15 @@ def _text_metrics(s: QualitySettings) -> dict[str, Callable[[str], float]]:
             t, s.shuffle_coherence_decay, s.shuffle_coherence_max_sentences, s.pronoun_classes),
         "content_words": m.content_words,
         "keyword_density": m.keyword_density,
+        "glued_words": m.glued_words,
+        "search_phrases": lambda t: m.search_phrases(t, s.search_phrases),
         "keyphrase_per_100w": m.keyphrase_per_100w,
         "spam_insertions": lambda t: m.spam_insertions(t, s.spam_patterns),
         "mixed_typography": m.mixed_typography,
         "keyword_list_lines": lambda t: m.keyword_list_lines(t, s.keyword_list_lines),
         "placeholder_phrases": lambda t: m.placeholder_phrases(t, s.placeholder_phrases),
         "misplaced_discourse": lambda t: m.misplaced_discourse(
-            t, s.discourse_edge_sentences, s.discourse_markers),
+            t, s.discourse_edge_sentences, s.discourse_markers, s.discourse_min_words_around),
     }
     for n in (2, 3, 4):
         fns[f"top_{n}gram_char_frac"] = lambda t, n=n: m.top_ngram_char_frac(t, n)
@@ -94,6 +96,8 @@ def compute_metrics(text: str, meta: Mapping[str, Any] | None, settings: Quality
     if "flesch_kincaid_grade" in out:
         out["grade"] = sorted((out["flesch_kincaid_grade"], out["smog_index"], out["gunning_fog"]))[1]
     meta = meta or {}
+    head = f"{meta.get('title') or ''}\n{text[:s.topic_head_chars]}"
+    out["stuffing_index"] = m.stuffing_index(text, head, s.topic_allowance)
     out["boilerplate_ratio"] = m.boilerplate_ratio(meta.get("raw_chars") or 0, meta.get("boilerplate_chars") or 0)
     return out
 
@@ -110,7 +114,7 @@ def _applies(metric: str, metrics: Mapping[str, float], s: QualitySettings) -> b
         return metrics.get("paragraphs", 0) >= s.coherence_min_paragraphs
     if metric == "coherence_vs_shuffle":
         return metrics.get("sentences", 0) >= s.shuffle_coherence_min_sentences
-    if metric in ("keyword_density", "keyphrase_per_100w"):
+    if metric in ("keyword_density", "keyphrase_per_100w", "stuffing_index"):
         return metrics.get("content_words", 0) >= s.stuffing_min_content_words
     if metric in _LINE_RULES:
         return metrics.get("lines", 0) >= s.line_rules_min_lines

@@ -136,16 +136,15 @@ _ENGINE = [
 ]
 
 
-def test_shuffle_coherence_rule_flags_interleaved_threads(nlp):
+def test_shuffle_coherence_is_a_metric_not_a_flag(nlp):
     coherent = " ".join(_GARDEN + _ENGINE)
     # Alternate the threads and spread each thread's links apart, as a shuffle does.
     salad = " ".join(s for i in (0, 3, 1, 4, 2, 5) for s in (_GARDEN[i], _ENGINE[i]))
     good, bad = run(nlp, coherent), run(nlp, salad)
     assert good["metrics"]["coherence_vs_shuffle"] > 0 > bad["metrics"]["coherence_vs_shuffle"]
-    assert "coherence_vs_shuffle" not in {f["rule"] for f in good["flags"]}
-    flag = next(f for f in bad["flags"] if f["rule"] == "coherence_vs_shuffle")
-    assert flag["op"] == "<" and "shuffle" in flag["message"]
-    assert bad["low_quality"]  # with the neighbour-overlap rule: two coherence signals agree
+    # Below 0 on a fifth of sound real pages (workbench/realweb/calibrate.py): reported only.
+    for q in (good, bad):
+        assert "coherence_vs_shuffle" not in {f["rule"] for f in q["flags"]}
 
 
 def test_shuffle_coherence_rule_needs_enough_sentences(nlp):

@@ -214,3 +214,59 @@ def test_coherence_vs_shuffle_signs_and_cap():
     # A hostile 5,000-sentence text: only the first max_sentences are compared (finite, fast).
     assert m.coherence_vs_shuffle("Cats purr. " * 5000, max_sentences=50) == 0
     assert math.isnan(m.coherence_vs_shuffle("Cats purr. Dogs bark. Cats run. Dogs sit.", max_sentences=3))
+
+
+# --- real-web calibration (issue 15): glued words, topic-relative stuffing, search phrases ----
+@pytest.mark.parametrize(("text", "expected"), [
+    ("", 0.0), (HOSTILE, 0.0),
+    # "affects16.1" counts as two words ("affects16", "1"): 9 words in all.
+    ("It affects16.1 millionadults and we feel them notyouplace.", 100.0 * 3 / 9),
+    # Brand names, addresses, hashtags, footnote marks and plain rare words are not glue.
+    ("Try BetterHelp or visit goodtherapy.org and #selfcare for behaviors1 psychoeducation.", 0.0),
+    ("Our counsellor offers teletherapy and mindfulness sessions every week.", 0.0),
+    ("Discuss it in your first sessionor by email.", 100.0 / 8),
+])
+def test_glued_words(text, expected):
+    assert close(m.glued_words(text), expected)
+
+
+@pytest.mark.parametrize(("token", "glued"), [
+    ("millionadults", True), ("depressionDealing", True), ("affects16.1", True),
+    ("1million", True), ("BetterHelp", False), ("iPhone", False), ("behaviors1", False),
+    ("ansiedad", False), ("therapist", False), ("", False),
+])
+def test_is_glued(token, glued):
+    assert m.is_glued(token) is glued
+
+
+_TOPIC = ("Online therapy basics. " + "Online therapy helps many people who cannot travel. " * 6
+          + "Some people prefer meeting a counsellor in person instead. " * 4)
+
+
+@pytest.mark.parametrize(("text", "head", "expected"), [
+    ("", "", 0.0), (HOSTILE, "", 0.0),
+    # The subject named in the title is allowed more repeats than a planted phrase.
+    (_TOPIC, "Online therapy: what to expect", m.keyphrase_per_100w(_TOPIC) / 1.6),
+    (_TOPIC, "Finding support near home", m.keyphrase_per_100w(_TOPIC)),
+])
+def test_stuffing_index(text, head, expected):
+    assert close(m.stuffing_index(text, head, 1.6), expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("", 0), (HOSTILE, 0),
+    ("Find the best therapist near me today. A therapist near me can help.", 2),
+    ("Looking for affordable therapy?\nWe can help.", 1),
+    ("Your therapist may be near the station; ask me anything.", 0),
+])
+def test_search_phrases(text, expected):
+    assert m.search_phrases(text) == expected
+
+
+def test_misplaced_discourse_needs_words_around():
+    lead = "Title line here. By a writer. Posted today. "
+    text = lead + "In this post, we will explore grief. Grief is normal."
+    assert m.misplaced_discourse(text, 3, min_words_around=0) == 1
+    assert m.misplaced_discourse(text, 3, min_words_around=150) == 0
+    long_text = ("Sentence about sleep and rest. " * 40) + "In this post, we cover grief."
+    assert m.misplaced_discourse(long_text, 3, min_words_around=150) == 1

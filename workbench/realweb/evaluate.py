@@ -1,0 +1,238 @@
+"""Every verdict measured on our labelled real web pages (issue 15; spin pages for issue 16).
+
+The labels and the manifest are committed (``workbench/realweb/*.csv``); the page text is not: it
+is read from ``.realweb/pages/<page_id>.txt`` (or ``$REALWEB/pages``). When the folder is missing
+the evaluation says how to rebuild it (README.md beside this file) instead of failing.
+
+Two parts: ``dev`` (thresholds may be tuned on it) and ``test`` (set aside). Every figure is
+reported per part.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+COMPONENTS = ("bond", "goals", "tasks", "rupture_repair")
+
+
+def realweb_root(root: Path | None = None) -> Path:
+    """The git-ignored folder that holds the page text."""
+    if root is not None:
+        return Path(root)
+    env = os.environ.get("REALWEB")
+    return Path(env) if env else HERE.parent.parent / ".realweb"
+
+
+def load_pages(labels: Path = HERE) -> pd.DataFrame:
+    """Every ``pages_*.csv`` (manifest and page labels), one row per page."""
+    parts = [pd.read_csv(p, dtype=str, keep_default_na=False) for p in sorted(labels.glob("pages_*.csv"))]
+    if not parts:
+        return pd.DataFrame(columns=["page_id", "split", "url"])
+    df = pd.concat(parts, ignore_index=True).drop_duplicates("page_id")
+    for col in ("low_quality", "spun"):
+        df[col] = df[col].map(lambda v: str(v).strip() in ("1", "true", "True"))
+    return df
+
+
+def load_sentences(labels: Path = HERE) -> pd.DataFrame:
+    """Every ``sentences_*.csv``: labelled sentences by offsets into the stored pages."""
+    parts = [pd.read_csv(p, dtype={"page_id": str, "sha1": str, "split": str})
+             for p in sorted(labels.glob("sentences_*.csv"))]
+    if not parts:
+        return pd.DataFrame(columns=["sent_id", "split", "page_id", "start", "end", *COMPONENTS])
+    return pd.concat(parts, ignore_index=True)
+
+
+@dataclass
+class Folder:
+    """The stored texts that match the manifest, and what is missing or changed."""
+
+    texts: dict[str, str] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+
+
+def read_folder(pages: pd.DataFrame, root: Path | None = None) -> Folder:
+    """Read ``<root>/pages/<page_id>.txt`` for every manifest row, checking its sha1."""
+    base = realweb_root(root) / "pages"
+    out = Folder()
+    for row in pages.itertuples():
+        path = base / f"{row.page_id}.txt"
+        if not path.is_file():
+            out.missing.append(row.page_id)
+            continue
+        data = path.read_bytes()
+        if row.sha1 and hashlib.sha1(data).hexdigest() != row.sha1:
+            out.changed.append(row.page_id)
+            continue
+        out.texts[row.page_id] = data.decode("utf-8")
+    return out
+
+
+def how_to_rebuild(root: Path | None = None) -> str:
+    """The message printed when the page text is absent."""
+    return (f"real-web pages not found under {realweb_root(root) / 'pages'}: the page text is not "
+            "stored in git. Rebuild it as described in workbench/realweb/README.md (search each "
+            "manifest query in the stored-web `pages` corpus, save the result whose URL matches as "
+            "<page_id>.txt, check the sha1), or point REALWEB at a copy.")
+
+
+# --- page level --------------------------------------------------------------------------------
+
+def analyse_pages(texts: dict[str, str], pages: pd.DataFrame, settings: Any = None,
+                  workers: int = 1) -> pd.DataFrame:
+    """Run the whole ``analyze`` on the pages (one JSONL record each, with its URL)."""
+    from pipeline.config import load_settings
+    from pipeline.run import run_analysis
+
+    settings = settings or load_settings(None)
+    urls = dict(zip(pages.page_id, pages.url, strict=True))
+    with tempfile.TemporaryDirectory(prefix="realweb-") as tmp:
+        corpus, out = Path(tmp) / "corpus", Path(tmp) / "out"
+        corpus.mkdir()
+        for pid, text in texts.items():
+            record = {"url": urls.get(pid, ""), "text": text}
+            (corpus / f"{pid}.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+        run_analysis(corpus, out, settings, workers=workers, use_cache=False, progress=False)
+        got = pd.read_csv(out / "articles.csv", dtype={"article_id": str}, keep_default_na=False)
+        metrics = {}
+        with (out / "articles.jsonl").open(encoding="utf-8") as fh:
+            for line in fh:
+                rec = json.loads(line)
+                metrics[rec["article_id"]] = (rec.get("quality") or {}).get("metrics", {})
+    got["page_id"] = got["article_id"].str.replace(r"\.jsonl.*$", "", regex=True)
+    got["metrics"] = got["article_id"].map(metrics)
+    return got
+
+
+def _truthy(v: Any) -> bool:
+    return str(v).strip().lower() in ("1", "true", "yes")
+
+
+def _rate(num: int, den: int) -> float:
+    return round(num / den, 4) if den else float("nan")
+
+
+def page_scores(got: pd.DataFrame, pages: pd.DataFrame) -> dict[str, Any]:
+    """Quality, spin and action figures of one part (labels joined on page_id)."""
+    df = pages.merge(got, on="page_id", how="inner", suffixes=("_gold", ""))
+    pred_low = df["low_quality"].map(_truthy)
+    gold_low = df["low_quality_gold"].astype(bool)
+    pred_spun = df["spun"].map(_truthy)
+    gold_spun = df["spun_gold"].astype(bool)
+    sound = ~gold_low
+    clean = ~gold_spun
+    rules: dict[str, int] = {}
+    for flags in df.loc[sound & pred_low, "quality_flags"]:
+        for f in str(flags).split(";"):
+            if f:
+                name = f.split("=", 1)[0]
+                rules[name] = rules.get(name, 0) + 1
+    fired: dict[str, int] = {}
+    for flags in df.loc[sound, "quality_flags"]:
+        for name in {f.split("=", 1)[0] for f in str(flags).split(";") if f}:
+            fired[name] = fired.get(name, 0) + 1
+    right = df["action"] == df["action_gold"]
+    by_action = {a: f"{int((right & (df['action_gold'] == a)).sum())}/{int((df['action_gold'] == a).sum())}"
+                 for a in ("keep", "review", "rewrite", "remove")}
+    return {
+        "pages": int(len(df)),
+        "low_quality_on_sound": _rate(int((pred_low & sound).sum()), int(sound.sum())),
+        "low_quality_recall": _rate(int((pred_low & gold_low).sum()), int(gold_low.sum())),
+        "damaged_pages": int(gold_low.sum()),
+        "spun_on_clean": _rate(int((pred_spun & clean).sum()), int(clean.sum())),
+        "spun_recall": _rate(int((pred_spun & gold_spun).sum()), int(gold_spun.sum())),
+        "spun_pages": int(gold_spun.sum()),
+        "actions_right": _rate(int(right.sum()), int(len(df))),
+        "actions_right_by_gold": by_action,
+        "false_low_quality_by_rule": dict(sorted(rules.items(), key=lambda kv: -kv[1])),
+        "rule_fires_on_sound": {k: _rate(v, int(sound.sum()))
+                                for k, v in sorted(fired.items(), key=lambda kv: -kv[1])},
+        "wrong_actions": [
+            f"{r.page_id}: {r.action_gold} -> {r.action} ({r.action_reason if 'action_reason' in df else ''})"
+            for r in df.loc[~right].itertuples()][:40],
+    }
+
+
+# --- sentence level ----------------------------------------------------------------------------
+
+def predict_sentences(texts: dict[str, str], sentences: pd.DataFrame, settings: Any = None) -> pd.DataFrame:
+    """The alliance labels the pipeline gives each labelled sentence (by the largest overlap)."""
+    from pipeline.config import load_settings
+    from pipeline.nlp import build_nlp
+
+    settings = settings or load_settings(None)
+    nlp = build_nlp(settings)
+    wanted = [p for p in dict.fromkeys(sentences.page_id) if p in texts]
+    rows = []
+    for pid, doc in zip(wanted, nlp.pipe(texts[p] for p in wanted), strict=True):
+        doc._.meta = {"article_id": pid, "applicable": True}
+        predicted = (doc._.alliance or {}).get("sentences", [])
+        for s in sentences[sentences.page_id == pid].itertuples():
+            best, overlap = None, 0
+            for p in predicted:
+                o = min(s.end, p["end_char"]) - max(s.start, p["start_char"])
+                if o > overlap:
+                    best, overlap = p, o
+            labels = (best or {}).get("labels", {})
+            evidence = (best or {}).get("evidence", {})
+            rows.append({"sent_id": s.sent_id, **{f"pred_{c}": int(labels.get(c, 0)) for c in COMPONENTS},
+                         "evidence": json.dumps(evidence, sort_keys=True)})
+    return pd.DataFrame(rows)
+
+
+def sentence_scores(pred: pd.DataFrame, sentences: pd.DataFrame) -> dict[str, Any]:
+    """Precision, recall and F1 per component and micro-averaged."""
+    df = sentences.merge(pred, on="sent_id", how="inner")
+    out: dict[str, Any] = {"sentences": int(len(df))}
+    tp_all = fp_all = fn_all = 0
+    for c in COMPONENTS:
+        gold, got = df[c].astype(int) == 1, df[f"pred_{c}"] == 1
+        tp, fp, fn = int((gold & got).sum()), int((~gold & got).sum()), int((gold & ~got).sum())
+        tp_all, fp_all, fn_all = tp_all + tp, fp_all + fp, fn_all + fn
+        out[c] = _prf(tp, fp, fn)
+    out["micro"] = _prf(tp_all, fp_all, fn_all)
+    return out
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3), "support": tp + fn}
+
+
+# --- the whole evaluation ----------------------------------------------------------------------
+
+def evaluate(root: Path | None = None, parts: Iterable[str] = ("dev", "test"),
+             settings: Any = None) -> dict[str, Any]:
+    """Page and sentence figures per part; ``{"missing": message}`` when the folder is absent."""
+    pages = load_pages()
+    folder = read_folder(pages, root)
+    if not folder.texts:
+        return {"missing": how_to_rebuild(root)}
+    result: dict[str, Any] = {"stored": len(folder.texts), "missing_pages": folder.missing,
+                              "changed_pages": folder.changed}
+    got = analyse_pages(folder.texts, pages, settings)
+    sentences = load_sentences()
+    pred = predict_sentences(folder.texts, sentences, settings) if len(sentences) else pd.DataFrame()
+    for part in parts:
+        in_part = pages[pages.split == part]
+        result[part] = {"pages": page_scores(got, in_part)}
+        if len(pred):
+            result[part]["sentences"] = sentence_scores(pred, sentences[sentences.split == part])
+    return result
+
+
+if __name__ == "__main__":
+    print(json.dumps(evaluate(), indent=2, default=str))
