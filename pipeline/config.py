@@ -176,7 +176,6 @@ class QualitySettings(_Section):
     # --- ours
     max_boilerplate_ratio: Ratio
     min_sentence_coherence: Ratio
-    min_paragraph_coherence: Ratio
     max_keyword_density: Ratio
     max_stuffing_index: NonNeg
     max_search_phrases: Count

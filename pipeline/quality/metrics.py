@@ -744,12 +744,13 @@ _JOINED_ON_PURPOSE = re.compile(
     re.IGNORECASE)
 
 
-def glued_words(text: str) -> float:
-    """Words run together by a bad scrape ("millionadults", "affects16.1") per 100 words."""
+def glued_words(text: str, min_count: int = 2) -> float:
+    """Words run together by a bad scrape ("millionadults", "affects16.1") per 100 words (0 when
+    fewer than ``min_count``: one odd compound such as "sandtray" is no damage)."""
     ws = parse(text).words
     if not ws:
         return 0.0
     prose = _JOINED_ON_PURPOSE.sub(" ", text or "")
     n = sum(1 for t in _GLUE_TOKEN.findall(prose) if is_glued(t))
-    return 100.0 * n / len(ws)
+    return 100.0 * n / len(ws) if n >= min_count else 0.0
 
