@@ -224,7 +224,9 @@ def test_coherence_vs_shuffle_signs_and_cap():
     # Brand names, addresses, hashtags, footnote marks and plain rare words are not glue.
     ("Try BetterHelp or visit goodtherapy.org and #selfcare for behaviors1 psychoeducation.", 0.0),
     ("Our counsellor offers teletherapy and mindfulness sessions every week.", 0.0),
-    ("Discuss it in your first sessionor by email.", 100.0 / 8),
+    # One glued token ("sandtray" is one too) is no damage; two are.
+    ("Discuss it in your first sessionor by email.", 0.0),
+    ("Discuss it in your first sessionor with yourtherapist.", 200.0 / 8),
 ])
 def test_glued_words(text, expected):
     assert close(m.glued_words(text), expected)
