@@ -17,11 +17,9 @@ from typing import Any
 from pipeline.article import Article, IngestError
 from pipeline.cache import ANALYSIS_FIELDS, ResultCache, models_fingerprint
 from pipeline.config import Settings
+from pipeline.paths import MODELS_DIR
 from pipeline.quality.norms import SiteNorms
 from pipeline.spool import ArticleStore
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-MODELS_DIR = PROJECT_ROOT / "models"
 
 # Exit codes of `alliance-audit analyze` (documented in the README and --help).
 EXIT_OK = 0

@@ -8,24 +8,18 @@ one classifier call.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Iterator
-from importlib import resources
 from itertools import islice
 from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.alliance.extract import AllianceExtractor
+from pipeline.alliance.extract import DEFAULT_SETTINGS, AllianceExtractor
 from pipeline.alliance.rules import LABELS
 from pipeline.doctable import doc_text
 
 __all__ = ["LABELS", "AllianceComponents", "make_alliance_components", "DEFAULT_SETTINGS"]
-
-DEFAULT_SETTINGS: dict[str, Any] = tomllib.loads(
-    (resources.files("pipeline") / "resources" / "config" / "alliance.toml").read_text("utf-8")
-)
 
 if not Doc.has_extension("alliance"):
     Doc.set_extension("alliance", default=None)

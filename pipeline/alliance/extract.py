@@ -8,6 +8,8 @@ the component produces.
 
 from __future__ import annotations
 
+import tomllib
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +22,12 @@ from pipeline.alliance.citations import REFERENCE_KINDS, citation_spans
 from pipeline.alliance.rules import LABELS, RuleLayer, evidence_text, gate
 from pipeline.alliance.segment import sentence_token_spans
 from pipeline.doctable import doc_table, doc_text
+from pipeline.paths import DATA_ROOT
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# The component's defaults (its section of the configuration).
+DEFAULT_SETTINGS: dict[str, Any] = tomllib.loads(
+    (resources.files("pipeline") / "resources" / "config" / "alliance.toml").read_text("utf-8")
+)
 COMBINE_MODES = ("auto", "model", "rules", "union")
 # Texts whose citation spans are kept: more than a pipe batch (records for a whole batch are
 # built before any is assembled); the texts are held, so an id is never reused meanwhile.
@@ -56,11 +62,12 @@ def restore_wording(text: str, spans: list[dict[str, Any]], start: int, end: int
 
 def resolve_model_path(name: str) -> Path | None:
     """The model file: as given (absolute or from the working directory), else from the
-    project root; None when unset or missing (the component then uses the rules alone)."""
+    folder that holds ``models/`` (``pipeline.paths.DATA_ROOT``); None when unset or missing
+    (the component then uses the rules alone)."""
     if not name:
         return None
     p = Path(name)
-    for cand in (p, PROJECT_ROOT / p):
+    for cand in (p, DATA_ROOT / p):
         if cand.is_file():
             return cand
     return None
@@ -326,8 +333,6 @@ def analyse_text(text: str, settings: dict[str, Any] | None = None,
     labelled set's; neighbours still give the therapy context)."""
     nlp = _blank_sentencizer()
     if extractor is None:
-        from pipeline.alliance.component import DEFAULT_SETTINGS
-
         extractor = AllianceExtractor({**DEFAULT_SETTINGS, **(settings or {})}, nlp.vocab,
                                       tokenizer=nlp.tokenizer)
     doc = nlp(text)

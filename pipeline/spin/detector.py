@@ -22,8 +22,9 @@ from typing import Any
 
 import numpy as np
 
+from pipeline.paths import MODELS_DIR, resolve_path
 from pipeline.spin import signals
-from pipeline.spin.reference import MODELS_DIR, Reference, load_reference
+from pipeline.spin.reference import Reference, load_reference
 from pipeline.spin.restore import restore
 from pipeline.spin.tokens import tokenize
 from pipeline.spin.words import damp_unexplained, word_features
@@ -98,10 +99,10 @@ class Detector:
         self.cfg = signals._cfg(settings)
         ref_dir = self.cfg.get("reference_dir") or ""
         self.ref = ref if ref is not None else load_reference(
-            signals.resolve_path(ref_dir, MODELS_DIR) if ref_dir else None
+            resolve_path(ref_dir, MODELS_DIR) if ref_dir else None
         )
         if models is None:
-            path = signals.resolve_path(self.cfg.get("model_path", ""), MODELS_DIR / MODEL_FILE)
+            path = resolve_path(self.cfg.get("model_path", ""), MODELS_DIR / MODEL_FILE)
             models = _cached_models(str(path))
         self.word_model = models["word_model"]
         self.doc_model = models["doc_model"]

@@ -20,7 +20,6 @@ import re
 import tomllib
 from collections import Counter
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -757,11 +756,3 @@ def analyse(
         feats.update(oddity_rate(text, cfg, reference, toks))
     spans.sort(key=lambda s: (s["start_char"], -s["end_char"]))
     return spans, feats
-
-
-def resolve_path(value: str, default: Path) -> Path:
-    """A settings path: empty -> ``default``; relative -> against the repository root."""
-    if not value:
-        return default
-    p = Path(value)
-    return p if p.is_absolute() else Path(__file__).resolve().parents[2] / p
