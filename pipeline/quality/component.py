@@ -33,7 +33,9 @@ class TextQuality:
         return doc
 
 
-@Language.factory("text_quality", default_config={"settings": default_settings()})
+@Language.factory(
+    "text_quality", default_config={"settings": default_settings()}, assigns=["doc._.quality"]
+)
 def make_text_quality(nlp: Language, name: str, settings: dict[str, Any]) -> TextQuality:
     """Factory registered as ``text_quality`` (entry point in pyproject.toml)."""
     return TextQuality(nlp, name, settings)

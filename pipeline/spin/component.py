@@ -68,7 +68,9 @@ class SpinDetector:
             yield from batch
 
 
-@Language.factory("spin_detector", default_config={"settings": default_settings()})
+@Language.factory(
+    "spin_detector", default_config={"settings": default_settings()}, assigns=["doc._.spin"]
+)
 def make_spin_detector(nlp: Language, name: str, settings: dict[str, Any]) -> SpinDetector:
     """Factory registered as ``spin_detector`` (entry point in pyproject.toml)."""
     return SpinDetector(nlp, name, settings)
