@@ -99,16 +99,6 @@ def _plural_stem(word: str) -> str:
     return word
 
 
-def skeleton(text: str, placeholder: str = "_") -> list[str]:
-    """Function words kept, each run of content words replaced by one ``placeholder``.
-
-    A synonym spinner swaps content words (often one word for two) but keeps the sentence
-    frame, so the frames of a spun copy and its source line up even when almost no content
-    word survives.
-    """
-    return _skeleton(words(text), placeholder)
-
-
 def _skeleton(tokens: list[str], placeholder: str = "_") -> list[str]:
     stop = _function_words()
     out: list[str] = []
@@ -183,11 +173,6 @@ def minhash(hashes: np.ndarray, num_perm: int, seed: int) -> MinHash:
     # update_batch permutes all values in one numpy pass (~4x faster than update() per item).
     m.update_batch(hashes.tolist())
     return m
-
-
-def text_hash(text: str) -> str:
-    """Hash of the text's words (case, spacing and punctuation ignored): equal for exact copies."""
-    return _tokens_hash(words(text))
 
 
 def _tokens_hash(tokens: list[str]) -> str:

@@ -188,11 +188,6 @@ def read_counsel_chat(shared: Path) -> pd.DataFrame:
     return pd.read_csv(Path(shared) / COUNSEL_CHAT_PATH).reset_index(drop=True)
 
 
-def counsel_chat_doc(row: int, question_id: int) -> str:
-    """Document id of a counsel-chat answer: ``"<row>-q<questionID>"``."""
-    return f"{row}-q{question_id}"
-
-
 def _group(origin: str, doc: str) -> str:
     """Grouped-CV key: the seed file, the counsel-chat question (its answers share a topic), or
     the corpus article."""

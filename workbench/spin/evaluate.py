@@ -329,16 +329,6 @@ def evaluate_hard_negatives(detect: Detector, threshold: float = 0.5) -> dict[st
             "spans_per_text": _ratio(span_count, len(items))}
 
 
-def detector_from_nlp(nlp: Any) -> Detector:
-    """Adapt a spaCy pipeline with the ``spin_detector`` component to ``detect(text)``."""
-
-    def detect(text: str) -> tuple[float, list[dict]]:
-        spin = nlp(text)._.spin or {}
-        return float(spin.get("score", 0.0)), list(spin.get("spans", []))
-
-    return detect
-
-
 def format_report(result: dict[str, Any]) -> str:
     """A Markdown table of an ``evaluate_detector`` result (for the model card)."""
     lines = [

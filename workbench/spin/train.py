@@ -32,6 +32,8 @@ from typing import Any
 
 import numpy as np
 
+from pipeline.spin.signals import registry
+
 FOLDS = 4
 SPLIT_SEED = 0              # the question split the reference statistics were built on
 RATES = (0.05, 0.40)        # spin rates drawn uniformly from this range for training
@@ -39,15 +41,13 @@ SPUN_PER_ARTICLE = 2        # spun copies per clean article (distinct training v
 ARTICLE_SIZES = ((300, 1200), (150, 450), (50, 150))   # clean text lengths (words)
 EVAL_RATES = (0.15, 0.30)
 MAX_LOVO_FPR = 0.01         # document threshold: pooled leave-variant-out FPR at most this
-# Candidate document features (fit_monotone keeps those with non-negative weights). Left out,
+# Candidate document features (fit_monotone keeps those with non-negative weights): each
+# signal's ``doc_feature`` (pipeline.spin.signals). Left out,
 # measured on the evaluation-only spinners: the per-100 counts of mid/high word probabilities
 # (collinear with word_top_mean; their fitted contrast was specific to the training spinners),
 # odd_pairs/offdomain/dom_pairs (they also fire on clean off-topic text) and the
 # function-phrase rates (phrase_llr already carries them).
-DOC_FEATURES = [
-    "word_top_mean", "spinner_syntax_per100", "article_mismatch_per100", "entity_per100",
-    "fingerprint_per100", "phrase_llr",
-]
+DOC_FEATURES = registry.doc_features()
 
 
 def _log(t0: float, msg: str) -> None:
