@@ -43,24 +43,14 @@ def _ratio(num: float, den: float, empty: float = 0.0) -> float:
 
 
 def roc_auc(y_true: Sequence[int], y_score: Sequence[float]) -> float:
-    """Area under the ROC curve (Mann-Whitney, ties count half); NaN unless both classes occur."""
+    """scikit-learn's ROC AUC (ties count half), NaN scores as 0; NaN unless both classes occur."""
+    from sklearn.metrics import roc_auc_score
+
     y = np.asarray(y_true, dtype=bool)
-    s = np.nan_to_num(np.asarray(y_score, dtype=float), nan=0.0)
-    n_pos, n_neg = int(y.sum()), int((~y).sum())
-    if n_pos == 0 or n_neg == 0:
+    if y.all() or not y.any():
         return math.nan
-    order = np.argsort(s, kind="mergesort")
-    ranks = np.empty(len(s), dtype=float)
-    sorted_s = s[order]
-    # Average ranks over ties.
-    i = 0
-    while i < len(s):
-        j = i
-        while j + 1 < len(s) and sorted_s[j + 1] == sorted_s[i]:
-            j += 1
-        ranks[order[i : j + 1]] = (i + j) / 2.0 + 1.0
-        i = j + 1
-    return float((ranks[y].sum() - n_pos * (n_pos + 1) / 2.0) / (n_pos * n_neg))
+    s = np.nan_to_num(np.asarray(y_score, dtype=float), nan=0.0)
+    return float(roc_auc_score(y, s))
 
 
 def doc_metrics(y_true: Sequence[int], y_score: Sequence[float], threshold: float) -> dict:

@@ -58,14 +58,6 @@ def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
     return any(a[0] < e and s < a[1] for s, e in spans)
 
 
-def span_scores(pred: list[tuple[int, int]], gold: list[tuple[int, int]]) -> tuple[int, int, int, int]:
-    """(true predicted, predicted, gold found, gold): a predicted span is right when it
-    overlaps a gold span; a gold span is found when a predicted span overlaps it."""
-    tp = sum(_overlaps(p, gold) for p in pred)
-    found = sum(_overlaps(g, pred) for g in gold)
-    return tp, len(pred), found, len(gold)
-
-
 def _doc_metrics(y: np.ndarray, score: np.ndarray, threshold: float) -> dict[str, float]:
     from sklearn.metrics import f1_score, precision_score, recall_score, roc_auc_score
 
@@ -358,6 +350,7 @@ def evaluate_held_out(shared: Path, models_dir: Path, held_df, variants: list[st
     from pipeline.spin.detector import Detector, _load_models
     from pipeline.spin.reference import load_reference
     from workbench.spin.data import clean_articles
+    from workbench.spin.evaluate import span_metrics
     from workbench.spin.simulate import spin_text
 
     det = Detector(None, ref=load_reference(models_dir),
@@ -386,8 +379,11 @@ def evaluate_held_out(shared: Path, models_dir: Path, held_df, variants: list[st
                 n_words += len(sp.text.split())
                 scores.append(r["score"])
                 pred = [(s["start_char"], s["end_char"]) for s in r["spans"]]
-                for j, x in enumerate(span_scores(pred, [(a, b) for a, b, _ in sp.spans])):
-                    tp[j] += x
+                # Any overlap counts here (the phrase-level rule of span_metrics is stricter).
+                m = span_metrics(pred, [(a, b) for a, b, _ in sp.spans], min_overlap=0.0,
+                                 min_cover=0.0)
+                for j, key in enumerate(("pred_matched", "n_pred", "gold_matched", "n_gold")):
+                    tp[j] += m[key]
             y = np.r_[np.zeros(len(arts)), np.ones(len(arts))]
             s = np.r_[clean_scores, np.array(scores)]
             m = _doc_metrics(y, s, thr)
