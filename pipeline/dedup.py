@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import tempfile
 import zlib
 from array import array
@@ -29,10 +28,9 @@ from datasketch import MinHash, MinHashLSH
 
 from pipeline.article import Article
 from pipeline.config import DedupSettings
+from pipeline.text import LETTER_WORD as _WORD
 
 KINDS = ("exact", "near", "spun_copy")
-# Letters only (digits and punctuation carry no wording), apostrophes kept inside words.
-_WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
 
 
 @lru_cache(maxsize=1)

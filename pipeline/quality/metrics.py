@@ -22,7 +22,8 @@ from typing import Any
 import numpy as np
 import pyphen
 
-from pipeline.quality.text import WORD_CACHE_SIZE, content_stem, parse, split_sentences, word_list
+from pipeline.quality.text import WORD_CACHE_SIZE, content_stem, parse, word_list
+from pipeline.text import split_sentences
 
 _RES = resources.files("pipeline") / "resources" / "quality"
 

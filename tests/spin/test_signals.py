@@ -59,15 +59,6 @@ def test_article_mismatch_suggests_fitting_synonym(ref):
     assert span["suggestion"].startswith("an ") and S.vowel_sound(first) is True
 
 
-@pytest.mark.parametrize(
-    ("suggestion", "original", "expected"),
-    [("", "X", ""), ("therapy", "Remedy", "Therapy"), ("in the", "WITHIN THE", "IN THE"),
-     ("mental health", "Psychological Well", "Mental Health"), ("x", "", "x")],
-)
-def test_match_case(suggestion, original, expected):
-    assert S.match_case(suggestion, original) == expected
-
-
 def test_candidates_are_inflected_like_the_word(ref):
     assert "shows" in S.candidates("exhibits", ref)
     assert "therapy" in S.candidates("remedy", ref)

@@ -29,6 +29,7 @@ from pipeline.alliance.extract import AllianceExtractor
 from pipeline.alliance.rules import LABELS
 from pipeline.config import default_values
 from workbench.alliance.dataset import load_labelled, read_counsel_chat, read_seed, split_sentences
+from workbench.cards import render
 
 MODEL_NAME = "alliance_classifier"
 THRESHOLD_GRID = np.round(np.arange(0.15, 0.86, 0.05), 2)
@@ -377,113 +378,26 @@ def _table(block: dict[str, Any]) -> list[str]:
 
 def model_card(m: dict[str, Any]) -> str:
     """The Markdown model card written beside the skops file."""
-    lines = [
-        "# alliance_classifier",
-        "",
-        "Sentence classifier for the four alliance components (bond, goals, tasks,",
-        "rupture_repair), used by the `alliance_components` spaCy component together with the",
-        "rule layer (`pipeline/resources/alliance/patterns.json`).",
-        "",
-        "## Data",
-        f"- `models/data/alliance_sentences.csv` via `workbench.alliance.dataset.load_labelled`: "
-        f"{m['n_sentences']} labelled sentences ({', '.join(f'{k}: {v}' for k, v in m['n_by_origin'].items())}).",
-        "- Sources: the five seed articles in `../shared/seeds/` and answers from the `train`",
-        "  split of counsel-chat (`../shared/data/counsel_chat_train.csv`; Bertagnolli 2020,",
-        "  nbertagnolli/counsel-chat, MIT repository licence, answers by their authors). The",
-        "  model stores only derived statistics (vocabularies, idf weights, coefficients).",
-        "- Plus sentences of this project's own demo corpus (`corpus/`, written for the project).",
-        f"- Positives: {', '.join(f'{k} {v}' for k, v in m['positives'].items())}.",
-        "",
-        "## Model",
-        "- Only *candidate* sentences are scored: they pass the therapy gate (the sentence or a",
-        "  neighbour within `gate_window` names a therapist/client/therapy, and the sentence",
-        "  names no partner/parent/friend) and contain a rule hit or a cue word. Share of",
-        "  positives that are candidates (recall ceiling): "
-        + ", ".join(f"{k} {v}" for k, v in m["candidate_recall_ceiling"].items()) + ".",
-        "- Features: TF-IDF word 1-2-grams of the sentence (restored wording when the spin",
-        "  detector left suggestions) + TF-IDF 1-2-grams of its lower-cased lookup lemmas",
-        "  (sublinear tf, min_df 2) + binary rule features (each rule, each label's rules, the",
-        "  sentence's own therapy mention). Tried and left off (`FEATURES` in train.py): char",
-        "  2-5-grams (same CV micro-F1, ~10x slower at run time) and the neighbours' lemmas as",
-        "  context features (same CV micro-F1).",
-        f"- One `LogisticRegression` per label (liblinear, C={FEATURES['c']}, class_weight",
-        "  balanced); the component applies the dot product itself.",
-        f"- Decision mode `{m['combine']}` (`union`: a label is set",
-        "  when one of its rules fires or the model probability reaches the label's threshold;",
-        "  `model`: the threshold alone; `rules`: the rules alone). Thresholds tuned on",
-        "  out-of-fold predictions over all data: "
-        + ", ".join(f"{k} {v:.2f}" for k, v in m["thresholds"].items()) + ".",
-        "",
-        "## Scores",
-        "Grouped 5-fold cross-validation by document (counsel-chat answers grouped by",
-        "question); thresholds tuned by an inner grouped 3-fold CV on each training part, so",
-        "the model's scores are out-of-sample. `rules` needs no fitting: it is the rule layer",
-        "alone, whose patterns were written while reading the seeds and counsel-chat errors",
-        "(in-sample). \"other\" = counsel-chat + demo-corpus sentences.",
-        "",
-        "| mode | all micro-F1 | seeds micro-F1 | other micro-F1 | seeds rupture_repair F1 |"
-        " seeds discusses-X acc. |",
-        "|---|---|---|---|---|---|",
-        *[
+    return render(
+        "alliance_classifier.md.j2",
+        m=m,
+        c=FEATURES["c"],
+        pairs=lambda d, sep: ", ".join(f"{k}{sep}{v}" for k, v in d.items()),
+        thresholds=", ".join(f"{k} {v:.2f}" for k, v in m["thresholds"].items()),
+        table=lambda block: "\n".join(_table(block)),
+        cv_rows=[
             f"| {mode} | {v['all']['micro_f1']:.3f} | {v['seed']['micro_f1']:.3f} | "
             f"{v['other']['micro_f1']:.3f} | {v['seed']['rupture_repair']['f1']:.3f} | "
             f"{v['seed_discusses']['accuracy']:.3f} |"
             for mode, v in m["cv"].items()
         ],
-        "",
-        f"### CV per label, mode `{m['combine']}`, all sentences",
-        *_table(m["cv"][m["combine"]]["all"]),
-        "",
-        f"### CV per label, mode `{m['combine']}`, seed sentences",
-        *_table(m["cv"][m["combine"]]["seed"]),
-        "",
-        "### Leave-seeds-out (model trained without the seed articles, scored on them)",
-        "",
-        "| mode | micro-F1 | bond | goals | tasks | rupture_repair | discusses-X acc. |",
-        "|---|---|---|---|---|---|---|",
-        *[
+        seeds_out_rows=[
             f"| {mode} | {v['sentences']['micro_f1']:.3f} | "
             + " | ".join(f"{v['sentences'][lab]['f1']:.3f}" for lab in LABELS)
             + f" | {v['discusses']['accuracy']:.3f} |"
             for mode, v in m["leave_seeds_out"].items()
         ],
-        "",
-        *(
-            [
-                "### Shipped model + rules on the seed sentences (in-sample: seeds are training"
-                " data)",
-                *_table(m["shipped_on_seeds_in_sample"]["sentences"]),
-                "",
-                "Article level \"discusses X\" on the seeds: accuracy "
-                f"{m['shipped_on_seeds_in_sample']['discusses']['accuracy']:.3f}.",
-                "",
-            ]
-            if "shipped_on_seeds_in_sample" in m else []
-        ),
-        "### Rule layer alone, per label",
-        "Seeds:",
-        *_table(m["rules_only"]["seed"]),
-        "",
-        "Other sentences:",
-        *_table(m["rules_only"]["other"]),
-        "",
-        "## Versions and reproduction",
-        f"scikit-learn {m['versions']['scikit_learn']}, spaCy {m['versions']['spacy']}, seed "
-        f"{m['versions']['seed']}. Rebuild with `make train` or",
-        "`SHARED=../shared .venv/bin/python -m workbench.alliance.train`; the numbers are in",
-        "`models/alliance_classifier.metrics.json`. The model stores the rule names it was",
-        "trained with; the component refuses a model whose rules differ from the data files.",
-        "",
-        "## Limits",
-        "- Small labelled set from one labeller; counsel-chat answers are Q&A prose, the seeds",
-        "  are web articles. Tasks and rupture_repair are the weakest labels.",
-        "- Sentences outside the gate (no therapy mention nearby) are never labelled, and only",
-        "  candidates are scored: the recall ceiling above bounds what the model can add.",
-        "- The labelled set was still growing while this model was trained; rerun `make train`",
-        "  after it changes (about 10 s).",
-        "",
-    ]
-    return "\n".join(lines)
+    )
 
 
 def evaluate(shared: Path, project_root: Path, models_dir: Path) -> dict[str, Any]:

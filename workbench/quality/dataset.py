@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.quality.metrics import words
-from pipeline.quality.text import split_sentences
+from pipeline.text import split_sentences
 
 KINDS_CLEAN = ("single", "question", "topic")
 KINDS_DEGRADED = ("salad", "repeated", "stuffing", "boilerplate", "stub", "spam")

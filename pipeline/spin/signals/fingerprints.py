@@ -12,9 +12,9 @@ from pipeline.spin.signals.base import (
     _ngram_hits,
     _phrase_table,
     _span,
-    match_case,
 )
 from pipeline.spin.tokens import Tok, tokenize
+from pipeline.text import match_case
 
 
 def fingerprints(

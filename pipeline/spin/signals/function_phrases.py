@@ -16,9 +16,9 @@ from pipeline.spin.signals.base import (
     _phrase_table,
     _ref,
     _span,
-    match_case,
 )
 from pipeline.spin.tokens import Tok, tokenize
+from pipeline.text import match_case
 
 
 @functools.lru_cache(maxsize=1)
