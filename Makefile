@@ -34,17 +34,17 @@ browser: ## install Debian's headless Chromium for the report test (needs root o
 	  || echo "warning: could not install chromium; the browser tests will be skipped with a reason"
 
 test: $(STAMP) browser ## run the test suite (with ruff)
-	$(BIN)/ruff check pipeline tests
+	$(BIN)/ruff check pipeline workbench tests
 	SHARED=$(SHARED) $(BIN)/python -m pytest -n 2 -q $(ARGS)
 
 lint: $(STAMP) ## ruff check
-	$(BIN)/ruff check pipeline tests
+	$(BIN)/ruff check pipeline workbench tests
 
 train: $(STAMP) ## retrain the models in models/ from SHARED data (reproducible, seeded)
-	$(BIN)/alliance-audit train --shared $(SHARED)
+	$(BIN)/python -m workbench train --shared $(SHARED)
 
 evaluate: $(STAMP) ## evaluate the spin detector, quality flags and alliance extractor on generated/labelled data
-	$(BIN)/alliance-audit evaluate --shared $(SHARED)
+	$(BIN)/python -m workbench evaluate --shared $(SHARED)
 
 BENCH_STAMP := .venv-bench/.installed
 $(BENCH_STAMP): requirements-bench.txt requirements-model.txt
@@ -54,7 +54,7 @@ $(BENCH_STAMP): requirements-bench.txt requirements-model.txt
 	touch $(BENCH_STAMP)
 
 bench: $(STAMP) $(BENCH_STAMP) ## benchmark words/s per stage, peak memory, vs tokenizer and TextDescriptives
-	$(BIN)/alliance-audit bench $(ARGS)
+	$(BIN)/python -m workbench bench $(ARGS)
 
 clean: ## remove reports and caches (keeps .venv)
 	rm -rf reports .pytest_cache .ruff_cache .cache

@@ -94,14 +94,6 @@ class Article:
         data["sentences"] = [dict(s.__dict__) for s in self.sentences]
         return data
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Article:
-        data = dict(data)
-        data["spin_spans"] = [SpinSpan(**s) for s in data.get("spin_spans", [])]
-        data["sentences"] = [Sentence(**s) for s in data.get("sentences", [])]
-        return cls(**data)
-
-
 def load_fields(data: str | bytes) -> Any:
     """``json.loads`` for analysis fields, with the object keys interned: a run holds every
     article until the reports, and one shared copy of "metrics", "score"... instead of one per

@@ -87,13 +87,18 @@ class ArrayLookupLemmatizer:
         return doc
 
 
-@Language.factory("array_sentencizer", default_config={"punct_chars": None})
+@Language.factory(
+    "array_sentencizer", default_config={"punct_chars": None},
+    assigns=["token.is_sent_start", "doc.sents"],
+)
 def make_array_sentencizer(nlp: Language, name: str, punct_chars: list[str] | None) -> ArraySentencizer:
     """Factory registered as ``array_sentencizer`` (added under the name ``sentencizer``)."""
     return ArraySentencizer(nlp, name, punct_chars)
 
 
-@Language.factory("array_lookup_lemmatizer", default_config={"overwrite": False})
+@Language.factory(
+    "array_lookup_lemmatizer", default_config={"overwrite": False}, assigns=["token.lemma"]
+)
 def make_array_lookup_lemmatizer(nlp: Language, name: str, overwrite: bool) -> ArrayLookupLemmatizer:
     """Factory registered as ``array_lookup_lemmatizer`` (added under the name ``lemmatizer``)."""
     return ArrayLookupLemmatizer(nlp, name, overwrite)

@@ -272,26 +272,17 @@ class SpinSettings(_Section):
     top_min_words: Positive
     colloc_beta: Annotated[float, Strict(), Field(gt=0)]
     colloc_dom_weight: NonNeg
-    colloc_min_delta: Float
-    colloc_min_support: Float
-    colloc_max_word_support: Float
-    colloc_score_mid: Float
     phrase_prior: Annotated[float, Strict(), Field(gt=0)]
     phrase_min_llr: NonNeg
     phrase_min_count: Count
     pos_min_count: Count
     pos_min_share: Ratio
-    pos_max_logp: Annotated[float, Strict(), Field(le=0)]
-    term_min_ratio: NonNeg
-    term_max_dom: Count
     entity_min_match: Ratio
     odd_min_zipf: NonNeg
     score_syntax: Ratio
     score_article: Ratio
     score_fingerprint: Ratio
     score_entity: Ratio
-    score_pos: Ratio
-    score_term: Ratio
     word_max_near: Count
     word_max_near_function: Count
     word_memo_max: Positive

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import tempfile
 import zlib
 from array import array
@@ -29,10 +28,9 @@ from datasketch import MinHash, MinHashLSH
 
 from pipeline.article import Article
 from pipeline.config import DedupSettings
+from pipeline.text import LETTER_WORD as _WORD
 
 KINDS = ("exact", "near", "spun_copy")
-# Letters only (digits and punctuation carry no wording), apostrophes kept inside words.
-_WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
 
 
 @lru_cache(maxsize=1)
@@ -97,16 +95,6 @@ def _plural_stem(word: str) -> str:
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "'s")):
         return word[:-1]
     return word
-
-
-def skeleton(text: str, placeholder: str = "_") -> list[str]:
-    """Function words kept, each run of content words replaced by one ``placeholder``.
-
-    A synonym spinner swaps content words (often one word for two) but keeps the sentence
-    frame, so the frames of a spun copy and its source line up even when almost no content
-    word survives.
-    """
-    return _skeleton(words(text), placeholder)
 
 
 def _skeleton(tokens: list[str], placeholder: str = "_") -> list[str]:
@@ -183,11 +171,6 @@ def minhash(hashes: np.ndarray, num_perm: int, seed: int) -> MinHash:
     # update_batch permutes all values in one numpy pass (~4x faster than update() per item).
     m.update_batch(hashes.tolist())
     return m
-
-
-def text_hash(text: str) -> str:
-    """Hash of the text's words (case, spacing and punctuation ignored): equal for exact copies."""
-    return _tokens_hash(words(text))
 
 
 def _tokens_hash(tokens: list[str]) -> str:

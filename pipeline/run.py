@@ -17,11 +17,9 @@ from typing import Any
 from pipeline.article import Article, IngestError
 from pipeline.cache import ANALYSIS_FIELDS, ResultCache, models_fingerprint
 from pipeline.config import Settings
+from pipeline.paths import MODELS_DIR
 from pipeline.quality.norms import SiteNorms
 from pipeline.spool import ArticleStore
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-MODELS_DIR = PROJECT_ROOT / "models"
 
 # Exit codes of `alliance-audit analyze` (documented in the README and --help).
 EXIT_OK = 0
@@ -136,6 +134,30 @@ def _progress(enabled: bool):
     )
 
 
+@dataclass
+class _Corpus:
+    """What a run keeps while it goes: the articles on disk and, per article, only what the
+    corpus-level steps need of it (a row, its site-norm metrics, MinHash signatures)."""
+
+    store: ArticleStore
+    finder: Any                 # dedup.DuplicateFinder
+    norms: SiteNorms
+    rows: dict[str, tuple] = field(default_factory=dict)
+    errors: list[IngestError] = field(default_factory=list)
+    files_seen: set[str] = field(default_factory=set)
+    # Seconds per step, in run.json (the analysis step includes ingestion, which overlaps it).
+    steps: Counter[str] = field(default_factory=Counter)
+
+    def finish(self, article: Article) -> None:
+        """An analysed article: its row and signatures kept, the article itself to disk."""
+        t = time.perf_counter()
+        self.rows[article.article_id] = _row(article, tuple(self.norms.directions))
+        self.norms.add(article.source, article.quality.get("metrics"))
+        self.finder.add(article)
+        self.store.put(article)
+        self.steps["corpus_steps_per_article"] += time.perf_counter() - t
+
+
 def run_analysis(
     corpus: Path,
     out: Path,
@@ -149,10 +171,7 @@ def run_analysis(
     log: Callable[[str], None] | None = None,
 ) -> RunSummary:
     """Analyse every file under ``corpus`` and write the output contract into ``out``."""
-    from pipeline import audit, dedup, report
-    from pipeline.engine import run_dask, run_local
-    from pipeline.ingest import read_corpus
-    from pipeline.nlp import pipeline_versions
+    from pipeline import dedup
 
     check_paths(corpus, out)
     started = datetime.now(UTC)
@@ -160,35 +179,55 @@ def run_analysis(
     summary = RunSummary(corpus=str(corpus), out=str(out))
     workers = settings.run.workers if workers is None else workers
     use_cache = settings.run.cache if use_cache is None else use_cache
-    versions = pipeline_versions()
-    versions["models"] = models_fingerprint(MODELS_DIR)
-    cache = None
-    if use_cache:
-        key = json.dumps({"config": settings.digest(), "versions": versions}, sort_keys=True)
-        cache = ResultCache(Path(settings.run.cache_dir), key)
-
-    errors: list[IngestError] = []
-    files_seen: set[str] = set()
+    versions, cache = _versions_and_cache(settings, use_cache)
     if engine not in ("local", "dask"):
         raise UsageError(f"unknown engine '{engine}' (use local or dask)")
     # Memory flat in corpus size: each article goes to disk (the store) as soon as its analysis
     # is done; the corpus-level steps keep only what they need of it (a row, MinHash
     # signatures), and the reports read the articles back one at a time.
-    store = ArticleStore()
-    finder = dedup.DuplicateFinder(settings.dedup)
-    norms = SiteNorms(settings.quality)
-    rows: dict[str, tuple] = {}
+    state = _Corpus(ArticleStore(), dedup.DuplicateFinder(settings.dedup), SiteNorms(settings.quality))
+    _ingest_and_analyse(corpus, settings, state, cache, engine, scheduler, workers, progress)
+    state.steps["ingest_and_analyse"] = (
+        time.perf_counter() - t0 - state.steps["corpus_steps_per_article"]
+    )
+    _corpus_steps(state, settings, summary)
+    _count(summary, state, cache, t0)
+    run_info = {
+        "config": settings.model_dump(mode="json"),
+        "config_digest": settings.digest(),
+        "versions": versions,
+        "corpus": str(corpus),
+        "engine": engine,
+        "counts": {k: v for k, v in asdict(summary).items() if isinstance(v, int | dict)},
+        "started": started.isoformat(timespec="seconds"),
+        "seconds": summary.seconds,
+        "step_seconds": {k: round(v, 3) for k, v in state.steps.items()},
+    }
+    _write_outputs(out, state.store, state.errors, run_info)
+    if log:
+        log(f"wrote {out}")
+    return summary
 
-    # Seconds per step, in run.json (the analysis step includes ingestion, which overlaps it).
-    steps: Counter[str] = Counter()
 
-    def finish(article: Article) -> None:
-        t = time.perf_counter()
-        rows[article.article_id] = _row(article, tuple(norms.directions))
-        norms.add(article.source, article.quality.get("metrics"))
-        finder.add(article)
-        store.put(article)
-        steps["corpus_steps_per_article"] += time.perf_counter() - t
+def _versions_and_cache(settings: Settings, use_cache: bool) -> tuple[dict[str, Any], ResultCache | None]:
+    """The versions that change results (models included) and the result cache keyed on them."""
+    from pipeline.nlp import pipeline_versions
+
+    versions = pipeline_versions()
+    versions["models"] = models_fingerprint(MODELS_DIR)
+    if not use_cache:
+        return versions, None
+    key = json.dumps({"config": settings.digest(), "versions": versions}, sort_keys=True)
+    return versions, ResultCache(Path(settings.run.cache_dir), key)
+
+
+def _ingest_and_analyse(corpus: Path, settings: Settings, state: _Corpus,
+                        cache: ResultCache | None, engine: str, scheduler: str | None,
+                        workers: int, progress: bool) -> None:
+    """Read the corpus and analyse each article not in the cache (engine ``local`` or
+    ``dask``); every analysed or cached article goes to :meth:`_Corpus.finish`."""
+    from pipeline.engine import run_dask, run_local
+    from pipeline.ingest import read_corpus
 
     with _progress(progress) as bar:
         task = bar.add_task("ingest", total=None) if bar else None
@@ -206,16 +245,16 @@ def run_analysis(
             pending = 0
             for item in read_corpus(corpus, settings.ingest, progress=on_file):
                 if isinstance(item, IngestError):
-                    errors.append(item)
-                    files_seen.add(item.path.split("#", 1)[0])
+                    state.errors.append(item)
+                    state.files_seen.add(item.path.split("#", 1)[0])
                     continue
-                files_seen.add(item.path)
+                state.files_seen.add(item.path)
                 if cache is None or not cache.load(item):
                     by_id[item.article_id] = item
                     pending += 1
                     yield item
                 else:
-                    finish(item)
+                    state.finish(item)
             if bar:
                 bar.update(analyse_task, total=pending)
 
@@ -229,7 +268,7 @@ def run_analysis(
             results = run_local(to_analyse(), settings, workers or 0, on_done)
         for done in results:
             if isinstance(done, IngestError):   # analysis failed: listed, the run goes on
-                errors.append(done)
+                state.errors.append(done)
                 by_id.pop(done.path, None)
                 continue
             target = by_id.pop(done.article_id)
@@ -238,22 +277,28 @@ def run_analysis(
             _normalise(target)
             if cache is not None:
                 cache.store(target)
-            finish(target)
+            state.finish(target)
 
-    steps["ingest_and_analyse"] = time.perf_counter() - t0 - steps["corpus_steps_per_article"]
-    # Corpus-level steps: site norms, duplicates, then the audit, one stored article at a time.
+
+def _corpus_steps(state: _Corpus, settings: Settings, summary: RunSummary) -> None:
+    """Site norms, duplicates, then the audit, one stored article at a time (counted into
+    ``summary``)."""
+    from pipeline import audit, dedup
+
     t = time.perf_counter()
-    found = finder.resolve({k: _canonical_key(k, row, norms) for k, row in rows.items()})
-    rows.clear()
-    steps["duplicates"] = time.perf_counter() - t
+    found = state.finder.resolve(
+        {k: _canonical_key(k, row, state.norms) for k, row in state.rows.items()}
+    )
+    state.rows.clear()
+    state.steps["duplicates"] = time.perf_counter() - t
     t = time.perf_counter()
-    failed_files = {e.path.split("#", 1)[0] for e in errors}
+    failed_files = {e.path.split("#", 1)[0] for e in state.errors}
     actions: Counter[str] = Counter()
-    for a in store:
-        a.site_norms = norms.of(a.source, a.quality.get("metrics"))
+    for a in state.store:
+        a.site_norms = state.norms.of(a.source, a.quality.get("metrics"))
         a.dedup = found.get(a.article_id) or dedup.empty_result(a.article_id)
         a.action, a.action_reason = audit.decide(a, settings.audit)
-        store.put(a)
+        state.store.put(a)
         failed_files.discard(a.path)
         actions[a.action] += 1
         summary.analysed += bool(a.applicable)
@@ -261,37 +306,31 @@ def run_analysis(
         summary.low_quality += bool(audit.quality_of(a).get("low_quality"))
         summary.spun += bool(a.spin.get("spun"))
         summary.near_duplicates += bool(a.dedup.get("near_duplicate_of"))
-
-    steps["audit"] = time.perf_counter() - t
-    summary.files = len(files_seen)
-    summary.articles = len(store)
-    summary.not_applicable = summary.articles - summary.analysed
-    summary.errors = len(errors)
+    state.steps["audit"] = time.perf_counter() - t
     summary.failed_files = len(failed_files)
-    summary.cache_hits = cache.hits if cache else 0
     summary.actions = dict(sorted(actions.items()))
+
+
+def _count(summary: RunSummary, state: _Corpus, cache: ResultCache | None, t0: float) -> None:
+    """The run's totals into ``summary``."""
+    summary.files = len(state.files_seen)
+    summary.articles = len(state.store)
+    summary.not_applicable = summary.articles - summary.analysed
+    summary.errors = len(state.errors)
+    summary.cache_hits = cache.hits if cache else 0
     summary.seconds = round(time.perf_counter() - t0, 3)
 
-    run_info = {
-        "config": settings.model_dump(mode="json"),
-        "config_digest": settings.digest(),
-        "versions": versions,
-        "corpus": str(corpus),
-        "engine": engine,
-        "counts": {k: v for k, v in asdict(summary).items() if isinstance(v, int | dict)},
-        "started": started.isoformat(timespec="seconds"),
-        "seconds": summary.seconds,
-        "step_seconds": {k: round(v, 3) for k, v in steps.items()},
-    }
+
+def _write_outputs(out: Path, store: ArticleStore, errors: list[IngestError],
+                   run_info: dict[str, Any]) -> None:
+    """Every output file, staged and moved into ``out`` together."""
+    from pipeline import report
     from pipeline.writers import staged_output
 
     with staged_output(out) as stage:
         report.write_reports(stage, store, errors, run_info)
     # The store is an unlinked temporary file: closing (or an exception) leaves nothing behind.
     store.close()
-    if log:
-        log(f"wrote {out}")
-    return summary
 
 
 def read_file(path: Path, settings: Settings) -> tuple[list[Article], list[IngestError]]:

@@ -260,7 +260,7 @@ def test_copies_spun_by_the_simulator_are_found(settings, variant):
     path = shared / "data" / "counsel_chat_train.csv"
     if not path.is_file():
         pytest.skip(f"{path} not found (set SHARED to the shared reference folder)")
-    simulate = pytest.importorskip("pipeline.spin.simulate")
+    simulate = pytest.importorskip("workbench.spin.simulate")
     import pandas as pd
 
     df = pd.read_csv(path)

@@ -65,7 +65,13 @@ class AllianceComponents:
             yield from batch
 
 
-@Language.factory("alliance_components", default_config={"settings": {}})
+# Reads the restored wording from doc._.spin (used when the spin detector ran before it).
+@Language.factory(
+    "alliance_components",
+    default_config={"settings": {}},
+    assigns=["doc._.alliance"],
+    requires=["doc._.spin", "token.is_sent_start"],
+)
 def make_alliance_components(
     nlp: Language, name: str, settings: dict[str, Any]
 ) -> AllianceComponents:

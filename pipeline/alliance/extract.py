@@ -21,8 +21,8 @@ from pipeline.alliance.rules import LABELS, RuleLayer, evidence_text, gate
 from pipeline.alliance.segment import sentence_token_spans
 from pipeline.config import AllianceSettings
 from pipeline.doctable import doc_table, doc_text
+from pipeline.paths import DATA_ROOT
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 COMBINE_MODES = ("auto", "model", "rules", "union")
 # Texts whose citation spans are kept: more than a pipe batch (records for a whole batch are
 # built before any is assembled); the texts are held, so an id is never reused meanwhile.
@@ -57,11 +57,12 @@ def restore_wording(text: str, spans: list[dict[str, Any]], start: int, end: int
 
 def resolve_model_path(name: str) -> Path | None:
     """The model file: as given (absolute or from the working directory), else from the
-    project root; None when unset or missing (the component then uses the rules alone)."""
+    folder that holds ``models/`` (``pipeline.paths.DATA_ROOT``); None when unset or missing
+    (the component then uses the rules alone)."""
     if not name:
         return None
     p = Path(name)
-    for cand in (p, PROJECT_ROOT / p):
+    for cand in (p, DATA_ROOT / p):
         if cand.is_file():
             return cand
     return None

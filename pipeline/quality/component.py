@@ -34,7 +34,7 @@ class TextQuality:
         return doc
 
 
-@Language.factory("text_quality", default_config={"settings": {}})
+@Language.factory("text_quality", default_config={"settings": {}}, assigns=["doc._.quality"])
 def make_text_quality(nlp: Language, name: str, settings: dict[str, Any]) -> TextQuality:
     """Factory registered as ``text_quality`` (entry point in pyproject.toml); ``settings``:
     ``[quality]`` keys overriding the defaults, validated by :class:`QualitySettings`."""

@@ -22,7 +22,8 @@ from typing import Any
 import numpy as np
 import pyphen
 
-from pipeline.quality.text import WORD_CACHE_SIZE, content_stem, parse, split_sentences, word_list
+from pipeline.quality.text import WORD_CACHE_SIZE, content_stem, parse, word_list
+from pipeline.text import split_sentences
 
 _RES = resources.files("pipeline") / "resources" / "quality"
 
@@ -698,7 +699,7 @@ def _zipf(word: str) -> float:
 
 
 # Two-letter English function words that a scrape glues to a longer word ("sessionor").
-_SHORT_PARTS = frozenset("or to of in on at as is it be by we my so do if up me he an".split())
+_SHORT_PARTS = frozenset(["or", "to", "of", "in", "on", "at", "as", "is", "it", "be", "by", "we", "my", "so", "do", "if", "up", "me", "he", "an"])
 
 
 def _part_ok(part: str, min_zipf: float, beside: str = "") -> bool:

@@ -9,16 +9,12 @@ from functools import lru_cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-# A sentence ends at . ! ? or … followed by space and a capital/digit, or glued ("word.Next").
-_SENT_SPLIT = re.compile(
-    r"(?<=[.!?…])[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])|(?<=[a-z][.!?])(?=[A-Z][a-z])"
-)
+from pipeline.text import WORD, split_sentences, words
+
 _PARA_SPLIT = re.compile(r"\n\s*\n")
 # Entries of each per-word cache: the commonest 65k word types cover nearly every token of
 # English text, and the caches must not grow with a corpus's vocabulary.
 WORD_CACHE_SIZE = 65_536
-# Words for n-grams and readability: letters/digits with inner apostrophes or hyphens.
-_WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 _SUFFIXES = (("ies", "y"), ("ingly", ""), ("edly", ""), ("ing", ""), ("ed", ""), ("es", ""),
              ("ly", ""), ("s", ""))
 
@@ -51,16 +47,6 @@ def content_stem(word: str) -> str | None:
     return stem(word) if is_content(word) else None
 
 
-def split_sentences(text: str) -> list[str]:
-    """Sentences of ``text``; line breaks always end a sentence."""
-    out: list[str] = []
-    for line in text.splitlines():
-        line = line.strip()
-        if line:
-            out.extend(s for s in (p.strip() for p in _SENT_SPLIT.split(line)) if s)
-    return out
-
-
 @dataclass(frozen=True)
 class Parsed:
     """The units of one text. ``tokens`` are whitespace tokens (Gopher's word count)."""
@@ -88,10 +74,10 @@ def parse(text: str) -> Parsed:
         paragraphs=paragraphs,
         sentences=tuple(split_sentences(text)),
         tokens=tuple(text.split()),
-        words=tuple(_WORD.findall(text)),
+        words=tuple(WORD.findall(text)),
     )
 
 
 def word_list(text: str) -> list[str]:
     """The words of ``text`` (no punctuation tokens)."""
-    return _WORD.findall(text)
+    return words(text)

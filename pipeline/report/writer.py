@@ -56,11 +56,6 @@ def _by_id(articles: Iterable[Article]) -> Iterable[Article]:
     return articles if isinstance(articles, ArticleStore) else sorted(articles, key=lambda a: a.article_id)
 
 
-def articles_jsonl(articles: list[Article]) -> str:
-    """One JSON object per article (cleaned text and every field), sorted by id."""
-    return "".join(_jsonl_lines(articles))
-
-
 def _report_options(run_info: dict) -> dict[str, Any]:
     options = dict(default_values()["audit"])
     options.update((run_info.get("config") or {}).get("audit") or {})

@@ -68,7 +68,7 @@ class SpinDetector:
             yield from batch
 
 
-@Language.factory("spin_detector", default_config={"settings": {}})
+@Language.factory("spin_detector", default_config={"settings": {}}, assigns=["doc._.spin"])
 def make_spin_detector(nlp: Language, name: str, settings: dict[str, Any]) -> SpinDetector:
     """Factory registered as ``spin_detector`` (entry point in pyproject.toml); ``settings``:
     ``[spin]`` keys overriding the defaults, validated by :class:`SpinSettings`."""

@@ -7,8 +7,8 @@
 
 ``score`` is the calibrated probability of the document model (``models/spin_detector.skops``)
 over length-normalised features (:func:`doc_features`); ``spun`` compares it with
-``threshold``. Spans come from the rule signals (``signals.py``) and from words the word scorer
-rates at or above ``span_min_score`` (only ``span_min_score_clean`` and up on a document judged
+``threshold``. Spans come from the rule signals (``pipeline.spin.signals``) and from words the
+word scorer rates at or above ``span_min_score`` (only ``span_min_score_clean`` and up on a document judged
 not spun, so a clean article keeps almost no evidence). Overlaps are resolved by score.
 """
 
@@ -23,9 +23,11 @@ from typing import Any
 import numpy as np
 
 from pipeline.config import SpinSettings
+from pipeline.paths import MODELS_DIR, resolve_path
 from pipeline.spin import signals
-from pipeline.spin.reference import MODELS_DIR, Reference, load_reference
+from pipeline.spin.reference import Reference, load_reference
 from pipeline.spin.restore import restore
+from pipeline.spin.signals import registry
 from pipeline.spin.tokens import tokenize
 from pipeline.spin.words import damp_unexplained, word_features
 
@@ -99,10 +101,10 @@ class Detector:
         self.cfg = SpinSettings.of(settings)
         ref_dir = self.cfg.reference_dir
         self.ref = ref if ref is not None else load_reference(
-            signals.resolve_path(ref_dir, MODELS_DIR) if ref_dir else None
+            resolve_path(ref_dir, MODELS_DIR) if ref_dir else None
         )
         if models is None:
-            path = signals.resolve_path(self.cfg.model_path, MODELS_DIR / MODEL_FILE)
+            path = resolve_path(self.cfg.model_path, MODELS_DIR / MODEL_FILE)
             models = _cached_models(str(path))
         self.word_model = models["word_model"]
         self.doc_model = models["doc_model"]
@@ -218,14 +220,7 @@ def reasons(score: float, spun: bool, spans: list[dict], feats: dict[str, float]
     by_signal: dict[str, list[dict]] = {}
     for s in spans:
         by_signal.setdefault(s["signal"], []).append(s)
-    labels = {
-        "word_model": "words out of place for their context",
-        "function_phrase": "function phrases at a rate clean text does not show",
-        "fingerprint": "known spun wordings",
-        "entity": "mangled names of organisations or journals",
-        "article_mismatch": "a/an that does not fit the next word",
-        "spinner_syntax": "leftover spinner syntax",
-    }
+    labels = registry.labels()
     for sig, hits in sorted(by_signal.items(), key=lambda kv: -len(kv[1])):
         examples = ", ".join(
             f'"{h["text"]}"' + (f' -> "{h["suggestion"]}"' if h["suggestion"] else "")

@@ -16,16 +16,10 @@ from rich.text import Text
 
 from pipeline.config import SpinSettings
 from pipeline.spin.detector import detect
+from pipeline.spin.signals import registry
 
-# One colour per signal so a reader sees which detector spoke.
-STYLES = {
-    "word_model": "bold red",
-    "function_phrase": "bold magenta",
-    "fingerprint": "bold yellow",
-    "entity": "bold cyan",
-    "article_mismatch": "bold blue",
-    "spinner_syntax": "bold white on red",
-}
+# One colour per signal so a reader sees which detector spoke (from the signal registry).
+STYLES = registry.styles()
 
 
 def highlighted(text: str, spans: list[dict[str, Any]]) -> Text:

@@ -6,13 +6,9 @@ words, numbers and punctuation marks; a regex is ~10x cheaper than walking spaCy
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
 
-# Words keep inner apostrophes and hyphens ("don't", "drop-out"); anything else is one mark.
-_TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*|\d+(?:[.,]\d+)*|[^\w\s]", re.UNICODE)
-# Glued sentences in scraped answers ("word.Next"): a space is inserted after the mark.
-_GLUED = re.compile(r"(?<=[a-z])([.!?])(?=[A-Z][a-z])")
+from pipeline.text import GLUED, TOKEN
 
 
 class Tok(NamedTuple):
@@ -35,14 +31,14 @@ def tokenize(text: str) -> list[Tok]:
     low = normalise(text)
     if len(low) != len(text):   # a few characters lower-case to two ("İ"): per token then
         return [Tok(m.start(), m.end(), m.group(), normalise(m.group()), m.group()[0].isalpha())
-                for m in _TOKEN.finditer(text)]
+                for m in TOKEN.finditer(text)]
     return [Tok(a, b, text[a:b], low[a:b], text[a].isalpha())
-            for a, b in (m.span() for m in _TOKEN.finditer(text))]
+            for a, b in (m.span() for m in TOKEN.finditer(text))]
 
 
 def unglue(text: str) -> str:
     """Repair "word.Next" glued sentences (counsel-chat answers) by adding a space."""
-    return _GLUED.sub(r"\1 ", text)
+    return GLUED.sub(r"\1 ", text)
 
 
 def words_with_breaks(text: str) -> list[str | None]:

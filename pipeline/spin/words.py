@@ -22,8 +22,9 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from pipeline.config import SpinSettings
 from pipeline.spin.reference import Reference
-from pipeline.spin.signals import candidates, match_case
+from pipeline.spin.signals import candidates
 from pipeline.spin.tokens import Tok
+from pipeline.text import match_case
 
 # No feature measures in-domain rarity on its own (in-domain count, keyness): trained on one
 # domain, such features learn "rare in counsel-chat" = spun and flag clean articles on unusual

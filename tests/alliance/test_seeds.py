@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def seed_results(shared_dir, alliance_nlp):
-    from pipeline.alliance.dataset import load_labelled, read_seed
+    from workbench.alliance.dataset import load_labelled, read_seed
 
     labelled = load_labelled(shared_dir, ROOT)
     labelled = labelled[labelled["origin"] == "seed"]

@@ -1,31 +1,6 @@
 from __future__ import annotations
 
-import pytest
-
-from pipeline.spin.reference import DomainCounts, domain_counts, read_tsv
-
-
-@pytest.mark.parametrize(
-    ("texts", "unigram", "bigram", "count"),
-    [
-        ([], "the", "in the", 0),
-        (["In the room. In the car"], "the", "in the", 2),
-        (["room, the"], "the", "room the", 0),  # punctuation breaks a bigram
-        (["!!! 🙂"], "the", "in the", 0),
-    ],
-)
-def test_domain_counts(texts, unigram, bigram, count):
-    dc = domain_counts(texts)
-    assert dc.bi[bigram] == count
-    assert dc.uni[unigram] >= count
-
-
-def test_domain_counts_minus():
-    a = domain_counts(["in the room", "in the car"])
-    b = domain_counts(["in the car"])
-    d = a.minus(b)
-    assert d.bi["in the"] == 1 and d.bi["the car"] == 0 and d.words == 3
-    assert isinstance(d, DomainCounts)
+from pipeline.spin.reference import read_tsv
 
 
 def test_resources_parse():

@@ -1,7 +1,7 @@
 """The seed articles of ../shared: 000 and 004 are spun, 001-003 are not.
 
 Phrase-level gold for the spun seeds comes from ``models/data/spin_seed_gold.csv`` (offsets
-and hashes only, read through ``pipeline.spin.gold``).
+and hashes only, read through ``workbench.spin.gold``).
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ def test_seed_verdicts(shared, detector, prefix, spun):
 # 000 P 0.67 R 0.49; 004 P 0.40 R 0.39; models/spin_detector_history.md).
 @pytest.mark.parametrize(("prefix", "min_recall", "min_precision"), [("000", 0.45, 0.62), ("004", 0.34, 0.36)])
 def test_seed_spans_against_gold(shared, detector, prefix, min_recall, min_precision):
-    from pipeline.spin.evaluate import span_metrics
-    from pipeline.spin.gold import load_spin_gold
+    from workbench.spin.evaluate import span_metrics
+    from workbench.spin.gold import load_spin_gold
 
     path = _seed(shared, prefix)
     gold = load_spin_gold(shared, ROOT)
@@ -45,7 +45,7 @@ def test_seed_spans_against_gold(shared, detector, prefix, min_recall, min_preci
 
 def test_seed_suggestions_are_sensible(shared, detector):
     """Where a caught span has a gold original, the suggestion often equals it."""
-    from pipeline.spin.gold import load_spin_gold
+    from workbench.spin.gold import load_spin_gold
 
     path = _seed(shared, "000")
     gold = load_spin_gold(shared, ROOT)

@@ -39,9 +39,9 @@ def _fires(key: str, value: float | None, threshold: float) -> bool:
 
 def table(shared: Path, root: Path | None = None, seed: int = 0) -> pd.DataFrame:
     """One row per rule: fire rates on sound real pages, clean texts and each degradation."""
-    from pipeline.quality.dataset import build_split
-    from pipeline.quality.evaluate import predict
     from pipeline.quality.rules import check_rules, merged_settings
+    from workbench.quality.dataset import build_split
+    from workbench.quality.evaluate import predict
 
     s = merged_settings(None)
     pages = load_pages()

@@ -1,0 +1,40 @@
+"""Known spun wordings (``resources/spin/fingerprints.tsv``) with their originals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pipeline.spin.reference import Reference
+from pipeline.spin.signals.base import (
+    Signal,
+    Span,
+    _cfg,
+    _ngram_hits,
+    _phrase_table,
+    _span,
+)
+from pipeline.spin.tokens import Tok, tokenize
+from pipeline.text import match_case
+
+
+def fingerprints(
+    text: str, settings: dict[str, Any] | None = None, toks: list[Tok] | None = None
+) -> list[Span]:
+    """Known spun wordings from ``resources/spin/fingerprints.tsv`` with their originals."""
+    cfg = _cfg(settings)
+    toks = tokenize(text) if toks is None else toks
+    out = []
+    for i, j, _key, orig in _ngram_hits(toks, _phrase_table("fingerprints.tsv")):
+        s, e = toks[i].start, toks[j].end
+        out.append(_span(text, s, e, match_case(orig, text[s:e]), "fingerprint", cfg.score_fingerprint))
+    return out
+
+
+def _find(text: str, cfg: dict[str, Any], ref: Reference, toks: list[Tok]):
+    return fingerprints(text, cfg, toks), {}
+
+
+SIGNAL = Signal(
+    name="fingerprint", rank=30, label="known spun wordings", style="bold yellow",
+    find=_find, doc_feature="fingerprint_per100",
+)

@@ -1,0 +1,3 @@
+"""The spin tests' fixtures, for the signal modules."""
+
+from tests.spin.conftest import ref  # noqa: F401

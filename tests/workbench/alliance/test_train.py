@@ -1,0 +1,153 @@
+"""Training helpers as plain functions, and a tiny end-to-end fit on hand-made sentences."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pipeline.alliance import model as model_io
+from pipeline.alliance.rules import LABELS
+from workbench.alliance import train as T
+
+
+@pytest.mark.parametrize(
+    ("y", "p", "micro"),
+    [
+        ([[1, 0, 0, 0]], [[1, 0, 0, 0]], 1.0),
+        ([[1, 0, 0, 0]], [[0, 0, 0, 0]], 0.0),
+        ([[1, 1, 0, 0], [0, 0, 1, 0]], [[1, 0, 0, 0], [0, 0, 1, 1]], 0.667),
+        ([[0, 0, 0, 0]], [[0, 0, 0, 0]], 1.0),  # nothing to find, nothing found
+    ],
+)
+def test_scores_micro(y, p, micro):
+    assert T.scores(np.array(y), np.array(p))["micro_f1"] == pytest.approx(micro, abs=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [("rules", [[1, 0, 0, 0]]), ("model", [[0, 1, 0, 0]]), ("union", [[1, 1, 0, 0]])],
+)
+def test_combine(mode, expected):
+    proba = np.array([[0.1, 0.9, 0.2, 0.0]])
+    rules = np.array([[1, 0, 0, 0]])
+    got = T.combine(proba, rules, np.full(4, 0.5), mode)
+    assert got.tolist() == expected
+
+
+def test_tune_thresholds_separates():
+    y = np.array([[1, 0, 0, 0]] * 5 + [[0, 0, 0, 0]] * 5)
+    proba = np.zeros((10, 4))
+    proba[:5, 0] = 0.7
+    proba[5:, 0] = 0.4
+    thr = T.tune_thresholds(y, proba, np.zeros_like(y), "model")
+    assert 0.4 < thr[0] <= 0.7
+
+
+def test_discusses_accuracy():
+    frame = pd.DataFrame({"doc": ["a", "a", "b"], **{lab: [0, 1, 0] for lab in LABELS}})
+    pred = np.array([[0, 0, 0, 0], [1, 1, 1, 0], [0, 0, 0, 0]])
+    out = T.discusses_accuracy(frame, pred)
+    assert out["documents"] == 2
+    assert out["accuracy"] == pytest.approx(7 / 8)
+
+
+POS = {
+    "bond": "You should feel safe and respected by your therapist.",
+    "goals": "Agree on the goals of therapy with your counsellor.",
+    "tasks": "Your therapist may set homework between sessions.",
+    "rupture_repair": "Tell your therapist when a session left you feeling judged.",
+}
+
+
+def _tiny_prepared() -> T.Prepared:
+    from pipeline.alliance.extract import analyse_text  # noqa: F401  (warms the tokenizer)
+
+    texts, rows = [], []
+    for k in range(6):
+        for lab, sent in POS.items():
+            texts.append(sent if k % 2 else sent.replace("therapist", "counsellor"))
+            rows.append({"origin": "corpus", "doc": f"d{k}", "group": f"g{k}",
+                         **{m: int(m == lab) for m in LABELS}})
+    frame = pd.DataFrame(rows)
+    ex = T.AllianceExtractor(T._settings(combine="rules"), None)
+    nlp = T._blank_nlp()
+    recs = [ex.sentence_records(nlp(t), None)[0] for t in texts]
+    return T.Prepared(
+        frame=frame, texts=texts,
+        lemma_texts=[model_io.lemma_text(r["scored_lemmas"]) for r in recs],
+        context_texts=[model_io.lemma_text(r["scored_lemmas"], r["context"]) for r in recs],
+        hits=[r["hits"] for r in recs],
+        role=np.array([r["role"] for r in recs]),
+        candidate=np.array([r["candidate"] for r in recs]),
+        rule_labels=np.array([[ex.decide(r)[0][lab] for lab in LABELS] for r in recs]),
+    )
+
+
+@pytest.mark.parametrize("options", [{}, {"char": True, "lemma": False}, {"context": True}])
+def test_fit_predict_roundtrip(tmp_path, options):
+    data = _tiny_prepared()
+    names = T.AllianceExtractor(T._settings(), None).rules.rule_names
+    idx = np.arange(len(data.frame))
+    bundle = T.fit_bundle(data, idx, names, seed=0, **options)
+    proba = T.predict(bundle, data, idx)
+    assert bundle["context"] is bool(options.get("context", T.FEATURES["context"]))
+    y = data.frame[list(LABELS)].to_numpy()
+    # Trained on these very sentences: each one's own label must score highest.
+    assert (proba.argmax(axis=1) == y.argmax(axis=1)).all()
+    model_io.save(bundle, tmp_path / "m.skops")
+    again = model_io.load(tmp_path / "m.skops")
+    assert np.allclose(T.predict(again, data, idx), proba)
+
+
+def test_component_uses_a_bundle(tmp_path, alliance_nlp):
+    """A saved bundle is picked up by the component, which reports model evidence."""
+    data = _tiny_prepared()
+    names = T.AllianceExtractor(T._settings(), None).rules.rule_names
+    bundle = T.fit_bundle(data, np.arange(len(data.frame)), names, seed=0)
+    bundle.update(thresholds=dict.fromkeys(LABELS, 0.5), combine="model")
+    model_io.save(bundle, tmp_path / "m.skops")
+    nlp = alliance_nlp(model=str(tmp_path / "m.skops"))
+    sent = nlp("Your therapist may set homework between sessions.")._.alliance["sentences"][0]
+    assert sent["labels"]["tasks"] == 1
+    assert sent["evidence"]["tasks"].startswith("model p=")
+
+
+def test_rules_changed_since_training_is_an_error(tmp_path):
+    data = _tiny_prepared()
+    names = T.AllianceExtractor(T._settings(), None).rules.rule_names
+    bundle = T.fit_bundle(data, np.arange(len(data.frame)), names[:-1], seed=0)
+    with pytest.raises(ValueError, match="different rules"):
+        T.AllianceExtractor(T._settings(), None, bundle=bundle)
+
+
+def test_fast_scorer_matches_sklearn():
+    data = _tiny_prepared()
+    names = T.AllianceExtractor(T._settings(), None).rules.rule_names
+    idx = np.arange(len(data.frame))
+    bundle = T.fit_bundle(data, idx, names, seed=0)
+    fast = model_io.FastScorer(bundle)
+    assert fast.supported
+    texts = [*data.texts, "", "THERAPIST!!! homework?? \x00", "unseen words only here"]
+    lemmas = [*data.lemma_texts, "", "therapist homework", "unseen word only here"]
+    hits = [*data.hits, [], [], []]
+    dense = [model_io.rule_features(h, True, names) for h in hits]
+    sparse_rows = [model_io.rule_feature_indices(h, True, fast.rule_index) for h in hits]
+    assert [np.flatnonzero(d).tolist() for d in dense] == sparse_rows
+    expected = model_io.predict_proba(bundle, texts, dense, lemmas)
+    assert np.allclose(fast.proba(texts, lemmas, sparse_rows), expected)
+    assert not model_io.FastScorer(T.fit_bundle(data, idx, names, seed=0, char=True)).supported
+
+
+@pytest.mark.parametrize(
+    ("lemmas", "context", "expected"),
+    [
+        ([], [], ""),
+        (["feel", "judge"], [], "feel judge"),
+        (["bring", "it", "up"], ["session", "left", "you", "judge", "."], "bring it up "
+         "ctx:session ctx:left ctx:judge"),
+        (["x"], ["\x00\x00\x00\x00", "1234", "ok"], "x"),
+    ],
+)
+def test_lemma_text(lemmas, context, expected):
+    assert model_io.lemma_text(lemmas, context) == expected

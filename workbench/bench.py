@@ -1,0 +1,363 @@
+"""`make bench`: words/s and articles/s per stage, peak memory, and two reference points.
+
+The corpus is generated from the demo corpus's own sentences (seeded shuffles into ~N-word
+articles over several sources; a share passed through the spinner simulator), written as .txt,
+.html and .jsonl so ingestion is measured too. Reference points on the same texts in the same
+run: spaCy's bare tokenizer (the practical ceiling) and, when the separate benchmark environment
+exists (``make bench`` creates ``.venv-bench``), TextDescriptives' quality + readability on
+en_core_web_sm, which is what a user would otherwise run.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from rich.table import Table
+
+from workbench import PROJECT_ROOT
+
+BENCH_VENV = PROJECT_ROOT / ".venv-bench"
+TD_SCRIPT = Path(__file__).with_name("bench_textdescriptives.py")
+TD_SAMPLE = 200
+SOURCES = ("calm.example", "mindwell.example", "therapyhub.example", "counselnotes.example")
+
+
+def _corpus_sentences(shared: Path | None = None) -> tuple[list[str], str]:
+    """Raw material of generated articles: clean therapist answers from SHARED when present
+    (read at run time, never stored), else the sentences of our own demo corpus.
+
+    A large pool matters: articles drawn from a few hundred sentences share so many shingles
+    that every pair becomes a near-duplicate candidate, which no real corpus does.
+    """
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    texts: list[str] = []
+    origin = "demo corpus"
+    shared = shared or Path(os.environ.get("SHARED", PROJECT_ROOT.parent / "shared"))
+    if (shared / "data" / "counsel_chat_train.csv").is_file():
+        from workbench.spin.data import load_counsel_chat
+
+        texts = list(load_counsel_chat(shared).answerText)
+        origin = "counsel-chat answers (../shared/data)"
+    else:
+        from pipeline.config import load_settings
+        from pipeline.ingest import read_corpus
+
+        for item in read_corpus(PROJECT_ROOT / "corpus", load_settings().ingest):
+            if getattr(item, "language", "") == "en":
+                texts.append(item.text)
+    out: list[str] = []
+    for doc in nlp.pipe(texts):
+        for sent in doc.sents:
+            s = " ".join(sent.text.split())
+            if len(s.split()) >= 6:
+                out.append(s)
+    if not out:
+        raise RuntimeError("no sentences to build the benchmark from")
+    return sorted(set(out)), origin
+
+
+TEXT_SOURCE: dict[str, str] = {}
+
+
+def generate_texts(n_articles: int, words: int, seed: int = 0) -> list[str]:
+    """Seeded articles of about ``words`` words; every fifth one spun when the simulator exists."""
+    rng = random.Random(seed)
+    sentences, TEXT_SOURCE["origin"] = _corpus_sentences()
+    try:
+        from workbench.spin.simulate import TRAIN_VARIANTS, spin_text
+    except ImportError:  # pragma: no cover - simulator is part of the package
+        spin_text, TRAIN_VARIANTS = None, ()
+    texts = []
+    for i in range(n_articles):
+        paras, count, para = [], 0, []
+        while count < words:
+            s = rng.choice(sentences)
+            para.append(s)
+            count += len(s.split())
+            if len(para) >= rng.randint(3, 6):
+                paras.append(" ".join(para))
+                para = []
+        if para:
+            paras.append(" ".join(para))
+        text = f"Generated article {i}\n\n" + "\n\n".join(paras)
+        if spin_text and TRAIN_VARIANTS and i % 5 == 0:
+            text = spin_text(text, 0.2, sorted(TRAIN_VARIANTS)[i % len(TRAIN_VARIANTS)], i).text
+        texts.append(text)
+    return texts
+
+
+def write_corpus(texts: list[str], root: Path) -> None:
+    """Spread texts over sources and formats: .txt, .html pages and one .jsonl per source."""
+    jsonl: dict[str, list[str]] = {}
+    for i, text in enumerate(texts):
+        source = SOURCES[i % len(SOURCES)]
+        folder = root / source
+        folder.mkdir(parents=True, exist_ok=True)
+        kind = i % 3
+        if kind == 0:
+            (folder / f"a{i:05d}.txt").write_text(text, encoding="utf-8")
+        elif kind == 1:
+            title, body = text.split("\n\n", 1)
+            paras = "".join(f"<p>{html.escape(p)}</p>\n" for p in body.split("\n\n"))
+            page = (
+                f"<!doctype html><html><head><title>{html.escape(title)}</title>"
+                f'<link rel="canonical" href="https://{source}/a{i}"></head><body>'
+                f"<nav><a href='/'>Home</a> <a href='/blog'>Blog</a></nav><article>"
+                f"<h1>{html.escape(title)}</h1>{paras}</article>"
+                f"<footer>Copyright {source}. All rights reserved.</footer></body></html>"
+            )
+            (folder / f"a{i:05d}.html").write_text(page, encoding="utf-8")
+        else:
+            jsonl.setdefault(source, []).append(
+                json.dumps({"url": f"https://{source}/a{i}", "title": f"Article {i}", "text": text})
+            )
+    for source, lines in jsonl.items():
+        (root / source / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _count_words(texts: list[str]) -> int:
+    return sum(len(re.findall(r"\w+", t)) for t in texts)
+
+
+def _stage(name: str, seconds: float, words: int, articles: int, **extra: Any) -> dict[str, Any]:
+    return {
+        "stage": name, "seconds": round(seconds, 3), "words": words, "articles": articles,
+        "words_per_s": round(words / seconds) if seconds > 0 else None,
+        "articles_per_s": round(articles / seconds, 1) if seconds > 0 else None, **extra,
+    }
+
+
+def _time_components(texts: list[str]) -> list[dict[str, Any]]:
+    """Base pipeline and each of our components timed separately on the same Docs."""
+    from pipeline.article import Article
+    from pipeline.config import load_settings
+    from pipeline.nlp import build_nlp
+
+    settings = load_settings()
+    nlp = build_nlp(settings)
+    words = _count_words(texts)
+    # Warm-up loads lexicons and models outside the timings.
+    for _doc in nlp.pipe(texts[:5]):
+        pass
+    base_names = [n for n in nlp.pipe_names if n in ("sentencizer", "lemmatizer")]
+    t = time.perf_counter()
+    docs = []
+    for i, text in enumerate(texts):
+        doc = nlp.make_doc(text)
+        a = Article(article_id=str(i), path=str(i), source=SOURCES[i % len(SOURCES)], text=text,
+                    language="en", raw_chars=len(text))
+        doc._.meta = {"article_id": a.article_id, "source": a.source, "language": "en",
+                      "applicable": True, "raw_chars": a.raw_chars, "boilerplate_chars": 0,
+                      "boilerplate_lines": 0, "title": ""}
+        for name in base_names:
+            doc = nlp.get_pipe(name)(doc)
+        docs.append(doc)
+    rows = [_stage("base (tokenizer+sentencizer+lookup lemmatizer)", time.perf_counter() - t,
+                   words, len(texts))]
+    for name in nlp.pipe_names:
+        if name in base_names:
+            continue
+        proc = nlp.get_pipe(name)
+        t = time.perf_counter()
+        # As `analyze` runs them: batched through `pipe` where the component has one.
+        docs = list(proc.pipe(iter(docs))) if hasattr(proc, "pipe") else [proc(d) for d in docs]
+        rows.append(_stage(f"component {name}", time.perf_counter() - t, words, len(texts)))
+    return rows
+
+
+def spin_vs_rest(rows: list[dict[str, Any]]) -> dict[str, float] | None:
+    """The spin detector's time against the rest of the per-article analysis (ingest, base
+    pipeline, the other components), from the stage rows: issue 4 wants it no larger."""
+    spin = [r["seconds"] for r in rows if r["stage"] == "component spin_detector"]
+    rest = [r["seconds"] for r in rows if r["stage"].startswith(("ingest", "base"))
+            or (r["stage"].startswith("component ") and r["stage"] != "component spin_detector")]
+    if not spin or not rest:
+        return None
+    return {"spin_seconds": round(spin[0], 3), "rest_seconds": round(sum(rest), 3),
+            "ratio": round(spin[0] / sum(rest), 2) if sum(rest) else float("inf")}
+
+
+def _tokenizer_seconds(texts: list[str]) -> float:
+    import spacy
+
+    nlp = spacy.blank("en")
+    t = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=64):
+        pass
+    return time.perf_counter() - t
+
+
+def _tokenizer_row(texts: list[str], seconds: list[float]) -> dict[str, Any]:
+    """The tokenizer reference: the median of its timings (taken before, between and after
+    the end-to-end runs, so that a slow or fast spell of a shared machine does not skew the
+    ratio) with every timing kept."""
+    return _stage("reference: spaCy bare tokenizer", float(statistics.median(seconds)),
+                  _count_words(texts), len(texts), timings=[round(x, 3) for x in seconds])
+
+
+def ratio_to_tokenizer(rows: list[dict[str, Any]]) -> dict[str, float]:
+    """End-to-end seconds over the tokenizer's, per end-to-end row ("workers 1", "workers 2")."""
+    tok = next((r["seconds"] for r in rows if r["stage"].startswith("reference: spaCy")), None)
+    out: dict[str, float] = {}
+    for r in rows:
+        m = re.match(r"end to end `analyze --workers (\d+)`", r["stage"])
+        if m and tok:
+            out[f"workers {m.group(1)}"] = round(r["seconds"] / tok, 1)
+    return out
+
+
+def _time_textdescriptives(texts: list[str], log: Callable[[str], None]) -> dict[str, Any] | None:
+    py = BENCH_VENV / "bin" / "python"
+    if not py.exists():
+        log(f"(TextDescriptives reference skipped: {BENCH_VENV} not found; `make bench` creates it)")
+        return None
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
+        json.dump(texts, fh)
+    try:
+        res = subprocess.run([str(py), str(TD_SCRIPT), fh.name], capture_output=True, text=True,
+                             timeout=3600, check=False)
+    finally:
+        os.unlink(fh.name)
+    if res.returncode != 0:
+        log(f"(TextDescriptives reference failed: {res.stderr.strip()[-300:]})")
+        return None
+    data = json.loads(res.stdout.strip().splitlines()[-1])
+    return _stage("reference: TextDescriptives quality+readability (en_core_web_sm)",
+                  data["seconds"], _count_words(texts[: data["articles"]]), data["articles"],
+                  peak_rss_mb=data.get("peak_rss_mb"))
+
+
+_LAUNCHER = (
+    "import resource, subprocess, sys\n"
+    "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "sys.exit(r.returncode)\n"
+)
+
+
+def _run_cli(corpus: Path, out: Path, workers: int, cache: bool) -> tuple[float, float]:
+    """Run `alliance-audit analyze` as a user would; returns (seconds, peak RSS MB of children)."""
+    cmd = [sys.executable, "-m", "pipeline.cli", "analyze", str(corpus), "--out", str(out),
+           "--workers", str(workers), "--quiet", "--cache" if cache else "--no-cache"]
+    # The run is started by a small launcher that reports its children's peak: a process
+    # spawned from this one (which holds the texts and the timed Docs) inherits this one's
+    # memory high-water mark on Linux, so its own ru_maxrss would be ours.
+    t = time.perf_counter()
+    res = subprocess.run([sys.executable, "-c", _LAUNCHER, *cmd], cwd=out.parent,
+                         capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - t
+    if res.returncode:
+        raise subprocess.CalledProcessError(res.returncode, cmd, res.stdout, res.stderr)
+    return seconds, int(res.stdout.strip().splitlines()[-1]) / 1024
+
+
+def run_bench(
+    n_articles: int = 2000,
+    words: int = 1000,
+    out: Path = Path("reports/bench.json"),
+    workers: int = 0,
+    reference: bool = True,
+    seed: int = 0,
+    log: Callable[[str], None] = print,
+) -> dict[str, Any]:
+    """Generate the corpus, time every stage, write ``out`` (JSON) and return the results."""
+    from pipeline.engine import resolve_workers
+
+    log(f"generating {n_articles} articles of ~{words} words (seed {seed})")
+    texts = generate_texts(n_articles, words, seed)
+    total_words = _count_words(texts)
+    rows: list[dict[str, Any]] = []
+    tmp = Path(tempfile.mkdtemp(prefix="aa-bench-"))
+    try:
+        corpus = tmp / "corpus"
+        write_corpus(texts, corpus)
+
+        from pipeline.config import load_settings
+        from pipeline.ingest import read_corpus
+
+        t = time.perf_counter()
+        n_items = sum(1 for _ in read_corpus(corpus, load_settings().ingest))
+        n_files = sum(1 for p in corpus.rglob("*") if p.is_file())
+        rows.append(_stage("ingest (read, extract, clean, language id)", time.perf_counter() - t,
+                           total_words, n_items, files_per_s=round(n_files / (time.perf_counter() - t), 1)))
+        log("timing components")
+        rows.extend(_time_components(texts))
+        tok_seconds = [_tokenizer_seconds(texts)]
+
+        log("end to end, 1 process")
+        secs1, peak1 = _run_cli(corpus, tmp / "out1", 1, cache=False)
+        tok_seconds.append(_tokenizer_seconds(texts))
+        e2e = [_stage("end to end `analyze --workers 1` (cold)", secs1, total_words,
+                      n_articles, peak_rss_mb=round(peak1))]
+        n = resolve_workers(workers)
+        if n > 1:
+            log(f"end to end, {n} processes (the default of `make analyze`: all cores)")
+            secs_n, peak_n = _run_cli(corpus, tmp / "outn", n, cache=False)
+            tok_seconds.append(_tokenizer_seconds(texts))
+            e2e.append(_stage(f"end to end `analyze --workers {n}` (cold)", secs_n, total_words,
+                              n_articles, peak_rss_mb=round(peak_n),
+                              speedup=round(secs1 / secs_n, 2)))
+        rows.append(_tokenizer_row(texts, tok_seconds))
+        rows.extend(e2e)
+        log("incremental: warm the cache, change 5% of files, re-run")
+        _run_cli(corpus, tmp / "outc", 1, cache=True)
+        changed = sorted(corpus.rglob("*.txt"))[: max(1, n_articles // 20)]
+        for p in changed:
+            p.write_text(p.read_text(encoding="utf-8") + "\n\nOne more closing sentence.", encoding="utf-8")
+        secs_inc, _ = _run_cli(corpus, tmp / "outc", 1, cache=True)
+        rows.append(_stage(f"incremental re-run ({len(changed)} files changed)", secs_inc,
+                           total_words, n_articles))
+        # TextDescriptives runs ~4k words/s: time it on a sample, it reports words/s.
+        td = _time_textdescriptives(texts[:TD_SAMPLE], log) if reference else None
+        if td:
+            rows.append(td)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    ratios = ratio_to_tokenizer(rows)
+    results = {
+        "spin_vs_rest": spin_vs_rest(rows),
+        "articles": n_articles,
+        "words": total_words,
+        "seed": seed,
+        "text_source": TEXT_SOURCE.get("origin", ""),
+        "cpu_count": os.cpu_count(),
+        "stages": rows,
+        # The acceptance check: `make analyze` (all cores) and one worker, against the tokenizer.
+        "end_to_end_vs_tokenizer": ratios,
+        "python": sys.version.split()[0],
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    svr = results["spin_vs_rest"]
+    caption = (f"spin detector {svr['spin_seconds']:.2f} s vs the rest of the analysis "
+               f"(ingest, base, quality, alliance) {svr['rest_seconds']:.2f} s: "
+               f"{svr['ratio']:.2f}x" if svr else None)
+    shown = ", ".join(f"{k}: {v}x" for k, v in ratios.items())
+    table = Table(title=f"alliance-audit bench: {n_articles} articles, {total_words:,} words "
+                        f"(end to end / tokenizer time: {shown})",
+                  caption=caption)
+    for col in ("stage", "seconds", "words/s", "articles/s", "peak MB"):
+        table.add_column(col, justify="left" if col == "stage" else "right")
+    for r in rows:
+        table.add_row(r["stage"], f"{r['seconds']:.2f}", f"{r['words_per_s'] or 0:,}",
+                      f"{r['articles_per_s'] or 0:,}", str(r.get("peak_rss_mb", "")))
+    results["table"] = table
+    log(f"results written to {out}")
+    return results

@@ -1,0 +1,72 @@
+"""Command line of the workbench: ``python -m workbench train|evaluate|bench`` (``make train``,
+``make evaluate``, ``make bench``): thin Typer commands that call one function and report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(
+    name="workbench",
+    help="Offline work on alliance-audit: retrain the models, evaluate them, benchmark the run.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+out_console = Console()
+
+SharedOpt = Annotated[
+    Path,
+    typer.Option(help="Folder with the shared reference data (data/, seeds/).", envvar="SHARED"),
+]
+
+
+@app.command()
+def train(
+    shared: SharedOpt = Path("../shared"),
+    only: Annotated[str | None, typer.Option(help="Train one model: spin or alliance.")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+) -> None:
+    """Retrain the models in models/ (reproducible; writes the model cards)."""
+    from workbench.training import train_all
+
+    for name, result in train_all(shared, only=only, seed=seed).items():
+        out_console.print(f"[bold]{name}[/bold]: {result}")
+
+
+@app.command()
+def evaluate(
+    shared: SharedOpt = Path("../shared"),
+    only: Annotated[str | None, typer.Option(help="Evaluate one part: spin, quality or alliance.")] = None,
+) -> None:
+    """Print precision/recall/F1 of the spin detector, quality flags and alliance extractor."""
+    from workbench.training import evaluate_all
+
+    for name, result in evaluate_all(shared, only=only).items():
+        out_console.print(f"[bold]{name}[/bold]")
+        if isinstance(result, dict) and isinstance(result.get("report"), str):
+            # A ready-made Markdown table: print it as text, then the remaining numbers.
+            out_console.print(result["report"], markup=False, highlight=False)
+            result = {k: v for k, v in result.items() if k != "report"}
+        out_console.print(result)
+
+
+@app.command()
+def bench(
+    articles: Annotated[int, typer.Option(help="Generated articles.")] = 2000,
+    words: Annotated[int, typer.Option(help="Words per article.")] = 1000,
+    out: Annotated[Path, typer.Option(help="JSON results file.")] = Path("reports/bench.json"),
+    workers: Annotated[int, typer.Option(min=0, help="Processes for the scaling run; 0 = all cores.")] = 0,
+    reference: Annotated[bool, typer.Option(help="Also time TextDescriptives if installed.")] = True,
+) -> None:
+    """Benchmark words/s and articles/s per stage and peak memory on a generated corpus."""
+    from workbench.bench import run_bench
+
+    results = run_bench(n_articles=articles, words=words, out=out, workers=workers,
+                        reference=reference, log=out_console.print)
+    out_console.print(results["table"])
+
+

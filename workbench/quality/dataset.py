@@ -1,0 +1,282 @@
+"""Evaluation set for the quality flags: clean counsel-chat texts and content-farm degradations.
+
+Clean: single therapist answers (Gopher's 50-word minimum makes a page) and article-sized texts
+(the answers to one question, or answers on one topic under their question headings).
+Degraded, the way content farms degrade text: sentence salad from several articles, repeated
+paragraphs, keyword stuffing, boilerplate-dominated pages, stubs, spam insertions.
+Split by questionID into two halves (dev for tuning, test for reporting); nothing is written out.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pipeline.quality.metrics import words
+from pipeline.text import split_sentences
+
+KINDS_CLEAN = ("single", "question", "topic")
+KINDS_DEGRADED = ("salad", "repeated", "stuffing", "boilerplate", "stub", "spam", "glued")
+
+# "word.Next" -> "word. Next" (the answers are often glued).
+_GLUE = re.compile(r"(?<=[a-z0-9)][.!?])(?=[A-Z][a-z])")
+_SPACES = re.compile(r"[ \t\u00a0]+")
+
+
+@dataclass
+class Example:
+    """One evaluation text with its label (``low`` = should be flagged)."""
+
+    example_id: str
+    kind: str
+    low: bool
+    text: str
+    meta: dict[str, Any] = field(default_factory=dict)
+    topic: str = ""
+
+
+def repair(text: str) -> str:
+    """Unglue sentences and collapse runs of spaces."""
+    text = _GLUE.sub(" ", str(text or ""))
+    return "\n".join(_SPACES.sub(" ", ln).strip() for ln in text.splitlines()).strip()
+
+
+def load_answers(shared: Path) -> list[dict[str, Any]]:
+    """The counsel-chat train answers, repaired, as dicts (questionID, title, topic, text)."""
+    import pandas as pd
+
+    df = pd.read_csv(Path(shared) / "data" / "counsel_chat_train.csv")
+    rows = []
+    for r in df.itertuples(index=False):
+        text = repair(r.answerText)
+        if text:
+            rows.append({"qid": int(r.questionID), "title": repair(r.questionTitle),
+                         "topic": str(r.topic), "text": text})
+    return rows
+
+
+def split_questions(rows: list[dict[str, Any]], seed: int = 0) -> tuple[set[int], set[int]]:
+    """(dev, test) halves of the questionIDs, seeded."""
+    qids = sorted({r["qid"] for r in rows})
+    random.Random(seed).shuffle(qids)
+    half = len(qids) // 2
+    return set(qids[:half]), set(qids[half:])
+
+
+def _n_words(text: str) -> int:
+    return len(text.split())
+
+
+def _meta(text: str, boilerplate_share: float = 0.0) -> dict[str, Any]:
+    raw = int(len(text) / (1.0 - boilerplate_share)) if boilerplate_share < 1 else len(text)
+    return {"raw_chars": raw, "boilerplate_chars": raw - len(text)}
+
+
+def _material() -> dict[str, Any]:
+    path = resources.files("workbench") / "resources" / "quality" / "degrade.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+class _Builder:
+    def __init__(self, rows: list[dict[str, Any]], seed: int, prefix: str) -> None:
+        self.rows = rows
+        self.rng = random.Random(seed)
+        self.mat = _material()
+        self.prefix = prefix
+        self.out: list[Example] = []
+        self.by_q: dict[int, list[dict[str, Any]]] = {}
+        self.by_topic: dict[str, list[dict[str, Any]]] = {}
+        for r in rows:
+            self.by_q.setdefault(r["qid"], []).append(r)
+            self.by_topic.setdefault(r["topic"], []).append(r)
+
+    def add(self, kind: str, low: bool, text: str, meta: dict | None = None, topic: str = "") -> None:
+        eid = f"{self.prefix}-{kind}-{len(self.out):04d}"
+        self.out.append(Example(eid, kind, low, text, meta or _meta(text), topic))
+
+    # ------------------------------------------------------------------ clean
+    def article(self, min_words: int = 300, max_words: int = 1200) -> tuple[str, str]:
+        """An article-sized clean text: one question's answers, else a topic's Q&A."""
+        rng = self.rng
+        if rng.random() < 0.5:
+            q = rng.choice([q for q, rs in self.by_q.items() if len(rs) >= 2])
+            parts, topic = [], self.by_q[q][0]["topic"]
+            for r in self.by_q[q]:
+                if parts and _n_words("\n\n".join(parts)) + _n_words(r["text"]) > max_words:
+                    break
+                parts.append(r["text"])
+            text = "\n\n".join(parts)
+            if _n_words(text) >= min_words // 2:
+                return text, topic
+        for _ in range(20):  # a topic with too little text: try another
+            topic = rng.choice(sorted(self.by_topic))
+            pool = list(self.by_topic[topic])
+            rng.shuffle(pool)
+            parts, seen = [], set()
+            for r in pool:
+                if r["qid"] in seen:
+                    continue
+                if parts and _n_words("\n\n".join(parts)) + _n_words(r["text"]) > max_words:
+                    break
+                seen.add(r["qid"])
+                parts.append(f"{r['title']}\n\n{r['text']}")
+                if _n_words("\n\n".join(parts)) >= min_words and rng.random() < 0.5:
+                    break
+            if _n_words("\n\n".join(parts)) >= min_words // 2:
+                break
+        return "\n\n".join(parts), topic
+
+    def clean(self, n_single: int, n_articles: int) -> None:
+        # A page needs Gopher's 50 words (counted as the quality rule counts them).
+        singles = [r for r in self.rows if words(r["text"]) >= 50]
+        for r in self.rng.sample(singles, min(n_single, len(singles))):
+            self.add("single", False, r["text"], topic=r["topic"])
+        for _ in range(n_articles):
+            text, topic = self.article()
+            self.add("question" if "\n\n" in text and not text.split("\n\n")[0].endswith("?")
+                     else "topic", False, text, topic=topic)
+
+    # ------------------------------------------------------------------ degraded
+    def salad(self) -> None:
+        rng = self.rng
+        k = rng.randint(3, 6)
+        same_topic = rng.random() < 0.5
+        if same_topic:
+            topic = rng.choice([t for t, rs in self.by_topic.items() if len({r["qid"] for r in rs}) >= k])
+            pool = self.by_topic[topic]
+        else:
+            pool = self.rows
+        picks = rng.sample(pool, k)
+        sents = [s for r in picks for s in split_sentences(r["text"]) if len(s.split()) >= 4]
+        rng.shuffle(sents)
+        sents = sents[: rng.randint(12, 40)]
+        n_par = rng.randint(1, 4)
+        cut = sorted(rng.sample(range(1, len(sents)), min(n_par - 1, len(sents) - 1))) if len(sents) > 1 else []
+        paras, prev = [], 0
+        for c in [*cut, len(sents)]:
+            paras.append(" ".join(sents[prev:c]))
+            prev = c
+        self.add("salad", True, "\n\n".join(p for p in paras if p))
+
+    def repeated(self) -> None:
+        rng = self.rng
+        text, _ = self.article()
+        paras = text.split("\n\n")
+        if len(paras) < 2:
+            sents = split_sentences(text)
+            half = max(1, len(sents) // 2)
+            paras = [" ".join(sents[:half]), " ".join(sents[half:])]
+        share = rng.uniform(0.4, 1.0)
+        rep = rng.sample(paras, max(1, round(share * len(paras))))
+        out = paras + rep
+        if rng.random() < 0.5:
+            rng.shuffle(out)
+        self.add("repeated", True, "\n\n".join(p for p in out if p))
+
+    def stuffing(self) -> None:
+        rng, mat = self.rng, self.mat
+        text, _ = self.article()
+        kw = rng.choice(mat["keywords"])
+        rate = rng.uniform(0.35, 0.8)
+        paras = []
+        for para in text.split("\n\n"):
+            sents = []
+            for s in split_sentences(para):
+                if rng.random() < rate:
+                    tpl = rng.choice(mat["stuffing_templates"])
+                    s = tpl.format(s=s, kw=kw, s_lower=s[:1].lower() + s[1:])
+                sents.append(s)
+            paras.append(" ".join(sents))
+        if rng.random() < 0.5:
+            kws = [kw] + rng.sample(mat["keywords"], 3)
+            paras.append(mat["tag_line"].format(kws=", ".join(kws)))
+        self.add("stuffing", True, "\n\n".join(paras))
+
+    def boilerplate(self) -> None:
+        rng, mat = self.rng, self.mat
+        r = rng.choice([r for r in self.rows if _n_words(r["text"]) >= 50])
+        text = r["text"]
+        if rng.random() < 0.5:
+            left = rng.sample(mat["nav_lines"], rng.randint(2, 6))
+            cut = rng.randint(0, len(left))
+            text = "\n".join(left[:cut] + [text] + left[cut:])
+        self.add("boilerplate", True, text, _meta(text, rng.uniform(0.65, 0.92)))
+
+    def stub(self) -> None:
+        rng, mat = self.rng, self.mat
+        r = rng.choice(self.rows)
+        sents = split_sentences(r["text"])
+        text = " ".join(sents[: rng.randint(1, 3)])
+        words = text.split()
+        if len(words) > 45:
+            text = " ".join(words[: rng.randint(15, 45)]) + "..."
+        if rng.random() < 0.5:
+            text = f"{r['title']}\n\n{text}"
+        if rng.random() < 0.5:
+            text += "\n" + "\n".join(rng.sample(mat["nav_lines"], 2))
+        self.add("stub", True, text, _meta(text, rng.uniform(0.0, 0.6)))
+
+    def spam(self) -> None:
+        rng, mat = self.rng, self.mat
+        text, _ = self.article()
+        paras = text.split("\n\n")
+        for _ in range(rng.randint(1, 4)):
+            i = rng.randrange(len(paras))
+            if rng.random() < 0.5:
+                words = paras[i].split()
+                j = rng.randint(1, max(1, len(words) - 1))
+                words.insert(j, rng.choice(mat["spam_inline"]))
+                paras[i] = " ".join(words)
+            else:
+                line = rng.choice(mat["spam_lines"]).format(
+                    day=rng.choice(mat["days"]), dd=f"{rng.randint(1, 28):02d}",
+                    mon=rng.choice(mat["months"]), yyyy=rng.randint(2015, 2024),
+                    hh=f"{rng.randint(0, 23):02d}", mm=f"{rng.randint(0, 59):02d}",
+                    headline=rng.choice(mat["headlines"]), site=(site := rng.choice(mat["sites"])),
+                    site_lower=site.replace(" ", "").lower())
+                paras.insert(i, line)
+        self.add("spam", True, "\n\n".join(paras))
+
+
+    def glued(self) -> None:
+        """A bad scrape that drops spaces between words ("millionadults", "affects16.1")."""
+        rng = self.rng
+        text, _ = self.article()
+        rate = rng.uniform(0.02, 0.08)
+        out = []
+        for para in text.split("\n\n"):
+            words = para.split(" ")
+            joined = [words[0]] if words else []
+            for w in words[1:]:
+                prev = joined[-1]
+                if prev[-1:].isalnum() and w[:1].isalnum() and rng.random() < rate:
+                    joined[-1] = prev + w
+                else:
+                    joined.append(w)
+            out.append(" ".join(joined))
+        self.add("glued", True, "\n\n".join(out))
+
+
+def build(rows: list[dict[str, Any]], seed: int = 0, prefix: str = "q",
+          n_single: int = 150, n_articles: int = 150, n_per_degradation: int = 50) -> list[Example]:
+    """Clean and degraded examples from ``rows`` (one half of the questions), seeded."""
+    b = _Builder(rows, seed, prefix)
+    b.clean(n_single, n_articles)
+    for kind in KINDS_DEGRADED:
+        for _ in range(n_per_degradation):
+            getattr(b, kind)()
+    return b.out
+
+
+def build_split(shared: Path, seed: int = 0, **sizes: int) -> tuple[list[Example], list[Example]]:
+    """(dev, test) example lists from disjoint questionID halves."""
+    rows = load_answers(shared)
+    dev_q, test_q = split_questions(rows, seed)
+    dev = build([r for r in rows if r["qid"] in dev_q], seed, "dev", **sizes)
+    test = build([r for r in rows if r["qid"] in test_q], seed + 1, "test", **sizes)
+    return dev, test
