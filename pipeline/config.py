@@ -272,11 +272,11 @@ class SpinSettings(_Section):
     top_min_words: Positive
     colloc_beta: Annotated[float, Strict(), Field(gt=0)]
     colloc_dom_weight: NonNeg
+    pos_min_count: Count
+    pos_min_share: Ratio
     phrase_prior: Annotated[float, Strict(), Field(gt=0)]
     phrase_min_llr: NonNeg
     phrase_min_count: Count
-    pos_min_count: Count
-    pos_min_share: Ratio
     entity_min_match: Ratio
     odd_min_zipf: NonNeg
     score_syntax: Ratio

@@ -11,12 +11,11 @@ feature values (made per 100 words by the registry).
 from __future__ import annotations
 
 import functools
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
+from pipeline.config import SpinSettings
 from pipeline.spin.reference import Reference, load_reference, read_tsv
 from pipeline.spin.tokens import Tok
 
@@ -39,23 +38,19 @@ class Signal:
 
 @functools.lru_cache(maxsize=1)
 def default_settings() -> dict[str, Any]:
-    """The shipped ``[spin]`` settings."""
-    path = resources.files("pipeline") / "resources" / "config" / "spin.toml"
-    return tomllib.loads(path.read_text(encoding="utf-8"))
+    """The shipped ``[spin]`` settings as a dict (a fresh copy)."""
+    return SpinSettings.defaults().model_dump()
 
 
-def _cfg(settings: dict[str, Any] | None) -> dict[str, Any]:
-    if not settings:
-        return default_settings()
-    merged = dict(default_settings())
-    merged.update(settings)
-    return merged
+def _cfg(settings: SpinSettings | dict[str, Any] | None) -> SpinSettings:
+    # The typed section; a dict overrides the defaults.
+    return SpinSettings.of(settings)
 
 
-def _ref(ref: Reference | None, settings: dict[str, Any]) -> Reference:
+def _ref(ref: Reference | None, settings: SpinSettings) -> Reference:
     if ref is not None:
         return ref
-    d = settings.get("reference_dir") or None
+    d = settings.reference_dir or None
     return load_reference(d)
 
 
