@@ -81,6 +81,8 @@ def test_read_text_plain_and_binary() -> None:
     assert ex.text == "Title\n\nSome words." and ex.encoding == "utf-16-le"
     err = list(read_text(b"\x89PNG\r\n\x1a\n\x00\x00"))
     assert err == [RecordError("binary content (PNG image), not text")]
+    noise = bytes((i * 131 + 17) % 255 + 1 for i in range(3000))  # binary without any NUL
+    assert list(read_text(noise)) == [RecordError("binary content (binary data), not text")]
 
 
 def test_read_html_extracts_main_text_and_metadata() -> None:

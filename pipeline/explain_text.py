@@ -1,0 +1,79 @@
+"""Plain-language text of the quality rules: a failed flag as a sentence with its value and limit.
+
+The names and sentence templates are data (``resources/report/rules.toml``); a rule that is not
+listed there is shown by its id with the value and the limit, so nothing is ever hidden.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+
+@lru_cache(maxsize=1)
+def rules() -> dict[str, dict[str, str]]:
+    """Rule id -> ``{name, unit, below, above, about}`` from ``rules.toml``."""
+    path = resources.files("pipeline") / "resources" / "report" / "rules.toml"
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _shown(value: float, unit: str) -> str:
+    if unit == "share":
+        pct = value * 100
+        return f"{pct:.0f}%" if abs(pct) >= 10 or pct == int(pct) else f"{pct:.1f}%"
+    if unit == "count":
+        return f"{value:,.0f}"
+    if unit == "z":
+        return f"{abs(value):.1f}"
+    return f"{value:.2f}" if abs(value) < 100 else f"{value:,.0f}"
+
+
+def rule_name(rule: str) -> str:
+    """A rule's plain name ("keyword stuffing"), or its id when it has none."""
+    return rules().get(rule, {}).get("name", rule)
+
+
+def flag_sentence(flag: Mapping[str, Any] | str) -> str:
+    """``name: what was found and the limit`` for one quality flag (a dict or a bare id)."""
+    if not isinstance(flag, Mapping):
+        return rule_name(str(flag))
+    rule = str(flag.get("rule", "?"))
+    spec = rules().get(rule, {})
+    value, limit = _number(flag.get("value")), _number(flag.get("threshold"))
+    if value is None or limit is None:
+        return spec.get("name", rule)
+    side = "below" if flag.get("op") == "<" else "above"
+    template = spec.get(side)
+    if not template:
+        return f"{spec.get('name', rule)}: {value:.3g} {flag.get('op', '')} limit {limit:g}"
+    unit = spec.get("unit", "number")
+    text = template.format(value=_shown(value, unit), limit=_shown(limit, unit))
+    return f"{spec['name']}: {text}"
+
+
+def flags_sentence(flags: Iterable[Mapping[str, Any] | str], limit: int | None = None) -> str:
+    """The sentences of ``flags`` joined by "; " (the first ``limit``, then "+N more")."""
+    parts = [flag_sentence(f) for f in flags]
+    if limit is not None and len(parts) > limit:
+        return "; ".join(parts[:limit]) + f" (+{len(parts) - limit} more)"
+    return "; ".join(parts)
+
+
+def flag_rules(flags: Iterable[Mapping[str, Any] | str]) -> list[str]:
+    """The rule ids of ``flags``, in order."""
+    return [str(f.get("rule", "?")) if isinstance(f, Mapping) else str(f) for f in flags]
+
+
+def glossary(rule_ids: Iterable[str]) -> list[dict[str, str]]:
+    """``{rule, name, about}`` for each distinct id, sorted by id."""
+    return [{"rule": r, "name": rule_name(r), "about": rules().get(r, {}).get("about", "")}
+            for r in sorted(set(rule_ids))]
