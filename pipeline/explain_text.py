@@ -34,7 +34,10 @@ def _shown(value: float, unit: str) -> str:
         return f"{value:,.0f}"
     if unit == "z":
         return f"{abs(value):.1f}"
-    return f"{value:.2f}" if abs(value) < 100 else f"{value:,.0f}"
+    # Two significant digits below 1 (0.0086 against a limit of 0.015 must not both read 0.01).
+    if abs(value) < 1:
+        return f"{value:.2g}"
+    return f"{value:.1f}" if abs(value) < 100 else f"{value:,.0f}"
 
 
 def rule_name(rule: str) -> str:
