@@ -80,3 +80,15 @@ def glossary(rule_ids: Iterable[str]) -> list[dict[str, str]]:
     """``{rule, name, about}`` for each distinct id, sorted by id."""
     return [{"rule": r, "name": rule_name(r), "about": rules().get(r, {}).get("about", "")}
             for r in sorted(set(rule_ids))]
+
+
+@lru_cache(maxsize=1)
+def signals() -> dict[str, dict[str, str]]:
+    """Spin signal id -> ``{name, about}`` from ``signals.toml``."""
+    path = resources.files("pipeline") / "resources" / "report" / "signals.toml"
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def signal_name(signal: str) -> str:
+    """A spin signal's plain name, or its id when it has none."""
+    return signals().get(signal, {}).get("name", signal)
