@@ -294,3 +294,15 @@ def test_csv_delimiter_from_header(data: bytes, expected: str) -> None:
 )
 def test_is_documentation(name: str, expected: bool) -> None:
     assert is_documentation(name) is expected
+
+
+def test_author_keeps_its_commas() -> None:
+    from pipeline.ingest.html import extract_html
+
+    body = "<p>" + "Trust grows slowly between a client and a counsellor over many weeks. " * 8 + "</p>"
+    html = ("<html><head><title>T</title><meta name='author' content='Hannah Kowalczyk, LCSW'>"
+            f"</head><body><article><h1>T</h1>{body}</article></body></html>")
+    ex = extract_html(html)
+    assert ex.author == "Hannah Kowalczyk, LCSW"
+    two = html.replace("Hannah Kowalczyk, LCSW", "A; B")  # a real list stays a list
+    assert extract_html(two).author in ("A; B", "A")
