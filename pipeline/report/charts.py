@@ -22,7 +22,7 @@ def _colour(share: float) -> str:
 def heatmap(rows: Sequence[str], cols: Sequence[str], values: Sequence[Sequence[float | None]],
             title: str) -> Markup:
     """A rows x cols grid of shares 0..1, each cell labelled with its percentage."""
-    label_w, cell_w, cell_h, top = 180, 110, 28, 40
+    label_w, cell_w, cell_h, top = 170, 90, 28, 40
     width = label_w + cell_w * len(cols) + 10
     height = top + cell_h * len(rows) + 10
     out = [_svg_open(width, height, title)]

@@ -193,6 +193,8 @@ class _Scan:
     qualities: list[float] = field(default_factory=list)
     spins: list[float] = field(default_factory=list)
     rule_counts: Counter = field(default_factory=Counter)     # rule id -> articles failing it
+    name_counts: Counter = field(default_factory=Counter)     # plain rule name -> articles
+    name_rules: dict[str, set[str]] = field(default_factory=dict)  # plain name -> rule ids
     signal_counts: Counter = field(default_factory=Counter)   # signal -> spans
     urgency: list[tuple[tuple, str, str]] = field(default_factory=list)
     clusters: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -211,7 +213,12 @@ def _scan(articles: Iterable[Article], order: list[str]) -> _Scan:
             scan.qualities.append(score)
         if (spin := _num((a.spin or {}).get("score"))) is not None:
             scan.spins.append(spin)
-        scan.rule_counts.update(set(flag_rules(q.get("flags") or [])))
+        rules = set(flag_rules(q.get("flags") or []))
+        scan.rule_counts.update(rules)
+        # Several rules share a plain name ("keyword stuffing"): an article counts once per name.
+        scan.name_counts.update({rule_name(r) for r in rules})
+        for r in rules:
+            scan.name_rules.setdefault(rule_name(r), set()).add(r)
         scan.signal_counts.update(sp.signal for sp in a.spin_spans)
         scan.urgency.append((_urgency(a, order), a.article_id, a.action))
         dedup = a.dedup or {}
@@ -284,19 +291,15 @@ def _attach_diffs(cluster_list: list[dict[str, Any]], pairs: list[tuple[str, str
 def _charts(scan: _Scan, sources: list[dict], thresholds: dict[str, float]) -> dict[str, Markup]:
     """The page's SVG charts, with the configured thresholds drawn on them."""
     spin_at, low_below = thresholds["spin"], thresholds["quality"]
-    by_name: Counter[str] = Counter()
-    ids_of: dict[str, set[str]] = {}
-    for rule, n in scan.rule_counts.items():
-        by_name[rule_name(rule)] += n
-        ids_of.setdefault(rule_name(rule), set()).add(rule)
-    rule_bars = [(name, n, ", ".join(sorted(ids_of[name])))
-                 for name, n in sorted(by_name.items(), key=lambda kv: (-kv[1], kv[0]))[:15]]
+    rule_bars = [(name, n, ", ".join(sorted(scan.name_rules[name])))
+                 for name, n in sorted(scan.name_counts.items(),
+                                       key=lambda kv: (-kv[1], kv[0]))[:15]]
     signal_bars = [(signal_name(sig), n, sig)
                    for sig, n in sorted(scan.signal_counts.items(),
                                         key=lambda kv: (-kv[1], kv[0]))[:15]]
     return {
         "heatmap": charts.heatmap(
-            [str(s["source"]) for s in sources], list(COMPONENTS),
+            [str(s["source"]) for s in sources], [c.replace("_", " ") for c in COMPONENTS],
             [[_num(s[f"coverage_{c}"]) for c in COMPONENTS] for s in sources],
             "Share of each source's articles that discuss each alliance component"),
         "quality": charts.histogram(
@@ -325,14 +328,15 @@ def _run_block(run_info: dict) -> dict[str, Any]:
 
 
 def _facets(scan: _Scan, order: list[str]) -> dict[str, Any]:
-    """The filter chips: flags, actions and the failed rules (plain name, rule id)."""
-    rules = sorted(scan.rule_counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    """The filter chips: flags, actions and the failed rules (plain name, its rule ids, articles)."""
+    rules = [(" ".join(sorted(scan.name_rules[name])), name, n)
+             for name, n in sorted(scan.name_counts.items(), key=lambda kv: (-kv[1], kv[0]))]
     return {
         "flags": [("spun", "spun", scan.cards["spun"]),
                   ("low", "low quality", scan.cards["low_quality"]),
                   ("dup", "duplicate", scan.cards["duplicates"])],
         "actions": [(a, scan.actions.get(a, 0)) for a in order],
-        "rules": [(rule, rule_name(rule), n) for rule, n in rules[:20]],
+        "rules": rules[:25],
     }
 
 

@@ -83,8 +83,11 @@
     if (source.value && row.getAttribute("data-source") !== source.value) { return false; }
     if (action.value && row.getAttribute("data-action") !== action.value) { return false; }
     if (!flags.every(function (f) { return row.getAttribute("data-" + f) === "1"; })) { return false; }
+    // A rule chip holds the ids that share its plain name: any one of them matches.
     var have = (row.getAttribute("data-rules") || "").split(" ");
-    return rules.every(function (r) { return have.indexOf(r) !== -1; });
+    return rules.every(function (chip) {
+      return chip.split(" ").some(function (r) { return have.indexOf(r) !== -1; });
+    });
   }
 
   function state() {
@@ -94,7 +97,7 @@
     if (action.value) { parts.push("action=" + encodeURIComponent(action.value)); }
     var flags = active("flag"), rules = active("rule");
     if (flags.length) { parts.push("flag=" + flags.map(encodeURIComponent).join(",")); }
-    if (rules.length) { parts.push("rule=" + rules.map(encodeURIComponent).join(",")); }
+    if (rules.length) { parts.push("rule=" + rules.map(function (r) { return encodeURIComponent(r).replace(/%20/g, "+"); }).join(",")); }
     return parts.join("&");
   }
 
@@ -131,7 +134,9 @@
       var i = p.indexOf("=");
       if (i > 0) { params[p.slice(0, i)] = p.slice(i + 1); }
     });
-    function list(key) { return params[key] ? params[key].split(",").map(decodeURIComponent) : []; }
+    function list(key) {
+      return params[key] ? params[key].split(",").map(function (v) { return decodeURIComponent(v.replace(/\+/g, "%20")); }) : [];
+    }
     text.value = params.q ? decodeURIComponent(params.q) : "";
     source.value = params.source ? decodeURIComponent(params.source) : "";
     action.value = params.action ? decodeURIComponent(params.action) : "";
@@ -209,6 +214,11 @@
     a.remove();
   });
 
+  // On a phone the rule chips start folded (they would fill the screen); an active one stays open.
+  var ruleBox = document.querySelector(".rule-facets");
+  if (ruleBox && window.innerWidth < 760) { ruleBox.open = false; }
+
   readUrl();
   applyFilter(true);
+  if (ruleBox && active("rule").length) { ruleBox.open = true; }
 }());
