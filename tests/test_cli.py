@@ -27,6 +27,8 @@ def test_analyze_end_to_end(tiny_corpus: Path, tmp_path: Path, monkeypatch):
     trust = articles.set_index("article_id").loc["goodsite.example/trust.txt"]
     assert trust.bond >= 1 and trust.goals >= 1 and trust.tasks >= 1
     assert not trust.spun
+    assert 0 < trust.flesch_reading_ease < 100 and isinstance(trust.readability_band, str)
+    assert trust.readability_band and trust.action_reason
 
     errors = pd.read_csv(out / "errors.csv")
     assert list(errors.columns) == ERROR_COLUMNS
@@ -120,3 +122,13 @@ def test_explain_a_record_and_a_multi_record_file(tmp_path: Path):
     assert missing.exit_code == 2 and "no record #9" in missing.output
     nothing = runner.invoke(app, ["explain", str(tmp_path / "nope.txt")])
     assert nothing.exit_code == 2 and "not a file" in nothing.output
+
+
+def test_explain_a_demo_spun_file():
+    demo = Path(__file__).resolve().parent.parent / "corpus" / "wellnessdaily.example"
+    spun = demo / "therapy" / "know-you-can-belief-your-specialist.html"
+    result = runner.invoke(app, ["explain", str(spun), "--corpus", str(demo)])
+    assert result.exit_code == 0, result.output
+    for part in ("action: rewrite", "SPUN", "quality", "alliance components", "bond",
+                 "readability: Flesch reading ease", "[-> "):
+        assert part in result.output, part
