@@ -64,11 +64,19 @@ def flag_sentence(flag: Mapping[str, Any] | str) -> str:
 
 
 def flags_sentence(flags: Iterable[Mapping[str, Any] | str], limit: int | None = None) -> str:
-    """The sentences of ``flags`` joined by "; " (the first ``limit``, then "+N more")."""
-    parts = [flag_sentence(f) for f in flags]
-    if limit is not None and len(parts) > limit:
-        return "; ".join(parts[:limit]) + f" (+{len(parts) - limit} more)"
-    return "; ".join(parts)
+    """The sentences of ``flags`` joined by "; " (the first ``limit``, then "+N more"); rules
+    that share a plain name are said under it once ("keyword stuffing: ...; ...")."""
+    flags = list(flags)
+    more = len(flags) - limit if limit is not None and len(flags) > limit else 0
+    groups: dict[str, list[str]] = {}
+    for f in flags[:limit] if more else flags:
+        name, _, rest = flag_sentence(f).partition(": ")
+        groups.setdefault(name, [])
+        if rest:
+            groups[name].append(rest)
+    text = "; ".join(f"{name}: {'; '.join(parts)}" if parts else name
+                     for name, parts in groups.items())
+    return text + (f" (+{more} more)" if more else "")
 
 
 def flag_rules(flags: Iterable[Mapping[str, Any] | str]) -> list[str]:

@@ -225,8 +225,8 @@ def run_analysis(
         total_files = count_files(corpus, settings) if bar else None
         task = bar.add_task("read files", total=total_files) if bar else None
         # The first results wait for the language models to load: say so until they come.
-        analyse_task = (bar.add_task("analyse (loading the language models...)", total=None)
-                        if bar else None)
+        analyse_task = (bar.add_task("analyse (loading the language models, first batch...)",
+                                     total=None) if bar else None)
 
         def on_file(n: int) -> None:
             if bar:

@@ -54,3 +54,12 @@ def test_glossary():
     rows = et.glossary(["words", "words", "unknown"])
     assert [r["rule"] for r in rows] == ["unknown", "words"]
     assert rows[1]["name"] == "length" and rows[0]["about"] == ""
+
+
+def test_rules_with_one_plain_name_are_said_once():
+    flags = [{"rule": f"top_{n}gram_char_frac", "value": 0.3, "threshold": 0.2, "op": ">"}
+             for n in (2, 3)] + [{"rule": "words", "value": 10, "threshold": 50, "op": "<"}]
+    text = et.flags_sentence(flags)
+    assert text.count("keyword stuffing") == 1
+    assert text.startswith("keyword stuffing: the most repeated two-word phrase is 30%")
+    assert "; the most repeated three-word phrase" in text and text.endswith("needs at least 50")
