@@ -189,3 +189,18 @@ def test_detail_opens_and_screenshot_renders(page, tmp_path):
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 20_000
     assert page.problems == []
+
+
+def test_print_hides_the_controls_and_suggestions_toggle(page):
+    page.click("details.article:has(mark.spin) summary >> nth=0")
+    sugg = page.locator("details.article[open] .text .sugg").first
+    assert sugg.is_visible()
+    page.uncheck("details.article[open] .toggle-sugg")
+    assert not sugg.is_visible()
+    page.emulate_media(media="print")
+    assert not page.locator("nav").is_visible() and not page.locator("#export").is_visible()
+    assert page.locator("#comparison").is_visible()
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    closed = page.locator("details.article:not([open])").count()
+    assert closed == 0
+    assert page.problems == []
