@@ -12,6 +12,7 @@ from typing import Any
 
 from pipeline.article import Article
 from pipeline.config import AuditSettings
+from pipeline.explain_text import flags_sentence
 
 COMPONENTS = ("bond", "goals", "tasks", "rupture_repair")
 
@@ -54,13 +55,6 @@ def components_present(article: Article) -> int:
     counts = (article.alliance or {}).get("counts", {})
     return sum(1 for c in COMPONENTS
                if isinstance(counts.get(c), int | float) and counts[c] > 0)
-
-
-def _shorten(flags_text: str, limit: int) -> str:
-    """The first ``limit`` failed rules, readable; the full list is in ``quality_flags``."""
-    parts = [f for f in flags_text.split(";") if f]
-    more = f" (+{len(parts) - limit} more)" if len(parts) > limit else ""
-    return "; ".join(parts[:limit]) + more
 
 
 def rule_families(flags: list, families: dict[str, list[str]]) -> set[str]:
@@ -107,13 +101,13 @@ def decide(article: Article, settings: AuditSettings) -> tuple[str, str]:
         or (isinstance(q.get("score"), int | float) and q["score"] < s.severe_quality_below
             and len(families) >= s.severe_low_score_min_families)
     )
-    quality_note = f"quality {_fmt(q.get('score'))}" + (
-        f" failing {_shorten(q.get('flags_text') or _flags_text(flags), s.reason_max_flags)}"
-        if flags else "")
+    score = f"score {_fmt(q.get('score'))}"
+    failing = flags_sentence(flags, s.reason_max_flags) if flags else ""
+    quality_note = f"quality ({score}): {failing}" if failing else f"quality ({score})"
 
     spin = article.spin or {}
     if spin.get("spun"):
-        spun_note = (f"spun (spin score {_fmt(spin.get('score'))}, "
+        spun_note = (f"reworded by a synonym spinner (spin score {_fmt(spin.get('score'))}, "
                      f"{len(article.spin_spans)} suspect spans)")
         if low:
             return s.spun_low_quality_action, f"{spun_note} and low {quality_note}"
@@ -128,5 +122,6 @@ def decide(article: Article, settings: AuditSettings) -> tuple[str, str]:
     if words < s.thin_max_words and present < s.thin_min_components:
         return s.thin_action, (f"short page: {words} words and {present} of 4 alliance "
                                f"components discussed")
-    return s.default_action, (f"{quality_note}, not spun, {present} of 4 alliance "
-                              f"components discussed")
+    # A kept article's minor failed rules are in quality_flags, not in its reason.
+    return s.default_action, (f"passes the quality check ({score}), not spun, {present} of 4 "
+                              "alliance components discussed")

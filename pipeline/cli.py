@@ -93,41 +93,72 @@ def analyze(
         raise typer.Exit(exc.code) from exc
     if not quiet:
         _print_summary(summary)
-    raise typer.Exit(summary.exit_code(strict))
+    code = summary.exit_code(strict)
+    if code == 1:
+        err_console.print(f"[red]error:[/red] {_nothing_analysed(summary)}", soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def _nothing_analysed(s) -> str:
+    """Why a run analysed nothing, in one line (shown even with --quiet)."""
+    if s.files == 0:
+        return (f"no supported files found in {s.corpus} (looked for .txt .md .html .jsonl "
+                ".json .csv .warc, optionally .gz)")
+    if s.articles == 0:
+        return "nothing could be analysed: every file or record failed; see errors.csv"
+    return (f"nothing could be analysed: none of the {s.articles} articles is in an analysed "
+            "language (see [ingest] analysed_languages)")
 
 
 def _print_summary(s) -> None:
     table = Table(title=f"alliance-audit: {s.corpus} -> {s.out}", show_header=False, box=None)
     table.add_column(style="bold")
-    table.add_column()
+    table.add_column(overflow="fold")
     rate = f"{s.words / s.seconds:,.0f} words/s" if s.seconds else ""
     table.add_row("files", f"{s.files} ({s.failed_files} failed entirely)")
     table.add_row("articles", f"{s.articles} ({s.analysed} analysed, {s.not_applicable} not English)")
     table.add_row("errors.csv", f"{s.errors} file(s)/record(s) with a reason")
     table.add_row("low quality", str(s.low_quality))
     table.add_row("spun", str(s.spun))
-    table.add_row("near duplicates", str(s.near_duplicates))
+    # The same words as the report's card: duplicates, by kind.
+    kinds = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in s.duplicate_kinds.items())
+    table.add_row("duplicates", f"{s.near_duplicates}" + (f" ({kinds})" if kinds else ""))
     table.add_row("actions", ", ".join(f"{k} {v}" for k, v in s.actions.items()) or "-")
     table.add_row("time", f"{s.seconds:.1f} s, {s.words:,} words, {rate}; cache hits {s.cache_hits}")
     out_console.print(table)
+    if s.top_errors:
+        common = "; ".join(f"{n} x {reason}" for reason, n in s.top_errors)
+        out_console.print(f"most common errors: {common}", soft_wrap=True)
     # Plain line (not in the table) so the path is never cut at narrow terminal widths.
     out_console.print(f"open {Path(s.out) / 'report.html'}", soft_wrap=True)
 
 
 @app.command()
 def explain(
-    file: Annotated[Path, typer.Argument(help="An article file (.txt, .md, .html) to explain.")],
+    file: Annotated[str, typer.Argument(help="An article file, or one record of a multi-record file as the outputs name it: scrape.jsonl#3.")],
+    corpus: Annotated[Path | None, typer.Option(help="Folder read with FILE for the site boilerplate rules (default: FILE's folder).")] = None,
     config: ConfigOpt = None,
 ) -> None:
-    """Show FILE with suspect spun spans highlighted, their probable originals and the verdict."""
-    from pipeline.run import explain_file
+    """Explain one article as analyze would judge it: quality flags, spun spans with their
+    probable originals, alliance sentences, the action and its reason.
+
+    Exit codes: 0 explained; 1 the article could not be analysed; 2 usage error, or FILE holds
+    several records and one must be chosen with FILE#N.
+    """
+    from pipeline.explain import ExplainError, explain_target, parse_target
 
     settings = _settings(config)
-    if not file.is_file():
-        err_console.print(f"[red]error:[/red] not a file: {file}")
-        raise typer.Exit(2)
-    for part in explain_file(file, settings):
-        out_console.print(part)
+    try:
+        target = parse_target(file, corpus)
+        err_console.print("reading the file and its folder, loading the language models...")
+        parts, code = explain_target(target, settings)
+    except ExplainError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    for part in parts:
+        # Lines of text keep their paths whole at any terminal width.
+        out_console.print(part, soft_wrap=isinstance(part, str))
+    raise typer.Exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

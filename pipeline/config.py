@@ -351,6 +351,8 @@ class AuditSettings(_Section):
     report_max_rows: Count
     report_max_details: Count
     report_max_text_chars: Count
+    report_max_diffs: Count
+    report_diff_max_words: Count
 
     @model_validator(mode="after")
     def _actions_are_listed(self) -> Self:

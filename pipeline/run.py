@@ -55,9 +55,14 @@ class RunSummary:
     low_quality: int = 0
     spun: int = 0
     near_duplicates: int = 0
+    duplicate_kinds: dict[str, int] = field(default_factory=dict)
+    # The most common reasons in errors.csv, most frequent first: [(reason, count), ...].
+    top_errors: list[tuple[str, int]] = field(default_factory=list)
 
     def exit_code(self, strict: bool) -> int:
-        if self.articles == 0:
+        # README: 1 when nothing could be analysed (no file, every article failed, or none
+        # in an analysed language).
+        if self.analysed == 0:
             return EXIT_NOTHING_ANALYSED
         if strict and self.errors:
             return EXIT_STRICT
@@ -119,6 +124,32 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return [dict(v.__dict__) if hasattr(v, "__dataclass_fields__") else v for v in value]
     return value
+
+
+def error_kind(reason: str) -> str:
+    """The general part of an errors.csv reason ("text too short (12 chars...)" -> "text too
+    short"), so reasons that differ only in their details are counted together."""
+    for sep in (" (", ": "):
+        reason = reason.split(sep, 1)[0]
+    return reason.strip() or "unknown"
+
+
+def top_errors(errors: list[IngestError], n: int = 3) -> list[tuple[str, int]]:
+    """The ``n`` most common error kinds with their counts (ties by name)."""
+    counts = Counter(error_kind(e.reason) for e in errors)
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+
+
+def count_files(corpus: Path, settings: Settings) -> int:
+    """How many files the ingest step will read (a walk without reading), for the progress
+    total; a failing walk counts what it found."""
+    from pipeline.ingest.walk import walk
+
+    ing = settings.ingest
+    try:
+        return sum(1 for _ in walk(corpus, ing.max_depth, ing.follow_symlinks, ing.max_file_bytes))
+    except OSError:
+        return 0
 
 
 def _progress(enabled: bool):
@@ -203,7 +234,7 @@ def run_analysis(
         "seconds": summary.seconds,
         "step_seconds": {k: round(v, 3) for k, v in state.steps.items()},
     }
-    _write_outputs(out, state.store, state.errors, run_info)
+    _write_outputs(out, state.store, state.errors, run_info, progress, summary.articles)
     if log:
         log(f"wrote {out}")
     return summary
@@ -230,8 +261,11 @@ def _ingest_and_analyse(corpus: Path, settings: Settings, state: _Corpus,
     from pipeline.ingest import read_corpus
 
     with _progress(progress) as bar:
-        task = bar.add_task("ingest", total=None) if bar else None
-        analyse_task = bar.add_task("analyse", total=None) if bar else None
+        total_files = count_files(corpus, settings) if bar else None
+        task = bar.add_task("read files", total=total_files) if bar else None
+        # The first results wait for the language models to load: say so until they come.
+        analyse_task = (bar.add_task("analyse (loading the language models, first batch...)",
+                                     total=None) if bar else None)
 
         def on_file(n: int) -> None:
             if bar:
@@ -260,7 +294,7 @@ def _ingest_and_analyse(corpus: Path, settings: Settings, state: _Corpus,
 
         def on_done(n: int) -> None:
             if bar:
-                bar.update(analyse_task, advance=n)
+                bar.update(analyse_task, advance=n, description="analyse")
 
         if engine == "dask":
             results: Iterator[Article | IngestError] = run_dask(to_analyse(), settings, scheduler, workers or 0, on_done)
@@ -306,7 +340,11 @@ def _corpus_steps(state: _Corpus, settings: Settings, summary: RunSummary) -> No
         summary.low_quality += bool(audit.quality_of(a).get("low_quality"))
         summary.spun += bool(a.spin.get("spun"))
         summary.near_duplicates += bool(a.dedup.get("near_duplicate_of"))
+        if a.dedup.get("near_duplicate_of"):
+            kind = a.dedup.get("kind") or "near"
+            summary.duplicate_kinds[kind] = summary.duplicate_kinds.get(kind, 0) + 1
     state.steps["audit"] = time.perf_counter() - t
+    summary.duplicate_kinds = dict(sorted(summary.duplicate_kinds.items()))
     summary.failed_files = len(failed_files)
     summary.actions = dict(sorted(actions.items()))
 
@@ -317,48 +355,20 @@ def _count(summary: RunSummary, state: _Corpus, cache: ResultCache | None, t0: f
     summary.articles = len(state.store)
     summary.not_applicable = summary.articles - summary.analysed
     summary.errors = len(state.errors)
+    summary.top_errors = top_errors(state.errors)
     summary.cache_hits = cache.hits if cache else 0
     summary.seconds = round(time.perf_counter() - t0, 3)
 
 
 def _write_outputs(out: Path, store: ArticleStore, errors: list[IngestError],
-                   run_info: dict[str, Any]) -> None:
+                   run_info: dict[str, Any], progress: bool, n_articles: int) -> None:
     """Every output file, staged and moved into ``out`` together."""
     from pipeline import report
     from pipeline.writers import staged_output
 
-    with staged_output(out) as stage:
+    with _progress(progress) as bar, staged_output(out) as stage:
+        if bar:
+            bar.add_task(f"writing reports ({n_articles:,} articles)", total=None)
         report.write_reports(stage, store, errors, run_info)
     # The store is an unlinked temporary file: closing (or an exception) leaves nothing behind.
     store.close()
-
-
-def read_file(path: Path, settings: Settings) -> tuple[list[Article], list[IngestError]]:
-    """Ingest one file exactly as a corpus run would (extraction, repair, boilerplate rules)."""
-    import shutil
-    import tempfile
-
-    from pipeline.ingest import read_corpus
-
-    with tempfile.TemporaryDirectory(prefix="aa-one-") as tmp:
-        shutil.copyfile(path, Path(tmp) / path.name)
-        items = list(read_corpus(Path(tmp), settings.ingest))
-    return ([i for i in items if isinstance(i, Article)],
-            [i for i in items if isinstance(i, IngestError)])
-
-
-def explain_file(path: Path, settings: Settings) -> list[Any]:
-    """Rich renderables explaining the spin verdict of each article in ``path``."""
-    from rich.rule import Rule
-
-    from pipeline.spin.explain import explain
-
-    articles, errors = read_file(path, settings)
-    out: list[Any] = [f"[red]{e.path}: {e.reason}[/red]" for e in errors]
-    for a in articles:
-        out.append(Rule(f"{a.article_id}  {a.title}".strip()))
-        if a.language not in settings.ingest.analysed_languages:
-            out.append(f"not analysed: language '{a.language}'")
-            continue
-        out.append(explain(a.text, settings.spin))
-    return out

@@ -12,6 +12,7 @@ import pandas as pd
 
 from pipeline.article import Article, IngestError
 from pipeline.audit import quality_of
+from pipeline.explain_text import flag_rules, flags_sentence
 
 COMPONENTS = ("bond", "goals", "tasks", "rupture_repair")
 
@@ -25,9 +26,26 @@ SPIN_COLUMNS = ["article_id", "start_char", "end_char", "text", "suggestion", "s
 ERROR_COLUMNS = ["path", "reason"]
 
 
-_FIXED_EXTRAS = ("action_reason", "author", "date", "format", "encoding", "applicable",
+# Readability scores (computed by the quality stage) copied into the tables, and the band label.
+READABILITY_COLUMNS = ("flesch_reading_ease", "flesch_kincaid_grade", "smog_index", "gunning_fog",
+                       "dale_chall")
+_FIXED_EXTRAS = ("action_reason", "quality_flags_plain", "quality_flag_rules",
+                 *READABILITY_COLUMNS, "readability_grade", "readability_band", "author", "date", "format", "encoding", "applicable",
                  "boilerplate_lines", "boilerplate_chars", "exact_duplicate_of")
 _INT_COLUMNS = ("words", "spin_evidence_count", *COMPONENTS, "citations_count")
+
+
+def _readability(a: Article) -> dict:
+    """The readability scores of ``a`` (None when not computed) and the grade band label."""
+    metrics = (a.quality or {}).get("metrics") or {}
+    row = {c: _rounded(metrics.get(c)) for c in READABILITY_COLUMNS}
+    row["readability_grade"] = _rounded(metrics.get("grade"))
+    row["readability_band"] = (a.quality or {}).get("grade_band") or ""
+    return row
+
+
+def _rounded(value) -> float | None:
+    return round(float(value), 2) if isinstance(value, int | float) else None
 
 
 def article_row(a: Article) -> dict:
@@ -53,6 +71,9 @@ def article_row(a: Article) -> dict:
         "action": a.action,
         # extras
         "action_reason": a.action_reason,
+        "quality_flags_plain": flags_sentence(q.get("flags") or []),
+        "quality_flag_rules": ";".join(flag_rules(q.get("flags") or [])),
+        **_readability(a),
         "author": a.author,
         "date": a.date,
         "format": a.format,
@@ -169,7 +190,8 @@ def comparison_table(articles_df: pd.DataFrame) -> pd.DataFrame:
     """
     cols = COMPARISON_COLUMNS
     extra_names = ["citations_count", "near_duplicate_of", "dup_cluster", "dup_kind",
-                   "spin_evidence_count", "action_reason"]
+                   "spin_evidence_count", "flesch_reading_ease", "readability_grade",
+                   "readability_band", "action_reason"]
     extra = [c for c in articles_df.columns if c.startswith("element_")]
     extra += [c for c in extra_names if c in articles_df.columns]
     if articles_df.empty:
@@ -179,7 +201,8 @@ def comparison_table(articles_df: pd.DataFrame) -> pd.DataFrame:
 
 SOURCE_COLUMNS = ["source", "articles", "words_mean", "quality_mean", "share_spun",
                   "share_low_quality", *(f"coverage_{c}" for c in COMPONENTS),
-                  "duplicates", *(f"action_{a}" for a in ("remove", "rewrite", "review", "keep"))]
+                  "duplicates", *(f"action_{a}" for a in ("remove", "rewrite", "review", "keep")),
+                  "flesch_reading_ease_mean", "readability_grade_mean"]
 
 
 def _share(series: pd.Series) -> float | None:
@@ -210,5 +233,9 @@ def sources_table(articles_df: pd.DataFrame) -> pd.DataFrame:
         actions = g["action"].fillna("")
         for a in ("remove", "rewrite", "review", "keep"):
             row[f"action_{a}"] = int((actions == a).sum())
+        for name, col in (("flesch_reading_ease_mean", "flesch_reading_ease"),
+                          ("readability_grade_mean", "readability_grade")):
+            values = pd.to_numeric(g.get(col, pd.Series(dtype=float)), errors="coerce").dropna()
+            row[name] = round(float(values.mean()), 2) if len(values) else None
         rows.append(row)
     return pd.DataFrame(rows, columns=SOURCE_COLUMNS)

@@ -51,7 +51,7 @@ def make(text: str = "word " * 400, *, words: int | None = None, quality: float 
     (make(dedup={"near_duplicate_of": "", "kind": "", "cluster": "c"}), "keep", "not spun"),
     (make(spun=True, spin=0.9), "rewrite", "spin score 0.90, 1 suspect spans"),
     (make(spun=True, spin=0.9, low=True, quality=0.4, flags=1), "remove", "and low quality"),
-    (make(low=True, quality=0.4, flags=1), "review", "low quality 0.40 failing r0=1>0.5"),
+    (make(low=True, quality=0.4, flags=1), "review", "low quality (score 0.40): r0: 1 > limit 0.5"),
     # A very low score of one kind of damage is for a person to fix; of two kinds, garbage.
     (make(low=True, quality=0.1, flags=1), "review", "low quality"),
     (make(low=True, quality=0.1, flags=2), "remove", "severely low"),
@@ -64,7 +64,7 @@ def make(text: str = "word " * 400, *, words: int | None = None, quality: float 
     (make("word " * 400, counts={"bond": 0, "goals": 0, "tasks": 0, "rupture_repair": 0}),
      "keep", "0 of 4"),
     (make(), "keep", "4 of 4 alliance components"),
-    (make(HOSTILE * 50, title=HOSTILE), "keep", "quality 0.80"),
+    (make(HOSTILE * 50, title=HOSTILE), "keep", "passes the quality check (score 0.80)"),
 ])
 def test_decide(article, action, reason_part):
     got_action, reason = audit.decide(article, load_settings().audit)
@@ -80,12 +80,23 @@ def test_rules_follow_the_configuration():
 
 
 def test_quality_verdict_is_preferred_when_present(monkeypatch):
-    verdict = {"score": 0.3, "low_quality": True, "flags": [{"rule": "site_norm"}],
-               "flags_text": "site_norm=2.5>2"}
+    verdict = {"score": 0.3, "low_quality": True,
+               "flags": [{"rule": "top_2gram_char_frac", "value": 0.223, "threshold": 0.2,
+                          "op": ">"}],
+               "flags_text": "top_2gram_char_frac=0.223>0.2"}
     monkeypatch.setattr(audit, "_verdict_function", lambda: lambda article: verdict)
     action, reason = audit.decide(make(quality=0.9), load_settings().audit)
     assert action == "review"
-    assert "site_norm=2.5>2" in reason
+    # Plain language with the value and the limit, not the rule id.
+    assert ("keyword stuffing: the most repeated two-word phrase is 22% of the text; "
+            "real pages stay under 20%") in reason
+    assert "top_2gram" not in reason
+
+
+def test_kept_article_reason_does_not_list_minor_flags():
+    article = make(flags=1)
+    action, reason = audit.decide(article, load_settings().audit)
+    assert action == "keep" and "r0" not in reason and "passes the quality check" in reason
 
 
 @pytest.mark.parametrize(("counts", "expected"), [
@@ -110,4 +121,5 @@ def test_with_the_quality_stage_verdict(monkeypatch):
                                      "op": "<"}]}
     action, reason = audit.decide(article, load_settings().audit)
     assert action == "review"
-    assert "site_words" in reason and "quality 0.40" in reason
+    assert "short for this site" in reason and "5.0 spreads below" in reason
+    assert "quality (score 0.40)" in reason

@@ -29,6 +29,8 @@ def test_analyze_end_to_end(tiny_corpus: Path, tmp_path: Path, monkeypatch):
     trust = articles.set_index("article_id").loc["goodsite.example/trust.txt"]
     assert trust.bond >= 1 and trust.goals >= 1 and trust.tasks >= 1
     assert not trust.spun
+    assert 0 < trust.flesch_reading_ease < 100 and isinstance(trust.readability_band, str)
+    assert trust.readability_band and trust.action_reason
 
     errors = pd.read_csv(out / "errors.csv")
     assert list(errors.columns) == ERROR_COLUMNS
@@ -110,3 +112,54 @@ def test_strict_and_empty_corpus_exit_codes(tiny_corpus: Path, tmp_path: Path, m
     empty.mkdir()
     result = runner.invoke(app, ["analyze", str(empty), "--out", str(tmp_path / "o2"), "--quiet"])
     assert result.exit_code == 1
+    assert "no supported files found" in result.output
+
+
+def test_nothing_analysed_exits_1_with_the_common_reasons(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    corpus = tmp_path / "c"
+    (corpus / "s").mkdir(parents=True)
+    (corpus / "s" / "empty.txt").write_text("")
+    (corpus / "s" / "blank.txt").write_text("   \n")
+    (corpus / "s" / "noise.txt").write_bytes(bytes((i * 131 + 17) % 255 + 1 for i in range(3000)))
+    result = runner.invoke(app, ["analyze", str(corpus), "--out", str(tmp_path / "o"),
+                                 "--workers", "1"])
+    assert result.exit_code == 1, result.output
+    assert "nothing could be analysed" in result.output
+    assert ("most common errors: 1 x binary content; 1 x empty file; 1 x no text"
+            in result.output)
+    errors = pd.read_csv(tmp_path / "o" / "errors.csv")
+    assert errors.set_index("path").loc["s/noise.txt", "reason"].startswith("binary content")
+
+
+def test_explain_a_record_and_a_multi_record_file(tmp_path: Path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    record = ("Trust with your counsellor grows slowly over the first sessions. Tell your "
+              "counsellor what you hope will change by the end of the year. Ask why an exercise "
+              "is suggested before you agree to try it at home. If a remark in session stung, "
+              "raise it the next time you meet. ") * 2
+    lines = [f'{{"title": "Record {i}", "text": "{record}"}}' for i in (1, 2)]
+    (corpus / "feed.jsonl").write_text("\n".join(lines) + "\n")
+    listed = runner.invoke(app, ["explain", str(corpus / "feed.jsonl")])
+    assert listed.exit_code == 2
+    assert "holds 2 records" in listed.output and "feed.jsonl#2" in listed.output
+    assert "action:" not in listed.output  # no dump of every record
+    one = runner.invoke(app, ["explain", f"{corpus / 'feed.jsonl'}#2"])
+    assert one.exit_code == 0, one.output
+    for part in ("action:", "why:", "quality", "spin score", "alliance components", "goals"):
+        assert part in one.output, part
+    missing = runner.invoke(app, ["explain", f"{corpus / 'feed.jsonl'}#9"])
+    assert missing.exit_code == 2 and "no record #9" in missing.output
+    nothing = runner.invoke(app, ["explain", str(tmp_path / "nope.txt")])
+    assert nothing.exit_code == 2 and "not a file" in nothing.output
+
+
+def test_explain_a_demo_spun_file():
+    demo = Path(__file__).resolve().parent.parent / "corpus" / "wellnessdaily.example"
+    spun = demo / "therapy" / "know-you-can-belief-your-specialist.html"
+    result = runner.invoke(app, ["explain", str(spun), "--corpus", str(demo)])
+    assert result.exit_code == 0, result.output
+    for part in ("action: rewrite", "SPUN", "quality", "alliance components", "bond",
+                 "readability: Flesch reading ease", "[-> "):
+        assert part in result.output, part

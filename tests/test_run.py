@@ -167,3 +167,28 @@ def test_canonical_key_from_the_kept_row_equals_the_full_articles(spun: bool, da
         a.site_norms = norms.of(a.source, a.quality["metrics"])
         assert key == dedup.canonical_key_of(a)
     assert arts[-1].site_norms["flags"] and dedup.canonical_key_of(arts[-1])[1] > -0.8
+
+
+def test_error_kinds_and_the_most_common_reasons():
+    from pipeline.article import IngestError
+    from pipeline.run import error_kind, top_errors
+
+    assert error_kind("text too short (12 chars < min_chars=80)") == "text too short"
+    assert error_kind("analysis failed: ValueError: boom") == "analysis failed"
+    assert error_kind("") == "unknown"
+    errors = [IngestError("a", "empty file"), IngestError("b", "empty file"),
+              IngestError("c", "binary content (PNG image), not text"),
+              IngestError("d", "text too short (3 chars)"), IngestError("e", "<script>")]
+    assert top_errors(errors) == [("empty file", 2), ("<script>", 1), ("binary content", 1)]
+    assert top_errors([]) == []
+
+
+def test_count_files_gives_the_progress_total(tmp_path):
+    from pipeline.config import load_settings
+    from pipeline.run import count_files
+
+    (tmp_path / "s").mkdir()
+    for name in ("a.txt", "b.html", "c.jsonl"):
+        (tmp_path / "s" / name).write_text("x")
+    assert count_files(tmp_path, load_settings()) == 3
+    assert count_files(tmp_path / "missing", load_settings()) <= 1

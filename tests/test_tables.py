@@ -119,3 +119,23 @@ def test_table_chunks_are_slices_of_the_whole_table(min_rows):
 
 def test_table_chunks_of_no_rows():
     assert list(tables.table_chunks([], tables.sentence_rows, tables.SENTENCE_SORT)) == []
+
+
+def test_readability_and_plain_flags_reach_the_tables():
+    a = make("a.txt", "s.example")
+    a.quality = {"score": 0.4, "low_quality": True, "grade_band": "high school",
+                 "flags": [{"rule": "words", "value": 32, "threshold": 50, "op": "<"}],
+                 "metrics": {"flesch_reading_ease": 61.234, "flesch_kincaid_grade": 9.1,
+                             "smog_index": 10.0, "gunning_fog": 11.5, "dale_chall": 7.2,
+                             "grade": 10.0}}
+    b = make("b.txt", "s.example")
+    b.quality = {}  # not analysed: empty readability, no crash
+    df = tables.articles_table([a, b])
+    row = df.iloc[0]
+    assert row["flesch_reading_ease"] == 61.23 and row["readability_band"] == "high school"
+    assert row["quality_flags_plain"] == "length: only 32 words; an article needs at least 50"
+    assert row["quality_flag_rules"] == "words"
+    assert pd.isna(df.iloc[1]["flesch_reading_ease"]) and df.iloc[1]["readability_band"] == ""
+    assert "readability_band" in tables.comparison_table(df).columns
+    sources = tables.sources_table(df)
+    assert sources.iloc[0]["flesch_reading_ease_mean"] == 61.23

@@ -60,6 +60,31 @@ def sniff_binary(data: bytes) -> str:
     return ""
 
 
+# Characters ordinary prose uses besides letters, digits and spaces, in any script.
+_PROSE_PUNCT = frozenset(".,;:!?'\"()-\u2010\u2011\u2012\u2013\u2014\u2018\u2019\u201c\u201d\u2026"
+                         "\u3001\u3002\uff0c\uff0e\uff01\uff1f\uff1a\uff1b\u300c\u300d\u00bf\u00a1\u00ab\u00bb")
+
+
+def garbled_text(text: str, sample: int = 8192, max_odd_share: float = 0.25) -> str:
+    """``"binary data"`` when decoded ``text`` is mostly not prose, else ``""``.
+
+    Random bytes without NULs pass :func:`sniff_binary` and decode (cp1252 maps nearly every
+    byte to a character), but then a large share of the characters are controls, unassigned,
+    replacement characters or symbols; prose in any script is letters, digits, spaces and a
+    little punctuation. Short texts (< 64 characters) are not judged.
+    """
+    head = text[:sample]
+    if len(head) < 64:
+        return ""
+    odd = 0
+    for ch in head:
+        # str.isspace() is true for some C0 controls (\x1c-\x1f): only real spaces count.
+        if ch.isalnum() or ch in "\t\n\r \u00a0\u3000" or ch in _PROSE_PUNCT:
+            continue
+        odd += 1
+    return "binary data" if odd / len(head) > max_odd_share else ""
+
+
 def _utf16_guess(sample: bytes) -> str:
     """UTF-16 without BOM: mostly-ASCII text has NULs in every other byte."""
     if len(sample) < 4:

@@ -76,6 +76,23 @@ def _str(value: Any) -> str:
     return str(value)
 
 
+_META_AUTHOR = re.compile(
+    r"""<meta\s[^>]{0,200}?(?:name|property)\s*=\s*["'](?:author|article:author)["'][^>]{0,100}?"""
+    r"""content\s*=\s*["']([^"'<>]{1,300})["']""", re.I)
+
+
+def _author(found: str, markup: str) -> str:
+    """trafilatura's author, with the page's own commas back ("Ana Ruiz, LCSW" is one author
+    with a credential, which trafilatura splits into "Ana Ruiz; LCSW")."""
+    if "; " not in found:
+        return found
+    for m in _META_AUTHOR.finditer(markup[:200_000]):
+        raw = " ".join(htmllib.unescape(m.group(1)).split())
+        if raw.replace(", ", "; ") == found:
+            return raw
+    return found
+
+
 def extract_html(markup: str, url: str = "", fast: bool = False) -> Extracted | RecordError:
     """Main text and metadata of one HTML document (already decoded)."""
     # lxml refuses NUL and most C0 controls; they carry no text anyway.
@@ -110,7 +127,7 @@ def extract_html(markup: str, url: str = "", fast: bool = False) -> Extracted | 
             text=_str(doc.text),
             url=_str(getattr(doc, "url", "")) or url,
             title=_str(getattr(doc, "title", "")),
-            author=_str(getattr(doc, "author", "")),
+            author=_author(_str(getattr(doc, "author", "")), markup),
             date=_str(getattr(doc, "date", "")),
             site_name=_str(getattr(doc, "sitename", "")),
             meta=meta,

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from pipeline.ingest.base import Extracted, RecordError
-from pipeline.ingest.encoding import decode_bytes, sniff_binary
+from pipeline.ingest.encoding import decode_bytes, garbled_text, sniff_binary
 from pipeline.ingest.html import extract_html, looks_like_html
 
 # Markdown syntax that is layout, not words: images, link targets, emphasis, heading marks.
@@ -56,6 +56,11 @@ def read_text(data: bytes, markdown: bool = False) -> Iterator[Extracted | Recor
         yield RecordError(f"binary content ({what}), not text")
         return
     text, encoding = decode_bytes(data)
+    # Random bytes without NULs decode to a soup of symbols: binary, not a one-word article.
+    what = garbled_text(text)
+    if what:
+        yield RecordError(f"binary content ({what}), not text")
+        return
     if not markdown and text.lstrip()[:1] == "<" and looks_like_html(text):
         # A saved page under a .txt name: extract it as HTML rather than keep the markup.
         result = extract_html(text)

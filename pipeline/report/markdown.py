@@ -7,12 +7,18 @@ import re
 
 import pandas as pd
 
-# Characters that Markdown (or HTML inside Markdown) would interpret; article text is data.
-_SPECIAL = re.compile(r"([\\`*_\[\]|<>~])")
+# Only what Markdown would act on is escaped, so a cell reads the same pasted as plain text:
+# "|" (cell break), an HTML tag start "<x", "</", "<!", "<?" (as &lt;), an entity-like "&x;",
+# link brackets, backticks, tildes, asterisks, and underscores at a word edge (GFM ignores
+# intraword ones, as in rule ids like top_2gram_char_frac).
+_PIPE = re.compile(r"([\\|`*\[\]~])")
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+_EDGE_UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
 
 
 def md_escape(value: object) -> str:
-    """One table cell: specials backslash-escaped, ``<``/``>``/``&`` as entities, one line."""
+    """One table cell on one line, escaped only where Markdown would interpret it."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, bool):
@@ -20,10 +26,10 @@ def md_escape(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.2f}"
     text = " ".join(str(value).split())
-    text = text.replace("&", "&amp;")
-    text = _SPECIAL.sub(lambda m: {"<": "&lt;", ">": "&gt;"}.get(m.group(1), "\\" + m.group(1)),
-                        text)
-    return text
+    text = _ENTITY.sub("&amp;", text)
+    text = _TAG_START.sub("&lt;", text)
+    text = _PIPE.sub(r"\\\1", text)
+    return _EDGE_UNDERSCORE.sub(r"\\_", text)
 
 
 def md_table(df: pd.DataFrame, columns: list[str] | None = None,
@@ -48,39 +54,76 @@ def md_table(df: pd.DataFrame, columns: list[str] | None = None,
     return out
 
 
+# comparison.md's per-article table: the columns that fit a page (comparison.csv has them all).
+_ARTICLE_MD_COLUMNS = ["source", "article_id", "words", "quality_score", "spin_score",
+                       "bond", "goals", "tasks", "rupture_repair", "flesch_reading_ease", "action"]
+_SHORT = {"quality_score": "quality", "spin_score": "spin", "rupture_repair": "rupture",
+          "flesch_reading_ease": "reading ease", "words_mean": "words", "quality_mean": "quality",
+          "share_spun": "spun", "share_low_quality": "low quality",
+          "flesch_reading_ease_mean": "reading ease", "readability_grade_mean": "grade"}
+
+
+def _percent(df: pd.DataFrame) -> pd.DataFrame:
+    """Shares (0..1) as whole percentages for reading."""
+    out = df.copy()
+    for c in out.columns:
+        if c.startswith(("share_", "coverage_")):
+            out[c] = out[c].map(lambda v: "" if v is None or pd.isna(v) else f"{v:.0%}")
+    return out
+
+
+def _source_table(sources: pd.DataFrame) -> str:
+    headers = {**_SHORT, **{f"coverage_{c}": c.replace("rupture_repair", "rupture")
+                            for c in ("bond", "goals", "tasks", "rupture_repair")}}
+    return md_table(_percent(sources), headers=headers)
+
+
 def comparison_markdown(sources: pd.DataFrame, comparison: pd.DataFrame) -> str:
-    """``comparison.md``: the per-source summary, then a row per article."""
+    """``comparison.md``: the per-source summary, then a row per article (the main columns;
+    comparison.csv holds every column)."""
     return "\n".join([
         "# Comparison across sources", "",
         "## Per source", "",
-        "Coverage = share of analysed articles that discuss the component at least once.", "",
-        md_table(sources),
+        "Component columns: share of the source's analysed articles that discuss the component "
+        "in at least one sentence. Reading ease: Flesch (0 hard, 100 easy).", "",
+        _source_table(sources),
         "## Per article", "",
-        md_table(comparison.drop(columns=["action_reason"], errors="ignore")),
+        "Component columns: number of sentences that discuss the component. Every column is in "
+        "`comparison.csv`.", "",
+        md_table(comparison, columns=_ARTICLE_MD_COLUMNS, headers=_SHORT),
     ])
 
 
 def report_markdown(context: dict, sources: pd.DataFrame) -> str:
     """``report.md``: the summary of ``report.html`` for pasting into documents."""
     cards = context["cards"]
+    kinds = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in cards.get("duplicate_kinds", []))
     lines = [
         "# Content audit", "",
         f"Corpus `{md_escape(context['run']['corpus'])}`, configuration "
         f"{md_escape(context['run']['digest'])}.", "",
         f"{cards['articles']} articles from {cards['sources']} sources ({cards['words']:,} words); "
         f"{cards['spun']} spun, {cards['low_quality']} low quality, {cards['duplicates']} "
-        f"duplicates in {cards['clusters']} clusters, {cards['errors']} files with errors.", "",
+        f"duplicates{f' ({kinds})' if kinds else ''} in {cards['clusters']} clusters, "
+        f"{cards['errors']} files with errors.", "",
         "| Action | Articles |", "|---|---:|",
         *(f"| {md_escape(a)} | {n} |" for a, n in context["actions"]), "",
         "## Fix first", "",
     ]
     fix = pd.DataFrame(context["fix_first"], columns=["action", "title", "source", "id", "reason"])
-    lines += [md_table(fix, headers={"id": "article_id"}), "## Sources", "", md_table(sources)]
+    lines += [md_table(fix, headers={"id": "article_id"}), "## Sources", "",
+              _source_table(sources)]
     lines += ["## Duplicate clusters", ""]
-    members = [{"cluster": c["id"], **m} for c in context["clusters"] for m in c["members"]]
+    members = [{"cluster": c["id"], **m,
+                "kind": "kept" if m["kind"] == "canonical" else m["kind"].replace("_", " ")}
+               for c in context["clusters"] for m in c["members"]]
     lines.append(md_table(pd.DataFrame(members, columns=["cluster", "id", "source", "kind",
-                                                         "similarity"]),
-                          headers={"id": "article_id"}))
+                                                         "similarity", "kept_reason"]),
+                          headers={"id": "article_id", "similarity": "similarity to kept",
+                                   "kept_reason": "why kept"}))
+    lines += ["## Glossary", "",
+              md_table(pd.DataFrame(context.get("glossary", []), columns=["rule", "name", "about"]),
+                       headers={"rule": "rule id", "about": "what it measures"})]
     lines += ["## Errors", "",
               md_table(pd.DataFrame(context["errors"], columns=["path", "reason"]))]
     return "\n".join(lines)

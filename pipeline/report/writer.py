@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -57,24 +58,56 @@ def _by_id(articles: Iterable[Article]) -> Iterable[Article]:
 
 
 def _report_options(run_info: dict) -> dict[str, Any]:
-    options = dict(default_values()["audit"])
-    options.update((run_info.get("config") or {}).get("audit") or {})
+    """The [audit] settings of the run, and the thresholds the charts draw (spin, quality)."""
+    defaults = default_values()
+    config = run_info.get("config") or {}
+    options = dict(defaults["audit"])
+    options.update(config.get("audit") or {})
+    spin = {**defaults["spin"], **(config.get("spin") or {})}
+    quality = {**defaults["quality"], **(config.get("quality") or {})}
+    options["spin_threshold"] = spin.get("threshold", 0.5)
+    options["low_quality_below"] = quality.get("low_quality_below", 0.5)
     return options
 
 
+@dataclass(frozen=True)
+class OutputTable:
+    """One output table: its file name (``name``.csv), workbook sheet, and whether a Parquet
+    copy is written. :data:`TABLES` is the one list of them, in workbook order."""
+
+    name: str
+    sheet: str
+    parquet: bool = True
+
+
+TABLES = (
+    OutputTable("sources", "Sources"),
+    OutputTable("comparison", "Comparison"),
+    OutputTable("articles", "Articles"),
+    OutputTable("spin_evidence", "Spin evidence"),
+    OutputTable("sentences", "Sentences"),
+    OutputTable("duplicates", "Duplicates", parquet=False),
+    OutputTable("errors", "Errors", parquet=False),
+)
+
+
 def duplicates_table(articles: list[Article]) -> pd.DataFrame:
-    """A row per article in a duplicate cluster: cluster, canonical, kind, similarity."""
+    """A row per article in a duplicate cluster: cluster, canonical, kind, similarity (and why
+    the canonical member was kept, when the duplicate stage says)."""
     columns = ["cluster", "article_id", "source", "canonical", "kind", "similarity",
                "near_duplicate_of"]
     rows = [{"cluster": a.dedup.get("cluster"), "article_id": a.article_id, "source": a.source,
              "canonical": a.dedup.get("canonical", ""), "kind": a.dedup.get("kind", ""),
              "similarity": a.dedup.get("similarity", 0.0),
-             "near_duplicate_of": a.dedup.get("near_duplicate_of", "")}
+             "near_duplicate_of": a.dedup.get("near_duplicate_of", ""),
+             "kept_reason": a.dedup.get("kept_reason") or a.dedup.get("canonical_reason") or ""}
             for a in articles if (a.dedup or {}).get("cluster")]
+    if any(r["kept_reason"] for r in rows):
+        columns.append("kept_reason")
     if not rows:
         return pd.DataFrame(columns=columns)
-    return pd.DataFrame(rows, columns=columns).sort_values(["cluster", "article_id"],
-                                                           kind="stable").reset_index(drop=True)
+    return pd.DataFrame(rows).reindex(columns=columns).sort_values(
+        ["cluster", "article_id"], kind="stable").reset_index(drop=True)
 
 
 def _write_chunked(stage: Path, name: str, sheet: ChunkedSheet) -> None:
@@ -101,6 +134,34 @@ def _write_chunked(stage: Path, name: str, sheet: ChunkedSheet) -> None:
                 writer.close()
 
 
+def _tables(articles: list[Article] | ArticleStore,
+            errors: list[IngestError]) -> dict[str, pd.DataFrame | ChunkedSheet]:
+    """Every table of :data:`TABLES` by name; the per-sentence and per-span tables grow with
+    the corpus and are chunked sheets (written a chunk at a time)."""
+    out: dict[str, pd.DataFrame | ChunkedSheet] = {"articles": articles_table(articles)}
+    out["comparison"] = comparison_table(out["articles"])
+    out["sources"] = sources_table(out["articles"])
+    out["sentences"] = ChunkedSheet(
+        lambda: table_chunks(articles, sentence_rows, SENTENCE_SORT),
+        sum(len(a.sentences) for a in articles), pd.DataFrame(columns=SENTENCE_COLUMNS))
+    out["spin_evidence"] = ChunkedSheet(
+        lambda: table_chunks(articles, spin_rows, SPIN_SORT),
+        sum(len(a.spin_spans) for a in articles), pd.DataFrame(columns=SPIN_COLUMNS))
+    out["duplicates"] = duplicates_table(articles)
+    out["errors"] = errors_table(errors)
+    return out
+
+
+def _write_table(stage: Path, table: OutputTable, data: pd.DataFrame | ChunkedSheet) -> None:
+    if isinstance(data, ChunkedSheet):
+        _write_chunked(stage, table.name, data)
+        return
+    write_csv(stage / f"{table.name}.csv", data)
+    if table.parquet:
+        # Mixed object columns (e.g. booleans with gaps) are stored as nullable types by pyarrow.
+        data.to_parquet(stage / f"{table.name}.parquet", index=False)
+
+
 def write_reports(stage: Path, articles: list[Article] | ArticleStore, errors: list[IngestError],
                   run_info: dict) -> None:
     """Write all outputs of the contract (see DESIGN.md) into the folder ``stage``.
@@ -112,45 +173,16 @@ def write_reports(stage: Path, articles: list[Article] | ArticleStore, errors: l
     stage = Path(stage)
     stage.mkdir(parents=True, exist_ok=True)
     articles = _by_id(articles)
-    tables = {"articles": articles_table(articles)}
-    tables["comparison"] = comparison_table(tables["articles"])
-    tables["sources"] = sources_table(tables["articles"])
-    errors_df = errors_table(errors)
-    duplicates = duplicates_table(articles)
-
+    tables = _tables(articles, errors)
     # The stage folder is swapped in only when every file is written (``staged_output``), so
     # the files go straight to disk: no whole-file strings or byte copies in memory.
-    for name, df in tables.items():
-        write_csv(stage / f"{name}.csv", df)
-        # Mixed object columns (e.g. booleans with gaps) are stored as nullable types by pyarrow.
-        df.to_parquet(stage / f"{name}.parquet", index=False)
-    # The per-sentence and per-span tables grow with the corpus: written a chunk at a time.
-    details = {
-        "sentences": ChunkedSheet(
-            lambda: table_chunks(articles, sentence_rows, SENTENCE_SORT),
-            sum(len(a.sentences) for a in articles), pd.DataFrame(columns=SENTENCE_COLUMNS)),
-        "spin_evidence": ChunkedSheet(
-            lambda: table_chunks(articles, spin_rows, SPIN_SORT),
-            sum(len(a.spin_spans) for a in articles), pd.DataFrame(columns=SPIN_COLUMNS)),
-    }
-    for name, sheet in details.items():
-        _write_chunked(stage, name, sheet)
-    write_csv(stage / "errors.csv", errors_df)
-    write_csv(stage / "duplicates.csv", duplicates)
+    for table in TABLES:
+        _write_table(stage, table, tables[table.name])
     atomic_write_text(stage / "comparison.md",
                       comparison_markdown(tables["sources"], tables["comparison"]))
     with open(stage / "articles.jsonl", "w", encoding="utf-8", newline="") as fh:
         fh.writelines(_jsonl_lines(articles))
-
-    write_workbook(stage / "audit.xlsx", {
-        "Sources": tables["sources"],
-        "Comparison": tables["comparison"],
-        "Articles": tables["articles"],
-        "Spin evidence": details["spin_evidence"],
-        "Sentences": details["sentences"],
-        "Duplicates": duplicates,
-        "Errors": errors_df,
-    })
+    write_workbook(stage / "audit.xlsx", {t.sheet: tables[t.name] for t in TABLES})
 
     context = build_context(articles, errors, run_info, tables["articles"], tables["sources"],
                             _report_options(run_info))

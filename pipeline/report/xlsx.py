@@ -13,6 +13,11 @@ from typing import BinaryIO
 import pandas as pd
 import xlsxwriter
 
+try:  # xlsxwriter's hyperlink record (pinned version; links are skipped without it)
+    from xlsxwriter.url import Url
+except ImportError:  # pragma: no cover
+    Url = None
+
 from pipeline.report import xlsx_rows
 
 EXCEL_MAX_ROWS = 1_048_575  # data rows under the header
@@ -73,7 +78,44 @@ def _write_rows(ws, df: pd.DataFrame, n: int, first_row: int = 1) -> None:
     """``n`` data rows of ``df`` from ``first_row``, row by row (as ``constant_memory`` needs),
     a block of rows at a time; missing values stay empty."""
     for start in range(0, min(n, len(df)), _ROW_BLOCK):
-        _write_block(ws, df.iloc[start:min(n, start + _ROW_BLOCK)], first_row + start)
+        part = df.iloc[start:min(n, start + _ROW_BLOCK)]
+        _write_block(ws, part, first_row + start)
+        _link_urls(ws, part, first_row + start)
+
+
+# Excel's limit of hyperlinks per worksheet (xlsxwriter ignores the ones beyond, with a warning).
+_MAX_LINKS = 65_530
+
+
+def _link_urls(ws, part: pd.DataFrame, first_row: int) -> None:
+    """Make the web addresses of a ``url`` column clickable. The cells are already written (as
+    plain strings, never formulas); only the hyperlink records are added, which xlsxwriter keeps
+    apart from the cells and writes when the sheet is closed."""
+    if "url" not in part.columns or not hasattr(ws, "hyperlinks") or Url is None:
+        return
+    j = list(part.columns).index("url")
+    # write_url would refuse rows already flushed (constant_memory): record the links directly,
+    # as write_url does after writing the cell.
+    for i, value in enumerate(part["url"].tolist(), start=first_row):
+        if ws.hlink_count >= _MAX_LINKS:
+            break
+        if isinstance(value, str) and value.lower().startswith(("http://", "https://")) \
+                and len(value) <= 2000 and not any(c in value for c in ' "<>#'):
+            ws.hlink_count += 1
+            ws.hyperlinks[i][j] = Url(value)
+
+
+def _frozen_columns(columns: list[str]) -> int:
+    """Columns kept in view when scrolling sideways: up to the article id (and its title when
+    it comes right after), else the first column."""
+    if "article_id" in columns[:3]:
+        k = columns.index("article_id") + 1
+        return k + 1 if k < len(columns) and columns[k] == "title" else k
+    return 1 if columns else 0
+
+
+def _is_share(column: str) -> bool:
+    return column.startswith(("share_", "coverage_"))
 
 
 def _write_block(ws, part: pd.DataFrame, first_row: int) -> None:
@@ -119,6 +161,8 @@ def write_workbook(target: str | Path | BinaryIO,
     head = wb.add_format({"bold": True, "bg_color": "#dde6ee", "bottom": 1, "text_wrap": True,
                           "valign": "top"})
     num = wb.add_format({"num_format": "0.00"})
+    pct = wb.add_format({"num_format": "0%"})
+    link = wb.add_format({"font_color": "#1f4e9c", "underline": 1})
     fills = {k: wb.add_format({"bg_color": v}) for k, v in _ACTION_FILL.items()}
     flag = wb.add_format({"bg_color": "#f4b6b0"})
     for name, sheet in sheets.items():
@@ -134,7 +178,8 @@ def write_workbook(target: str | Path | BinaryIO,
         for j, col in enumerate(columns):
             ws.write_string(0, j, col, head)
             is_float = pd.api.types.is_float_dtype(df[col])
-            ws.set_column(j, j, _width(df[col], col), num if is_float else None)
+            fmt = pct if _is_share(col) else num if is_float else link if col == "url" else None
+            ws.set_column(j, j, _width(df[col], col), fmt)
         if total > EXCEL_MAX_ROWS:
             ws.write_string(0, len(columns), f"truncated: {total} rows, see the CSV")
         row = 1
@@ -144,7 +189,7 @@ def write_workbook(target: str | Path | BinaryIO,
             df = next(chunks, None)
             if df is None:
                 break
-        ws.freeze_panes(1, 0)
+        ws.freeze_panes(1, _frozen_columns(columns))
         if columns:
             ws.autofilter(0, 0, max(n, 1), len(columns) - 1)
         if n:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.ingest.encoding import decode_bytes, sniff_binary
+from pipeline.ingest.encoding import decode_bytes, garbled_text, sniff_binary
 
 SAMPLE = "Café au lait – “quotes” and naïve résumé."
 LATIN = "Le café du matin est très bon, même à Noël. Déjà vu à l'hôtel près de la forêt."
@@ -73,3 +73,24 @@ def test_decode_any_bytes(data: bytes, html: bool) -> None:
     text, encoding = decode_bytes(data, html=html)
     assert isinstance(text, str) and encoding
     assert isinstance(sniff_binary(data), str)
+
+
+def test_random_bytes_without_nul_are_garbled() -> None:
+    import random
+
+    rng = random.Random(7)
+    data = bytes(rng.randrange(1, 256) for _ in range(4000))  # no NUL byte at all
+    text, _ = decode_bytes(data)
+    assert garbled_text(text) == "binary data"
+
+
+@pytest.mark.parametrize(("text", "codec"), [
+    (LATIN * 3, "cp1252"),
+    ("Привет, как дела? Это простой текст на русском языке. " * 4, "cp1251"),
+    ("这是一个简单的中文文本，用于测试编码。" * 8, "gb18030"),
+    ("| col | other |\n|---|---|\n| one | two words here |\n" * 6, "utf-8"),
+    ("", "utf-8"),
+])
+def test_real_text_in_other_encodings_is_not_garbled(text: str, codec: str) -> None:
+    decoded, _ = decode_bytes(text.encode(codec))
+    assert garbled_text(decoded) == ""

@@ -81,6 +81,8 @@ def test_read_text_plain_and_binary() -> None:
     assert ex.text == "Title\n\nSome words." and ex.encoding == "utf-16-le"
     err = list(read_text(b"\x89PNG\r\n\x1a\n\x00\x00"))
     assert err == [RecordError("binary content (PNG image), not text")]
+    noise = bytes((i * 131 + 17) % 255 + 1 for i in range(3000))  # binary without any NUL
+    assert list(read_text(noise)) == [RecordError("binary content (binary data), not text")]
 
 
 def test_read_html_extracts_main_text_and_metadata() -> None:
@@ -292,3 +294,15 @@ def test_csv_delimiter_from_header(data: bytes, expected: str) -> None:
 )
 def test_is_documentation(name: str, expected: bool) -> None:
     assert is_documentation(name) is expected
+
+
+def test_author_keeps_its_commas() -> None:
+    from pipeline.ingest.html import extract_html
+
+    body = "<p>" + "Trust grows slowly between a client and a counsellor over many weeks. " * 8 + "</p>"
+    html = ("<html><head><title>T</title><meta name='author' content='Hannah Kowalczyk, LCSW'>"
+            f"</head><body><article><h1>T</h1>{body}</article></body></html>")
+    ex = extract_html(html)
+    assert ex.author == "Hannah Kowalczyk, LCSW"
+    two = html.replace("Hannah Kowalczyk, LCSW", "A; B")  # a real list stays a list
+    assert extract_html(two).author in ("A; B", "A")

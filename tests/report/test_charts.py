@@ -48,3 +48,24 @@ def test_bars(items, expected):
     root = _parse(charts.bars(items, "t"))
     ns = "{http://www.w3.org/2000/svg}"
     assert [t.text for t in root.iter(f"{ns}text")] == expected
+
+
+def test_histogram_marker_sits_at_the_threshold_with_axis_titles():
+    root = _parse(charts.histogram([0.2], "t", marker=0.65, marker_label="spun from 0.65",
+                                   x_label="spin score", y_label="articles"))
+    ns = "{http://www.w3.org/2000/svg}"
+    group = next(g for g in root.iter(f"{ns}g") if g.get("class") == "marker")
+    assert group.get("data-marker") == "0.65"
+    line = group.find(f"{ns}line")
+    left, right = 48, 380 - 12   # the plot's 0 and 1
+    assert abs(float(line.get("x1")) - (left + 0.65 * (right - left))) < 0.2
+    texts = [t.text for t in root.iter(f"{ns}text")]
+    assert "spin score" in texts and "articles" in texts and "spun from 0.65" in texts
+
+
+def test_bars_take_a_tooltip_and_an_axis_title():
+    root = _parse(charts.bars([("keyword stuffing", 2, "top_2gram_char_frac")], "t",
+                              x_label="articles failing"))
+    ns = "{http://www.w3.org/2000/svg}"
+    assert root.find(f"{ns}rect/{ns}title").text == "keyword stuffing (top_2gram_char_frac): 2"
+    assert "articles failing" in [t.text for t in root.iter(f"{ns}text")]

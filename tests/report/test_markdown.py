@@ -20,9 +20,12 @@ from pipeline.report.markdown import md_escape, md_table
     (3, "3"),
     ("a | b", "a \\| b"),
     ("line\nbreak  here", "line break here"),
-    ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+    ("<script>alert(1)</script>", "&lt;script>alert(1)&lt;/script>"),
     ("[link](javascript:x) *bold* `code` &amp;",
      "\\[link\\](javascript:x) \\*bold\\* \\`code\\` &amp;amp;"),
+    # Pasted as text it reads as written: no escapes where Markdown would not act.
+    ("top_2gram_char_frac=0.22>0.2; 3 < 5 & more", "top_2gram_char_frac=0.22>0.2; 3 < 5 & more"),
+    ("_edge_ underscores", "\\_edge\\_ underscores"),
 ])
 def test_md_escape(value, expected):
     assert md_escape(value) == expected

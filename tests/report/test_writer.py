@@ -84,7 +84,15 @@ def test_workbook_is_formatted_and_text_is_never_a_formula(written, hostile):
     assert wb.sheetnames == ["Sources", "Comparison", "Articles", "Spin evidence", "Sentences",
                              "Duplicates", "Errors"]
     ws = wb["Comparison"]
-    assert ws.freeze_panes == "A2"
+    assert ws.freeze_panes == "D2"  # header row, source, article_id and title stay in view
+    assert wb["Articles"].freeze_panes == "B2"
+    articles = wb["Articles"]
+    url = next(c for c in articles["C"][1:] if c.value and c.value.startswith("https://"))
+    assert url.hyperlink is not None and url.hyperlink.target == url.value
+    sources = wb["Sources"]
+    header = [c.value for c in sources[1]]
+    share = sources.cell(row=2, column=header.index("share_spun") + 1)
+    assert share.number_format == "0%"
     assert ws.auto_filter.ref
     assert ws.conditional_formatting  # action colours, score scales
     titles = [c.value for c in ws["C"]]
@@ -99,8 +107,18 @@ def test_markdown_escapes_article_text(written):
     for name in ("report.md", "comparison.md"):
         text = (written / name).read_text(encoding="utf-8")
         assert "<script>" not in text and "<img" not in text, name
-        assert "&lt;img src=x onerror=" in text, name
+        if name == "report.md":  # comparison.md's narrowed article table has no titles
+            assert "&lt;img src=x onerror=" in text, name
         assert "NA&gt;" not in text and "| nan |" not in text, name  # missing values are empty
+
+
+def test_comparison_md_article_table_is_narrow(written):
+    text = (written / "comparison.md").read_text(encoding="utf-8")
+    header = next(line for line in text.split("## Per article")[1].splitlines()
+                  if line.startswith("| source"))
+    assert header.count("|") - 1 <= 12 and "reading ease" in header
+    per_source = text.split("## Per article")[0]
+    assert "reading ease" in per_source and "%" in per_source  # shares as percentages
 
 
 def test_html_escapes_article_text(written):
