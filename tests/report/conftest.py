@@ -95,8 +95,9 @@ def corpus() -> tuple[list[Article], list[IngestError]]:
         _article("beta/sleep.html", "beta.example", PLAIN, title="Sleep and mood", quality=0.2,
                  low=True, flags=("short", "no_headings", "repetition", "boilerplate"),
                  counts={"bond": 0, "goals": 0, "tasks": 0, "rupture_repair": 0}),
+        # Low quality, so that the hostile title is listed among the articles to fix.
         _article("gamma/hostile.html", "gamma.example", HOMEWORK,
-                 title=HOSTILE, quality=0.55,
+                 title=HOSTILE, quality=0.45, low=True, flags=("short",),
                  counts={"bond": 0, "goals": 0, "tasks": 1, "rupture_repair": 0}),
         _article("gamma/formula.html", "gamma.example", HOMEWORK + " " + PLAIN,
                  title="=SUM(1,2)", url="javascript:alert(1)", quality=0.7),
