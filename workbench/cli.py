@@ -40,7 +40,7 @@ def train(
 @app.command()
 def evaluate(
     shared: SharedOpt = Path("../shared"),
-    only: Annotated[str | None, typer.Option(help="Evaluate one part: spin, quality or alliance.")] = None,
+    only: Annotated[str | None, typer.Option(help="Evaluate one part: spin, quality, alliance or realweb.")] = None,
 ) -> None:
     """Print precision/recall/F1 of the spin detector, quality flags and alliance extractor."""
     from workbench.training import evaluate_all

@@ -8,7 +8,7 @@ from typing import Any
 from workbench import MODELS_DIR, PROJECT_ROOT
 
 PARTS_TRAIN = ("spin", "alliance")
-PARTS_EVAL = ("spin", "quality", "alliance")
+PARTS_EVAL = ("spin", "quality", "alliance", "realweb")
 
 
 def _check_shared(shared: Path) -> Path:
@@ -100,6 +100,11 @@ def evaluate_all(shared: Path, only: str | None = None) -> dict[str, Any]:
             from workbench.alliance.train import evaluate as evaluate_alliance
 
             results["alliance"] = evaluate_alliance(shared, PROJECT_ROOT, MODELS_DIR)
+        elif part == "realweb":
+            from workbench.realweb.evaluate import evaluate as evaluate_realweb
+
+            # Our labelled real web pages: the text is not in git (see workbench/realweb).
+            results["realweb"] = evaluate_realweb()
         else:
-            raise SystemExit(f"unknown part '{part}' (spin, quality or alliance)")
+            raise SystemExit(f"unknown part '{part}' (spin, quality, alliance or realweb)")
     return results

@@ -33,8 +33,9 @@ def realweb_root(root: Path | None = None) -> Path:
     return Path(env) if env else HERE.parent.parent / ".realweb"
 
 
-def load_pages(labels: Path = HERE) -> pd.DataFrame:
+def load_pages(labels: Path | None = None) -> pd.DataFrame:
     """Every ``pages_*.csv`` (manifest and page labels), one row per page."""
+    labels = Path(labels) if labels is not None else HERE
     parts = [pd.read_csv(p, dtype=str, keep_default_na=False) for p in sorted(labels.glob("pages_*.csv"))]
     if not parts:
         return pd.DataFrame(columns=["page_id", "split", "url"])
@@ -44,8 +45,9 @@ def load_pages(labels: Path = HERE) -> pd.DataFrame:
     return df
 
 
-def load_sentences(labels: Path = HERE) -> pd.DataFrame:
+def load_sentences(labels: Path | None = None) -> pd.DataFrame:
     """Every ``sentences_*.csv``: labelled sentences by offsets into the stored pages."""
+    labels = Path(labels) if labels is not None else HERE
     parts = [pd.read_csv(p, dtype={"page_id": str, "sha1": str, "split": str})
              for p in sorted(labels.glob("sentences_*.csv"))]
     if not parts:

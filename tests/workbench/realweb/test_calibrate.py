@@ -1,0 +1,22 @@
+"""The calibration table's rule list and firing test."""
+
+from __future__ import annotations
+
+import math
+
+from pipeline.config import load_settings
+from workbench.realweb import calibrate as cal
+
+
+def test_rule_keys_are_the_configured_rules():
+    keys = cal.rule_keys(load_settings().quality.model_dump())
+    names = {k for k, _, _ in keys}
+    assert "min_words" in names and "max_glued_words" in names
+    assert "max_coherence_vs_shuffle" not in names and "min_coherence_vs_shuffle" not in names
+    assert all(metric and isinstance(thr, float) for _, metric, thr in keys)
+
+
+def test_fires_follows_the_side_of_the_rule():
+    assert cal._fires("max_x", 2.0, 1.0) and not cal._fires("max_x", 1.0, 1.0)
+    assert cal._fires("min_x", 0.5, 1.0) and not cal._fires("min_x", 1.5, 1.0)
+    assert not cal._fires("max_x", None, 1.0) and not cal._fires("max_x", math.nan, 1.0)

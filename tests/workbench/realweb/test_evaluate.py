@@ -1,0 +1,85 @@
+"""The real-web evaluation: manifest checks, the rebuild message and the scores (tiny pages we
+wrote; the real page text is never in the repository)."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import pytest
+
+from workbench.realweb import evaluate as ev
+
+PAGE_OK = ("Finding a counsellor\n\nA good counsellor listens before advising. In the first "
+           "session you and your therapist talk about what you want to change. ") * 4
+PAGE_BAD = "Buy cheap pills now " * 30
+
+
+def _manifest(tmp_path, texts: dict[str, str], sha_override: dict[str, str] | None = None):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    rows = []
+    for i, (pid, text) in enumerate(texts.items()):
+        (pages / f"{pid}.txt").write_text(text, encoding="utf-8")
+        sha = (sha_override or {}).get(pid) or hashlib.sha1(text.encode()).hexdigest()
+        rows.append({"page_id": pid, "split": "dev" if i % 2 == 0 else "test",
+                     "url": f"https://site{i}.example/{pid}", "query": "q", "sha1": sha,
+                     "words": len(text.split()), "genre": "blog", "low_quality": "0",
+                     "quality_reason": "", "spun": "0", "action": "keep", "action_reason": "",
+                     "duplicate_of": "", "swaps": "", "notes": ""})
+    labels = tmp_path / "labels"
+    labels.mkdir()
+    pd.DataFrame(rows).to_csv(labels / "pages_x.csv", index=False)
+    return labels
+
+
+def test_read_folder_checks_every_sha1(tmp_path):
+    labels = _manifest(tmp_path, {"a1": PAGE_OK, "a2": PAGE_BAD, "a3": "x"}, {"a2": "0" * 40})
+    (tmp_path / "pages" / "a3.txt").unlink()
+    pages = ev.load_pages(labels)
+    folder = ev.read_folder(pages, tmp_path)
+    assert set(folder.texts) == {"a1"} and folder.changed == ["a2"] and folder.missing == ["a3"]
+    assert pages["low_quality"].dtype == bool
+
+
+def test_missing_folder_says_how_to_rebuild(tmp_path, monkeypatch):
+    monkeypatch.setenv("REALWEB", str(tmp_path / "nowhere"))
+    msg = ev.how_to_rebuild()
+    assert "README.md" in msg and "sha1" in msg and str(tmp_path / "nowhere") in msg
+    assert ev.load_pages(tmp_path).empty  # no labels: an empty manifest, not an error
+
+
+def test_page_scores_count_flags_on_sound_pages_and_actions():
+    pages = pd.DataFrame({"page_id": ["p1", "p2", "p3"], "low_quality": [False, True, False],
+                          "spun": [False, False, True], "action": ["keep", "review", "rewrite"]})
+    got = pd.DataFrame({"page_id": ["p1", "p2", "p3"], "low_quality": ["true", "true", "false"],
+                        "spun": ["false", "false", "true"], "action": ["review", "review", "rewrite"],
+                        "quality_flags": ["glued_words=1>0.6", "words=20<50", ""],
+                        "action_reason": ["", "", ""]})
+    r = ev.page_scores(got, pages)
+    assert r["low_quality_on_sound"] == 0.5 and r["low_quality_recall"] == 1.0
+    assert r["spun_recall"] == 1.0 and r["spun_on_clean"] == 0.0
+    assert r["actions_right"] == round(2 / 3, 4)
+    assert r["false_low_quality_by_rule"] == {"glued_words": 1}
+    assert r["actions_right_by_gold"]["keep"] == "0/1"
+
+
+def test_sentence_scores_per_component_and_micro():
+    gold = pd.DataFrame({"sent_id": ["s1", "s2", "s3"], "bond": [1, 0, 0], "goals": [0, 1, 0],
+                         "tasks": [0, 0, 0], "rupture_repair": [0, 0, 1]})
+    pred = pd.DataFrame({"sent_id": ["s1", "s2", "s3"], "pred_bond": [1, 1, 0],
+                         "pred_goals": [0, 1, 0], "pred_tasks": [0, 0, 0],
+                         "pred_rupture_repair": [0, 0, 0]})
+    r = ev.sentence_scores(pred, gold)
+    assert r["bond"] == {"precision": 0.5, "recall": 1.0, "f1": 0.667, "support": 1}
+    assert r["rupture_repair"]["recall"] == 0.0
+    assert r["micro"]["support"] == 3 and r["micro"]["precision"] == round(2 / 3, 3)
+
+
+@pytest.mark.slow
+def test_evaluate_runs_the_whole_analysis_on_stored_pages(tmp_path, monkeypatch):
+    labels = _manifest(tmp_path, {"b1": PAGE_OK, "b2": PAGE_BAD})
+    monkeypatch.setattr(ev, "HERE", labels)
+    monkeypatch.setenv("REALWEB", str(tmp_path))
+    r = ev.evaluate()
+    assert r["stored"] == 2 and r["dev"]["pages"]["pages"] == 1 and r["test"]["pages"]["pages"] == 1
