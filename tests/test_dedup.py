@@ -117,7 +117,9 @@ def test_exact_copy_differing_in_case_and_spacing(settings):
     assert a.dedup["near_duplicate_of"] == "" and a.dedup["canonical"] == "a.html"
     assert a.dedup["cluster"] == b.dedup["cluster"] != ""
     assert c.dedup == {"cluster": "", "canonical": "c.html", "similarity": 0.0,
-                       "near_duplicate_of": "", "kind": ""}
+                       "near_duplicate_of": "", "kind": "", "canonical_reason": "",
+                       "all_spun": False}
+    assert a.dedup["canonical_reason"] == b.dedup["canonical_reason"] != ""
 
 
 def test_near_duplicate_with_an_added_sentence(settings):
