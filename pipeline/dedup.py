@@ -21,8 +21,9 @@ import re
 import tempfile
 import zlib
 from array import array
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -220,6 +221,7 @@ class _Params:
     min_equal: float
     fit_margin: float
     smoothing: float
+    shared_weight: float
     min_swaps: int
     min_swap_rate: float
     dominance: float
@@ -238,7 +240,7 @@ class _Params:
                    float(s.verify_factor), float(s.lsh_factor), int(s.max_candidates),
                    int(s.align_max_swap_words), float(s.align_min_matched),
                    float(s.align_min_equal), float(s.swap_fit_margin),
-                   float(s.swap_smoothing), int(s.copy_min_swaps),
+                   float(s.swap_smoothing), float(s.swap_shared_weight), int(s.copy_min_swaps),
                    float(s.copy_min_swap_rate), float(s.copy_dominance),
                    float(s.both_spun_min_share), int(s.align_texts_kept),
                    re.compile(archive, re.IGNORECASE) if archive else None)
@@ -293,13 +295,16 @@ def canonical_key_of(a: Article) -> tuple:
     return canonical_key(_is_spun(a), _quality(a), a.date, a.article_id)
 
 
-def _decide(sims: dict[str, float], restored: bool, p: _Params) -> tuple[str, float]:
+def _decide(sims: dict[str, float], restored: bool, p: _Params,
+            aligned: bool = False) -> tuple[str, float]:
     """(kind, similarity) from a pair's similarities per reading ("" when not a duplicate).
 
     A spun copy matches on a spin reading *much* better than on the surface (at least
     ``spun_min_gain`` times, or by ``spun_min_lead``): a pair sharing a few verbatim passages
     matches every reading about equally and is not a spun copy. The normalised reading counts only when one of the
-    two has a restored text; otherwise it mostly repeats the surface reading.
+    two has a restored text; otherwise it mostly repeats the surface reading. ``aligned``: the
+    pair will be aligned word by word, which tells a partial copy from a spun one far better
+    than the gain does (a spun copy that kept much of its wording fails the gain test).
     """
     surface = sims.get("surface", 0.0)
     if surface >= p.threshold:
@@ -309,7 +314,8 @@ def _decide(sims: dict[str, float], restored: bool, p: _Params) -> tuple[str, fl
     if restored:
         checks.append((sims.get("normal", 0.0), p.spun_threshold))
     passed = [sim for sim, threshold in checks
-              if sim >= threshold and (sim >= p.gain * surface or sim - surface >= p.lead)]
+              if sim >= threshold
+              and (aligned or sim >= p.gain * surface or sim - surface >= p.lead)]
     if passed:
         return "spun_copy", max(passed)
     return "", 0.0
@@ -457,6 +463,7 @@ class PairAlignment:
     equal: float             # share of the shorter side's words in equal runs
     swaps: list[Swap]
     direction: str = ""      # "x"/"y": that side is the synonym-swapped copy; "both"; ""
+    equal_runs: list[tuple[int, int]] = field(default_factory=list)   # token ranges in x
 
     def votes(self, side: str) -> int:
         """Swaps whose worse wording is on ``side``."""
@@ -472,17 +479,23 @@ def align_words(x: list[str], y: list[str], max_swap_words: int) -> PairAlignmen
 
     equal = swapped_x = swapped_y = 0
     swaps: list[Swap] = []
+    runs: list[tuple[int, int]] = []
     # autojunk off: "the" and "and" are most of the alignment's anchors.
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, x, y, autojunk=False).get_opcodes():
         if tag == "equal":
             equal += i2 - i1
+            runs.append((i1, i2))
         elif tag == "replace" and i2 - i1 <= max_swap_words and j2 - j1 <= max_swap_words:
-            swaps.append(Swap((i1, i2), (j1, j2)))
+            if i2 - i1 == j2 - j1:   # word for word: each word its own swap (finer evidence)
+                swaps.extend(Swap((i, i + 1), (j, j + 1))
+                             for i, j in zip(range(i1, i2), range(j1, j2), strict=True))
+            else:
+                swaps.append(Swap((i1, i2), (j1, j2)))
             swapped_x += i2 - i1
             swapped_y += j2 - j1
     shorter = min(len(x), len(y))
     matched = max((equal + swapped_x) / len(x), (equal + swapped_y) / len(y))
-    return PairAlignment(min(matched, 1.0), min(equal / shorter, 1.0), swaps)
+    return PairAlignment(min(matched, 1.0), min(equal / shorter, 1.0), swaps, "", runs)
 
 
 @lru_cache(maxsize=1)
@@ -523,10 +536,19 @@ def side_fit(tokens: list[str], span: tuple[int, int], smoothing: float) -> floa
 def judge_swaps(al: PairAlignment, x: list[str], y: list[str], p: _Params) -> None:
     """Mark the worse side of every swap, then the pair's direction: the side holding most of
     the rarer, worse-fitting words is the spun copy; both sides holding many is two spins."""
+    shared = Counter(w for a, b in al.equal_runs for w in x[a:b])
+
+    def fit(tokens: list[str], span: tuple[int, int]) -> float:
+        # A word the two texts also share elsewhere is the article's own (its topic): the
+        # spinner swaps each occurrence on its own, so its words rarely recur unchanged.
+        inner = tokens[span[0]:span[1]]
+        own = sum(math.log10(1 + shared[w]) for w in inner) / len(inner)
+        return side_fit(tokens, span, p.smoothing) + p.shared_weight * own
+
     for s in al.swaps:
         if x[s.x[0]:s.x[1]] == y[s.y[0]:s.y[1]]:
             continue
-        gap = side_fit(x, s.x, p.smoothing) - side_fit(y, s.y, p.smoothing)
+        gap = fit(x, s.x) - fit(y, s.y)
         s.worse = "y" if gap >= p.fit_margin else "x" if gap <= -p.fit_margin else ""
     vx, vy = al.votes("x"), al.votes("y")
     shorter = max(min(len(x), len(y)), 1)
@@ -560,8 +582,8 @@ class _Index:
 class _Linker:
     """Candidate pairs, checked: ``edges[x][y] = (kind, similarity)``."""
 
-    def __init__(self, index: _Index, hashes: _HashSpool, p: _Params):
-        self.ix, self.hashes, self.p = index, hashes, p
+    def __init__(self, index: _Index, hashes: _HashSpool, p: _Params, aligned: bool):
+        self.ix, self.hashes, self.p, self.aligned = index, hashes, p, aligned
         self.edges: dict[int, dict[int, tuple[str, float]]] = {}
         self.limits = {"surface": p.threshold, "frame": p.frame_threshold,
                        "normal": p.spun_threshold}
@@ -592,7 +614,7 @@ class _Linker:
         if not any(estimates[r] >= self.limits[r] * p.verify_factor for r in estimates):
             return
         sims = {r: _jaccard_hashes(self._exact(x, r), self._exact(y, r)) for r in both}
-        kind, sim = _decide(sims, restored, p)
+        kind, sim = _decide(sims, restored, p, self.aligned)
         if kind:
             self._add(x, y, kind, sim)
 
@@ -714,6 +736,19 @@ def _copy_sides(aligned: Mapping[tuple[int, int], PairAlignment]) -> dict[int, i
     return copy_of
 
 
+def _lean(aligned: Mapping[tuple[int, int], PairAlignment]) -> dict[int, int]:
+    """Per article, the swaps where it holds the worse wording minus those where the other side
+    does, in its most telling aligned pair (the largest): the weaker reading of direction when
+    no pair is decided. An original leans negative against each of its copies; a copy leans
+    positive against its source, whatever it shows against rougher copies."""
+    out: dict[int, int] = {}
+    for (x, y), al in aligned.items():
+        lean = al.votes("x") - al.votes("y")
+        out[x] = max(out.get(x, lean), lean)
+        out[y] = max(out.get(y, -lean), -lean)
+    return out
+
+
 def _named(edges: Mapping[int, Mapping[int, tuple]], facts: list[tuple]) -> set[int]:
     """Articles whose own address another member of their pairs declares as its address
     (``rel=canonical``, ``og:url``, the record's ``canonical_url``)."""
@@ -721,23 +756,27 @@ def _named(edges: Mapping[int, Mapping[int, tuple]], facts: list[tuple]) -> set[
 
 
 # The rank of an article within its cluster: each field in order, the first difference decides.
-RANK_FIELDS = ("declared_canonical", "aligned_copy", "date", "archive", "spun", "quality", "id")
+RANK_FIELDS = ("declared_canonical", "aligned_copy", "date", "archive", "swap_lean", "spun",
+               "quality", "id")
 
 
 def _rank_keys(edges: Mapping[int, Mapping[int, tuple]], ids: list[str], facts: list[tuple],
-               copies: Mapping[int, int], keys: Mapping[str, tuple],
-               archive: re.Pattern[str] | None) -> dict[int, tuple]:
-    """Sort key of each linked article: named canonical by another member, not a swapped copy,
-    earliest date (undated last), not at an archive/print/feed/mirror address, then the
-    run's key (not spun, higher quality, id)."""
+               aligned: Mapping[tuple[int, int], PairAlignment], copies: Mapping[int, int],
+               keys: Mapping[str, tuple], archive: re.Pattern[str] | None) -> dict[int, tuple]:
+    """Sort key of each linked article (:data:`RANK_FIELDS`): named canonical by another
+    member; not a synonym-swapped copy (a decided pair: exact evidence in the text, ahead of
+    dates, which a copier sets); earliest date (undated last); not at an archive, print, feed
+    or mirror address; fewer worse words in undecided swaps; then the run's key (not spun,
+    higher quality, id)."""
     named = _named(edges, facts)
+    lean = _lean(aligned)
     out = {}
     for n in edges:
         own, _, _, date, _ = facts[n]
         spun, quality, _, article_id = keys[ids[n]]
         at_archive = bool(archive and archive.search(own.lower()))
         out[n] = (n not in named, n in copies, _iso_date(date) or "\uffff", at_archive,
-                  spun, quality, article_id)
+                  lean.get(n, 0), spun, quality, article_id)
     return out
 
 
@@ -781,10 +820,13 @@ def _why_kept(k: int, members: list[int], rank: Mapping[int, tuple], facts: list
         return f"kept: earliest {source} {_long_date(rank[k][2])}"
     if field == "archive":
         return "kept: the others are at archive, print, feed or mirror addresses"
+    if field == "swap_lean":
+        return ("kept: where the wording differs, its words are the more common and "
+                "better-fitting ones")
     if field == "spun":
         return "kept: the others are flagged spun"
     if field == "quality":
-        return f"kept: higher quality score ({-rank[k][5]:.2f} against {-rank[best][5]:.2f})"
+        return f"kept: higher quality score ({-rank[k][6]:.2f} against {-rank[best][6]:.2f})"
     return "kept: no difference in address, date, wording or quality; first by id"
 
 
@@ -934,7 +976,7 @@ class DuplicateFinder:
                  text_of: Callable[[str], str] | None) -> dict[str, dict]:
         p = self.p
         ix, renumber = self._index()
-        linker = _Linker(ix, self._hashes, p)
+        linker = _Linker(ix, self._hashes, p, text_of is not None)
         linker.link_known(self._linked, renumber)
         linker.link_candidates()
         edges = linker.edges
@@ -942,7 +984,7 @@ class DuplicateFinder:
         aligned = _align_edges(edges, texts, p)
         facts = [self._facts[i] for i in ix.order]
         copies = _copy_sides(aligned)
-        rank = _rank_keys(edges, ix.ids, facts, copies, keys, p.archive)
+        rank = _rank_keys(edges, ix.ids, facts, aligned, copies, keys, p.archive)
         kept, target_of = _stars(edges, rank)
         reasons = {k: _why_kept(k, members, rank, facts, copies)
                    for k, members in kept.items() if members}

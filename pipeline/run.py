@@ -243,7 +243,9 @@ def run_analysis(
     steps["ingest_and_analyse"] = time.perf_counter() - t0 - steps["corpus_steps_per_article"]
     # Corpus-level steps: site norms, duplicates, then the audit, one stored article at a time.
     t = time.perf_counter()
-    found = finder.resolve({k: _canonical_key(k, row, norms) for k, row in rows.items()})
+    # The texts of candidate pairs are re-read from the store to align them word by word.
+    found = finder.resolve({k: _canonical_key(k, row, norms) for k, row in rows.items()},
+                           lambda k: store.get(k).text)
     rows.clear()
     steps["duplicates"] = time.perf_counter() - t
     t = time.perf_counter()
@@ -251,7 +253,7 @@ def run_analysis(
     actions: Counter[str] = Counter()
     for a in store:
         a.site_norms = norms.of(a.source, a.quality.get("metrics"))
-        a.dedup = found.get(a.article_id) or dedup.empty_result(a.article_id)
+        dedup.apply_result(a, found, finder.evidence)
         a.action, a.action_reason = audit.decide(a, settings.audit)
         store.put(a)
         failed_files.discard(a.path)

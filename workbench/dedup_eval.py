@@ -47,7 +47,8 @@ def _neutral_id(name: str, seed: int) -> str:
     return "a" + hashlib.sha1(f"{seed}|{name}".encode()).hexdigest()[:10]
 
 
-def run(shared: Path, n_sources: int, n_others: int, min_words: int, seed: int) -> dict:
+def run(shared: Path, n_sources: int, n_others: int, min_words: int, seed: int,
+        drop_sources: bool = False) -> dict:
     from pipeline import dedup
     from pipeline.article import Article
     from pipeline.config import load_settings
@@ -61,7 +62,8 @@ def run(shared: Path, n_sources: int, n_others: int, min_words: int, seed: int) 
     rate_of: dict[str, float] = {}
     for i, text in enumerate(sources):
         sid = _neutral_id(f"src{i}", seed)
-        arts.append(Article(sid, sid, "eval", text))
+        if not drop_sources:
+            arts.append(Article(sid, sid, "eval", text))
         origin[sid] = sid
         for j, rate in enumerate(RATES):
             variant = VARIANTS[(i + j) % len(VARIANTS)]
@@ -79,15 +81,30 @@ def run(shared: Path, n_sources: int, n_others: int, min_words: int, seed: int) 
     by_id = {a.article_id: a for a in arts}
     cluster_of = {a.article_id: a.dedup["cluster"] for a in arts}
 
+    misses: list[str] = []
     per_rate: dict[float, Counter] = defaultdict(Counter)
     for cid, rate in rate_of.items():
         c = per_rate[rate]
         src = origin[cid]
         c["copies"] += 1
+        if drop_sources:   # lost source: its copies together, all of them spins
+            sibs = [o for o, r in rate_of.items() if origin[o] == src and o != cid]
+            c["clustered"] += bool(cluster_of[cid]) and all(cluster_of[o] == cluster_of[cid]
+                                                            for o in sibs)
+            c["source_kept"] += bool(by_id[cid].dedup.get("all_spun"))
+            c["copy_marked_spun"] += bool(by_id[cid].spin.get("spun"))
+            continue
         together = cluster_of[cid] and cluster_of[cid] == cluster_of[src]
         c["clustered"] += bool(together)
+        if not together:
+            d = by_id[cid].dedup
+            misses.append(f"{rate:.2f} {cid} of {src}: not in its cluster ({d['kind'] or 'alone'}"
+                          f" {d['near_duplicate_of']} {d['similarity']})")
         if together:
             c["source_kept"] += by_id[src].dedup["canonical"] == src
+            if by_id[src].dedup["canonical"] != src:
+                misses.append(f"{rate:.2f} {cid} of {src}: kept {by_id[src].dedup['canonical']}"
+                              f" ({by_id[src].dedup['canonical_reason']})")
             c["copy_marked_spun"] += bool(by_id[cid].spin.get("spun"))
     members: dict[str, list[str]] = defaultdict(list)
     for aid, cl in cluster_of.items():
@@ -101,9 +118,14 @@ def run(shared: Path, n_sources: int, n_others: int, min_words: int, seed: int) 
         same = sum(n * (n - 1) // 2 for n in origins.values())
         false_pairs += pairs - same
         merged_clusters += len(origins) > 1
+        if len(origins) > 1:
+            misses.append("mixed cluster: " + ", ".join(
+                f"{i} ({by_id[i].dedup['kind'] or 'kept'} {by_id[i].dedup['similarity']})"
+                for i in sorted(ids)))
     lost = sum(1 for a in arts if a.dedup.get("all_spun"))
     return {"per_rate": per_rate, "false_pairs": false_pairs, "mixed_clusters": merged_clusters,
-            "clusters": len(members), "articles": len(arts), "all_spun_flags": lost}
+            "clusters": len(members), "articles": len(arts), "all_spun_flags": lost,
+            "misses": misses}
 
 
 def main() -> None:
@@ -113,8 +135,13 @@ def main() -> None:
     ap.add_argument("--others", type=int, default=200)
     ap.add_argument("--min-words", type=int, default=150)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--drop-sources", action="store_true",
+                    help="leave the sources out: the copies should cluster and all be spins "
+                         "(source_kept then counts copies flagged all_spun)")
+    ap.add_argument("--verbose", action="store_true", help="list the clusters kept wrongly")
     args = ap.parse_args()
-    out = run(Path(args.shared), args.sources, args.others, args.min_words, args.seed)
+    out = run(Path(args.shared), args.sources, args.others, args.min_words, args.seed,
+              args.drop_sources)
     print(f"{out['articles']} articles, {out['clusters']} clusters")
     print("rate  copies  recall  source_kept  copy_marked_spun")
     for rate, c in sorted(out["per_rate"].items()):
@@ -123,6 +150,8 @@ def main() -> None:
               f"{c['copy_marked_spun']:5d}/{k}")
     print(f"false merges: {out['false_pairs']} pairs of different origin, in "
           f"{out['mixed_clusters']} clusters; articles flagged all_spun: {out['all_spun_flags']}")
+    if args.verbose:
+        print("\n".join(out["misses"]))
 
 
 if __name__ == "__main__":

@@ -70,11 +70,12 @@ def _report_options(run_info: dict) -> dict[str, Any]:
 def duplicates_table(articles: list[Article]) -> pd.DataFrame:
     """A row per article in a duplicate cluster: cluster, canonical, kind, similarity."""
     columns = ["cluster", "article_id", "source", "canonical", "kind", "similarity",
-               "near_duplicate_of"]
+               "near_duplicate_of", "canonical_reason"]
     rows = [{"cluster": a.dedup.get("cluster"), "article_id": a.article_id, "source": a.source,
              "canonical": a.dedup.get("canonical", ""), "kind": a.dedup.get("kind", ""),
              "similarity": a.dedup.get("similarity", 0.0),
-             "near_duplicate_of": a.dedup.get("near_duplicate_of", "")}
+             "near_duplicate_of": a.dedup.get("near_duplicate_of", ""),
+             "canonical_reason": a.dedup.get("canonical_reason", "")}
             for a in articles if (a.dedup or {}).get("cluster")]
     if not rows:
         return pd.DataFrame(columns=columns)
