@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+# Markdown emphasis and code marks around a byline ("**By Lena Fox** | *June 9, 2022*").
+_MARKUP = re.compile(r"[*_`]+")
+
 
 @dataclass(frozen=True)
 class _Rules:
@@ -50,8 +53,9 @@ def parse_date(text: str) -> str:
 
 
 def _author(raw: str | None, max_words: int) -> str:
+    """A name: capitalised and short ("By now, I know" names no one)."""
     name = " ".join((raw or "").split()).strip(" .,;:-|")
-    return name if name and len(name.split()) <= max_words else ""
+    return name if name[:1].isupper() and len(name.split()) <= max_words else ""
 
 
 def parse_byline(text: str) -> tuple[str, str]:
@@ -60,7 +64,7 @@ def parse_byline(text: str) -> tuple[str, str]:
     author = date = ""
     seen = 0
     for line in text.split("\n", 200)[:200]:
-        line = line.strip().strip("*_# ")
+        line = _MARKUP.sub("", line).strip("# \t")
         if not line:
             continue
         seen += 1
