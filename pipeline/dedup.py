@@ -7,9 +7,17 @@ share few surface shingles with their source; the *normalised* reading (the spin
 restored text, function words dropped, lemmas, 2-word shingles) finds spun copies whose
 wording was restored. LSH proposes candidate pairs (at most ``max_candidates`` per article and
 reading: the closest by MinHash estimate); those whose estimate comes near a threshold are
-decided on the exact Jaccard of their shingle hashes. Clusters are stars around
-the articles an editor would keep (not spun, best quality, earliest, then smallest id): every
-duplicate points to a kept article it is directly similar to, never through a chain.
+decided on the exact Jaccard of their shingle hashes. Near and spun-copy pairs are then aligned
+word by word (their texts re-read from the run's store): a spun copy must align (long equal
+runs, the rest single swaps), and each swap's worse-fitting side (rarer words, unseen bigrams)
+tells the copy from its source; the swaps become the copy's ``aligned_copy`` spin evidence.
+
+Clusters are stars around the articles an editor would keep (:data:`RANK_FIELDS`: named as
+canonical by another member, not a synonym-swapped copy, earliest date, not at an archive
+address, then not spun, best quality, smallest id); every duplicate points to a kept article it
+is directly similar to, never through a chain, and ``canonical_reason`` says why that one is
+kept. When the kept article is itself a swapped copy, every member is a spin of a source that
+is not in the corpus (``all_spun``).
 """
 
 from __future__ import annotations
