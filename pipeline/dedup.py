@@ -825,6 +825,8 @@ def _why_kept(k: int, members: list[int], rank: Mapping[int, tuple], facts: list
         return f"kept: the others are synonym-swapped copies of it ({swaps} swaps)"
     if field == "date":
         source = "byline date" if facts[k][4] == "byline" else "date"
+        if rank[best][2] == "\uffff":
+            return f"kept: its {source} {_long_date(rank[k][2])}; the others are undated"
         return f"kept: earliest {source} {_long_date(rank[k][2])}"
     if field == "archive":
         return "kept: the others are at archive, print, feed or mirror addresses"

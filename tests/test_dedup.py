@@ -544,3 +544,10 @@ def test_texts_are_re_read_a_few_at_a_time():
     texts.get(2)          # drops b, the least recently used
     texts.get(1)
     assert reads == ["a", "b", "c", "b"] and len(texts._memo) == 2
+
+
+def test_a_dated_copy_is_kept_over_undated_ones(settings):
+    arts = [art("a", ORIGINAL), art("b", ORIGINAL, date="2024-05-06")]
+    dedup.find_duplicates(arts, settings)
+    assert arts[0].dedup["near_duplicate_of"] == "b"
+    assert arts[1].dedup["canonical_reason"] == "kept: its date 6 May 2024; the others are undated"

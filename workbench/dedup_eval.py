@@ -104,7 +104,7 @@ def run(shared: Path, n_sources: int, n_others: int, min_words: int, seed: int,
             c["source_kept"] += by_id[src].dedup["canonical"] == src
             if by_id[src].dedup["canonical"] != src:
                 misses.append(f"{rate:.2f} {cid} of {src}: kept {by_id[src].dedup['canonical']}"
-                              f" ({by_id[src].dedup['canonical_reason']})")
+                              f" ({by_id[src].dedup.get('canonical_reason', '')})")
             c["copy_marked_spun"] += bool(by_id[cid].spin.get("spun"))
     members: dict[str, list[str]] = defaultdict(list)
     for aid, cl in cluster_of.items():
