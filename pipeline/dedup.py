@@ -744,6 +744,18 @@ def _copy_sides(aligned: Mapping[tuple[int, int], PairAlignment]) -> dict[int, i
     return copy_of
 
 
+def _spread_over_exact(copies: dict[int, int],
+                       edges: Mapping[int, Mapping[int, tuple[str, float]]]) -> None:
+    """An exact duplicate of a synonym-swapped copy is one too (exact pairs are not aligned)."""
+    todo = [n for n in copies if n in edges]
+    while todo:
+        n = todo.pop()
+        for m, (kind, _) in edges[n].items():
+            if kind == "exact" and m not in copies:
+                copies[m] = copies[n]
+                todo.append(m)
+
+
 def _lean(aligned: Mapping[tuple[int, int], PairAlignment]) -> dict[int, int]:
     """Per article, the swaps where it holds the worse wording minus those where the other side
     does, in its most telling aligned pair (the largest): the weaker reading of direction when
@@ -809,10 +821,15 @@ def _stars(edges: Mapping[int, Mapping[int, tuple[str, float]]],
     return kept, target_of
 
 
+def _all_spun(k: int, members: list[int], copies: Mapping[int, int]) -> bool:
+    """Every member of the cluster around ``k`` is a synonym-swapped copy: none is the source."""
+    return k in copies and all(m in copies for m in members)
+
+
 def _why_kept(k: int, members: list[int], rank: Mapping[int, tuple], facts: list[tuple],
               copies: Mapping[int, int]) -> str:
     """The plain reason the kept article ``k`` ranks before the best of its members."""
-    if k in copies:
+    if _all_spun(k, members, copies):
         return (f"none kept as the original: all {len(members) + 1} members are "
                 "synonym-swapped copies of each other (their source is not in the corpus)")
     best = min(members, key=rank.__getitem__)
@@ -883,7 +900,7 @@ def _results(kept: Mapping[int, list[int]], target_of: Mapping[int, int],
     for k, members in kept.items():
         if not members:
             continue
-        cluster, all_spun = _cluster_id(ids[k]), k in copies
+        cluster, all_spun = _cluster_id(ids[k]), _all_spun(k, members, copies)
         best = max(edges[m][k][1] for m in members)
         result[ids[k]] = {"cluster": cluster, "canonical": ids[k], "similarity": round(best, 4),
                           "near_duplicate_of": "", "kind": "", "canonical_reason": reasons[k],
@@ -994,6 +1011,7 @@ class DuplicateFinder:
         aligned = _align_edges(edges, texts, p)
         facts = [self._facts[i] for i in ix.order]
         copies = _copy_sides(aligned)
+        _spread_over_exact(copies, edges)
         rank = _rank_keys(edges, ix.ids, facts, aligned, copies, keys, p.archive)
         kept, target_of = _stars(edges, rank)
         reasons = {k: _why_kept(k, members, rank, facts, copies)

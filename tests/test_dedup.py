@@ -551,3 +551,23 @@ def test_a_dated_copy_is_kept_over_undated_ones(settings):
     dedup.find_duplicates(arts, settings)
     assert arts[0].dedup["near_duplicate_of"] == "b"
     assert arts[1].dedup["canonical_reason"] == "kept: its date 6 May 2024; the others are undated"
+
+
+def test_an_exact_copy_of_a_spin_is_a_spin_too(settings):
+    """Two spins of a lost source, one of them also posted a second time word for word."""
+    arts = [art("a", SPIN_A), art("a2", SPIN_A.upper()), art("b", SPIN_B)]
+    dedup.find_duplicates(arts, settings)
+    assert all(x.dedup["all_spun"] for x in arts)
+    assert len({x.dedup["cluster"] for x in arts}) == 1
+
+
+def test_a_spin_named_canonical_is_kept_but_its_source_is_no_spin(settings):
+    """The copy is named canonical by the source's page (a rare mistake of the site): the
+    declaration decides which is kept, but the source is not called a spin."""
+    arts = [art("site/copy.html", SPUN, url="https://site/copy"),
+            art("site/source.html", ORIGINAL, url="https://site/copy")]
+    dedup.find_duplicates(arts, settings)
+    copy, source = arts
+    assert source.dedup["near_duplicate_of"] == "site/copy.html"
+    assert not copy.dedup["all_spun"] and not source.spin
+    assert copy.dedup["canonical_reason"] == "kept: declared canonical URL"
