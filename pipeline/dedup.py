@@ -234,6 +234,7 @@ class _Params:
     min_swap_rate: float
     dominance: float
     both_min_share: float
+    min_consistent: int
     texts_kept: int
     archive: re.Pattern[str] | None
 
@@ -250,7 +251,7 @@ class _Params:
                    float(s.align_min_equal), float(s.swap_fit_margin),
                    float(s.swap_smoothing), float(s.swap_shared_weight), int(s.copy_min_swaps),
                    float(s.copy_min_swap_rate), float(s.copy_dominance),
-                   float(s.both_spun_min_share), int(s.align_texts_kept),
+                   float(s.both_spun_min_share), int(s.both_spun_min_consistent), int(s.align_texts_kept),
                    re.compile(archive, re.IGNORECASE) if archive else None)
 
 
@@ -723,10 +724,12 @@ def _align_edges(edges: dict[int, dict[int, tuple[str, float]]], texts: _Texts |
     return aligned
 
 
-def _copy_sides(aligned: Mapping[tuple[int, int], PairAlignment]) -> dict[int, int]:
+def _copy_sides(aligned: Mapping[tuple[int, int], PairAlignment],
+                min_consistent: int) -> dict[int, int]:
     """Articles that are the synonym-swapped side of an aligned pair, with their swaps counted.
-    A side of a "both" pair counts only when it is no pair's clear source: one noisy pair
-    must not turn an original into a spin."""
+    A side of a "both" pair counts only when it is no pair's clear source (one noisy pair must
+    not turn an original into a spin), or when at least ``min_consistent`` of its words are
+    the worse side against two or more others (see :func:`_consistent_swaps`)."""
     copy_of: dict[int, int] = {}
     both: dict[int, int] = {}
     source: set[int] = set()
@@ -738,10 +741,28 @@ def _copy_sides(aligned: Mapping[tuple[int, int], PairAlignment]) -> dict[int, i
         elif al.direction == "both":
             both[x] = both.get(x, 0) + al.votes("x")
             both[y] = both.get(y, 0) + al.votes("y")
+    consistent = _consistent_swaps(aligned)
     for n, votes in both.items():
-        if n in copy_of or n not in source:
+        if n in copy_of or n not in source or consistent.get(n, 0) >= min_consistent:
             copy_of[n] = copy_of.get(n, 0) + votes
+    for n, count in consistent.items():
+        if count >= min_consistent and n not in copy_of:
+            copy_of[n] = count
     return copy_of
+
+
+def _consistent_swaps(aligned: Mapping[tuple[int, int], PairAlignment]) -> dict[int, int]:
+    """Per article, its words that are the worse side of a swap against two or more of the
+    others. A spin's own swaps are worse against every text that kept the original word; an
+    original's chance "worse" words differ from pair to pair (each copy's spinner chose
+    otherwise), so they seldom recur."""
+    seen: dict[int, Counter] = {}
+    for (x, y), al in aligned.items():
+        for s in al.swaps:
+            if s.worse in ("x", "y"):
+                n, span = (x, s.x) if s.worse == "x" else (y, s.y)
+                seen.setdefault(n, Counter())[span[0]] += 1
+    return {n: sum(1 for c in counts.values() if c >= 2) for n, counts in seen.items()}
 
 
 def _spread_over_exact(copies: dict[int, int],
@@ -1010,7 +1031,7 @@ class DuplicateFinder:
         texts = _Texts(ix.ids, text_of, p.texts_kept) if text_of is not None else None
         aligned = _align_edges(edges, texts, p)
         facts = [self._facts[i] for i in ix.order]
-        copies = _copy_sides(aligned)
+        copies = _copy_sides(aligned, p.min_consistent)
         _spread_over_exact(copies, edges)
         rank = _rank_keys(edges, ix.ids, facts, aligned, copies, keys, p.archive)
         kept, target_of = _stars(edges, rank)
