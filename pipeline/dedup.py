@@ -745,9 +745,6 @@ def _copy_sides(aligned: Mapping[tuple[int, int], PairAlignment],
     for n, votes in both.items():
         if n in copy_of or n not in source or consistent.get(n, 0) >= min_consistent:
             copy_of[n] = copy_of.get(n, 0) + votes
-    for n, count in consistent.items():
-        if count >= min_consistent and n not in copy_of:
-            copy_of[n] = count
     return copy_of
 
 

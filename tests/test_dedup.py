@@ -571,3 +571,14 @@ def test_a_spin_named_canonical_is_kept_but_its_source_is_no_spin(settings):
     assert source.dedup["near_duplicate_of"] == "site/copy.html"
     assert not copy.dedup["all_spun"] and not source.spin
     assert copy.dedup["canonical_reason"] == "kept: declared canonical URL"
+
+
+def test_worse_words_that_recur_against_several_others_are_counted_once_each():
+    def al(worse: list[tuple[str, int]]) -> dedup.PairAlignment:
+        return dedup.PairAlignment(1.0, 0.9, [dedup.Swap((i, i + 1), (i, i + 1), w)
+                                              for w, i in worse])
+    aligned = {(0, 1): al([("x", 3), ("x", 7), ("y", 9)]),
+               (0, 2): al([("x", 3), ("x", 8), ("", 7)]),
+               (1, 2): al([])}
+    assert dedup._consistent_swaps(aligned) == {0: 1, 1: 0}
+    assert dedup._consistent_swaps({}) == {}
