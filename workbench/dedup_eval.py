@@ -26,11 +26,18 @@ VARIANTS = ("moby_any", "moby_multi", "function", "syntax", "mixture", "roget", 
 
 
 def _simulator():
-    try:
-        from workbench.spin import simulate  # after the move to workbench/
-    except ImportError:
-        from pipeline.spin import simulate
-    return simulate
+    import importlib
+    import sys
+
+    root = str(Path(__file__).resolve().parents[1])
+    if root not in sys.path:   # run as a script: the repository root holds workbench/
+        sys.path.insert(0, root)
+    for name in ("workbench.spin.simulate", "pipeline.spin.simulate"):   # moved, or not yet
+        try:
+            return importlib.import_module(name)
+        except ImportError:
+            continue
+    raise ImportError("no spinner simulator (workbench/spin/simulate.py or pipeline/spin/)")
 
 
 def _answers(shared: Path, min_words: int) -> list[str]:
