@@ -236,6 +236,7 @@ class _Params:
     both_min_share: float
     min_consistent: int
     texts_kept: int
+    max_near_aligned: int
     archive: re.Pattern[str] | None
 
     @classmethod
@@ -251,7 +252,8 @@ class _Params:
                    float(s.align_min_equal), float(s.swap_fit_margin),
                    float(s.swap_smoothing), float(s.swap_shared_weight), int(s.copy_min_swaps),
                    float(s.copy_min_swap_rate), float(s.copy_dominance),
-                   float(s.both_spun_min_share), int(s.both_spun_min_consistent), int(s.align_texts_kept),
+                   float(s.both_spun_min_share), int(s.both_spun_min_consistent),
+                   int(s.align_texts_kept), int(s.align_max_near),
                    re.compile(archive, re.IGNORECASE) if archive else None)
 
 
@@ -702,15 +704,15 @@ class _Texts:
 
 def _align_edges(edges: dict[int, dict[int, tuple[str, float]]], texts: _Texts | None,
                  p: _Params) -> dict[tuple[int, int], PairAlignment]:
-    """Word alignment of every near and spun-copy pair (x < y). A spun copy found on a reading
-    that survives swaps must align word by word (long equal runs, the rest single swaps);
-    pairs that do not are dropped from ``edges``."""
+    """Word alignment of the spun-copy pairs and of each article's ``align_max_near`` most
+    similar near pairs (x < y): templated pages can be near copies of hundreds of others, and
+    an alignment takes milliseconds. A spun copy found on a reading that survives swaps must
+    align word by word (long equal runs, the rest single swaps); pairs that do not are dropped
+    from ``edges``."""
     aligned: dict[tuple[int, int], PairAlignment] = {}
     if texts is None:
         return aligned
-    pairs = sorted((x, y) for x, ys in edges.items() for y in ys
-                   if x < y and ys[y][0] in ("near", "spun_copy"))
-    for x, y in pairs:
+    for x, y in _pairs_to_align(edges, p.max_near_aligned):
         kind = edges[x][y][0]
         tx, ty = texts.get(x)[0], texts.get(y)[0]
         al = align_words(tx, ty, p.max_swap_words)
@@ -722,6 +724,18 @@ def _align_edges(edges: dict[int, dict[int, tuple[str, float]]], texts: _Texts |
     for n in [n for n, ys in edges.items() if not ys]:
         del edges[n]
     return aligned
+
+
+def _pairs_to_align(edges: Mapping[int, Mapping[int, tuple[str, float]]],
+                    near_per_article: int) -> list[tuple[int, int]]:
+    """Every spun-copy pair, and the near pairs among the ``near_per_article`` most similar of
+    either article (x < y, sorted)."""
+    pairs = set()
+    for x, ys in edges.items():
+        near = sorted((y for y in ys if ys[y][0] == "near"), key=lambda y: (-ys[y][1], y))
+        pairs.update((min(x, y), max(x, y)) for y in near[:near_per_article])
+        pairs.update((min(x, y), max(x, y)) for y in ys if ys[y][0] == "spun_copy")
+    return sorted(pairs)
 
 
 def _copy_sides(aligned: Mapping[tuple[int, int], PairAlignment],

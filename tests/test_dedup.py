@@ -582,3 +582,13 @@ def test_worse_words_that_recur_against_several_others_are_counted_once_each():
                (1, 2): al([])}
     assert dedup._consistent_swaps(aligned) == {0: 1, 1: 0}
     assert dedup._consistent_swaps({}) == {}
+
+
+def test_near_pairs_aligned_are_capped_per_article_spun_copies_never():
+    edges = {0: {1: ("near", 0.9), 2: ("near", 0.8), 3: ("spun_copy", 0.2)},
+             1: {0: ("near", 0.9)}, 2: {0: ("near", 0.8)}, 3: {0: ("spun_copy", 0.2)}}
+    assert dedup._pairs_to_align(edges, 1) == [(0, 1), (0, 2), (0, 3)]   # 2's best is 0
+    edges[2] = {0: ("near", 0.8), 1: ("near", 0.95)}
+    edges[1][2] = ("near", 0.95)
+    assert dedup._pairs_to_align(edges, 1) == [(0, 1), (0, 3), (1, 2)]
+    assert dedup._pairs_to_align({}, 1) == []
