@@ -72,6 +72,23 @@ def _fmt(x: Any) -> str:
     return f"{x:.2f}" if isinstance(x, int | float) else "n/a"
 
 
+def _duplicate(dedup: dict, s: AuditSettings) -> tuple[str, str] | None:
+    """(action, reason) of a duplicate that points to another article, else None."""
+    other = dedup.get("near_duplicate_of", "")
+    if not other or dedup.get("kind") not in s.duplicate_kinds:
+        return None
+    kind = {"exact": "exact duplicate", "near": "near-duplicate",
+            "spun_copy": "spun copy"}.get(dedup["kind"], dedup["kind"])
+    head = f"{kind} of {other} (similarity {_fmt(dedup.get('similarity'))})"
+    if dedup.get("all_spun"):
+        # Several spins of one lost source: the article kept is a spin too (rewrite it).
+        return s.duplicate_action, (f"{head}; every member of the cluster is a "
+                                    "synonym-swapped copy, none is the original: rewrite "
+                                    f"{other} and remove this one")
+    why = dedup.get("canonical_reason", "")
+    return s.duplicate_action, f"{head}; keep {other}" + (f" ({why})" if why else "")
+
+
 def decide(article: Article, settings: AuditSettings) -> tuple[str, str]:
     """(action, reason) for ``article`` under the rules of ``settings`` (see audit.toml)."""
     s = settings
@@ -83,12 +100,9 @@ def decide(article: Article, settings: AuditSettings) -> tuple[str, str]:
         return s.not_applicable_action, f"not analysed: {why}"
 
     dedup = article.dedup or {}
-    other = dedup.get("near_duplicate_of", "")
-    if other and dedup.get("kind") in s.duplicate_kinds:
-        kind = {"exact": "exact duplicate", "near": "near-duplicate",
-                "spun_copy": "spun copy"}.get(dedup["kind"], dedup["kind"])
-        return s.duplicate_action, (f"{kind} of {other} (similarity "
-                                    f"{_fmt(dedup.get('similarity'))}); keep {other}")
+    duplicate = _duplicate(dedup, s)
+    if duplicate:
+        return duplicate
 
     q = quality_of(article)
     low = bool(q.get("low_quality"))
@@ -109,6 +123,10 @@ def decide(article: Article, settings: AuditSettings) -> tuple[str, str]:
     if spin.get("spun"):
         spun_note = (f"reworded by a synonym spinner (spin score {_fmt(spin.get('score'))}, "
                      f"{len(article.spin_spans)} suspect spans)")
+        if dedup.get("all_spun"):
+            spun_note = ("spun: one of several synonym-swapped copies of a source that is not "
+                         f"in the corpus ({len(article.spin_spans)} suspect spans); the others "
+                         "are removed")
         if low:
             return s.spun_low_quality_action, f"{spun_note} and low {quality_note}"
         return s.spun_action, f"{spun_note}: restore the wording from the suggestions"

@@ -324,6 +324,20 @@ class DedupSettings(_Section):
     max_candidates: Positive
     min_words: Count
     drop_function_words: Bool
+    align_max_swap_words: Positive
+    align_min_matched: Ratio
+    align_min_equal: Ratio
+    align_texts_kept: Positive
+    align_max_near: Positive
+    swap_fit_margin: NonNeg
+    swap_smoothing: Annotated[float, Strict(), Field(gt=0)]
+    swap_shared_weight: NonNeg
+    copy_min_swaps: Count
+    copy_min_swap_rate: Ratio
+    copy_dominance: Ratio
+    both_spun_min_share: Ratio
+    both_spun_min_consistent: Count
+    archive_patterns: list[Str]
 
 
 class AuditSettings(_Section):

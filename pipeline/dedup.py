@@ -7,26 +7,37 @@ share few surface shingles with their source; the *normalised* reading (the spin
 restored text, function words dropped, lemmas, 2-word shingles) finds spun copies whose
 wording was restored. LSH proposes candidate pairs (at most ``max_candidates`` per article and
 reading: the closest by MinHash estimate); those whose estimate comes near a threshold are
-decided on the exact Jaccard of their shingle hashes. Clusters are stars around
-the articles an editor would keep (not spun, best quality, earliest, then smallest id): every
-duplicate points to a kept article it is directly similar to, never through a chain.
+decided on the exact Jaccard of their shingle hashes. Near and spun-copy pairs are then aligned
+word by word (their texts re-read from the run's store): a spun copy must align (long equal
+runs, the rest single swaps), and each swap's worse-fitting side (rarer words, unseen bigrams)
+tells the copy from its source; the swaps become the copy's ``aligned_copy`` spin evidence.
+
+Clusters are stars around the articles an editor would keep (:data:`RANK_FIELDS`: named as
+canonical by another member, not a synonym-swapped copy, earliest date, not at an archive
+address, then not spun, best quality, smallest id); every duplicate points to a kept article it
+is directly similar to, never through a chain, and ``canonical_reason`` says why that one is
+kept. When the kept article is itself a swapped copy, every member is a spin of a source that
+is not in the corpus (``all_spun``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import os
+import re
 import tempfile
 import zlib
 from array import array
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from pipeline.article import Article
+from pipeline.article import Article, SpinSpan
 from pipeline.config import DedupSettings
 from pipeline.text import LETTER_WORD as _WORD
 
@@ -197,14 +208,37 @@ class _Params:
     verify_factor: float
     lsh_factor: float
     max_candidates: int
+    max_swap_words: int
+    min_aligned: float
+    min_equal: float
+    fit_margin: float
+    smoothing: float
+    shared_weight: float
+    min_swaps: int
+    min_swap_rate: float
+    dominance: float
+    both_min_share: float
+    min_consistent: int
+    texts_kept: int
+    max_near_aligned: int
+    archive: re.Pattern[str] | None
 
     @classmethod
     def of(cls, s: DedupSettings) -> _Params:
-        # Short names for the hot loops; DedupSettings has typed and range-checked the values.
-        return cls(s.num_perm, s.seed, s.shingle_words, s.spun_shingle_words,
-                   s.frame_shingle_words, s.min_words, s.drop_function_words, s.threshold,
-                   s.spun_threshold, s.frame_threshold, s.spun_min_gain, s.spun_min_lead,
-                   s.verify_factor, s.lsh_factor, s.max_candidates)
+        # Every key has a default in dedup.toml (load_settings rejects unknown keys).
+        archive = "|".join(f"(?:{x})" for x in s.archive_patterns)
+        return cls(int(s.num_perm), int(s.seed), int(s.shingle_words),
+                   int(s.spun_shingle_words), int(s.frame_shingle_words), int(s.min_words),
+                   bool(s.drop_function_words), float(s.threshold), float(s.spun_threshold),
+                   float(s.frame_threshold), float(s.spun_min_gain), float(s.spun_min_lead),
+                   float(s.verify_factor), float(s.lsh_factor), int(s.max_candidates),
+                   int(s.align_max_swap_words), float(s.align_min_matched),
+                   float(s.align_min_equal), float(s.swap_fit_margin),
+                   float(s.swap_smoothing), float(s.swap_shared_weight), int(s.copy_min_swaps),
+                   float(s.copy_min_swap_rate), float(s.copy_dominance),
+                   float(s.both_spun_min_share), int(s.both_spun_min_consistent),
+                   int(s.align_texts_kept), int(s.align_max_near),
+                   re.compile(archive, re.IGNORECASE) if archive else None)
 
 
 def _readings(a: Article, p: _Params, normal: bool = True,
@@ -256,13 +290,16 @@ def canonical_key_of(a: Article) -> tuple:
     return canonical_key(_is_spun(a), _quality(a), a.date, a.article_id)
 
 
-def _decide(sims: dict[str, float], restored: bool, p: _Params) -> tuple[str, float]:
+def _decide(sims: dict[str, float], restored: bool, p: _Params,
+            aligned: bool = False) -> tuple[str, float]:
     """(kind, similarity) from a pair's similarities per reading ("" when not a duplicate).
 
     A spun copy matches on a spin reading *much* better than on the surface (at least
     ``spun_min_gain`` times, or by ``spun_min_lead``): a pair sharing a few verbatim passages
     matches every reading about equally and is not a spun copy. The normalised reading counts only when one of the
-    two has a restored text; otherwise it mostly repeats the surface reading.
+    two has a restored text; otherwise it mostly repeats the surface reading. ``aligned``: the
+    pair will be aligned word by word, which tells a partial copy from a spun one far better
+    than the gain does (a spun copy that kept much of its wording fails the gain test).
     """
     surface = sims.get("surface", 0.0)
     if surface >= p.threshold:
@@ -272,7 +309,8 @@ def _decide(sims: dict[str, float], restored: bool, p: _Params) -> tuple[str, fl
     if restored:
         checks.append((sims.get("normal", 0.0), p.spun_threshold))
     passed = [sim for sim, threshold in checks
-              if sim >= threshold and (sim >= p.gain * surface or sim - surface >= p.lead)]
+              if sim >= threshold
+              and (aligned or sim >= p.gain * surface or sim - surface >= p.lead)]
     if passed:
         return "spun_copy", max(passed)
     return "", 0.0
@@ -281,7 +319,7 @@ def _decide(sims: dict[str, float], restored: bool, p: _Params) -> tuple[str, fl
 def empty_result(article_id: str) -> dict:
     """``article.dedup`` of an article in no cluster."""
     return {"cluster": "", "canonical": article_id, "similarity": 0.0,
-            "near_duplicate_of": "", "kind": ""}
+            "near_duplicate_of": "", "kind": "", "canonical_reason": "", "all_spun": False}
 
 
 class _HashSpool:
@@ -336,15 +374,575 @@ class _Signatures:
         self.numbers.append(number)
 
 
+# ---------------------------------------------------------------- which member is the original
+
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*://")
+_INDEX_PAGE = re.compile(r"/(?:index|default)\.(?:html?|php|aspx?)$")
+_EXTENSION = re.compile(r"\.(?:html?|php|aspx?|shtml|jsp)$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def address_key(address: str) -> str:
+    """``host/path`` of a URL or corpus path, lower-cased, without scheme, ``www.``, query,
+    fragment, index page, extension and final slash: the file ``site.example/blog/post.html``
+    and the URL ``https://www.site.example/blog/post/`` have the same key."""
+    text = _SCHEME.sub("", (address or "").strip().lower())
+    text = text.split("#", 1)[0].split("?", 1)[0]
+    text = text.removeprefix("www.")
+    text = _EXTENSION.sub("", _INDEX_PAGE.sub("", text))
+    return text.rstrip("/")
+
+
+def _facts(a: Article) -> tuple[str, str, tuple[str, ...], str, str]:
+    """(own address, its key, keys of the addresses the page declares, date, date source).
+
+    A file's own address is its corpus path (``url`` of a saved page is the address the page
+    declares: trafilatura reads it from ``rel=canonical`` or ``og:url``); a record's (JSONL,
+    CSV, WARC) is its ``url``, and a WARC page's declared canonical is ``meta.canonical_url``.
+    """
+    meta = a.meta if isinstance(a.meta, dict) else {}
+    canonical = str(meta.get("canonical_url") or "")
+    own = a.url if ("#" in a.article_id and a.url) else (a.path or a.article_id)
+    declared = tuple(sorted({address_key(u) for u in (canonical, a.url) if u} - {""}))
+    return (own, address_key(own), declared, a.date or "", str(meta.get("date_source") or ""))
+
+
+def _iso_date(date: str) -> str:
+    """``YYYY-MM-DD`` of a metadata date, ``""`` when there is none (dateparser for the rest)."""
+    if not date:
+        return ""
+    if _ISO_DATE.match(date):
+        return date[:10]
+    from pipeline.ingest.byline import parse_date
+
+    return parse_date(date)
+
+
+def _long_date(iso: str) -> str:
+    try:
+        y, m, d = (int(x) for x in iso.split("-"))
+        return f"{d} {_MONTHS[m - 1]} {y}"
+    except (ValueError, IndexError):
+        return iso
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+# ---------------------------------------------------------------- word alignment of a pair
+
+
+def word_tokens(text: str) -> tuple[list[str], list[tuple[int, int]]]:
+    """Lower-cased words of ``text`` (as :func:`words`) with their character offsets."""
+    # ’ -> ' keeps every offset (one character for one); lower() per word for the same reason.
+    found = list(_WORD.finditer(text.replace("\u2019", "'")))
+    return [m.group().lower() for m in found], [m.span() for m in found]
+
+
+@dataclass
+class Swap:
+    """One substituted span: token ranges on each side, and the side with the worse wording
+    (``"x"``, ``"y"`` or ``""`` when neither is clearly worse)."""
+
+    x: tuple[int, int]
+    y: tuple[int, int]
+    worse: str = ""
+
+
+@dataclass
+class PairAlignment:
+    """The word alignment of two texts (``x`` the smaller number of the pair)."""
+
+    matched: float           # share of the shorter side's words aligned: equal or swapped
+    equal: float             # share of the shorter side's words in equal runs
+    swaps: list[Swap]
+    direction: str = ""      # "x"/"y": that side is the synonym-swapped copy; "both"; ""
+    equal_runs: list[tuple[int, int]] = field(default_factory=list)   # token ranges in x
+
+    def votes(self, side: str) -> int:
+        """Swaps whose worse wording is on ``side``."""
+        return sum(1 for s in self.swaps if s.worse == side)
+
+
+def align_words(x: list[str], y: list[str], max_swap_words: int) -> PairAlignment:
+    """Align two token lists (difflib on words): equal runs, and replaced blocks of at most
+    ``max_swap_words`` words a side as swaps (longer blocks are rewrites, not synonyms)."""
+    if not x or not y:
+        return PairAlignment(0.0, 0.0, [])
+    from difflib import SequenceMatcher
+
+    equal = swapped_x = swapped_y = 0
+    swaps: list[Swap] = []
+    runs: list[tuple[int, int]] = []
+    # autojunk off: "the" and "and" are most of the alignment's anchors.
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, x, y, autojunk=False).get_opcodes():
+        if tag == "equal":
+            equal += i2 - i1
+            runs.append((i1, i2))
+        elif tag == "replace" and i2 - i1 <= max_swap_words and j2 - j1 <= max_swap_words:
+            if i2 - i1 == j2 - j1:   # word for word: each word its own swap (finer evidence)
+                swaps.extend(Swap((i, i + 1), (j, j + 1))
+                             for i, j in zip(range(i1, i2), range(j1, j2), strict=True))
+            else:
+                swaps.append(Swap((i1, i2), (j1, j2)))
+            swapped_x += i2 - i1
+            swapped_y += j2 - j1
+    shorter = min(len(x), len(y))
+    matched = max((equal + swapped_x) / len(x), (equal + swapped_y) / len(y))
+    return PairAlignment(min(matched, 1.0), min(equal / shorter, 1.0), swaps, "", runs)
+
+
+@lru_cache(maxsize=1)
+def _fit_tables():
+    """The spin detector's reference statistics (wordfreq Zipf frequencies, general and
+    in-domain bigram and unigram counts), loaded once, when a swap is first judged."""
+    from pipeline.spin.reference import load_reference
+
+    return load_reference()
+
+
+def _p_word(word: str, ref, n: float) -> float:
+    z = ref.zipf.get(word)
+    if z is None:
+        from wordfreq import zipf_frequency
+
+        z = zipf_frequency(word, "en") or 0.0
+    return max(10.0 ** (z - 9.0), ref.dom_uni.get(word, 0) / n, 1e-9)
+
+
+def side_fit(tokens: list[str], span: tuple[int, int], smoothing: float) -> float:
+    """log10 probability of the words ``tokens[i:j]`` and the word after them, given the word
+    before: a bigram model (general and in-domain counts) smoothed toward word frequencies, so
+    a rare word, or a pair never seen together, costs."""
+    ref = _fit_tables()
+    n = float(max(ref.dom_words, 1))
+    i, j = span
+    chain = tokens[max(i - 1, 0):j + 1]
+    logp = 0.0 if i > 0 else math.log10(_p_word(chain[0], ref, n))
+    for a, b in zip(chain, chain[1:], strict=False):
+        k = f"{a} {b}"
+        count = ref.gen_bi.get(k, 0.0) + ref.dom_bi.get(k, 0)
+        logp += math.log10((count + smoothing * _p_word(b, ref, n))
+                           / (n * _p_word(a, ref, n) + smoothing))
+    return logp
+
+
+def judge_swaps(al: PairAlignment, x: list[str], y: list[str], p: _Params) -> None:
+    """Mark the worse side of every swap, then the pair's direction: the side holding most of
+    the rarer, worse-fitting words is the spun copy; both sides holding many is two spins."""
+    shared = Counter(w for a, b in al.equal_runs for w in x[a:b])
+
+    def fit(tokens: list[str], span: tuple[int, int]) -> float:
+        # A word the two texts also share elsewhere is the article's own (its topic): the
+        # spinner swaps each occurrence on its own, so its words rarely recur unchanged.
+        inner = tokens[span[0]:span[1]]
+        own = sum(math.log10(1 + shared[w]) for w in inner) / len(inner)
+        return side_fit(tokens, span, p.smoothing) + p.shared_weight * own
+
+    for s in al.swaps:
+        if x[s.x[0]:s.x[1]] == y[s.y[0]:s.y[1]]:
+            continue
+        gap = fit(x, s.x) - fit(y, s.y)
+        s.worse = "y" if gap >= p.fit_margin else "x" if gap <= -p.fit_margin else ""
+    vx, vy = al.votes("x"), al.votes("y")
+    shorter = max(min(len(x), len(y)), 1)
+    enough = {side: v >= p.min_swaps and v / shorter >= p.min_swap_rate
+              for side, v in (("x", vx), ("y", vy))}
+    total = vx + vy
+    if enough["y"] and vy >= p.dominance * total:
+        al.direction = "y"
+    elif enough["x"] and vx >= p.dominance * total:
+        al.direction = "x"
+    elif enough["x"] and enough["y"] and min(vx, vy) >= p.both_min_share * total:
+        al.direction = "both"
+
+
+# ---------------------------------------------------------------- resolve, step by step
+
+
+@dataclass
+class _Index:
+    """The added articles in id order (the result does not depend on the order of adding):
+    ``order[n]`` is the position at which article ``n`` was added."""
+
+    order: list[int]
+    ids: list[str]
+    digests: list[str]
+    restored: list[bool]
+    sigs: dict[str, tuple[np.ndarray, np.ndarray]]   # reading -> (numbers, rows)
+    row_of: dict[str, list[int]]                     # reading -> row of each article, -1: none
+
+
+class _Linker:
+    """Candidate pairs, checked: ``edges[x][y] = (kind, similarity)``."""
+
+    def __init__(self, index: _Index, hashes: _HashSpool, p: _Params, aligned: bool):
+        self.ix, self.hashes, self.p, self.aligned = index, hashes, p, aligned
+        self.edges: dict[int, dict[int, tuple[str, float]]] = {}
+        self.limits = {"surface": p.threshold, "frame": p.frame_threshold,
+                       "normal": p.spun_threshold}
+
+    def _exact(self, n: int, reading: str) -> np.ndarray:
+        return self.hashes.get(self.ix.order[n], reading)
+
+    def _add(self, x: int, y: int, kind: str, sim: float) -> None:
+        self.edges.setdefault(x, {})[y] = self.edges.setdefault(y, {})[x] = (kind, sim)
+
+    def link(self, x: int, y: int) -> None:
+        """Decide the pair (x, y) on its exact Jaccard per reading when the MinHash estimate
+        of one reading comes near its threshold."""
+        ix, p = self.ix, self.p
+        if x == y or y in self.edges.get(x, ()):
+            return
+        if ix.digests[x] == ix.digests[y]:
+            self._add(x, y, "exact", 1.0)
+            return
+        restored = ix.restored[x] or ix.restored[y]
+        both = [r for r in ix.sigs if ix.row_of[r][x] >= 0 and ix.row_of[r][y] >= 0
+                and (r != "normal" or restored)]
+        # The share of equal MinHash values estimates the Jaccard (one template: same seed,
+        # scheme and permutations for every signature).
+        rows = {r: ix.sigs[r][1] for r in both}
+        estimates = {r: np.count_nonzero(rows[r][ix.row_of[r][x]] == rows[r][ix.row_of[r][y]])
+                     / p.num_perm for r in both}
+        if not any(estimates[r] >= self.limits[r] * p.verify_factor for r in estimates):
+            return
+        sims = {r: _jaccard_hashes(self._exact(x, r), self._exact(y, r)) for r in both}
+        kind, sim = _decide(sims, restored, p, self.aligned)
+        if kind:
+            self._add(x, y, kind, sim)
+
+    def link_known(self, linked: Mapping[int, str], renumber: np.ndarray) -> None:
+        """Same digest, and ingest's exact-duplicate links."""
+        ix = self.ix
+        first: dict[str, int] = {}
+        for n, digest in enumerate(ix.digests):
+            if digest in first:
+                self.link(first[digest], n)
+            else:
+                first[digest] = n
+        index = {key: n for n, key in enumerate(ix.ids)}
+        for number, other in sorted((int(renumber[k]), v) for k, v in linked.items()):
+            if other in index:
+                self.link(number, index[other])
+
+    def link_candidates(self) -> None:
+        """LSH candidates of every reading, from bands tuned a little below its threshold
+        (datasketch cannot band for thresholds near 0 or 1)."""
+        p = self.p
+        worth = self._worth_linking()
+        for reading, (numbers, rows) in self.ix.sigs.items():
+            threshold = min(max(self.limits[reading] * p.lsh_factor, 0.05), 0.9)
+            bands = MinHashLSH(threshold=threshold, num_perm=p.num_perm)
+            for k, earlier in _band_candidates(rows, bands.b, bands.r):
+                if len(earlier) > p.max_candidates:
+                    earlier = _closest(earlier, rows, k, p.max_candidates)
+                y = int(numbers[k])
+                xs = numbers[earlier]
+                for x in xs[worth(xs, y)].tolist():
+                    self.link(x, y)
+
+    def _worth_linking(self):
+        """The first test of :meth:`link` for all of an article's candidates at once: same
+        digest, or a MinHash estimate near a threshold."""
+        ix, p = self.ix, self.p
+        digest_arr = np.asarray(ix.digests, dtype=object)
+        restored_arr = np.asarray(ix.restored, dtype=bool)
+        rows_arr = {r: np.asarray(ix.row_of[r], dtype=np.int64) for r in ix.sigs}
+
+        def worth(xs: np.ndarray, y: int) -> np.ndarray:
+            keep = digest_arr[xs] == ix.digests[y]
+            for r, (_, table) in ix.sigs.items():
+                rx, ry = rows_arr[r][xs], ix.row_of[r][y]
+                if ry < 0:
+                    continue
+                ok = rx >= 0
+                if r == "normal" and not ix.restored[y]:
+                    ok &= restored_arr[xs]
+                same = np.count_nonzero(table[rx[ok]] == table[ry], axis=1) / p.num_perm
+                keep[np.flatnonzero(ok)[same >= self.limits[r] * p.verify_factor]] = True
+            return keep
+
+        return worth
+
+
+class _Texts:
+    """Word tokens of articles re-read through ``text_of`` (the run's article store), a few
+    kept at a time: memory stays flat however many pairs are aligned."""
+
+    def __init__(self, ids: list[str], text_of: Callable[[str], str], keep: int):
+        self.ids, self.text_of, self.keep = ids, text_of, max(keep, 2)
+        self._memo: dict[int, tuple[list[str], list[tuple[int, int]], str]] = {}
+
+    def get(self, n: int) -> tuple[list[str], list[tuple[int, int]], str]:
+        hit = self._memo.pop(n, None)
+        if hit is None:
+            text = self.text_of(self.ids[n]) or ""
+            hit = (*word_tokens(text), text)
+            if len(self._memo) >= self.keep:
+                self._memo.pop(next(iter(self._memo)))   # the least recently used
+        self._memo[n] = hit
+        return hit
+
+
+def _align_edges(edges: dict[int, dict[int, tuple[str, float]]], texts: _Texts | None,
+                 p: _Params) -> dict[tuple[int, int], PairAlignment]:
+    """Word alignment of the spun-copy pairs and of each article's ``align_max_near`` most
+    similar near pairs (x < y): templated pages can be near copies of hundreds of others, and
+    an alignment takes milliseconds. A spun copy found on a reading that survives swaps must
+    align word by word (long equal runs, the rest single swaps); pairs that do not are dropped
+    from ``edges``."""
+    aligned: dict[tuple[int, int], PairAlignment] = {}
+    if texts is None:
+        return aligned
+    for x, y in _pairs_to_align(edges, p.max_near_aligned):
+        kind = edges[x][y][0]
+        tx, ty = texts.get(x)[0], texts.get(y)[0]
+        al = align_words(tx, ty, p.max_swap_words)
+        if kind == "spun_copy" and (al.matched < p.min_aligned or al.equal < p.min_equal):
+            del edges[x][y], edges[y][x]
+            continue
+        judge_swaps(al, tx, ty, p)
+        aligned[(x, y)] = al
+    for n in [n for n, ys in edges.items() if not ys]:
+        del edges[n]
+    return aligned
+
+
+def _pairs_to_align(edges: Mapping[int, Mapping[int, tuple[str, float]]],
+                    near_per_article: int) -> list[tuple[int, int]]:
+    """Every spun-copy pair, and the near pairs among the ``near_per_article`` most similar of
+    either article (x < y, sorted)."""
+    pairs = set()
+    for x, ys in edges.items():
+        near = sorted((y for y in ys if ys[y][0] == "near"), key=lambda y: (-ys[y][1], y))
+        pairs.update((min(x, y), max(x, y)) for y in near[:near_per_article])
+        pairs.update((min(x, y), max(x, y)) for y in ys if ys[y][0] == "spun_copy")
+    return sorted(pairs)
+
+
+def _copy_sides(aligned: Mapping[tuple[int, int], PairAlignment],
+                min_consistent: int) -> dict[int, int]:
+    """Articles that are the synonym-swapped side of an aligned pair, with their swaps counted.
+    A side of a "both" pair counts only when it is no pair's clear source (one noisy pair must
+    not turn an original into a spin), or when at least ``min_consistent`` of its words are
+    the worse side against two or more others (see :func:`_consistent_swaps`)."""
+    copy_of: dict[int, int] = {}
+    both: dict[int, int] = {}
+    source: set[int] = set()
+    for (x, y), al in aligned.items():
+        if al.direction in ("x", "y"):
+            copy, other = (x, y) if al.direction == "x" else (y, x)
+            copy_of[copy] = copy_of.get(copy, 0) + al.votes(al.direction)
+            source.add(other)
+        elif al.direction == "both":
+            both[x] = both.get(x, 0) + al.votes("x")
+            both[y] = both.get(y, 0) + al.votes("y")
+    consistent = _consistent_swaps(aligned)
+    for n, votes in both.items():
+        if n in copy_of or n not in source or consistent.get(n, 0) >= min_consistent:
+            copy_of[n] = copy_of.get(n, 0) + votes
+    return copy_of
+
+
+def _consistent_swaps(aligned: Mapping[tuple[int, int], PairAlignment]) -> dict[int, int]:
+    """Per article, its words that are the worse side of a swap against two or more of the
+    others. A spin's own swaps are worse against every text that kept the original word; an
+    original's chance "worse" words differ from pair to pair (each copy's spinner chose
+    otherwise), so they seldom recur."""
+    seen: dict[int, Counter] = {}
+    for (x, y), al in aligned.items():
+        for s in al.swaps:
+            if s.worse in ("x", "y"):
+                n, span = (x, s.x) if s.worse == "x" else (y, s.y)
+                seen.setdefault(n, Counter())[span[0]] += 1
+    return {n: sum(1 for c in counts.values() if c >= 2) for n, counts in seen.items()}
+
+
+def _spread_over_exact(copies: dict[int, int],
+                       edges: Mapping[int, Mapping[int, tuple[str, float]]]) -> None:
+    """An exact duplicate of a synonym-swapped copy is one too (exact pairs are not aligned)."""
+    todo = [n for n in copies if n in edges]
+    while todo:
+        n = todo.pop()
+        for m, (kind, _) in edges[n].items():
+            if kind == "exact" and m not in copies:
+                copies[m] = copies[n]
+                todo.append(m)
+
+
+def _lean(aligned: Mapping[tuple[int, int], PairAlignment]) -> dict[int, int]:
+    """Per article, the swaps where it holds the worse wording minus those where the other side
+    does, in its most telling aligned pair (the largest): the weaker reading of direction when
+    no pair is decided. An original leans negative against each of its copies; a copy leans
+    positive against its source, whatever it shows against rougher copies."""
+    out: dict[int, int] = {}
+    for (x, y), al in aligned.items():
+        lean = al.votes("x") - al.votes("y")
+        out[x] = max(out.get(x, lean), lean)
+        out[y] = max(out.get(y, -lean), -lean)
+    return out
+
+
+def _named(edges: Mapping[int, Mapping[int, tuple]], facts: list[tuple]) -> set[int]:
+    """Articles whose own address another member of their pairs declares as its address
+    (``rel=canonical``, ``og:url``, the record's ``canonical_url``)."""
+    return {n for n, ys in edges.items() if any(facts[n][1] in facts[m][2] for m in ys)}
+
+
+# The rank of an article within its cluster: each field in order, the first difference decides.
+RANK_FIELDS = ("declared_canonical", "aligned_copy", "date", "archive", "swap_lean", "spun",
+               "quality", "id")
+
+
+def _rank_keys(edges: Mapping[int, Mapping[int, tuple]], ids: list[str], facts: list[tuple],
+               aligned: Mapping[tuple[int, int], PairAlignment], copies: Mapping[int, int],
+               keys: Mapping[str, tuple], archive: re.Pattern[str] | None) -> dict[int, tuple]:
+    """Sort key of each linked article (:data:`RANK_FIELDS`): named canonical by another
+    member; not a synonym-swapped copy (a decided pair: exact evidence in the text, ahead of
+    dates, which a copier sets); earliest date (undated last); not at an archive, print, feed
+    or mirror address; fewer worse words in undecided swaps; then the run's key (not spun,
+    higher quality, id)."""
+    named = _named(edges, facts)
+    lean = _lean(aligned)
+    out = {}
+    for n in edges:
+        own, _, _, date, _ = facts[n]
+        spun, quality, _, article_id = keys[ids[n]]
+        at_archive = bool(archive and archive.search(own.lower()))
+        out[n] = (n not in named, n in copies, _iso_date(date) or "\uffff", at_archive,
+                  lean.get(n, 0), spun, quality, article_id)
+    return out
+
+
+def _stars(edges: Mapping[int, Mapping[int, tuple[str, float]]],
+           rank: Mapping[int, tuple]) -> tuple[dict[int, list[int]], dict[int, int]]:
+    """Star clusters, best article first: an article directly similar to one already kept joins
+    that one's cluster; otherwise it is kept. No chains: every duplicate is directly similar to
+    the article it points to (A~B and B~C never makes C a copy of A). Returns (kept -> its
+    members, member -> its kept article)."""
+    kept: dict[int, list[int]] = {}
+    order: dict[int, int] = {}
+    target_of: dict[int, int] = {}
+    for n in sorted(edges, key=rank.__getitem__):
+        keepers = [k for k in edges[n] if k in kept]
+        if not keepers:
+            kept[n], order[n] = [], len(order)
+            continue
+        # The most similar kept article; on a tie the better one (kept earlier).
+        target = max(keepers, key=lambda k: (edges[n][k][1], -order[k]))
+        kept[target].append(n)
+        target_of[n] = target
+    return kept, target_of
+
+
+def _all_spun(k: int, members: list[int], copies: Mapping[int, int]) -> bool:
+    """Every member of the cluster around ``k`` is a synonym-swapped copy: none is the source."""
+    return k in copies and all(m in copies for m in members)
+
+
+def _why_kept(k: int, members: list[int], rank: Mapping[int, tuple], facts: list[tuple],
+              copies: Mapping[int, int]) -> str:
+    """The plain reason the kept article ``k`` ranks before the best of its members."""
+    if _all_spun(k, members, copies):
+        return (f"none kept as the original: all {len(members) + 1} members are "
+                "synonym-swapped copies of each other (their source is not in the corpus)")
+    best = min(members, key=rank.__getitem__)
+    field = next((f for f, a, b in zip(RANK_FIELDS, rank[k], rank[best], strict=True)
+                  if a != b), "id")
+    if field == "declared_canonical":
+        return "kept: declared canonical URL"
+    if field == "aligned_copy":
+        swaps = sum(copies.get(m, 0) for m in members)
+        return f"kept: the others are synonym-swapped copies of it ({swaps} swaps)"
+    if field == "date":
+        source = "byline date" if facts[k][4] == "byline" else "date"
+        if rank[best][2] == "\uffff":
+            return f"kept: its {source} {_long_date(rank[k][2])}; the others are undated"
+        return f"kept: earliest {source} {_long_date(rank[k][2])}"
+    if field == "archive":
+        return "kept: the others are at archive, print, feed or mirror addresses"
+    if field == "swap_lean":
+        return ("kept: where the wording differs, its words are the more common and "
+                "better-fitting ones")
+    if field == "spun":
+        return "kept: the others are flagged spun"
+    if field == "quality":
+        return f"kept: higher quality score ({-rank[k][6]:.2f} against {-rank[best][6]:.2f})"
+    return "kept: no difference in address, date, wording or quality; first by id"
+
+
+def _evidence(kept: Mapping[int, list[int]], target_of: Mapping[int, int],
+              aligned: Mapping[tuple[int, int], PairAlignment], texts: _Texts | None,
+              ids: list[str]) -> dict[str, list[SpinSpan]]:
+    """Spin evidence of every synonym-swapped copy: each swap where its wording is the worse,
+    with the other text's words as the suggestion (signal ``aligned_copy``). A copy's swaps
+    are read against the article it points to; a kept article that is itself a copy (its
+    source not in the corpus) against each of its members."""
+    out: dict[str, list[SpinSpan]] = {}
+    if texts is None:
+        return out
+    pairs = [(n, t) for n, t in target_of.items()]
+    pairs += [(k, m) for k, members in kept.items() for m in members]
+    for n, other in sorted(pairs):
+        al = aligned.get((min(n, other), max(n, other)))
+        side = "x" if n < other else "y"
+        if al is None or al.direction not in (side, "both"):
+            continue
+        spans = out.setdefault(ids[n], [])
+        tokens, offsets, text = texts.get(n)
+        o_tokens, o_offsets, o_text = texts.get(other)
+        taken = {(s.start_char, s.end_char) for s in spans}
+        for s in al.swaps:
+            if s.worse != side:
+                continue
+            mine, theirs = (s.x, s.y) if side == "x" else (s.y, s.x)
+            start, end = offsets[mine[0]][0], offsets[mine[1] - 1][1]
+            if (start, end) in taken:
+                continue
+            taken.add((start, end))
+            suggestion = o_text[o_offsets[theirs[0]][0]:o_offsets[theirs[1] - 1][1]]
+            spans.append(SpinSpan(start, end, text[start:end], suggestion, "aligned_copy", 1.0))
+        spans.sort(key=lambda s: (s.start_char, s.end_char))
+    return {k: v for k, v in out.items() if v}
+
+
+def _results(kept: Mapping[int, list[int]], target_of: Mapping[int, int],
+             edges: Mapping[int, Mapping[int, tuple[str, float]]], ids: list[str],
+             reasons: Mapping[int, str], copies: Mapping[int, int]) -> dict[str, dict]:
+    """``article.dedup`` of every article in a cluster."""
+    result: dict[str, dict] = {}
+    for k, members in kept.items():
+        if not members:
+            continue
+        cluster, all_spun = _cluster_id(ids[k]), _all_spun(k, members, copies)
+        best = max(edges[m][k][1] for m in members)
+        result[ids[k]] = {"cluster": cluster, "canonical": ids[k], "similarity": round(best, 4),
+                          "near_duplicate_of": "", "kind": "", "canonical_reason": reasons[k],
+                          "all_spun": all_spun}
+        for m in members:
+            kind, sim = edges[m][k]
+            if m in copies and kind == "near":
+                kind = "spun_copy"   # the swaps say what the surface similarity did not
+            result[ids[m]] = {"cluster": cluster, "canonical": ids[k],
+                              "similarity": round(sim, 4), "near_duplicate_of": ids[k],
+                              "kind": kind, "canonical_reason": reasons[k],
+                              "all_spun": all_spun}
+    return result
+
+
 class DuplicateFinder:
     """Duplicates across a corpus that streams by: :meth:`add` each article as it is analysed
-    (its text is read then and not kept: a MinHash signature per reading, 512 bytes each, and a
-    digest stay), then :meth:`resolve` once.
+    (its text is read then and not kept: a MinHash signature per reading, 512 bytes each, a
+    digest and its address and date stay), then :meth:`resolve` once.
 
     Candidate pairs come from LSH banding done here in numpy, with the band count and width
     datasketch picks for each threshold: datasketch's ``MinHashLSH`` keeps a Python dict entry
     per band and article (11-20 KB an article, measured), which would grow past the memory
     budget on large corpora; the bands here take 8 bytes each, and only while resolving.
+    After :meth:`resolve`, ``evidence`` holds the ``aligned_copy`` spin spans of the
+    synonym-swapped copies (see :func:`apply_result`).
     """
 
     def __init__(self, settings: DedupSettings):
@@ -352,10 +950,12 @@ class DuplicateFinder:
         self._ids: list[str] = []
         self._digests: list[str] = []
         self._restored = bytearray()
+        self._facts: list[tuple] = []
         self._linked: dict[int, str] = {}          # ingest's exact_duplicate_of
         self._sigs = {r: _Signatures(self.p.num_perm, _template(self.p.num_perm, self.p.seed)
                                      .hashvalues.dtype) for r in READINGS}
         self._hashes = _HashSpool()
+        self.evidence: dict[str, list[SpinSpan]] = {}
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -375,152 +975,107 @@ class DuplicateFinder:
         self._ids.append(a.article_id)
         self._digests.append(_tokens_hash(tokens))
         self._restored.append(bool(a.restored_text.strip()))
+        self._facts.append(_facts(a))
         if a.exact_duplicate_of:
             self._linked[number] = a.exact_duplicate_of
 
-    def resolve(self, keys: Mapping[str, tuple]) -> dict[str, dict]:
+    def resolve(self, keys: Mapping[str, tuple],
+                text_of: Callable[[str], str] | None = None) -> dict[str, dict]:
         """``article.dedup`` of every added article in a cluster (others: :func:`empty_result`).
 
-        ``keys``: :func:`canonical_key` of every added article. Closes the finder's temporary
-        file: call it once.
+        ``keys``: :func:`canonical_key` of every added article. ``text_of(article_id)``: its
+        text, re-read to align the pairs word by word (without it, pairs are decided on their
+        readings alone and no swap is known). Closes the finder's temporary file: call it once.
         """
         try:
             self._hashes.flush()
-            return self._resolve(keys)
+            return self._resolve(keys, text_of)
         finally:
             self._hashes.close()
 
-    def _resolve(self, keys: Mapping[str, tuple]) -> dict[str, dict]:
-        p = self.p
-        # Articles in id order, as if added sorted: the result does not depend on input order.
+    def _index(self) -> tuple[_Index, np.ndarray]:
+        """The articles in id order, their signature rows per reading; and the renumbering
+        from the order of adding."""
         order = sorted(range(len(self._ids)), key=self._ids.__getitem__)
-        ids = [self._ids[i] for i in order]
-        index = {key: n for n, key in enumerate(ids)}
-        digests = [self._digests[i] for i in order]
         restored = [bool(self._restored[i]) for i in order]
-        need_normal = any(restored)
         renumber = np.empty(len(order), dtype=np.int64)
         renumber[order] = np.arange(len(order))
-        sigs: dict[str, tuple[np.ndarray, np.ndarray]] = {}   # reading -> (numbers, rows)
-        row_of: dict[str, list[int]] = {}   # reading -> row of each article, -1 if none
+        sigs: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        row_of: dict[str, list[int]] = {}
         for reading, table in self._sigs.items():
-            if reading == "normal" and not need_normal:
+            if reading == "normal" and not any(restored):
                 continue  # no restored text: the normalised reading repeats the surface one
             numbers = renumber[np.array(table.numbers, dtype=np.int64)]
             by = np.argsort(numbers, kind="stable")
             sigs[reading] = (numbers[by], table.rows[:len(numbers)][by])
-            rows_of = np.full(len(ids), -1, dtype=np.int64)
+            rows_of = np.full(len(order), -1, dtype=np.int64)
             rows_of[numbers[by]] = np.arange(len(numbers))
             row_of[reading] = rows_of.tolist()   # read per pair in link: plain ints are fastest
+        ix = _Index(order, [self._ids[i] for i in order], [self._digests[i] for i in order],
+                    restored, sigs, row_of)
+        return ix, renumber
 
-        def exact(n: int, reading: str) -> np.ndarray:
-            return self._hashes.get(order[n], reading)
+    def _resolve(self, keys: Mapping[str, tuple],
+                 text_of: Callable[[str], str] | None) -> dict[str, dict]:
+        p = self.p
+        ix, renumber = self._index()
+        linker = _Linker(ix, self._hashes, p, text_of is not None)
+        linker.link_known(self._linked, renumber)
+        linker.link_candidates()
+        edges = linker.edges
+        texts = _Texts(ix.ids, text_of, p.texts_kept) if text_of is not None else None
+        aligned = _align_edges(edges, texts, p)
+        facts = [self._facts[i] for i in ix.order]
+        copies = _copy_sides(aligned, p.min_consistent)
+        _spread_over_exact(copies, edges)
+        rank = _rank_keys(edges, ix.ids, facts, aligned, copies, keys, p.archive)
+        kept, target_of = _stars(edges, rank)
+        reasons = {k: _why_kept(k, members, rank, facts, copies)
+                   for k, members in kept.items() if members}
+        self.evidence = _evidence(kept, target_of, aligned, texts, ix.ids)
+        return _results(kept, target_of, edges, ix.ids, reasons, copies)
 
-        limits = {"surface": p.threshold, "frame": p.frame_threshold, "normal": p.spun_threshold}
-        edges: dict[int, dict[int, tuple[str, float]]] = {}
 
-        def link(x: int, y: int) -> None:
-            if x == y or y in edges.get(x, ()):
-                return
-            if digests[x] == digests[y]:
-                edges.setdefault(x, {})[y] = edges.setdefault(y, {})[x] = ("exact", 1.0)
-                return
-            both = [r for r in sigs if row_of[r][x] >= 0 and row_of[r][y] >= 0]
-            if not (restored[x] or restored[y]):
-                both = [r for r in both if r != "normal"]
-            # The share of equal MinHash values estimates the Jaccard (one template: same
-            # seed, scheme and permutations for every signature).
-            estimates = {r: np.count_nonzero(sigs[r][1][row_of[r][x]] == sigs[r][1][row_of[r][y]])
-                         / p.num_perm for r in both}
-            if not any(estimates[r] >= limits[r] * p.verify_factor for r in estimates):
-                return
-            sims = {r: _jaccard_hashes(exact(x, r), exact(y, r)) for r in both}
-            kind, sim = _decide(sims, restored[x] or restored[y], p)
-            if kind:
-                edges.setdefault(x, {})[y] = edges.setdefault(y, {})[x] = (kind, sim)
+def merge_aligned_evidence(a: Article, spans: list[SpinSpan]) -> None:
+    """Add a synonym-swapped copy's ``aligned_copy`` spans to its spin result and mark it spun:
+    the swaps are exact (the other text holds the original words). Spans of the detector that
+    overlap an aligned one give way to it."""
+    if not spans:
+        return
+    kept = [s for s in a.spin_spans
+            if not any(s.start_char < t.end_char and t.start_char < s.end_char for t in spans)]
+    a.spin_spans = sorted([*kept, *spans], key=lambda s: (s.start_char, s.end_char, s.signal))
+    spin = dict(a.spin or {})
+    spin["spun"] = True
+    spin["reasons"] = [*spin.get("reasons", []),
+                       f"aligned copy: {len(spans)} words swapped against another article of "
+                       "the corpus (the suggestions are its words)"]
+    a.spin = spin
 
-        first: dict[str, int] = {}
-        for n, digest in enumerate(digests):
-            if digest in first:
-                link(first[digest], n)
-            else:
-                first[digest] = n
-        for number, other in sorted((int(renumber[k]), v) for k, v in self._linked.items()):
-            if other in index:
-                link(number, index[other])
 
-        # The first test of link, for all of an article's candidates at once (link would return
-        # at once for the others): same digest, or a MinHash estimate near a threshold.
-        digest_arr = np.asarray(digests, dtype=object)
-        restored_arr = np.asarray(restored, dtype=bool)
-        rows_arr = {r: np.asarray(row_of[r], dtype=np.int64) for r in sigs}
-
-        def worth_linking(xs: np.ndarray, y: int) -> np.ndarray:
-            keep = digest_arr[xs] == digests[y]
-            for r, (_, table) in sigs.items():
-                rx, ry = rows_arr[r][xs], row_of[r][y]
-                if ry < 0:
-                    continue
-                ok = rx >= 0
-                if r == "normal" and not restored[y]:
-                    ok &= restored_arr[xs]
-                same = np.count_nonzero(table[rx[ok]] == table[ry], axis=1) / p.num_perm
-                keep[np.flatnonzero(ok)[same >= limits[r] * p.verify_factor]] = True
-            return keep
-
-        for reading, (numbers, rows) in sigs.items():
-            # Candidates only (pairs are verified in link), from bands tuned a little below the
-            # threshold; datasketch cannot band for thresholds near 0 or 1.
-            threshold = min(max(limits[reading] * p.lsh_factor, 0.05), 0.9)
-            bands = MinHashLSH(threshold=threshold, num_perm=p.num_perm)
-            for k, earlier in _band_candidates(rows, bands.b, bands.r):
-                if len(earlier) > p.max_candidates:
-                    earlier = _closest(earlier, rows, k, p.max_candidates)
-                y = int(numbers[k])
-                xs = numbers[earlier]
-                for x in xs[worth_linking(xs, y)].tolist():
-                    link(x, y)
-
-        # Star clustering, best article first: an article directly similar to one already kept
-        # joins that one's cluster; otherwise it is kept. No chains: every duplicate is directly
-        # similar to the article it points to (A~B and B~C never makes C a copy of A).
-        kept: dict[int, list[int]] = {}
-        rank: dict[int, int] = {}
-        result: dict[str, dict] = {}
-        for n in sorted(edges, key=lambda n: keys[ids[n]]):
-            keepers = [k for k in edges[n] if k in kept]
-            if not keepers:
-                kept[n], rank[n] = [], len(rank)
-                continue
-            # The most similar kept article; on a tie the better one (kept earlier).
-            target = max(keepers, key=lambda k: (edges[n][k][1], -rank[k]))
-            kind, sim = edges[n][target]
-            kept[target].append(n)
-            result[ids[n]] = {"cluster": _cluster_id(ids[target]), "canonical": ids[target],
-                              "similarity": round(sim, 4), "near_duplicate_of": ids[target],
-                              "kind": kind}
-        for n, members in kept.items():
-            if members:
-                best = max(edges[m][n][1] for m in members)
-                result[ids[n]] = {"cluster": _cluster_id(ids[n]), "canonical": ids[n],
-                                  "similarity": round(best, 4), "near_duplicate_of": "",
-                                  "kind": ""}
-        return result
+def apply_result(a: Article, found: Mapping[str, dict],
+                 evidence: Mapping[str, list[SpinSpan]]) -> None:
+    """Set ``a.dedup`` from :meth:`DuplicateFinder.resolve` and merge its aligned evidence."""
+    a.dedup = found.get(a.article_id) or empty_result(a.article_id)
+    merge_aligned_evidence(a, evidence.get(a.article_id, []))
 
 
 def find_duplicates(articles: list[Article], settings: DedupSettings) -> None:
-    """Fill ``article.dedup`` for every article (see the module docstring for the method).
+    """Fill ``article.dedup`` for every article (see the module docstring for the method) and
+    merge the aligned evidence of synonym-swapped copies into their spin results.
 
-    ``dedup = {"cluster", "canonical", "similarity", "near_duplicate_of", "kind"}``; an article
-    in no cluster has an empty cluster, itself as canonical and an empty kind.
+    ``dedup = {"cluster", "canonical", "similarity", "near_duplicate_of", "kind",
+    "canonical_reason", "all_spun"}``; an article in no cluster has an empty cluster, itself
+    as canonical and an empty kind.
     """
     finder = DuplicateFinder(settings)
     by_id = {a.article_id: a for a in articles}
     for a in articles:
         finder.add(a)
-    found = finder.resolve({k: canonical_key_of(a) for k, a in by_id.items()})
+    found = finder.resolve({k: canonical_key_of(a) for k, a in by_id.items()},
+                           lambda k: by_id[k].text)
     for a in articles:
-        a.dedup = found.get(a.article_id) or empty_result(a.article_id)
+        apply_result(a, found, finder.evidence)
 
 
 def _band_candidates(rows: np.ndarray, b: int, r: int) -> Iterator[tuple[int, np.ndarray]]:

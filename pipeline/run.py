@@ -320,8 +320,10 @@ def _corpus_steps(state: _Corpus, settings: Settings, summary: RunSummary) -> No
     from pipeline import audit, dedup
 
     t = time.perf_counter()
+    # The texts of candidate pairs are re-read from the store to align them word by word.
     found = state.finder.resolve(
-        {k: _canonical_key(k, row, state.norms) for k, row in state.rows.items()}
+        {k: _canonical_key(k, row, state.norms) for k, row in state.rows.items()},
+        lambda k: state.store.get(k).text,
     )
     state.rows.clear()
     state.steps["duplicates"] = time.perf_counter() - t
@@ -330,7 +332,7 @@ def _corpus_steps(state: _Corpus, settings: Settings, summary: RunSummary) -> No
     actions: Counter[str] = Counter()
     for a in state.store:
         a.site_norms = state.norms.of(a.source, a.quality.get("metrics"))
-        a.dedup = found.get(a.article_id) or dedup.empty_result(a.article_id)
+        dedup.apply_result(a, found, state.finder.evidence)
         a.action, a.action_reason = audit.decide(a, settings.audit)
         state.store.put(a)
         failed_files.discard(a.path)

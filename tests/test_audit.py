@@ -49,6 +49,19 @@ def make(text: str = "word " * 400, *, words: int | None = None, quality: float 
      "spun copy of b"),
     # The canonical member of a cluster is judged on its own merits.
     (make(dedup={"near_duplicate_of": "", "kind": "", "cluster": "c"}), "keep", "not spun"),
+    # Why the other one is kept is part of the reason.
+    (make(dedup={"near_duplicate_of": "b", "kind": "exact", "similarity": 1.0,
+                 "canonical_reason": "kept: declared canonical URL"}), "remove",
+     "keep b (kept: declared canonical URL)"),
+    # Several spins of a lost source: none is the original.
+    (make(dedup={"near_duplicate_of": "b", "kind": "spun_copy", "similarity": 0.4,
+                 "all_spun": True}), "remove", "none is the original: rewrite b"),
+    (make(spun=True, spin=0.9, dedup={"near_duplicate_of": "", "kind": "", "cluster": "c",
+                                      "all_spun": True}),
+     "rewrite", "one of several synonym-swapped copies of a source that is not in the corpus"),
+    (make(spun=True, spin=0.9, low=True, quality=0.4, flags=1,
+          dedup={"near_duplicate_of": "", "kind": "", "cluster": "c", "all_spun": True}),
+     "remove", "not in the corpus (1 suspect spans); the others are removed and low quality"),
     (make(spun=True, spin=0.9), "rewrite", "spin score 0.90, 1 suspect spans"),
     (make(spun=True, spin=0.9, low=True, quality=0.4, flags=1), "remove", "and low quality"),
     (make(low=True, quality=0.4, flags=1), "review", "low quality (score 0.40): r0: 1 > limit 0.5"),

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from pipeline import dedup
-from pipeline.article import Article
+from pipeline.article import Article, SpinSpan
 from pipeline.config import load_settings
 
 HOSTILE = '<script>alert("x")</script> &amp; \x00 \u202e'
@@ -117,7 +117,9 @@ def test_exact_copy_differing_in_case_and_spacing(settings):
     assert a.dedup["near_duplicate_of"] == "" and a.dedup["canonical"] == "a.html"
     assert a.dedup["cluster"] == b.dedup["cluster"] != ""
     assert c.dedup == {"cluster": "", "canonical": "c.html", "similarity": 0.0,
-                       "near_duplicate_of": "", "kind": ""}
+                       "near_duplicate_of": "", "kind": "", "canonical_reason": "",
+                       "all_spun": False}
+    assert a.dedup["canonical_reason"] == b.dedup["canonical_reason"] != ""
 
 
 def test_near_duplicate_with_an_added_sentence(settings):
@@ -337,3 +339,256 @@ def test_finder_keeps_no_article(settings):
     found = finder.resolve({k: dedup.canonical_key(False, 0.5, "", k) for k in texts})
     assert found["d"]["near_duplicate_of"] == "a" and found["b"]["near_duplicate_of"] == "a"
     assert "c" not in found
+
+
+# ---------------------------------------------------------------- the member kept, and why
+
+# Two hand-spun versions of ORIGINAL with different words swapped (its source is lost when
+# ORIGINAL is left out).
+SPIN_A = (
+    "A good healer listens intently and helps you feel secure enough to speak candidly. "
+    "In the first sessions you agree on the goals of therapy and talk about the methods "
+    "you will use together. Inquiry shows that the calibre of this relationship predicts "
+    "progress better than the specific technique. When something feels wrong, tell your "
+    "healer; a skilled clinician will welcome the feedback and adjust the plan with you. "
+    "Over time the client and the healer review what has changed and decide the next steps."
+)
+SPIN_B = (
+    "A good therapist listens closely and helps you feel safe enough to speak honestly. "
+    "In the first sittings you concur on the aims of therapy and talk about the modus "
+    "you will use together. Research shows that the quality of this relationship predicts "
+    "progress better than the specific technique. When something feels awry, tell your "
+    "therapist; a skilled clinician will welcome the feedback and adjust the plan with you. "
+    "Over time the patron and the therapist review what has changed and decide the next steps."
+)
+
+
+@pytest.mark.parametrize(("address", "expected"), [
+    ("", ""),
+    ("https://www.Site.example/blog/post/", "site.example/blog/post"),
+    ("site.example/blog/post.html", "site.example/blog/post"),
+    ("http://site.example/blog/index.html?utm=1#top", "site.example/blog"),
+    ("calmharbor.example/archive/2023/post.htm", "calmharbor.example/archive/2023/post"),
+    (HOSTILE, HOSTILE.lower().split("#", 1)[0].rstrip("/")),
+])
+def test_address_key(address, expected):
+    assert dedup.address_key(address) == expected
+
+
+def test_the_page_both_copies_declare_canonical_is_kept(settings):
+    """An exact copy under archive/ whose rel=canonical names the blog page: the blog page is
+    kept even though the archive path sorts first."""
+    url = "https://site.example/blog/first-sessions/"
+    arts = [art("site.example/archive/2023/first-sessions.html", ORIGINAL, url=url),
+            art("site.example/blog/first-sessions.html", ORIGINAL, url=url)]
+    dedup.find_duplicates(arts, settings)
+    archived, blog = arts
+    assert archived.dedup["near_duplicate_of"] == blog.article_id
+    assert blog.dedup["canonical_reason"] == "kept: declared canonical URL"
+    assert archived.dedup["canonical_reason"] == blog.dedup["canonical_reason"]
+
+
+def test_a_record_declaring_only_itself_names_no_canonical(settings):
+    """A republished record's own url is no claim about the other copy: the dates decide."""
+    text = ORIGINAL + " " + OTHER
+    arts = [art("feed.jsonl#1", "Republished with permission. " + text,
+                url="https://other.example/a", date="2025-03-04"),
+            art("blog/post.txt", text, date="2024-10-02", meta={"date_source": "byline"})]
+    dedup.find_duplicates(arts, settings)
+    assert arts[0].dedup["near_duplicate_of"] == "blog/post.txt"
+    assert arts[1].dedup["canonical_reason"] == "kept: earliest byline date 2 October 2024"
+
+
+def test_dates_in_other_formats_are_compared_as_dates(settings):
+    arts = [art("a", ORIGINAL, date="March 4, 2025"), art("b", ORIGINAL, date="2024-12-01")]
+    dedup.find_duplicates(arts, settings)
+    assert arts[0].dedup["near_duplicate_of"] == "b"
+    assert arts[1].dedup["canonical_reason"] == "kept: earliest date 1 December 2024"
+
+
+@pytest.mark.parametrize("path", ["site/archive/post.html", "site/post/amp/", "site/feed/",
+                                  "site/mirror/post.html", "site/print/post.html"])
+def test_archive_feed_print_and_mirror_copies_are_not_kept(settings, path):
+    arts = [art(path, ORIGINAL), art("site/z-post.html", ORIGINAL)]
+    dedup.find_duplicates(arts, settings)
+    assert arts[0].dedup["near_duplicate_of"] == "site/z-post.html"
+    assert "archive, print, feed or mirror" in arts[1].dedup["canonical_reason"]
+
+
+def test_the_source_of_a_spun_copy_is_kept_whatever_its_id(settings):
+    """Neither is flagged spun, the quality is equal and the copy sorts first: the swaps
+    decide, and the copy gets them as spin evidence with the source's words."""
+    arts = [art("a-copy", SPUN), art("z-source", ORIGINAL)]
+    dedup.find_duplicates(arts, settings)
+    copy, source = arts
+    assert copy.dedup["near_duplicate_of"] == "z-source"
+    assert copy.dedup["kind"] == "spun_copy"
+    assert source.dedup["canonical_reason"].startswith(
+        "kept: the others are synonym-swapped copies of it (")
+    assert copy.spin["spun"] is True and not source.spin
+    spans = {s.text: s.suggestion for s in copy.spin_spans}
+    assert spans["specialist"] == "therapist"
+    assert spans["Analysis"] == "Research" and spans["one thing"] == "something"
+    assert all(s.signal == "aligned_copy" for s in copy.spin_spans)
+    assert all(SPUN[s.start_char:s.end_char] == s.text for s in copy.spin_spans)
+
+
+def test_the_swap_direction_outranks_the_dates(settings):
+    """A copier sets the date; the swaps are in the text."""
+    arts = [art("copy", SPUN, date="2020-01-01"), art("source", ORIGINAL, date="2024-01-01")]
+    dedup.find_duplicates(arts, settings)
+    assert arts[0].dedup["near_duplicate_of"] == "source"
+
+
+def test_two_spins_of_a_lost_source_are_both_spins(settings):
+    arts = [art("a", SPIN_A), art("b", SPIN_B), art("c", OTHER)]
+    dedup.find_duplicates(arts, settings)
+    a, b, c = arts
+    assert a.dedup["cluster"] == b.dedup["cluster"] != ""
+    assert a.dedup["all_spun"] and b.dedup["all_spun"] and not c.dedup["all_spun"]
+    assert a.dedup["canonical_reason"].startswith("none kept as the original")
+    assert a.spin["spun"] and b.spin["spun"]
+    assert {s.text for s in a.spin_spans} >= {"healer", "candidly"}
+    assert {s.text for s in b.spin_spans} >= {"sittings", "modus"}
+
+
+def test_with_their_source_present_the_two_spins_are_its_copies(settings):
+    arts = [art("a", SPIN_A), art("b", SPIN_B), art("z", ORIGINAL)]
+    dedup.find_duplicates(arts, settings)
+    a, b, z = arts
+    assert a.dedup["near_duplicate_of"] == b.dedup["near_duplicate_of"] == "z"
+    assert not any(x.dedup["all_spun"] for x in arts)
+    assert not z.spin and a.spin["spun"] and b.spin["spun"]
+
+
+def test_without_texts_pairs_are_decided_on_their_readings(settings):
+    """resolve without text_of: no alignment, no evidence (the readings alone)."""
+    finder = dedup.DuplicateFinder(settings)
+    arts = [art("a", SPUN), art("b", ORIGINAL)]
+    for a in arts:
+        finder.add(a)
+    found = finder.resolve({a.article_id: dedup.canonical_key_of(a) for a in arts})
+    assert found["a"]["cluster"] == found["b"]["cluster"] != "" and finder.evidence == {}
+    assert "spun_copy" in (found["a"]["kind"], found["b"]["kind"])
+
+
+def test_a_partial_overlap_is_not_a_spun_copy(settings):
+    """Two texts sharing one paragraph share frames, but do not align word by word."""
+    first = ORIGINAL + " " + OTHER
+    second = OTHER + " " + SPIN_A.replace("healer", "guide") + " " + SPIN_B
+    arts = [art("a", first), art("b", second)]
+    dedup.find_duplicates(arts, load_settings(dedup={"frame_threshold": 0.01}).dedup)
+    assert arts[1].dedup["kind"] != "spun_copy"
+
+
+@pytest.mark.parametrize(("x", "y", "equal", "swaps"), [
+    ([], [], 0.0, 0),
+    (["a", "b", "c"], [], 0.0, 0),
+    (["the", "good", "therapist"], ["the", "good", "therapist"], 1.0, 0),
+    (["the", "good", "therapist", "listens"], ["the", "good", "specialist", "listens"], 0.75, 1),
+    (["in", "the", "room"], ["within", "the", "room"], 2 / 3, 1),
+    ([HOSTILE, "x"], ["x"], 1.0, 0),
+])
+def test_align_words(x, y, equal, swaps):
+    al = dedup.align_words(x, y, 3)
+    assert al.equal == pytest.approx(equal)
+    assert len(al.swaps) == swaps
+
+
+def test_the_rarer_worse_fitting_side_of_a_swap_is_the_spun_one(settings):
+    p = dedup._Params.of(settings)
+    x = dedup.word_tokens("You can trust your therapist to keep it private.")[0]
+    y = dedup.word_tokens("You can belief your healer to keep it private.")[0]
+    al = dedup.align_words(x, y, p.max_swap_words)
+    dedup.judge_swaps(al, x, y, p)
+    assert [s.worse for s in al.swaps] == ["y", "y"]
+    assert al.direction == ""   # two swaps: too few to call a copy
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("", []),
+    ("It\u2019s fine", [("it's", (0, 4)), ("fine", (5, 9))]),
+    (HOSTILE, [("script", (1, 7)), ("alert", (8, 13)), ("x", (15, 16)), ("script", (20, 26)),
+               ("amp", (29, 32))]),
+])
+def test_word_tokens_keep_offsets(text, expected):
+    tokens, offsets = dedup.word_tokens(text)
+    assert list(zip(tokens, offsets, strict=True)) == expected
+
+
+def test_aligned_evidence_replaces_overlapping_detector_spans():
+    a = art("a", "You can belief your healer.", spin={"spun": False, "score": 0.2, "reasons": []},
+            spin_spans=[SpinSpan(8, 14, "belief", "trust", "thesaurus", 0.6),
+                        SpinSpan(0, 3, "You", "", "odd", 0.1)])
+    dedup.merge_aligned_evidence(a, [SpinSpan(8, 14, "belief", "trust", "aligned_copy", 1.0),
+                                     SpinSpan(20, 26, "healer", "therapist", "aligned_copy", 1.0)])
+    assert [(s.text, s.signal) for s in a.spin_spans] == [
+        ("You", "odd"), ("belief", "aligned_copy"), ("healer", "aligned_copy")]
+    assert a.spin["spun"] is True and a.spin["score"] == 0.2 and len(a.spin["reasons"]) == 1
+    before = dict(a.spin)
+    dedup.merge_aligned_evidence(a, [])
+    assert a.spin == before
+
+
+def test_texts_are_re_read_a_few_at_a_time():
+    reads: list[str] = []
+
+    def text_of(article_id: str) -> str:
+        reads.append(article_id)
+        return f"text of {article_id}"
+
+    texts = dedup._Texts(["a", "b", "c"], text_of, keep=2)
+    assert texts.get(0)[0] == ["text", "of", "a"]
+    texts.get(1)
+    texts.get(0)          # still kept
+    texts.get(2)          # drops b, the least recently used
+    texts.get(1)
+    assert reads == ["a", "b", "c", "b"] and len(texts._memo) == 2
+
+
+def test_a_dated_copy_is_kept_over_undated_ones(settings):
+    arts = [art("a", ORIGINAL), art("b", ORIGINAL, date="2024-05-06")]
+    dedup.find_duplicates(arts, settings)
+    assert arts[0].dedup["near_duplicate_of"] == "b"
+    assert arts[1].dedup["canonical_reason"] == "kept: its date 6 May 2024; the others are undated"
+
+
+def test_an_exact_copy_of_a_spin_is_a_spin_too(settings):
+    """Two spins of a lost source, one of them also posted a second time word for word."""
+    arts = [art("a", SPIN_A), art("a2", SPIN_A.upper()), art("b", SPIN_B)]
+    dedup.find_duplicates(arts, settings)
+    assert all(x.dedup["all_spun"] for x in arts)
+    assert len({x.dedup["cluster"] for x in arts}) == 1
+
+
+def test_a_spin_named_canonical_is_kept_but_its_source_is_no_spin(settings):
+    """The copy is named canonical by the source's page (a rare mistake of the site): the
+    declaration decides which is kept, but the source is not called a spin."""
+    arts = [art("site/copy.html", SPUN, url="https://site/copy"),
+            art("site/source.html", ORIGINAL, url="https://site/copy")]
+    dedup.find_duplicates(arts, settings)
+    copy, source = arts
+    assert source.dedup["near_duplicate_of"] == "site/copy.html"
+    assert not copy.dedup["all_spun"] and not source.spin
+    assert copy.dedup["canonical_reason"] == "kept: declared canonical URL"
+
+
+def test_worse_words_that_recur_against_several_others_are_counted_once_each():
+    def al(worse: list[tuple[str, int]]) -> dedup.PairAlignment:
+        return dedup.PairAlignment(1.0, 0.9, [dedup.Swap((i, i + 1), (i, i + 1), w)
+                                              for w, i in worse])
+    aligned = {(0, 1): al([("x", 3), ("x", 7), ("y", 9)]),
+               (0, 2): al([("x", 3), ("x", 8), ("", 7)]),
+               (1, 2): al([])}
+    assert dedup._consistent_swaps(aligned) == {0: 1, 1: 0}
+    assert dedup._consistent_swaps({}) == {}
+
+
+def test_near_pairs_aligned_are_capped_per_article_spun_copies_never():
+    edges = {0: {1: ("near", 0.9), 2: ("near", 0.8), 3: ("spun_copy", 0.2)},
+             1: {0: ("near", 0.9)}, 2: {0: ("near", 0.8)}, 3: {0: ("spun_copy", 0.2)}}
+    assert dedup._pairs_to_align(edges, 1) == [(0, 1), (0, 2), (0, 3)]   # 2's best is 0
+    edges[2] = {0: ("near", 0.8), 1: ("near", 0.95)}
+    edges[1][2] = ("near", 0.95)
+    assert dedup._pairs_to_align(edges, 1) == [(0, 1), (0, 3), (1, 2)]
+    assert dedup._pairs_to_align({}, 1) == []

@@ -28,6 +28,7 @@ from pipeline.clean import (
 )
 from pipeline.config import IngestSettings
 from pipeline.ingest.base import Extracted, RecordError, domain_of
+from pipeline.ingest.byline import parse_byline
 from pipeline.ingest.dispatch import format_of, read_path
 from pipeline.ingest.language import identify
 from pipeline.ingest.text import first_line_title
@@ -68,6 +69,13 @@ def _prepare(found: FoundFile, ex: Extracted, fmt: str, gz: bool) -> dict[str, A
     fields = {name: clean_field(getattr(ex, name)) for name in _FIELDS}
     if not fields["title"] and fmt in ("txt", "md"):
         fields["title"] = first_line_title(stripped.text)
+    if fmt in ("txt", "md") and not (fields["author"] and fields["date"]):
+        # Before the boilerplate rules: they drop the byline line ("post_meta").
+        author, date = parse_byline(repaired)
+        fields["author"] = fields["author"] or clean_field(author)
+        if date and not fields["date"]:
+            fields["date"] = date
+            meta["date_source"] = "byline"
     return {
         "kind": "article",
         "article_id": article_id,

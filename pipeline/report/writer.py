@@ -95,15 +95,13 @@ def duplicates_table(articles: list[Article]) -> pd.DataFrame:
     """A row per article in a duplicate cluster: cluster, canonical, kind, similarity (and why
     the canonical member was kept, when the duplicate stage says)."""
     columns = ["cluster", "article_id", "source", "canonical", "kind", "similarity",
-               "near_duplicate_of"]
+               "near_duplicate_of", "canonical_reason"]
     rows = [{"cluster": a.dedup.get("cluster"), "article_id": a.article_id, "source": a.source,
              "canonical": a.dedup.get("canonical", ""), "kind": a.dedup.get("kind", ""),
              "similarity": a.dedup.get("similarity", 0.0),
              "near_duplicate_of": a.dedup.get("near_duplicate_of", ""),
-             "kept_reason": a.dedup.get("kept_reason") or a.dedup.get("canonical_reason") or ""}
+             "canonical_reason": a.dedup.get("canonical_reason", "")}
             for a in articles if (a.dedup or {}).get("cluster")]
-    if any(r["kept_reason"] for r in rows):
-        columns.append("kept_reason")
     if not rows:
         return pd.DataFrame(columns=columns)
     return pd.DataFrame(rows).reindex(columns=columns).sort_values(

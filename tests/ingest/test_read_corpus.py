@@ -166,3 +166,20 @@ def test_warc_and_gzip_in_corpus(tmp_path: Path) -> None:
     warc, feed = items
     assert (warc.source, warc.url, warc.format) == ("deep.example", "https://www.deep.example/p", "warc")
     assert (feed.source, feed.format, feed.meta["compression"]) == ("s", "jsonl", "gzip")
+
+
+def test_text_bylines_give_author_and_date(tmp_path: Path) -> None:
+    """The byline under a .txt title fills author and date (then leaves the text as a
+    boilerplate line); Markdown front matter wins over its byline."""
+    body = "Talking about what is not working is part of the work. " * 6
+    site = tmp_path / "site.example"
+    site.mkdir()
+    (site / "post.txt").write_text(f"A Title\n\nBy Mara Jensen | 2 October 2024\n\n{body}\n")
+    (site / "note.md").write_text(f"---\ndate: 2023-01-05\n---\n# Note\n\nBy Sam Lee, 4 May 2024\n\n{body}\n")
+    (site / "plain.txt").write_text(f"Plain\n\n{body}\n")
+    got = {a.article_id: a for a in _read(tmp_path) if isinstance(a, Article)}
+    post, note, plain = got["site.example/post.txt"], got["site.example/note.md"], got["site.example/plain.txt"]
+    assert (post.author, post.date, post.meta.get("date_source")) == ("Mara Jensen", "2024-10-02", "byline")
+    assert "Mara Jensen" not in post.text
+    assert (note.author, note.date, note.meta.get("date_source")) == ("Sam Lee", "2023-01-05", None)
+    assert (plain.author, plain.date) == ("", "")

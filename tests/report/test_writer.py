@@ -172,3 +172,20 @@ def test_empty_run_still_writes_every_file(tmp_path, run_info):
     assert set(CONTRACT) <= {p.name for p in tmp_path.iterdir()}
     assert "No errors" in (tmp_path / "report.html").read_text(encoding="utf-8")
     assert pd.read_csv(tmp_path / "articles.csv").columns.tolist() == ARTICLE_COLUMNS
+
+
+def test_duplicates_table_says_why_the_canonical_member_is_kept():
+    from pipeline.article import Article
+    from pipeline.report.writer import duplicates_table
+
+    def dup(aid: str, other: str, why: str) -> Article:
+        return Article(aid, aid, "s", "text", dedup={
+            "cluster": "dup-1", "canonical": other or aid, "kind": "exact" if other else "",
+            "similarity": 1.0, "near_duplicate_of": other, "canonical_reason": why})
+
+    why = "kept: declared canonical URL"
+    df = duplicates_table([dup("b", "a", why), dup("a", "", why),
+                           Article("c", "c", "s", "", dedup={"cluster": ""}), Article("d", "d", "s", "")])
+    assert df["article_id"].tolist() == ["a", "b"]
+    assert df["canonical_reason"].tolist() == [why, why]
+    assert duplicates_table([]).columns[-1] == "canonical_reason"
