@@ -92,6 +92,7 @@ def prepare(shared: Path, project_root: Path) -> Prepared:
                 rec = ex.sentence_records(d, None, [(0, len(d.text))])[0]
             recs_by_row[i] = rec
     recs = [recs_by_row[i] for i in df.index]
+    df, recs = add_extra_documents(df, recs, ex, nlp, Path(project_root))
     rule_labels = np.array([[ex.decide(r)[0][lab] for lab in LABELS] for r in recs])
     return Prepared(
         frame=df,
@@ -103,6 +104,27 @@ def prepare(shared: Path, project_root: Path) -> Prepared:
         candidate=np.array([bool(r["candidate"]) for r in recs]),
         rule_labels=rule_labels,
     )
+
+
+def add_extra_documents(df: pd.DataFrame, recs: list[dict[str, Any]], ex: AllianceExtractor,
+                        nlp: Any, project_root: Path) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """Append the real-web dev sentences and our own passages, each analysed in its document
+    (``workbench/realweb/alliance_data.py``; nothing is added when that data is absent)."""
+    try:
+        from workbench.realweb.alliance_data import extra_documents
+    except ImportError:
+        return df, recs
+    rows, extra_recs = [], []
+    for d in extra_documents(project_root):
+        spans = [(a, b) for a, b, _, _ in d["rows"]]
+        extra_recs += ex.sentence_records(nlp(d["text"]), None, spans)
+        for a, b, labels, note in d["rows"]:
+            rows.append({"text": d["text"][a:b], "origin": d["origin"], "doc": d["doc"],
+                         "group": f"{d['origin']}:{d['doc']}", "start": a, "end": b, **labels,
+                         "note": note})
+    if not rows:
+        return df, recs
+    return pd.concat([df, pd.DataFrame(rows)], ignore_index=True), recs + extra_recs
 
 
 def _corpus_text(project_root: Path, doc_id: str, rows: pd.DataFrame) -> str | None:
@@ -118,8 +140,8 @@ def _corpus_text(project_root: Path, doc_id: str, rows: pd.DataFrame) -> str | N
     return text if ok else None
 
 
-FEATURES = {"word": True, "char": False, "lemma": True, "lemma_ngrams": 2, "context": False,
-            "c": 4.0, "rule_weight": 1.0}
+FEATURES = {"word": True, "char": False, "lemma": True, "lemma_ngrams": 2, "context": True,
+            "c": 4.0, "rule_weight": 1.0, "origin_weight": {"realweb": 3.0, "own": 3.0}}
 
 
 def fit_bundle(data: Prepared, idx: np.ndarray, rule_names: list[str], seed: int,
@@ -155,6 +177,8 @@ def fit_bundle(data: Prepared, idx: np.ndarray, rule_names: list[str], seed: int
     rows = [model_io.rule_features(data.hits[i], data.role[i], rule_names) for i in idx]
     x = model_io.feature_matrix(bundle, texts, rows, lemma_texts)
     y = data.frame[list(LABELS)].to_numpy()[idx]
+    # Rows of some origins (the real-web pages) may count more than the Q&A prose.
+    weight = data.frame["origin"].map(opt["origin_weight"]).fillna(1.0).to_numpy()[idx]
     coefs, intercepts = [], []
     for j in range(len(LABELS)):
         if y[:, j].min() == y[:, j].max():  # one class only: constant prediction
@@ -163,7 +187,7 @@ def fit_bundle(data: Prepared, idx: np.ndarray, rule_names: list[str], seed: int
             continue
         clf = LogisticRegression(C=c, class_weight="balanced", solver="liblinear", max_iter=2000,
                                  random_state=seed)
-        clf.fit(x, y[:, j])
+        clf.fit(x, y[:, j], sample_weight=weight)
         coefs.append(clf.coef_[0])
         intercepts.append(float(clf.intercept_[0]))
     bundle["coef"] = np.vstack(coefs)
@@ -258,11 +282,13 @@ def cross_validate(data: Prepared, rule_names: list[str], seed: int, k: int = 5,
             thr = tune_thresholds(y[tr], inner, data.rule_labels[tr], mode)
             pred[mode][te] = combine(proba, data.rule_labels[te], thr, mode)
     seeds = (data.frame["origin"] == "seed").to_numpy()
+    web = (data.frame["origin"] == "realweb").to_numpy()
     return {
         mode: {
             "all": scores(y, p),
             "seed": scores(y[seeds], p[seeds]),
             "other": scores(y[~seeds], p[~seeds]),
+            **({"realweb_dev": scores(y[web], p[web])} if web.any() else {}),
             "seed_discusses": discusses_accuracy(data.frame[seeds], p[seeds]),
         }
         for mode, p in pred.items()
