@@ -98,11 +98,12 @@ class RuleLayer:
         self.role = self.sets["therapist"] | self.sets["therapy"] | self.sets["client"]
         # The relational frame: a person in the therapist or client role (or the relationship
         # itself). "therapy" alone may be a service ("access therapy from home"), not a frame.
-        self.frame = self.sets["therapist"] | self.sets["client"] | self.sets.get("frame", set())
+        self.frame = self.sets["frame"]
         self.other = self.sets["other_relation"]
         # Rules whose single generic word ("comfort", "approach", "conflict", "goal") labels only
         # with the frame in the sentence itself or a second cue of the same label.
         self.needs_frame: frozenset[str] = frozenset(spec.get("needs_frame", []))
+        self.frame_only: frozenset[str] = frozenset(spec.get("frame_only", []))
         self.vocab = vocab or Vocab()
         self.rule_names: list[str] = []
         # (label, name, matcher, required word sets); the index maps an anchor word to rules.
@@ -224,9 +225,10 @@ class RuleLayer:
 
     def frame_filter(self, hits: list[Hit], framed: bool) -> list[Hit]:
         """Drop the hits of generic-word rules unless the sentence names the frame or the
-        label has a second cue (another rule of it fired)."""
+        label has a second cue on other words; comfort rules need the frame itself."""
         if framed or not self.needs_frame:
             return hits
+        hits = [h for h in hits if f"{h.label}|{h.rule}" not in self.frame_only]
         keep = set()
         for lab in {h.label for h in hits}:
             own = [h for h in hits if h.label == lab]
