@@ -110,6 +110,7 @@ class RuleLayer:
         self._rules: list[tuple[str, str, Matcher, list[frozenset[str]]]] = []
         self._index: dict[str, list[int]] = {}
         self._single: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+        self._frame_anchor: set[str] = set()  # words without which no frame pattern can match
         cue: set[str] = set()
         compiled = [
             (label, rule["name"], rule["pattern"])
@@ -133,7 +134,14 @@ class RuleLayer:
                 # One obligatory token: a set lookup gives the same matches, without a Doc.
                 self._single[rid] = (frozenset(pattern[0].get("LEMMA", {}).get("IN", ())),
                                      frozenset(pattern[0].get("LOWER", {}).get("IN", ())))
-            for word in min(required, key=len):
+            if label in _FRAMES:
+                # Checked on every sentence: anchor on a set without short function words
+                # ("of", "in"), or nearly every sentence would run the pattern.
+                anchor = min(required, key=lambda r: (min(map(len, r)) < 5, len(r)))
+                self._frame_anchor |= anchor
+            else:
+                anchor = min(required, key=len)
+            for word in anchor:
                 self._index.setdefault(word, []).append(rid)
             if label != EXCLUDE and label not in _FRAMES:
                 key = f"{label}|{name}"
@@ -220,6 +228,8 @@ class RuleLayer:
 
     def other_frame(self, lowers: Sequence[str], lemma_list: Sequence[str]) -> tuple[bool, bool]:
         """(about another relationship, about therapy as a service) by the data patterns."""
+        if self._frame_anchor.isdisjoint(lemma_list) and self._frame_anchor.isdisjoint(lowers):
+            return False, False
         labels = {h.label for h in self.sentence_hits(lowers, lemma_list, other_frame=True)}
         return OTHER_FRAME in labels, SERVICE_FRAME in labels
 
