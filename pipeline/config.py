@@ -298,11 +298,13 @@ class AllianceSettings(_Section):
     combine: Literal["auto", "model", "rules", "union"]
     gate_window: Count
     gate_requires_no_other_relation: Bool
+    frame_window: Count
     override_thresholds: Bool
     threshold_bond: Ratio
     threshold_goals: Ratio
     threshold_tasks: Ratio
     threshold_rupture_repair: Ratio
+    candidates_need_cue: Bool
     split_on_newlines: Bool
     elements_need_gate: Bool
 

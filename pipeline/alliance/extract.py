@@ -83,6 +83,7 @@ class AllianceExtractor:
         self.window = s.gate_window
         self.strict = s.gate_requires_no_other_relation
         self.split_nl = s.split_on_newlines
+        self.need_cue = s.candidates_need_cue
         self.elements_need_gate = s.elements_need_gate
         self.combine: str = s.combine
         if self.combine not in COMBINE_MODES:
@@ -153,16 +154,30 @@ class AllianceExtractor:
                 self._use_restored(rec, inside, text)
             recs.append(rec)
         flags = [self.rules.sentence_flags(r["lemmas"]) for r in recs]
-        gates = gate([f[0] for f in flags], [f[1] for f in flags], self.window, self.strict)
+        framed = [self.rules.names_frame(r["lemmas"]) for r in recs]
+        frames = [
+            self.rules.other_frame(lowers[r["tok"][0]:r["tok"][1]], lem[r["tok"][0]:r["tok"][1]])
+            for r in recs
+        ]
+        gates = gate([f[0] for f in flags], [f[1] or o[0] for f, o in zip(flags, frames, strict=True)],
+                     self.window, self.strict, framed, [o[1] for o in frames])
         refs = [(s, e) for s, e, kind, _ in self._citations(text) if kind in REFERENCE_KINDS]
         if refs:  # bibliography lines are not prose about the alliance
             gates = [
                 g and not any(s <= r["start_char"] and r["end_char"] <= e for s, e in refs)
                 for g, r in zip(gates, recs, strict=True)
             ]
-        for rec, g, f in zip(recs, gates, flags, strict=True):
+        # A generic-word rule needs the frame in its sentence or in a sentence right beside it
+        # (a list item under "the alliance has three parts:"), not across another relationship.
+        fw = self.settings.frame_window
+        near = [
+            fr or (not f[1] and any(framed[j] for j in range(max(0, i - fw), min(len(recs), i + fw + 1))))
+            for i, (fr, f) in enumerate(zip(framed, flags, strict=True))
+        ]
+        for rec, g, f, fr in zip(recs, gates, flags, near, strict=True):
             rec["gate"] = g
             rec["role"] = f[0]
+            rec["framed"] = fr
             if g:
                 s, e = rec["tok"]
                 rec["hits"] = self.rules.sentence_hits(lowers[s:e], lem[s:e])
@@ -173,12 +188,13 @@ class AllianceExtractor:
                         h for h in self.rules.sentence_hits(rec["r_lowers"], rec["r_lemmas"])
                         if (h.label, h.rule) not in seen
                     ]
+                rec["hits"] = self.rules.frame_filter(rec["hits"], fr)
             if rec["restored"] is None:
                 rec["restored"] = rec["text"]
                 rec["scored_lemmas"] = rec["lemmas"]
             else:
                 rec["scored_lemmas"] = rec["r_lemmas"]
-            rec["candidate"] = g and (bool(rec["hits"]) or f[2])
+            rec["candidate"] = g and (bool(rec["hits"]) or f[2] or not self.need_cue)
         for i, rec in enumerate(recs):
             rec["context"] = [
                 w for j in (i - 1, i + 1) if 0 <= j < len(recs) for w in recs[j]["scored_lemmas"]

@@ -21,7 +21,13 @@ from pipeline.config import AllianceSettings
 
 LABELS: tuple[str, ...] = ("bond", "goals", "tasks", "rupture_repair")
 EXCLUDE = "__exclude__"
-CUE_SETS = ("feel_bond", "feel_rupture", "trust", "safety", "warmth", "honesty", "fit",
+# Sentence patterns (not labels): another relationship ("relationship conflicts outside therapy"),
+# which closes the gate unless the sentence names a therapist/client; therapy as a service
+# ("from the comfort of your home"), which closes it whatever the sentence names.
+OTHER_FRAME = "__other_frame__"
+SERVICE_FRAME = "__service_frame__"
+_FRAMES = (OTHER_FRAME, SERVICE_FRAME)
+CUE_SETS = ("feel_bond", "feel_comfort", "feel_rupture", "trust", "safety", "warmth", "honesty", "fit",
             "bond_noun", "goal_word", "task_word", "rupture_word", "trouble")
 # Gap tokens of the shorthand: "~" is one wildcard token, "~N" up to N of them.
 _GAP_PREFIX = "~"
@@ -93,18 +99,31 @@ class RuleLayer:
         self.elements = {k: forms(v) for k, v in lex.get("elements", {}).items()}
         self.element_context = {k: forms(v) for k, v in lex.get("element_context", {}).items()}
         self.role = self.sets["therapist"] | self.sets["therapy"] | self.sets["client"]
+        # The relational frame: a person in the therapist or client role (or the relationship
+        # itself). "therapy" alone may be a service ("access therapy from home"), not a frame.
+        self.frame = self.sets["frame"]
         self.other = self.sets["other_relation"]
+        # Rules whose single generic word ("comfort", "approach", "conflict", "goal") labels only
+        # with the frame in the sentence itself or a second cue of the same label.
+        self.needs_frame: frozenset[str] = frozenset(spec.get("needs_frame", []))
+        self.frame_only: frozenset[str] = frozenset(spec.get("frame_only", []))
         self.vocab = vocab or Vocab()
         self.rule_names: list[str] = []
         # (label, name, matcher, required word sets); the index maps an anchor word to rules.
         self._rules: list[tuple[str, str, Matcher, list[frozenset[str]]]] = []
         self._index: dict[str, list[int]] = {}
         self._single: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+        self._frame_anchor: set[str] = set()  # words without which no frame pattern can match
         cue: set[str] = set()
         compiled = [
             (label, rule["name"], rule["pattern"])
             for label, rules in spec["rules"].items() for rule in rules
-        ] + [(EXCLUDE, rule["name"], rule["pattern"]) for rule in spec.get("exclude", [])]
+        ] + [(EXCLUDE, rule["name"], rule["pattern"]) for rule in spec.get("exclude", [])] + [
+            (OTHER_FRAME, rule["name"], rule["pattern"]) for rule in spec.get("other_frame", [])
+        ] + [
+            (SERVICE_FRAME, rule["name"], rule["pattern"])
+            for rule in spec.get("service_frame", [])
+        ]
         for label, name, raw in compiled:
             pattern = [_expand_token(t, self.sets, self.lem) for t in raw]
             matcher = Matcher(self.vocab)
@@ -118,9 +137,16 @@ class RuleLayer:
                 # One obligatory token: a set lookup gives the same matches, without a Doc.
                 self._single[rid] = (frozenset(pattern[0].get("LEMMA", {}).get("IN", ())),
                                      frozenset(pattern[0].get("LOWER", {}).get("IN", ())))
-            for word in min(required, key=len):
+            if label in _FRAMES:
+                # Checked on every sentence: anchor on a set without short function words
+                # ("of", "in"), or nearly every sentence would run the pattern.
+                anchor = min(required, key=lambda r: (min(map(len, r)) < 5, len(r)))
+                self._frame_anchor |= anchor
+            else:
+                anchor = min(required, key=len)
+            for word in anchor:
                 self._index.setdefault(word, []).append(rid)
-            if label != EXCLUDE:
+            if label != EXCLUDE and label not in _FRAMES:
                 key = f"{label}|{name}"
                 if key not in self.rule_names:
                     self.rule_names.append(key)
@@ -150,9 +176,16 @@ class RuleLayer:
         return sorted(out)
 
     def sentence_hits(self, lowers: Sequence[str], lemma_list: Sequence[str],
-                      spaces: Sequence[bool] | None = None) -> list[Hit]:
-        """Rule matches in one sentence (token offsets relative to it), minus exclusions."""
-        rids = self.candidate_rules(set(lowers) | set(lemma_list))
+                      spaces: Sequence[bool] | None = None, other_frame: bool = False) -> list[Hit]:
+        """Rule matches in one sentence (token offsets relative to it), minus exclusions.
+
+        With ``other_frame`` only the sentence-frame patterns are matched (labels OTHER_FRAME
+        and SERVICE_FRAME).
+        """
+        rids = [
+            rid for rid in self.candidate_rules(set(lowers) | set(lemma_list))
+            if (self._rules[rid][0] in _FRAMES) == other_frame
+        ]
         if not rids:
             return []
         excluded: set[int] = set()
@@ -179,7 +212,7 @@ class RuleLayer:
                     found.append(Hit(label, name, start, end, " ".join(lowers[start:end])))
         if excluded:
             found = [h for h in found if excluded.isdisjoint(range(h.start, h.end))]
-        found.sort(key=lambda h: (LABELS.index(h.label), h.start))
+        found.sort(key=lambda h: (LABELS.index(h.label) if h.label in LABELS else -1, h.start))
         return found
 
     def hits(self, ldoc: Doc) -> list[Hit]:
@@ -191,6 +224,32 @@ class RuleLayer:
         """(names a therapy role, names another relationship, has a cue word) for one sentence."""
         s = set(lemma_list)
         return bool(s & self.role), bool(s & self.other), bool(s & self.cue)
+
+    def names_frame(self, lemma_list: Sequence[str]) -> bool:
+        """The sentence names a therapist, a client or the therapeutic relationship."""
+        return not self.frame.isdisjoint(lemma_list)
+
+    def other_frame(self, lowers: Sequence[str], lemma_list: Sequence[str]) -> tuple[bool, bool]:
+        """(about another relationship, about therapy as a service) by the data patterns."""
+        if self._frame_anchor.isdisjoint(lemma_list) and self._frame_anchor.isdisjoint(lowers):
+            return False, False
+        labels = {h.label for h in self.sentence_hits(lowers, lemma_list, other_frame=True)}
+        return OTHER_FRAME in labels, SERVICE_FRAME in labels
+
+    def frame_filter(self, hits: list[Hit], framed: bool) -> list[Hit]:
+        """Drop the hits of generic-word rules unless the sentence names the frame or the
+        label has a second cue on other words; comfort rules need the frame itself."""
+        if framed or not self.needs_frame:
+            return hits
+        hits = [h for h in hits if f"{h.label}|{h.rule}" not in self.frame_only]
+        keep = set()
+        for lab in {h.label for h in hits}:
+            own = [h for h in hits if h.label == lab]
+            if any(f"{lab}|{h.rule}" not in self.needs_frame for h in own):
+                keep.add(lab)
+            elif any(a.end <= b.start or b.end <= a.start for a in own for b in own):
+                keep.add(lab)  # two cues on different words ("trust, safety and connection")
+        return [h for h in hits if h.label in keep]
 
     def element_hits(self, lemma_list: Sequence[str]) -> list[str]:
         """The Norcross & Lambert elements a sentence mentions."""
@@ -214,12 +273,24 @@ def _required_sets(pattern: list[dict[str, Any]]) -> list[frozenset[str]]:
     return out
 
 
-def gate(role: Sequence[bool], other: Sequence[bool], window: int, strict: bool) -> list[bool]:
+def gate(role: Sequence[bool], other: Sequence[bool], window: int, strict: bool,
+         frame: Sequence[bool] | None = None, veto: Sequence[bool] | None = None) -> list[bool]:
     """Therapy gate per sentence: it names a therapy role, or a neighbour within ``window`` does
-    (when ``strict``, only if the sentence itself names no partner/parent/friend)."""
+    (when ``strict``, only if the sentence itself names no partner/parent/friend).
+
+    With ``frame`` (names a therapist/client), a sentence naming another relationship passes
+    only with the frame in it; ``veto`` (another relationship or therapy as a service, by
+    pattern) closes the gate whatever the sentence names.
+    """
     n = len(role)
     out = []
     for i in range(n):
+        if veto is not None and veto[i]:
+            out.append(False)
+            continue
+        if frame is not None and strict and other[i]:
+            out.append(bool(frame[i]))
+            continue
         if role[i]:
             out.append(True)
             continue

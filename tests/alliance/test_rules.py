@@ -38,6 +38,18 @@ CASES = [
     ("After an argument with your teenager, give both of you time to cool down.", set()),
     # no component named
     ("Research shows that the therapeutic relationship predicts how well therapy works.", set()),
+    # the therapy gate of the client-therapist frame (issue 15)
+    ("You can meet your therapist from the comfort of your own home.", set()),  # a service
+    ("Online therapy has become a powerful approach for busy people.", set()),  # generic word
+    ("Trust matters a great deal in therapy.", set()),  # one generic word, no frame
+    ("Trust, warmth and safety matter a great deal in therapy.", {"bond"}),  # a second cue
+    ("Clients need to trust their counsellor.", {"bond"}),  # the frame in the sentence
+    ("Family therapy can calm conflict at home.", set()),
+    ("It is also a way to practise repairing conflicts outside of the therapy room.", set()),
+    ("The goals of therapy are yours to set.", {"goals"}),
+    ("Give feedback to your therapist when a session felt off.", {"rupture_repair"}),
+    ("After the session she ran out of my office in tears.", {"rupture_repair"}),
+    ("Ask whether the pacing of the sessions suits you.", {"tasks"}),
     # degenerate input
     ("", set()),
     ("\x00\ufeff<script>alert('trust')</script>{{{|||}}}" * 20, set()),
@@ -72,6 +84,47 @@ def test_sentence_labels(rules_nlp, text, expected):
 )
 def test_gate(role, other, window, strict, expected):
     assert gate(role, other, window, strict) == expected
+
+
+@pytest.mark.parametrize(
+    ("role", "other", "frame", "veto", "expected"),
+    [
+        ([], [], [], [], []),
+        # another relationship passes only with a therapist/client in the same sentence
+        ([True, True], [True, True], [False, True], [False, False], [False, True]),
+        # a service sentence ("from the comfort of home") is closed whatever it names
+        ([True, False], [False, False], [True, False], [True, False], [False, True]),
+    ],
+)
+def test_gate_frame_and_veto(role, other, frame, veto, expected):
+    assert gate(role, other, 1, True, frame, veto) == expected
+
+
+def test_frame_filter():
+    from pipeline.alliance.component import DEFAULT_SETTINGS
+    from pipeline.alliance.rules import Hit, RuleLayer
+
+    layer = RuleLayer(DEFAULT_SETTINGS)
+    trust = Hit("bond", "trust", 0, 1, "trust")
+    safety = Hit("bond", "safety", 2, 3, "safety")
+    overlapping = Hit("bond", "safety", 0, 1, "trust")
+    comfort = Hit("bond", "comfortable", 5, 6, "comfort")
+    strong = Hit("bond", "feel_heard", 4, 6, "feel heard")
+    assert layer.frame_filter([trust], framed=False) == []
+    assert layer.frame_filter([trust], framed=True) == [trust]
+    assert layer.frame_filter([trust, safety], framed=False) == [trust, safety]
+    assert layer.frame_filter([trust, overlapping], framed=False) == []
+    assert layer.frame_filter([trust, strong], framed=False) == [trust, strong]
+    assert layer.frame_filter([comfort, trust, safety], framed=False) == [trust, safety]
+    assert layer.frame_filter([], framed=False) == []
+
+
+def test_repair_needs_the_frame_nearby(rules_nlp):
+    alone = rules_nlp("It is in the repair that the real work happens.")
+    assert not any(s["labels"]["rupture_repair"] for s in alone._.alliance["sentences"])
+    doc = rules_nlp("A strain with your therapist is normal. "
+                    "It is in the repair that the real work happens.")
+    assert doc._.alliance["sentences"][1]["labels"]["rupture_repair"] == 1
 
 
 def test_neighbour_lends_context(rules_nlp):

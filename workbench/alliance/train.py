@@ -93,6 +93,7 @@ def prepare(shared: Path, project_root: Path) -> Prepared:
                 rec = ex.sentence_records(d, None, [(0, len(d.text))])[0]
             recs_by_row[i] = rec
     recs = [recs_by_row[i] for i in df.index]
+    df, recs = add_extra_documents(df, recs, ex, nlp, Path(project_root))
     rule_labels = np.array([[ex.decide(r)[0][lab] for lab in LABELS] for r in recs])
     return Prepared(
         frame=df,
@@ -104,6 +105,27 @@ def prepare(shared: Path, project_root: Path) -> Prepared:
         candidate=np.array([bool(r["candidate"]) for r in recs]),
         rule_labels=rule_labels,
     )
+
+
+def add_extra_documents(df: pd.DataFrame, recs: list[dict[str, Any]], ex: AllianceExtractor,
+                        nlp: Any, project_root: Path) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """Append the real-web dev sentences and our own passages, each analysed in its document
+    (``workbench/realweb/alliance_data.py``; nothing is added when that data is absent)."""
+    try:
+        from workbench.realweb.alliance_data import extra_documents
+    except ImportError:
+        return df, recs
+    rows, extra_recs = [], []
+    for d in extra_documents(project_root):
+        spans = [(a, b) for a, b, _, _ in d["rows"]]
+        extra_recs += ex.sentence_records(nlp(d["text"]), None, spans)
+        for a, b, labels, note in d["rows"]:
+            rows.append({"text": d["text"][a:b], "origin": d["origin"], "doc": d["doc"],
+                         "group": f"{d['origin']}:{d['doc']}", "start": a, "end": b, **labels,
+                         "note": note})
+    if not rows:
+        return df, recs
+    return pd.concat([df, pd.DataFrame(rows)], ignore_index=True), recs + extra_recs
 
 
 def _corpus_text(project_root: Path, doc_id: str, rows: pd.DataFrame) -> str | None:
@@ -119,8 +141,8 @@ def _corpus_text(project_root: Path, doc_id: str, rows: pd.DataFrame) -> str | N
     return text if ok else None
 
 
-FEATURES = {"word": True, "char": False, "lemma": True, "lemma_ngrams": 2, "context": False,
-            "c": 4.0, "rule_weight": 1.0}
+FEATURES = {"word": True, "char": False, "lemma": True, "lemma_ngrams": 2, "context": True,
+            "c": 4.0, "rule_weight": 1.0, "origin_weight": {"realweb": 3.0, "own": 3.0}}
 
 
 def fit_bundle(data: Prepared, idx: np.ndarray, rule_names: list[str], seed: int,
@@ -156,6 +178,8 @@ def fit_bundle(data: Prepared, idx: np.ndarray, rule_names: list[str], seed: int
     rows = [model_io.rule_features(data.hits[i], data.role[i], rule_names) for i in idx]
     x = model_io.feature_matrix(bundle, texts, rows, lemma_texts)
     y = data.frame[list(LABELS)].to_numpy()[idx]
+    # Rows of some origins (the real-web pages) may count more than the Q&A prose.
+    weight = data.frame["origin"].map(opt["origin_weight"]).fillna(1.0).to_numpy()[idx]
     coefs, intercepts = [], []
     for j in range(len(LABELS)):
         if y[:, j].min() == y[:, j].max():  # one class only: constant prediction
@@ -164,7 +188,7 @@ def fit_bundle(data: Prepared, idx: np.ndarray, rule_names: list[str], seed: int
             continue
         clf = LogisticRegression(C=c, class_weight="balanced", solver="liblinear", max_iter=2000,
                                  random_state=seed)
-        clf.fit(x, y[:, j])
+        clf.fit(x, y[:, j], sample_weight=weight)
         coefs.append(clf.coef_[0])
         intercepts.append(float(clf.intercept_[0]))
     bundle["coef"] = np.vstack(coefs)
@@ -259,11 +283,13 @@ def cross_validate(data: Prepared, rule_names: list[str], seed: int, k: int = 5,
             thr = tune_thresholds(y[tr], inner, data.rule_labels[tr], mode)
             pred[mode][te] = combine(proba, data.rule_labels[te], thr, mode)
     seeds = (data.frame["origin"] == "seed").to_numpy()
+    web = (data.frame["origin"] == "realweb").to_numpy()
     return {
         mode: {
             "all": scores(y, p),
             "seed": scores(y[seeds], p[seeds]),
             "other": scores(y[~seeds], p[~seeds]),
+            **({"realweb_dev": scores(y[web], p[web])} if web.any() else {}),
             "seed_discusses": discusses_accuracy(data.frame[seeds], p[seeds]),
         }
         for mode, p in pred.items()
@@ -376,15 +402,33 @@ def _table(block: dict[str, Any]) -> list[str]:
     return rows
 
 
+def _realweb_pipeline(m: dict[str, Any]) -> list[str]:
+    """The whole pipeline on the real-web sentences (``realweb_pipeline`` in the metrics: added
+    after training with ``workbench/realweb/evaluate.py``), before and after, per split."""
+    block = m.get("realweb_pipeline")
+    if not block:
+        return []
+    rows = ["### Whole pipeline on the real-web sentences (`workbench/realweb/evaluate.py`)", "",
+            block.get("note", ""), "",
+            "| run | split | bond P/R | goals P/R | tasks P/R | rupture_repair P/R | micro P/R |",
+            "|---|---|---|---|---|---|---|"]
+    for r in block["rows"]:
+        rows.append(f"| {r['run']} | {r['split']} | " + " | ".join(
+            f"{r[k]['precision']:.2f} / {r[k]['recall']:.2f}" for k in (*LABELS, "micro")) + " |")
+    return [*rows, ""]
+
+
 def model_card(m: dict[str, Any]) -> str:
     """The Markdown model card written beside the skops file."""
     return render(
         "alliance_classifier.md.j2",
         m=m,
         c=FEATURES["c"],
+        origin_weight=FEATURES["origin_weight"],
         pairs=lambda d, sep: ", ".join(f"{k}{sep}{v}" for k, v in d.items()),
         thresholds=", ".join(f"{k} {v:.2f}" for k, v in m["thresholds"].items()),
         table=lambda block: "\n".join(_table(block)),
+        realweb_pipeline="\n".join(_realweb_pipeline(m)),
         cv_rows=[
             f"| {mode} | {v['all']['micro_f1']:.3f} | {v['seed']['micro_f1']:.3f} | "
             f"{v['other']['micro_f1']:.3f} | {v['seed']['rupture_repair']['f1']:.3f} | "

@@ -151,3 +151,24 @@ def test_fast_scorer_matches_sklearn():
 )
 def test_lemma_text(lemmas, context, expected):
     assert model_io.lemma_text(lemmas, context) == expected
+
+
+def test_add_extra_documents(tmp_path, monkeypatch):
+    """Our own passages join the labelled frame, each sentence analysed within its passage."""
+    from pipeline.alliance.extract import AllianceExtractor
+    from workbench.realweb.alliance_data import OWN_PATH
+
+    monkeypatch.delenv("REALWEB", raising=False)
+    path = tmp_path / OWN_PATH
+    path.parent.mkdir(parents=True)
+    path.write_text("doc,text,bond,goals,tasks,rupture_repair,kind\n"
+                    "a,My counsellor said something harsh.,0,0,0,1,positive\n"
+                    "a,I left upset.,0,0,0,1,positive\n", encoding="utf-8")
+    nlp = T._blank_nlp()
+    ex = AllianceExtractor(T._settings(combine="rules"), nlp.vocab, tokenizer=nlp.tokenizer)
+    empty = pd.DataFrame(columns=["text", "origin", "doc", "group", "start", "end", *LABELS, "note"])
+    df, recs = T.add_extra_documents(empty, [], ex, nlp, tmp_path)
+    assert df["text"].tolist() == ["My counsellor said something harsh.", "I left upset."]
+    assert df["group"].tolist() == ["own:a", "own:a"]
+    assert [r["gate"] for r in recs] == [True, True]  # the neighbour names the counsellor
+    assert T.add_extra_documents(empty, [], ex, nlp, tmp_path / "none")[0].empty
