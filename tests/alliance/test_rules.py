@@ -101,10 +101,10 @@ def test_gate_frame_and_veto(role, other, frame, veto, expected):
 
 
 def test_frame_filter():
-    from pipeline.alliance.component import DEFAULT_SETTINGS
     from pipeline.alliance.rules import Hit, RuleLayer
+    from pipeline.config import AllianceSettings
 
-    layer = RuleLayer(DEFAULT_SETTINGS)
+    layer = RuleLayer(AllianceSettings.of(None))
     trust = Hit("bond", "trust", 0, 1, "trust")
     safety = Hit("bond", "safety", 2, 3, "safety")
     overlapping = Hit("bond", "safety", 0, 1, "trust")
