@@ -24,6 +24,9 @@ STYLES = {
     "entity": "bold cyan",
     "article_mismatch": "bold blue",
     "spinner_syntax": "bold white on red",
+    "thesaurus_span": "bold red",
+    "domain_term": "bold cyan",
+    "acronym": "bold cyan",
 }
 
 

@@ -1,0 +1,235 @@
+"""Span evidence: one- to three-word spans that a thesaurus swap explains better than chance.
+
+For a span ``s`` between the words ``l`` and ``r`` and each original ``c`` it could have
+replaced (:mod:`pipeline.spin.thesaurus`), a spinner that swapped ``c`` picked ``s`` with chance
+``1 / n(c)`` (``n``: the original's synonym count). With a bigram model of clean English the
+likelihood ratio of "swapped" against "written" is::
+
+    LR(s) = sum_c P(c | l) P(r | c) / n(c)  /  (P(s | l) P(r | s))
+
+(multiword spans and originals multiply their inner bigrams in). Bigram probabilities are
+smoothed toward general English: ``P(b | a) = (C(a b) + mu P(b)) / (C(a) + mu)`` with
+``C`` = general bigram counts plus in-domain ones (weighted), ``P(b)`` the wordfreq share.
+
+A span with an original that fits much better is evidence whether or not the pair is mutual;
+dividing by ``n(c)`` keeps hub words ("work", "time") from explaining everything. Guards
+against known false evidence: capitalised names in mid-sentence are skipped, fixed multiword
+terms (``resources/spin/fixed_phrases.txt``) are never spans, originals that are antonyms of
+the span are dropped.
+
+``span_evidence(toks, thes, ref, cfg)`` returns the non-overlapping spans with their log
+ratios, best originals and word counts (table look-ups memoised per (left, span, right)).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from typing import Any, NamedTuple
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from pipeline.spin.reference import Reference, resource_path
+from pipeline.spin.thesaurus import Thesaurus
+from pipeline.spin.tokens import Tok
+
+
+class SpanHit(NamedTuple):
+    """A candidate swap: tokens ``i..j`` (inclusive), its log LR, best original, key."""
+
+    i: int
+    j: int
+    log_lr: float
+    original: str
+    key: str
+
+
+@functools.lru_cache(maxsize=1)
+def fixed_phrases() -> frozenset[str]:
+    """Multiword names and terms that are never a spinner's phrase (lower case)."""
+    lines = resource_path("fixed_phrases.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(x.strip().lower() for x in lines if x.strip() and not x.startswith("#"))
+
+
+class _Model:
+    """Smoothed bigram probabilities with memo tables (per reference and settings)."""
+
+    def __init__(self, ref: Reference, cfg: dict[str, Any]):
+        self.ref = ref
+        self.wd = float(cfg["colloc_dom_weight"])
+        self.mu = float(cfg["span_mu"])
+        self.lam = float(cfg["span_lambda"])
+        self.n = float(max(ref.dom_words, 1)) * (1.0 + self.wd)
+        self.dom_n = float(max(ref.dom_words, 1))
+        self._lp: dict[str, float] = {}
+        self._p: dict[str, float] = {}
+        self._bi: dict[str, float] = {}
+        self._ctx: dict[tuple, tuple[float, str]] = {}
+        self.max_memo = int(cfg.get("word_memo_max", 600_000))
+
+    def bound(self) -> None:
+        if len(self._lp) + len(self._bi) + len(self._ctx) > self.max_memo:
+            self._lp.clear()
+            self._p.clear()
+            self._bi.clear()
+            self._ctx.clear()
+
+    def p(self, w: str) -> float:
+        v = self._p.get(w)
+        if v is None:
+            z = self.ref.zipf.get(w)
+            pg = 10.0 ** (z - 9.0) if z is not None else 1e-9
+            v = self._p[w] = max(pg, self.ref.dom_uni.get(w, 0) / self.dom_n)
+        return v
+
+    def lp(self, w: str) -> float:
+        v = self._lp.get(w)
+        if v is None:
+            v = self._lp[w] = math.log(self.p(w))
+        return v
+
+    def lbi(self, a: str, b: str) -> float:
+        """log P(b | a), smoothed toward P(b)."""
+        k = a + " " + b
+        v = self._bi.get(k)
+        if v is None:
+            c = self.ref.gen_bi.get(k, 0.0) + self.wd * self.ref.dom_bi.get(k, 0)
+            # Interpolated, not Dirichlet: the general list is truncated, so an unlisted bigram
+            # is "not frequent", not "never seen" - it keeps a share of independence.
+            pb = self.p(b)
+            v = self._bi[k] = math.log((1.0 - self.lam) * c / (self.n * self.p(a) + self.mu)
+                                       + self.lam * pb)
+        return v
+
+    def fit(self, left: str | None, words: list[str], right: str | None) -> float:
+        """log P(words | left) + log P(right | last word), unigram start without ``left``."""
+        lbi = self.lbi
+        s = lbi(left, words[0]) if left else self.lp(words[0])
+        for a, b in zip(words, words[1:], strict=False):
+            s += lbi(a, b)
+        if right:
+            s += lbi(words[-1], right)
+        return s
+
+
+_MODELS: dict[int, tuple[Reference, _Model]] = {}
+
+
+def model_for(ref: Reference, cfg: dict[str, Any]) -> _Model:
+    hit = _MODELS.get(id(ref))
+    if hit is None or hit[0] is not ref:
+        if len(_MODELS) > 4:
+            _MODELS.clear()
+        hit = _MODELS[id(ref)] = (ref, _Model(ref, cfg))
+    else:
+        hit[1].bound()
+    return hit[1]
+
+
+def _score(m: _Model, thes: Thesaurus, left: str | None, key: str, right: str | None,
+           max_lr: float) -> tuple[float, str]:
+    """(log LR, best original) of ``key`` between ``left`` and ``right``."""
+    cands = thes.originals(key)
+    if not cands:
+        return -math.inf, ""
+    words = key.split(" ")
+    own = m.fit(left, words, right)
+    total = 0.0
+    best, best_v = "", -math.inf
+    ants = thes.antonyms.get(key)
+    for c, n in cands:
+        if ants is not None and c in ants:
+            continue
+        cw = c.split(" ")
+        if left is not None and cw[0] == left or right is not None and cw[-1] == right:
+            continue   # "the the", "more more": not a reading
+        v = m.fit(left, cw, right) - math.log(n)
+        total += math.exp(v - own) if v - own < 50 else math.exp(50)
+        if v > best_v:
+            best, best_v = c, v
+    if total <= 0.0:
+        return -math.inf, ""
+    return min(math.log(total), math.log(max_lr)), best
+
+
+def _fixed_cover(toks: list[Tok]) -> set[int]:
+    """Token indexes inside a fixed multiword term ("table of contents")."""
+    fixed, firsts = fixed_phrases(), _fixed_firsts()
+    out: set[int] = set()
+    for i, t in enumerate(toks):
+        if t.low not in firsts:
+            continue
+        key = t.low
+        for j in range(i + 1, min(i + 4, len(toks))):
+            if not toks[j].is_word:
+                break
+            key += " " + toks[j].low
+            if key in fixed:
+                out.update(range(i, j + 1))
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _fixed_firsts() -> frozenset[str]:
+    return frozenset(p.split(" ")[0] for p in fixed_phrases())
+
+
+def span_evidence(toks: list[Tok], thes: Thesaurus, ref: Reference,
+                  cfg: dict[str, Any]) -> list[SpanHit]:
+    """Candidate swaps of ``toks`` (non-overlapping, best log LR first when they compete)."""
+    m = model_for(ref, cfg)
+    memo = m._ctx
+    table = thes.table
+    firsts = thes.first_words
+    max_lr = float(cfg["span_max_lr"])
+    min_log = math.log(float(cfg["span_min_lr"]))
+    n = len(toks)
+    blocked = _fixed_cover(toks)
+    hits: list[SpanHit] = []
+    for i in range(n):
+        t = toks[i]
+        if not t.is_word or i in blocked:
+            continue
+        prev = toks[i - 1] if i else None
+        sent_start = prev is None or prev.text in ".!?:\"“"
+        left = prev.low if prev is not None and prev.is_word else None
+        multi = t.low in firsts
+        key = t.low
+        for width in (1, 2, 3):
+            j = i + width - 1
+            if j >= n or not toks[j].is_word or j in blocked:
+                break
+            if width == 1:
+                # A lone function word is never judged: spinners rarely write one for a
+                # content word, and "to"/"for", "that"/"this" were false evidence.
+                if key in STOP_WORDS or len(key) < 2:
+                    continue
+            else:
+                if not multi:
+                    break
+                key = key + " " + toks[j].low
+                if not thes.originals(key):
+                    continue
+            nxt = toks[j + 1] if j + 1 < n else None
+            right = nxt.low if nxt is not None and nxt.is_word else None
+            ck = (left, key, right)
+            v = memo.get(ck)
+            if v is None:
+                v = memo[ck] = _score(m, thes, left, key, right, max_lr)
+            if v[0] < min_log:
+                continue
+            # Names: a capitalised word inside a sentence is left alone (shouted text is not).
+            if any(toks[k].text[0].isupper() and not toks[k].text.isupper()
+                   for k in range(i + (1 if sent_start else 0), j + 1)):
+                continue
+            hits.append(SpanHit(i, j, v[0], v[1], key))
+    # Non-overlapping: the strongest span wins its tokens.
+    hits.sort(key=lambda h: (-h.log_lr, h.i))
+    taken: set[int] = set()
+    out: list[SpanHit] = []
+    for h in hits:
+        if any(k in taken for k in range(h.i, h.j + 1)):
+            continue
+        taken.update(range(h.i, h.j + 1))
+        out.append(h)
+    return out
