@@ -164,6 +164,8 @@ class Detector:
         feats = [self._doc_features(prep, p) for prep, p in zip(preps, probs, strict=True)]
         scores = self._scores(feats)
         # Spun when either verdict says so: the model's score or the ratio's, on one scale.
+        for prep, s in zip(preps, scores, strict=True):
+            prep["model_score"] = float(s)
         scores = [max(float(s), llr_verdict.llr_score(prep["llr_z"], self.cfg))
                   for prep, s in zip(preps, scores, strict=True)]
         return [
@@ -203,7 +205,8 @@ class Detector:
             "reasons": reasons(score, spun, spans,
                                {**feats, "span_llr_z": prep["llr_z"]}, self.cfg),
             "features": {k: round(float(v), 4) for k, v in
-                         {**feats, "span_llr": prep["llr"], "span_llr_z": prep["llr_z"]}.items()},
+                         {**feats, "span_llr": prep["llr"], "span_llr_z": prep["llr_z"],
+                          "model_score": prep["model_score"]}.items()},
         }
 
     def _checked_suggestions(self, spans: list[dict], spun: bool) -> list[dict]:
