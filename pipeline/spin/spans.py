@@ -59,6 +59,7 @@ class _Model:
         self.wd = float(cfg["colloc_dom_weight"])
         self.mu = float(cfg["span_mu"])
         self.lam = float(cfg["span_lambda"])
+        self.inner_floor = math.log(float(cfg["span_inner_floor"]))
         self.n = float(max(ref.dom_words, 1)) * (1.0 + self.wd)
         self.dom_n = float(max(ref.dom_words, 1))
         self._lp: dict[str, float] = {}
@@ -106,7 +107,9 @@ class _Model:
         lbi = self.lbi
         s = lbi(left, words[0]) if left else self.lp(words[0])
         for a, b in zip(words, words[1:], strict=False):
-            s += lbi(a, b)
+            # Inside a listed phrase a bigram model is blind to its cohesion ("loaf of bread":
+            # P(bread | of) is small, P(bread | loaf of) is not): floored.
+            s += max(lbi(a, b), self.inner_floor)
         if right:
             s += lbi(words[-1], right)
         return s
