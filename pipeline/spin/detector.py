@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.spin import signals
+from pipeline.spin import signals, terms
 from pipeline.spin import verdict as llr_verdict
 from pipeline.spin.reference import MODELS_DIR, Reference, load_reference
 from pipeline.spin.restore import restore
@@ -136,7 +136,10 @@ class Detector:
         idx, X, sugg = word_features(toks, self.ref, self.cfg)
         n_words = sum(1 for t in toks if t.is_word)
         hits = span_evidence(toks, self.thes, self.ref, self.cfg) if self.thes is not None else []
-        llr = llr_verdict.doc_llr(hits, self.cfg)
+        n_fp = sum(1 for s in rule_spans if s["signal"] == "fingerprint")
+        term_spans, term_llr = terms.analyse(text, toks, self.thes, self.ref, self.cfg, n_fp)
+        rule_spans = rule_spans + term_spans
+        llr = llr_verdict.doc_llr(hits, self.cfg) + term_llr
         return {"text": text, "toks": toks, "rule_spans": rule_spans, "rule_feats": rule_feats,
                 "idx": idx, "X": X, "sugg": sugg, "n_words": n_words, "hits": hits,
                 "llr": llr, "llr_z": llr_verdict.llr_z(llr, n_words, self.cfg)}
