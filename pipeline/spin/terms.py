@@ -66,10 +66,14 @@ def term_swaps(text: str, toks: list[Tok], thes: Thesaurus, ref: Reference,
     out: list[dict[str, Any]] = []
     n = len(toks)
     done = -1
+    sizes = sorted(by_len, reverse=True)
     for i in range(n):
         if i <= done or not toks[i].is_word:
             continue
-        for size in sorted({k for k in by_len}, reverse=True):
+        # All but one word of a window are term words: one of its first two must be.
+        if toks[i].low not in index and (i + 1 >= n or toks[i + 1].low not in index):
+            continue
+        for size in sizes:
             window = toks[i:i + size]
             if len(window) < size or not all(t.is_word for t in window):
                 continue

@@ -30,6 +30,7 @@ class Thesaurus:
     vocab: dict[str, float]
     memo: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
     first_words: frozenset[str] = frozenset()
+    second_words: frozenset[str] = frozenset()
     max_memo: int = 200_000
 
     def originals(self, span: str) -> tuple[tuple[str, int], ...]:
@@ -46,7 +47,8 @@ class Thesaurus:
             # Multiword spans inflect their first word ("depended on") or last ("topper hats").
             out: list[tuple[str, int]] = []
             seen: set[str] = set()
-            for k in ((0, -1) if len(words) > 1 else (0,)):
+            for k in ((0, -1) if len(words) > 1 and words[-1] not in self.second_words
+                      else (0,)):
                 for lemma, suffix in _inflections(words[k])[1:]:
                     key_words = list(words)
                     key_words[k] = lemma
@@ -109,4 +111,9 @@ def load_thesaurus(models_dir: Path | str | None = None) -> Thesaurus | None:
     firsts |= {w + suf for w in firsts for suf in ("s", "es", "d", "ed", "ing")}
     firsts |= {w[:-1] + suf for w in firsts if w.endswith("e") for suf in ("ing",)}
     firsts |= {w[:-1] + "ies" for w in firsts if w.endswith("y")}
-    return Thesaurus(table, antonyms, load_reference().zipf, first_words=frozenset(firsts))
+    # Second words: a bigram whose second word never follows in a listed phrase is skipped
+    # without a look-up (inflected last words are only tried for two-word phrases).
+    seconds = {k.split(" ")[1] for k in table if " " in k}
+    seconds |= {w + suf for w in seconds for suf in ("s", "es")}
+    return Thesaurus(table, antonyms, load_reference().zipf, first_words=frozenset(firsts),
+                     second_words=frozenset(seconds))
