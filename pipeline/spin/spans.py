@@ -63,6 +63,8 @@ class _Model:
         self.succ, self.pred = ref.neighbours()
         self._keys: dict[str, tuple] = {}
         self.max_near = int(cfg["span_max_near"])
+        self.rare_zipf = float(cfg["span_rare_zipf"])
+        self.rare_floor = float(cfg["span_rare_weight"]) * math.log(10.0)
         self.inner_floor = math.log(float(cfg["span_inner_floor"]))
         self.n = float(max(ref.dom_words, 1)) * (1.0 + self.wd)
         self.dom_n = float(max(ref.dom_words, 1))
@@ -111,6 +113,10 @@ class _Model:
         """log P(words | left) + log P(right | last word), unigram start without ``left``."""
         lbi = self.lbi
         s = lbi(left, words[0]) if left else self.lp(words[0])
+        if self.rare_floor and (z := self.ref.zipf.get(words[0], 0.0)) < self.rare_zipf:
+            # A rare word is one of many a writer could have used in that slot: its own
+            # probability is floored so a rare, legitimate word is not a swap by rarity alone.
+            s += self.rare_floor * (self.rare_zipf - z)
         for a, b in zip(words, words[1:], strict=False):
             # Inside a listed phrase a bigram model is blind to its cohesion ("loaf of bread":
             # P(bread | of) is small, P(bread | loaf of) is not): floored.
@@ -134,6 +140,17 @@ def model_for(ref: Reference, cfg: dict[str, Any]) -> _Model:
     return hit[1]
 
 
+def _variant(a: str, b: str) -> bool:
+    """Spelling variants and inflections are not swaps: "generalised" / "generalized",
+    "colour" / "color", "bath" / "baths" (at most two letters differ, or one more letter)."""
+    if abs(len(a) - len(b)) > 2 or min(len(a), len(b)) < 4:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) <= 2
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return long_.startswith(short) or long_.replace("u", "", 1) == short
+
+
 def _key_info(m: _Model, thes: Thesaurus, key: str) -> tuple | None:
     """Per span (memoised): single-word originals as {word: n} and as a set, multiword ones,
     the context-free mass sum P(c) / n(c) of the single words, and the best of them."""
@@ -144,7 +161,8 @@ def _key_info(m: _Model, thes: Thesaurus, key: str) -> tuple | None:
             v = m._keys[key] = ()
             return None
         ants = thes.antonyms.get(key, frozenset())
-        single = {c: n for c, n in cands if " " not in c and c not in ants}
+        single = {c: n for c, n in cands
+                  if " " not in c and c not in ants and not _variant(key, c)}
         multi = tuple((c, n) for c, n in cands if " " in c and c not in ants)
         mass = sum(m.p(c) / n for c, n in single.items())
         order = tuple(sorted(single, key=lambda c: (-m.p(c) / single[c], c)))
