@@ -208,11 +208,11 @@ def _score(m: _Model, thes: Thesaurus, left: str | None, key: str, right: str | 
     for c in near:
         n = single[c]
         rest -= m.p(c) / n
-        if c == left or c == right:
+        if c in (left, right):
             continue   # "the the", "more more": not a reading
         v = m.fit(left, [c], right) - math.log(n)
         total += math.exp(min(v - own, 50.0))
-        if v > best_v:
+        if v > best_v or v == best_v and c < best:   # set order: ties by name
             best, best_v = c, v
     for c, n in multi:
         cw = c.split(" ")
@@ -260,7 +260,6 @@ def span_evidence(toks: list[Tok], thes: Thesaurus, ref: Reference,
     """Candidate swaps of ``toks`` (non-overlapping, best log LR first when they compete)."""
     m = model_for(ref, cfg)
     memo = m._ctx
-    table = thes.table
     firsts = thes.first_words
     seconds = thes.second_words
     max_lr = float(cfg["span_max_lr"])
