@@ -111,15 +111,27 @@ def _related(w: str, c: str, thes: Thesaurus, ref: Reference) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=1)
+def _holes() -> dict[tuple[int, tuple[str, ...]], list[tuple[str, ...]]]:
+    """(position, the term's other words) -> terms: one look-up per window and position."""
+    by_len, _, _ = domain_terms()
+    out: dict[tuple[int, tuple[str, ...]], list[tuple[str, ...]]] = {}
+    for terms in by_len.values():
+        for term in sorted(terms):
+            for k in range(len(term)):
+                out.setdefault((k, term[:k] + term[k + 1:]), []).append(term)
+    return out
+
+
 def _one_swap(words: tuple[str, ...], terms: set[tuple[str, ...]], thes: Thesaurus,
               ref: Reference) -> tuple[int, str] | None:
+    holes = _holes()
     best: tuple[float, int, str] | None = None
     for k, w in enumerate(words):
         if len(w) < 3 or w in STOP_WORDS:
             continue
-        rest = words[:k] + words[k + 1:]
-        for term in sorted(terms):
-            if term[:k] + term[k + 1:] != rest or term[k] == w:
+        for term in holes.get((k, words[:k] + words[k + 1:]), ()):
+            if term[k] == w or len(term) != len(words):
                 continue
             if not _related(w, term[k], thes, ref):
                 continue
