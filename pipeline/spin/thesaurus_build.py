@@ -115,6 +115,8 @@ def _spins_by_original() -> dict[str, dict[str, set[str]]]:
 
 def build(out: Path = MODELS_DIR) -> dict:
     """Write the reverse thesaurus and the antonym table to ``out``; returns a summary."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
     ref = load_reference()
     zipf, dom = ref.zipf, ref.dom_uni
 
