@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.spin import verdict
+from pipeline.spin import terms, verdict
 from pipeline.spin.reference import domain_counts, load_reference
-from pipeline.spin.signals import default_settings
+from pipeline.spin.signals import default_settings, fingerprints
 from pipeline.spin.spans import span_evidence
 from pipeline.spin.thesaurus import load_thesaurus
 from pipeline.spin.tokens import tokenize
@@ -45,9 +45,12 @@ def realweb_pages(root: Path, split: str | None = "dev", spun: int | None = 0) -
 
 
 def stat(text: str, ref, thes, cfg: dict[str, Any]) -> tuple[float, int]:
+    """(document ratio, words) exactly as the detector computes them (spans, terms, acronyms,
+    fingerprints)."""
     toks = tokenize(text)
     hits = span_evidence(toks, thes, ref, cfg)
-    return verdict.doc_llr(hits, cfg), sum(1 for t in toks if t.is_word)
+    _, extra = terms.analyse(text, toks, thes, ref, cfg, len(fingerprints(text, cfg, toks)))
+    return verdict.doc_llr(hits, cfg) + extra, sum(1 for t in toks if t.is_word)
 
 
 def clean_values(shared: Path, cfg: dict[str, Any], realweb_root: Path | None = None,
