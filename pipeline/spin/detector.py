@@ -116,6 +116,8 @@ class Detector:
         # Issue 16: reverse-thesaurus span evidence and its likelihood-ratio verdict (None when
         # the table is not shipped: the detector then runs as before).
         self.thes = load_thesaurus(signals.resolve_path(ref_dir, MODELS_DIR) if ref_dir else None)
+        if not self.cfg.get("span_evidence", True):   # the old detector, for speed or comparison
+            self.thes = None
 
     # -- pieces
     def _word_probs(self, mats: list[np.ndarray]) -> list[np.ndarray]:

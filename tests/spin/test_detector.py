@@ -121,3 +121,12 @@ def test_suggestion_is_never_an_antonym(detector):
     spans = [{"start_char": 0, "end_char": 10, "text": "positively", "suggestion": "negatively",
               "signal": "word_model", "score": 0.9}]
     assert detector._checked_suggestions(spans, True)[0]["suggestion"] == ""
+
+
+def test_span_evidence_can_be_switched_off():
+    from pipeline.spin.detector import Detector
+
+    d = Detector({"span_evidence": False})
+    r = d.detect("It can take a long fourth dimension to find the topper healer.")
+    assert d.thes is None and r["features"]["span_llr"] == 0.0
+    assert not any(s["signal"] == "thesaurus_span" for s in r["spans"])
