@@ -287,6 +287,31 @@ class SpinSettings(_Section):
     word_max_near_function: Count
     word_memo_max: Positive
     unexplained_factor: Ratio
+    # --- reverse-thesaurus span evidence and its document verdict (spans.py, verdict.py)
+    span_evidence: Bool
+    span_mu: NonNeg
+    span_lambda: Ratio
+    span_inner_floor: Ratio
+    span_gate_pmi: Float
+    span_max_near: Positive
+    span_max_zipf: NonNeg
+    span_rare_zipf: NonNeg
+    span_rare_weight: NonNeg
+    span_min_lr: NonNeg
+    span_max_lr: Annotated[float, Strict(), Field(gt=0)]
+    span_prior: Ratio
+    span_type_cap: NonNeg
+    llr_clean_mean: Float
+    llr_clean_sd: Annotated[float, Strict(), Field(gt=0)]
+    llr_z_threshold: Float
+    span_evidence_prior: Ratio
+    # --- domain terms, acronyms, fingerprints in the verdict (terms.py)
+    score_domain_term: Ratio
+    score_acronym: Ratio
+    term_llr: NonNeg
+    acronym_llr: NonNeg
+    fingerprint_llr: NonNeg
+    term_swap_max_dom: Count
 
 
 class AllianceSettings(_Section):

@@ -32,7 +32,7 @@ def _simulator():
     root = str(Path(__file__).resolve().parents[1])
     if root not in sys.path:   # run as a script: the repository root holds workbench/
         sys.path.insert(0, root)
-    for name in ("workbench.spin.simulate", "pipeline.spin.simulate"):   # moved, or not yet
+    for name in ("workbench.spin.simulate",):
         try:
             return importlib.import_module(name)
         except ImportError:
@@ -41,7 +41,7 @@ def _simulator():
 
 
 def _answers(shared: Path, min_words: int) -> list[str]:
-    from pipeline.spin.data import load_counsel_chat
+    from workbench.spin.data import load_counsel_chat
 
     df = load_counsel_chat(shared)
     # One answer per question: answers to one question can share wording (real near copies).

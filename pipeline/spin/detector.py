@@ -24,10 +24,13 @@ import numpy as np
 
 from pipeline.config import SpinSettings
 from pipeline.paths import MODELS_DIR, resolve_path
-from pipeline.spin import signals
+from pipeline.spin import signals, terms
+from pipeline.spin import verdict as llr_verdict
 from pipeline.spin.reference import Reference, load_reference
 from pipeline.spin.restore import restore
 from pipeline.spin.signals import registry
+from pipeline.spin.spans import span_evidence
+from pipeline.spin.thesaurus import load_thesaurus
 from pipeline.spin.tokens import tokenize
 from pipeline.spin.words import damp_unexplained, word_features
 
@@ -112,6 +115,11 @@ class Detector:
         self.train_prior = float(models.get("word_prior", 0.0))
         # The pair-oddity features cost ~7% of the detector; computed only if the model uses them.
         self.oddity = any(n in self.doc_feature_names for n in signals.ODDITY_FEATURES)
+        # Issue 16: reverse-thesaurus span evidence and its likelihood-ratio verdict (None when
+        # the table is not shipped: the detector then runs as before).
+        self.thes = load_thesaurus(resolve_path(ref_dir, MODELS_DIR) if ref_dir else None)
+        if not self.cfg.span_evidence:   # the old detector, for speed or comparison
+            self.thes = None
 
     # -- pieces
     def _word_probs(self, mats: list[np.ndarray]) -> list[np.ndarray]:
@@ -130,9 +138,15 @@ class Detector:
         toks = tokenize(text)
         rule_spans, rule_feats = signals.analyse(text, self.cfg, self.ref, toks, self.oddity)
         idx, X, sugg = word_features(toks, self.ref, self.cfg)
+        n_words = sum(1 for t in toks if t.is_word)
+        hits = span_evidence(toks, self.thes, self.ref, self.cfg) if self.thes is not None else []
+        n_fp = sum(1 for s in rule_spans if s["signal"] == "fingerprint")
+        term_spans, term_llr = terms.analyse(text, toks, self.thes, self.ref, self.cfg, n_fp)
+        rule_spans = rule_spans + term_spans
+        llr = llr_verdict.doc_llr(hits, self.cfg) + term_llr
         return {"text": text, "toks": toks, "rule_spans": rule_spans, "rule_feats": rule_feats,
-                "idx": idx, "X": X, "sugg": sugg,
-                "n_words": sum(1 for t in toks if t.is_word)}
+                "idx": idx, "X": X, "sugg": sugg, "n_words": n_words, "hits": hits,
+                "llr": llr, "llr_z": llr_verdict.llr_z(llr, n_words, self.cfg)}
 
     def _doc_features(self, prep: dict[str, Any], p: np.ndarray) -> dict[str, float]:
         # The verdict counts unexplained words (no suggestion) at a discount (words.py).
@@ -156,6 +170,11 @@ class Detector:
         probs = self._word_probs([prep["X"] for prep in preps])
         feats = [self._doc_features(prep, p) for prep, p in zip(preps, probs, strict=True)]
         scores = self._scores(feats)
+        # Spun when either verdict says so: the model's score or the ratio's, on one scale.
+        for prep, s in zip(preps, scores, strict=True):
+            prep["model_score"] = float(s)
+        scores = [max(float(s), llr_verdict.llr_score(prep["llr_z"], self.cfg))
+                  for prep, s in zip(preps, scores, strict=True)]
         return [
             self._verdict(prep, p, f, float(s) if prep["text"].strip() else 0.0)
             for prep, p, f, s in zip(preps, probs, feats, scores, strict=True)
@@ -179,17 +198,32 @@ class Detector:
                     "start_char": t.start, "end_char": t.end, "text": t.text,
                     "suggestion": sugg[k], "signal": "word_model", "score": round(float(p[k]), 3),
                 })
+        if spun:
+            cand += llr_verdict.evidence_spans(text, toks, prep["hits"], self.cfg, floor)
         spans = resolve_overlaps(cand)[: self.cfg.max_spans]
         spans.sort(key=lambda s: s["start_char"])
+        spans = self._checked_suggestions(spans, spun)
         return {
             "score": round(score, 4),
             "spun": bool(spun),
             "applicable": True,
             "spans": spans,
             "restored_text": restore(text, spans),
-            "reasons": reasons(score, spun, spans, feats, self.cfg),
-            "features": {k: round(float(v), 4) for k, v in feats.items()},
+            "reasons": reasons(score, spun, spans,
+                               {**feats, "span_llr_z": prep["llr_z"]}, self.cfg),
+            "features": {k: round(float(v), 4) for k, v in
+                         {**feats, "span_llr": prep["llr"], "span_llr_z": prep["llr_z"],
+                          "model_score": prep["model_score"]}.items()},
         }
+
+    def _checked_suggestions(self, spans: list[dict], spun: bool) -> list[dict]:
+        """No suggestion on a document judged clean, and never an antonym of the span."""
+        for s in spans:
+            sug = s.get("suggestion") or ""
+            if sug and (not spun or self.thes is not None and self.thes.is_antonym(
+                    s["text"].lower(), sug.lower())):
+                s["suggestion"] = ""
+        return spans
 
 
 def resolve_overlaps(spans: list[dict]) -> list[dict]:
@@ -213,7 +247,8 @@ def resolve_overlaps(spans: list[dict]) -> list[dict]:
 def reasons(score: float, spun: bool, spans: list[dict], feats: dict[str, float],
             cfg: SpinSettings | dict[str, Any] | None) -> list[str]:
     """Human-readable reasons for the verdict, strongest evidence first."""
-    threshold = SpinSettings.of(cfg).threshold
+    cfg = SpinSettings.of(cfg)
+    threshold = cfg.threshold
     out = [
         f"spin score {score:.2f} {'>=' if spun else '<'} threshold {threshold:.2f}"
     ]
@@ -227,6 +262,9 @@ def reasons(score: float, spun: bool, spans: list[dict], feats: dict[str, float]
             for h in sorted(hits, key=lambda h: -h["score"])[:3]
         )
         out.append(f"{len(hits)} x {labels.get(sig, sig)} ({examples})")
+    if feats.get("span_llr_z", 0.0) >= cfg.llr_z_threshold:
+        out.append(f"thesaurus-swap evidence {feats['span_llr_z']:.1f} standard deviations above "
+                   "clean text of this length")
     if feats.get("word_p_per100", 0.0) > 0:
         out.append(f"expected swapped words per 100: {feats['word_p_per100']:.1f}")
     return out

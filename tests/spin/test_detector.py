@@ -85,3 +85,48 @@ def test_detect_many_equals_detect_one_at_a_time(detector):
     texts = [SPUN, "", CLEAN, "{a|b} " * 30, SPUN.upper()]
     assert detector.detect_many(texts) == [detector.detect(t) for t in texts]
     assert detector.detect_many([]) == []
+
+
+# -- issue 16: thesaurus spans, the likelihood-ratio verdict, checked suggestions
+
+LIGHT_WORDNET_SPIN = (
+    "It can take a long fourth dimension to find the topper healer for you. On that point is "
+    "no single right answer, and you are in truth operative things through at your own pace. "
+    "Many people flavor so relieved after the first session. Thomas More than once, clients "
+    "tell me they wish they had started sooner. NOTHING TO WORRY NIGH AT ALL.\n\n"
+    "In that respect are options for every budget, and a good healer will excuse how the "
+    "sessions work before you get down. Bring your questions to the initiative meeting and "
+    "ask how they approach goals; it is your clip as much as theirs."
+)
+
+
+def test_wordnet_multiword_spin_is_flagged_with_originals(detector):
+    r = detector.detect(LIGHT_WORDNET_SPIN)
+    assert r["spun"] is True, r["reasons"]
+    found = {s["text"].lower(): s["suggestion"].lower() for s in r["spans"]}
+    assert found.get("fourth dimension") == "time"
+    assert "span_llr_z" in r["features"]
+
+
+def test_clean_document_shows_no_suggestions(detector):
+    r = detector.detect("It can take a long time to find the best therapist for you. There is "
+                        "no single right answer, and you are working things through at your "
+                        "own pace.")
+    assert r["spun"] is False
+    assert all(s["suggestion"] == "" for s in r["spans"])
+    assert r["restored_text"].startswith("It can take a long time")
+
+
+def test_suggestion_is_never_an_antonym(detector):
+    spans = [{"start_char": 0, "end_char": 10, "text": "positively", "suggestion": "negatively",
+              "signal": "word_model", "score": 0.9}]
+    assert detector._checked_suggestions(spans, True)[0]["suggestion"] == ""
+
+
+def test_span_evidence_can_be_switched_off():
+    from pipeline.spin.detector import Detector
+
+    d = Detector({"span_evidence": False})
+    r = d.detect("It can take a long fourth dimension to find the topper healer.")
+    assert d.thes is None and r["features"]["span_llr"] == 0.0
+    assert not any(s["signal"] == "thesaurus_span" for s in r["spans"])

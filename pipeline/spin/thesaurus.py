@@ -1,0 +1,119 @@
+"""The reverse thesaurus at run time: span -> originals it could have replaced.
+
+Reads the two tables ``workbench/spin/thesaurus_build.py`` writes under ``models/`` (no thesaurus package is
+needed at run time): ``spin_thesaurus.tsv.gz`` (lemma-form span -> ``(original, synonym
+count)`` pairs) and ``spin_antonyms.tsv.gz`` (WordNet antonyms). :meth:`Thesaurus.originals`
+looks an inflected span up through its lemma and inflects the originals back.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.spin.reference import MODELS_DIR
+from pipeline.spin.signals.base import _inflections, inflect
+
+THESAURUS_FILE = "spin_thesaurus.tsv.gz"
+ANTONYM_FILE = "spin_antonyms.tsv.gz"
+_NONE: tuple = ()
+
+
+@dataclass(eq=False)
+class Thesaurus:
+    """Reverse look-up tables (plain dicts) and a per-span memo."""
+
+    table: dict[str, tuple[tuple[str, int], ...]]
+    antonyms: dict[str, frozenset[str]]
+    vocab: dict[str, float]
+    memo: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
+    first_words: frozenset[str] = frozenset()
+    second_words: frozenset[str] = frozenset()
+    max_memo: int = 200_000
+
+    def originals(self, span: str) -> tuple[tuple[str, int], ...]:
+        """``(original, synonym count)`` for a lower-case span, inflected like the span."""
+        v = self.memo.get(span)
+        if v is not None:
+            return v
+        if len(self.memo) > self.max_memo:
+            self.memo.clear()
+        v = self.table.get(span, _NONE)
+        if not v:
+            words = span.split(" ")
+            # A spinner works on lemmas and re-inflects: "flavors" was "flavor" for "feel(s)".
+            # Multiword spans inflect their first word ("depended on") or last ("topper hats").
+            out: list[tuple[str, int]] = []
+            seen: set[str] = set()
+            for k in ((0, -1) if len(words) > 1 and words[-1] not in self.second_words
+                      else (0,)):
+                for lemma, suffix in _inflections(words[k])[1:]:
+                    key_words = list(words)
+                    key_words[k] = lemma
+                    for c, n in self.table.get(" ".join(key_words), _NONE):
+                        form = _inflect_at(c, suffix, self.vocab, k)
+                        if form and form not in seen and form != span:
+                            seen.add(form)
+                            out.append((form, n))
+                if out:
+                    break
+            v = tuple(out)
+        self.memo[span] = v
+        return v
+
+    def is_antonym(self, word: str, other: str) -> bool:
+        """Whether ``other`` is a WordNet antonym of ``word`` (lemma forms tried too)."""
+        for a, _ in _inflections(word):
+            ants = self.antonyms.get(a)
+            if ants and any(b in ants for b, _ in _inflections(other)):
+                return True
+        return False
+
+
+def _inflect_at(phrase: str, suffix: str, vocab: dict[str, float], k: int) -> str | None:
+    if not suffix:
+        return phrase
+    words = phrase.split(" ")
+    if k == 0 or len(words) == 1:
+        return inflect(phrase, suffix, vocab)
+    last = inflect(words[-1], suffix, vocab)
+    return " ".join([*words[:-1], last]) if last else None
+
+
+@functools.lru_cache(maxsize=2)
+def load_thesaurus(models_dir: Path | str | None = None) -> Thesaurus | None:
+    """The shipped tables, or None when ``spin_thesaurus.tsv.gz`` is missing (the detector
+    then runs without the span evidence)."""
+    from pipeline.spin.reference import load_reference
+
+    d = Path(models_dir) if models_dir is not None else MODELS_DIR
+    if not (d / THESAURUS_FILE).is_file():
+        return None
+    table: dict[str, tuple[tuple[str, int], ...]] = {}
+    with gzip.open(d / THESAURUS_FILE, "rt", encoding="utf-8") as f:
+        for line in f:
+            key, _, rest = line.rstrip("\n").partition("\t")
+            cands = []
+            for item in rest.split(","):
+                c, n, _src = item.rsplit(":", 2)
+                cands.append((c, int(n)))
+            table[key] = tuple(cands)
+    antonyms: dict[str, frozenset[str]] = {}
+    if (d / ANTONYM_FILE).is_file():
+        with gzip.open(d / ANTONYM_FILE, "rt", encoding="utf-8") as f:
+            for line in f:
+                key, _, rest = line.rstrip("\n").partition("\t")
+                antonyms[key] = frozenset(rest.split(","))
+    # First words of multiword spans, with the common inflections a spinner leaves on them.
+    firsts = {k.split(" ", 1)[0] for k in table if " " in k}
+    firsts |= {w + suf for w in firsts for suf in ("s", "es", "d", "ed", "ing")}
+    firsts |= {w[:-1] + suf for w in firsts if w.endswith("e") for suf in ("ing",)}
+    firsts |= {w[:-1] + "ies" for w in firsts if w.endswith("y")}
+    # Second words: a bigram whose second word never follows in a listed phrase is skipped
+    # without a look-up (inflected last words are only tried for two-word phrases).
+    seconds = {k.split(" ")[1] for k in table if " " in k}
+    seconds |= {w + suf for w in seconds for suf in ("s", "es")}
+    return Thesaurus(table, antonyms, load_reference().zipf, first_words=frozenset(firsts),
+                     second_words=frozenset(seconds))

@@ -1,0 +1,100 @@
+"""Document verdict from span evidence: a log-likelihood ratio against clean text's own rate.
+
+Each candidate swap (``spans.span_evidence``) with ratio ``LR`` adds ``log((1 - pi) + pi LR)``
+to the document's log-likelihood ratio (a small prior share ``pi`` of spans are swaps, so one
+strong span cannot decide alone, while a handful of strong explained spans add up). One word
+type's total is capped (``span_type_cap``): a topic word repeated 90 times is one piece of
+evidence, not 90. Clean text shows some of this evidence too (rarer legitimate words), at a
+rate per word measured on clean text (``llr_clean_mean`` / ``llr_clean_sd`` per word, from
+``calibrate``); the verdict is the z-score of the document's total against that rate for its
+length, spun at ``llr_z_threshold`` and above.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from typing import Any
+
+from pipeline.spin.spans import SpanHit
+
+
+def contributions(hits: list[SpanHit], cfg: dict[str, Any]) -> list[float]:
+    """Per-hit log contributions, each word type's total capped at ``span_type_cap``."""
+    pi = float(cfg.span_prior)
+    cap = float(cfg.span_type_cap)
+    raw = [math.log1p(pi * (math.exp(h.log_lr) - 1.0)) for h in hits]
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for k, h in enumerate(hits):
+        by_key[h.key].append(k)
+    out = list(raw)
+    for ks in by_key.values():
+        total = sum(max(raw[k], 0.0) for k in ks)
+        if total > cap:
+            scale = cap / total
+            for k in ks:
+                if raw[k] > 0:
+                    out[k] = raw[k] * scale
+    return out
+
+
+def doc_llr(hits: list[SpanHit], cfg: dict[str, Any]) -> float:
+    """The document's log-likelihood ratio (positive parts only: a candidate that fits worse
+    than its original reading says little about the rest)."""
+    return float(sum(c for c in contributions(hits, cfg) if c > 0))
+
+
+def llr_z(llr: float, n_words: int, cfg: dict[str, Any]) -> float:
+    """z-score of ``llr`` against clean text of ``n_words`` words (at least ``norm_min_words``)."""
+    n = max(n_words, int(cfg.norm_min_words))
+    mean, sd = float(cfg.llr_clean_mean), float(cfg.llr_clean_sd)
+    return (llr - n * mean) / (sd * math.sqrt(n))
+
+
+def span_posterior(log_lr: float, cfg: dict[str, Any]) -> float:
+    """Posterior that one span is a swap, at the document prior ``span_prior``."""
+    pi = float(cfg.span_prior)
+    odds = pi / (1.0 - pi) * math.exp(min(log_lr, 50.0))
+    return odds / (1.0 + odds)
+
+
+def calibrate(values: list[tuple[float, int]], min_words: int) -> tuple[float, float]:
+    """(mean, sd) per word of the document ratio over clean texts ``(llr, n_words)``: the mean
+    from the totals, the sd from the spread of the per-word residuals scaled by sqrt(n)."""
+    tot_llr = sum(v for v, _ in values)
+    tot_n = sum(max(n, min_words) for _, n in values)
+    mean = tot_llr / tot_n if tot_n else 0.0
+    res = [(v - max(n, min_words) * mean) / math.sqrt(max(n, min_words)) for v, n in values]
+    sd = math.sqrt(sum(r * r for r in res) / len(res)) if res else 1.0
+    return mean, sd
+
+
+# ---------------------------------------------------------------- combined with the detector
+
+
+def llr_score(z: float, cfg: dict[str, Any]) -> float:
+    """The z-score on the detector's 0..1 scale: ``threshold`` exactly at ``llr_z_threshold``
+    (logistic, slope 1), so "spun" is "either verdict says so" on one score."""
+    thr = min(max(float(cfg.threshold), 1e-6), 1 - 1e-6)
+    x = z - float(cfg.llr_z_threshold) + math.log(thr / (1.0 - thr))
+    return 1.0 / (1.0 + math.exp(-max(min(x, 50.0), -50.0)))
+
+
+def evidence_spans(text: str, toks: list, hits: list[SpanHit], cfg: dict[str, Any],
+                   floor: float) -> list[dict[str, Any]]:
+    """Evidence dicts (the detector's span shape) for hits whose posterior, at the prior
+    share of swaps in a spun document (``span_evidence_prior``), reaches ``floor``."""
+    from pipeline.text import match_case
+
+    pi = float(cfg.span_evidence_prior)
+    out = []
+    for h in hits:
+        odds = pi / (1.0 - pi) * math.exp(min(h.log_lr, 50.0))
+        post = odds / (1.0 + odds)
+        if post < floor:
+            continue
+        a, b = toks[h.i].start, toks[h.j].end
+        out.append({"start_char": a, "end_char": b, "text": text[a:b],
+                    "suggestion": match_case(h.original, text[a:b]) if h.original else "",
+                    "signal": "thesaurus_span", "score": round(post, 3)})
+    return out

@@ -1,0 +1,55 @@
+"""Domain terms, acronyms and fingerprints (pipeline/spin/terms.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.spin import terms
+from pipeline.config import SpinSettings
+from pipeline.spin.tokens import tokenize
+
+
+@pytest.fixture(scope="module")
+def thes(ref):
+    from pipeline.spin.thesaurus import load_thesaurus
+
+    t = load_thesaurus()
+    if t is None:
+        pytest.skip("spin_thesaurus.tsv.gz not shipped")
+    return t
+
+
+def _run(text, thes, ref, fp=0):
+    return terms.analyse(text, tokenize(text), thes, ref, SpinSettings.defaults(), fp)
+
+
+def test_term_with_a_swapped_word_is_found(thes, ref):
+    spans, llr = _run("We offer Publicity Therapy for phobias.", thes, ref)
+    assert [(s["text"], s["suggestion"], s["signal"]) for s in spans] == [
+        ("Publicity", "Exposure", "domain_term")]
+    assert llr > 0
+
+
+def test_listed_terms_and_ordinary_rewording_are_not_evidence(thes, ref):
+    text = ("Exposure therapy, group therapy and family therapy help. The therapeutic "
+            "connection matters. Cognitive Behavioral Therapy (CBT) works.")
+    assert _run(text, thes, ref) == ([], 0.0)
+
+
+def test_acronym_whose_expansion_no_longer_fits(thes, ref):
+    spans, _ = _run("Mindfulness-Primarily based Cognitive Therapy (MBCT) helps.", thes, ref)
+    assert [(s["text"], s["suggestion"], s["signal"]) for s in spans] == [
+        ("Primarily based", "Based", "acronym")]
+
+
+def test_fingerprint_hits_add_to_the_ratio(thes, ref):
+    _, none = _run("Plain text.", thes, ref, 0)
+    _, two = _run("Plain text.", thes, ref, 2)
+    assert none == 0.0 and two == 2 * SpinSettings.defaults().fingerprint_llr
+
+
+def test_empty_hostile_and_no_thesaurus(thes, ref):
+    assert _run("", thes, ref) == ([], 0.0)
+    assert _run("((((( ) (AB) ( (X) (" + "(" * 50, thes, ref)[1] >= 0.0
+    assert terms.analyse("Publicity Therapy", tokenize("Publicity Therapy"), None, ref,
+                         SpinSettings.defaults()) == ([], 0.0)

@@ -1,0 +1,47 @@
+"""The likelihood-ratio verdict (pipeline/spin/verdict.py)."""
+
+from __future__ import annotations
+
+import math
+
+from pipeline.config import SpinSettings
+from pipeline.spin.spans import SpanHit
+from pipeline.spin.verdict import calibrate, contributions, doc_llr, llr_score, llr_z
+
+
+def _hit(key, lr, i=0):
+    return SpanHit(i, i, math.log(lr), "orig", key)
+
+
+def test_one_repeated_word_is_capped():
+    cfg = SpinSettings.defaults()
+    many = [_hit("rest", 1e4, i) for i in range(90)]
+    assert doc_llr(many, cfg) <= cfg.span_type_cap + 1e-9
+    distinct = [_hit(f"w{i}", 1e4, i) for i in range(5)]
+    assert doc_llr(distinct, cfg) > doc_llr(many, cfg)
+
+
+def test_weak_spans_add_nothing_and_no_spans_give_zero():
+    cfg = SpinSettings.defaults()
+    assert doc_llr([], cfg) == 0.0
+    assert doc_llr([_hit("a", 1.0)], cfg) == 0.0
+    assert contributions([_hit("a", 0.5)], cfg)[0] < 0
+
+
+def test_z_grows_with_evidence_and_short_texts_need_more():
+    cfg = SpinSettings.defaults()
+    assert llr_z(20.0, 400, cfg) > llr_z(5.0, 400, cfg)
+    # Below norm_min_words a text is judged as if it had that many words.
+    assert llr_z(10.0, 10, cfg) == llr_z(10.0, int(cfg.norm_min_words), cfg)
+
+
+def test_score_scale_meets_the_threshold_at_the_z_threshold():
+    cfg = SpinSettings.defaults()
+    assert abs(llr_score(cfg.llr_z_threshold, cfg) - cfg.threshold) < 1e-9
+    assert llr_score(-1e9, cfg) < 0.01 and llr_score(1e9, cfg) > 0.99
+
+
+def test_calibrate_recovers_mean_and_handles_empty():
+    mean, sd = calibrate([(10.0, 500), (20.0, 500)], 150)
+    assert abs(mean - 0.03) < 1e-9 and sd > 0
+    assert calibrate([], 150) == (0.0, 1.0)
