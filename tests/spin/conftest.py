@@ -41,3 +41,14 @@ def detector():
     from pipeline.spin.detector import get_detector
 
     return _built_or_skip(get_detector, "spin model not trained")
+
+
+@pytest.fixture(scope="session")
+def thes(ref):
+    """The shipped reverse thesaurus (skips when the table is not shipped)."""
+    from pipeline.spin.thesaurus import load_thesaurus
+
+    t = load_thesaurus()
+    if t is None:
+        pytest.skip("spin_thesaurus.tsv.gz not shipped")
+    return t

@@ -4,21 +4,9 @@ from __future__ import annotations
 
 import math
 
-import pytest
-
 from pipeline.config import SpinSettings
 from pipeline.spin.spans import _variant, fixed_phrases, span_evidence
 from pipeline.spin.tokens import tokenize
-
-
-@pytest.fixture(scope="module")
-def thes(ref):
-    from pipeline.spin.thesaurus import load_thesaurus
-
-    t = load_thesaurus()
-    if t is None:
-        pytest.skip("spin_thesaurus.tsv.gz not shipped")
-    return t
 
 
 def _hits(text, thes, ref):

@@ -2,21 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
-from pipeline.spin import terms
 from pipeline.config import SpinSettings
+from pipeline.spin import terms
 from pipeline.spin.tokens import tokenize
-
-
-@pytest.fixture(scope="module")
-def thes(ref):
-    from pipeline.spin.thesaurus import load_thesaurus
-
-    t = load_thesaurus()
-    if t is None:
-        pytest.skip("spin_thesaurus.tsv.gz not shipped")
-    return t
 
 
 def _run(text, thes, ref, fp=0):
