@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import math
+import operator
 from typing import Any, NamedTuple
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -82,6 +83,7 @@ class _Model:
         self._lp: dict[str, float] = {}
         self._p: dict[str, float] = {}
         self._bi: dict[str, dict[str, float]] = {}
+        self._rbi: dict[str, dict[str, float]] = {}   # the same values by second word
         self._n_bi = 0
         self._unlisted: dict[str, float] = {}
         self._ctx: dict[tuple, tuple[float, str]] = {}
@@ -195,7 +197,7 @@ def _variant(a: str, b: str) -> bool:
     if abs(len(a) - len(b)) > 2 or min(len(a), len(b)) < 4:
         return False
     if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) <= 2
+        return sum(map(operator.ne, a, b)) <= 2
     short, long_ = (a, b) if len(a) < len(b) else (b, a)
     return long_.startswith(short) or long_.replace("u", "", 1) == short
 
@@ -261,25 +263,58 @@ def _score(m: _Model, thes: Thesaurus, left: str | None, key: str, right: str | 
     total = 0.0
     best, best_v = "", -math.inf
     rest = mass
+    # The bigram memo rows of the two neighbours, read directly (the same values as lbi).
+    lrow = m._bi.get(left) if left else None
+    rrow = m._rbi.get(right) if right else None
+    if right and rrow is None:
+        rrow = m._rbi[right] = {}
     for c in near:
         _n, log_n, rare, share = single[c]
         rest -= share
         if c in (left, right):
             continue   # "the the", "more more": not a reading
         # fit(left, [c], right), inlined (the same sums in the same order).
-        v = lbi(left, c) if left else m.lp(c)
+        if left:
+            v = lrow.get(c) if lrow is not None else None
+            if v is None:
+                v = lbi(left, c)
+                lrow = m._bi[left]
+        else:
+            v = m.lp(c)
         if rare is not None:
             v += rare
         if right:
-            v += lbi(c, right)
+            x = rrow.get(c)
+            if x is None:
+                x = rrow[c] = lbi(c, right)
+                m._n_bi += 1
+            v += x
         v -= log_n
         total += math.exp(min(v - own, 50.0))
         if v > best_v or v == best_v and c < best:   # set order: ties by name
             best, best_v = c, v
-    for c, log_n, parts in multi:
-        if left is not None and parts[0] == left or right is not None and parts[3] == right:
+    for c, log_n, (first, rare, inner, last) in multi:
+        if left is not None and first == left or right is not None and last == right:
             continue
-        v = m.fit_parts(left, parts, right) - log_n
+        # fit_parts(left, parts, right), inlined like the single words above.
+        if left:
+            v = lrow.get(first) if lrow is not None else None
+            if v is None:
+                v = lbi(left, first)
+                lrow = m._bi[left]
+        else:
+            v = m.lp(first)
+        if rare is not None:
+            v += rare
+        for x in inner:
+            v += x
+        if right:
+            x = rrow.get(last)
+            if x is None:
+                x = rrow[last] = lbi(last, right)
+                m._n_bi += 1
+            v += x
+        v -= log_n
         total += math.exp(min(v - own, 50.0))
         if v > best_v:
             best, best_v = c, v
@@ -327,7 +362,7 @@ def _single_ok(m: _Model, thes: Thesaurus, w: str) -> bool:
         # nothing it could have replaced has no ratio (known before any context).
         v = m._single[w] = not (w in STOP_WORDS or len(w) < 2
                                 or m.ref.zipf.get(w, 0.0) > m.max_zipf) \
-            and _key_info(m, thes, w) is not None
+            and bool(thes.originals(w))
     return v
 
 
