@@ -388,9 +388,10 @@ def span_evidence(toks: list[Tok], thes: Thesaurus, ref: Reference,
     min_log = math.log(float(cfg.span_min_lr))
     n = len(toks)
     blocked = _fixed_cover(toks)
-    # None for a token that is not a word or is inside a fixed term (never part of a span).
+    # Neighbours: None where a token is not a word. Span words: None also inside a fixed
+    # term. Padded so that i + 1 .. i + 3 never run past the end.
     lows = [t.low if t.is_word else None for t in toks]
-    spans_ok = [w for w in lows] if not blocked else [
+    spans_ok = list(lows) if not blocked else [
         None if k in blocked else w for k, w in enumerate(lows)]
     lows.append(None)
     spans_ok += [None, None, None]
