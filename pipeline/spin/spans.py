@@ -25,11 +25,13 @@ from __future__ import annotations
 
 import functools
 import math
+import operator
 from typing import Any, NamedTuple
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from pipeline.spin.reference import Reference, resource_path
+from pipeline.spin.signals.base import _inflections
 from pipeline.spin.thesaurus import Thesaurus
 from pipeline.spin.tokens import Tok
 
@@ -52,7 +54,11 @@ def fixed_phrases() -> frozenset[str]:
 
 
 class _Model:
-    """Smoothed bigram probabilities with memo tables (per reference and settings)."""
+    """Smoothed bigram probabilities with memo tables (per reference and settings).
+
+    The memo tables (bigrams by first then second word, per word facts, per span key and per
+    (left, span, right) context) hold at most ``word_memo_max`` entries together: past that
+    they are emptied (:meth:`bound`, between documents), which changes no result."""
 
     def __init__(self, ref: Reference, cfg: dict[str, Any]):
         self.ref = ref
@@ -61,26 +67,36 @@ class _Model:
         self.lam = float(cfg.span_lambda)
         self.log_lam = math.log(self.lam)
         self.succ, self.pred = ref.neighbours()
-        self._keys: dict[str, tuple] = {}
         self.max_near = int(cfg.span_max_near)
         self.rare_zipf = float(cfg.span_rare_zipf)
         self.rare_floor = float(cfg.span_rare_weight) * math.log(10.0)
         self.inner_floor = math.log(float(cfg.span_inner_floor))
+        self.max_zipf = float(cfg.span_max_zipf)
         self.n = float(max(ref.dom_words, 1)) * (1.0 + self.wd)
         self.dom_n = float(max(ref.dom_words, 1))
+        self.max_memo = int(cfg.word_memo_max)
+        self.reset()
+
+    def reset(self) -> None:
+        """Empty every memo table."""
+        self._keys: dict[str, tuple] = {}
         self._lp: dict[str, float] = {}
         self._p: dict[str, float] = {}
-        self._bi: dict[str, float] = {}
+        self._bi: dict[str, dict[str, float]] = {}
+        self._rbi: dict[str, dict[str, float]] = {}   # the same values by second word
+        self._n_bi = 0
+        self._unlisted: dict[str, float] = {}
         self._ctx: dict[tuple, tuple[float, str]] = {}
-        self.max_memo = int(cfg.word_memo_max)
+        self._single: dict[str, bool] = {}
+        self._lemmas: dict[str, frozenset[str]] = {}
+
+    def size(self) -> int:
+        return (len(self._keys) + len(self._lp) + self._n_bi + len(self._unlisted)
+                + len(self._ctx) + len(self._single) + len(self._lemmas))
 
     def bound(self) -> None:
-        if len(self._lp) + len(self._bi) + len(self._ctx) + len(self._keys) > self.max_memo:
-            self._lp.clear()
-            self._p.clear()
-            self._keys.clear()
-            self._bi.clear()
-            self._ctx.clear()
+        if self.size() > self.max_memo:
+            self.reset()
 
     def p(self, w: str) -> float:
         v = self._p.get(w)
@@ -98,43 +114,78 @@ class _Model:
 
     def lbi(self, a: str, b: str) -> float:
         """log P(b | a), smoothed toward P(b)."""
-        k = a + " " + b
-        v = self._bi.get(k)
+        row = self._bi.get(a)
+        if row is None:
+            row = self._bi[a] = {}
+        v = row.get(b)
         if v is None:
-            c = self.ref.gen_bi.get(k, 0.0) + self.wd * self.ref.dom_bi.get(k, 0)
-            # Interpolated, not Dirichlet: the general list is truncated, so an unlisted bigram
-            # is "not frequent", not "never seen" - it keeps a share of independence.
-            pb = self.p(b)
-            v = self._bi[k] = math.log((1.0 - self.lam) * c / (self.n * self.p(a) + self.mu)
-                                       + self.lam * pb)
+            after = self.succ.get(a)
+            if after is None or b not in after:
+                # Unlisted: the count term is exactly 0, so the value is log(lambda P(b)),
+                # the same for every ``a`` (no bigram key to build and look up).
+                v = self._unlisted.get(b)
+                if v is None:
+                    v = self._unlisted[b] = math.log(self.lam * self.p(b))
+            else:
+                k = a + " " + b
+                c = self.ref.gen_bi.get(k, 0.0) + self.wd * self.ref.dom_bi.get(k, 0)
+                # Interpolated, not Dirichlet: the general list is truncated, so an unlisted
+                # bigram is "not frequent", not "never seen" - it keeps a share of independence.
+                pb = self.p(b)
+                v = math.log((1.0 - self.lam) * c / (self.n * self.p(a) + self.mu)
+                             + self.lam * pb)
+            row[b] = v
+            self._n_bi += 1
         return v
+
+    def rare(self, w: str) -> float | None:
+        """What a rare first word gets back (None: not rare)."""
+        if self.rare_floor and (z := self.ref.zipf.get(w, 0.0)) < self.rare_zipf:
+            # A rare word is one of many a writer could have used in that slot: its own
+            # probability is floored so a rare, legitimate word is not a swap by rarity alone.
+            return self.rare_floor * (self.rare_zipf - z)
+        return None
+
+    def parts(self, words: list[str]) -> tuple:
+        """The context-free pieces of :meth:`fit` for ``words``: first word, its rarity
+        term, the floored inner bigrams, last word."""
+        # Inside a listed phrase a bigram model is blind to its cohesion ("loaf of bread":
+        # P(bread | of) is small, P(bread | loaf of) is not): floored.
+        inner = tuple(max(self.lbi(a, b), self.inner_floor)
+                      for a, b in zip(words, words[1:], strict=False))
+        return words[0], self.rare(words[0]), inner, words[-1]
+
+    def fit_parts(self, left: str | None, parts: tuple, right: str | None) -> float:
+        """:meth:`fit` from :meth:`parts` (the same sums in the same order)."""
+        first, rare, inner, last = parts
+        s = self.lbi(left, first) if left else self.lp(first)
+        if rare is not None:
+            s += rare
+        for x in inner:
+            s += x
+        if right:
+            s += self.lbi(last, right)
+        return s
 
     def fit(self, left: str | None, words: list[str], right: str | None) -> float:
         """log P(words | left) + log P(right | last word), unigram start without ``left``."""
-        lbi = self.lbi
-        s = lbi(left, words[0]) if left else self.lp(words[0])
-        if self.rare_floor and (z := self.ref.zipf.get(words[0], 0.0)) < self.rare_zipf:
-            # A rare word is one of many a writer could have used in that slot: its own
-            # probability is floored so a rare, legitimate word is not a swap by rarity alone.
-            s += self.rare_floor * (self.rare_zipf - z)
-        for a, b in zip(words, words[1:], strict=False):
-            # Inside a listed phrase a bigram model is blind to its cohesion ("loaf of bread":
-            # P(bread | of) is small, P(bread | loaf of) is not): floored.
-            s += max(lbi(a, b), self.inner_floor)
-        if right:
-            s += lbi(words[-1], right)
-        return s
+        return self.fit_parts(left, self.parts(words), right)
 
 
-_MODELS: dict[int, tuple[Reference, _Model]] = {}
+_MODELS: dict[tuple, tuple[Reference, _Model]] = {}
+# The settings a model's tables and memos depend on.
+_MODEL_KEYS = ("colloc_dom_weight", "span_mu", "span_lambda", "span_max_near", "span_rare_zipf",
+               "span_rare_weight", "span_inner_floor", "span_max_zipf", "span_gate_pmi",
+               "span_max_lr", "word_memo_max")
 
 
 def model_for(ref: Reference, cfg: dict[str, Any]) -> _Model:
-    hit = _MODELS.get(id(ref))
+    key = (id(ref), *(getattr(cfg, k) for k in _MODEL_KEYS))
+    hit = _MODELS.get(key)
     if hit is None or hit[0] is not ref:
         if len(_MODELS) > 4:
             _MODELS.clear()
-        hit = _MODELS[id(ref)] = (ref, _Model(ref, cfg))
+        hit = _MODELS[key] = (ref, _Model(ref, cfg))
     else:
         hit[1].bound()
     return hit[1]
@@ -146,14 +197,16 @@ def _variant(a: str, b: str) -> bool:
     if abs(len(a) - len(b)) > 2 or min(len(a), len(b)) < 4:
         return False
     if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) <= 2
+        return sum(map(operator.ne, a, b)) <= 2
     short, long_ = (a, b) if len(a) < len(b) else (b, a)
     return long_.startswith(short) or long_.replace("u", "", 1) == short
 
 
 def _key_info(m: _Model, thes: Thesaurus, key: str) -> tuple | None:
-    """Per span (memoised): single-word originals as {word: n} and as a set, multiword ones,
-    the context-free mass sum P(c) / n(c) of the single words, and the best of them."""
+    """Per span (memoised): the single-word originals as {word: (n, log n, rarity term,
+    P(c) / n)} and as a set, the multiword ones as (original, log n, fit parts), the
+    context-free mass sum P(c) / n(c) of the single words, the best of them, all of them by
+    that share, and the span's own fit parts. None: nothing it could have replaced."""
     v = m._keys.get(key)
     if v is None:
         cands = thes.originals(key)
@@ -161,13 +214,18 @@ def _key_info(m: _Model, thes: Thesaurus, key: str) -> tuple | None:
             v = m._keys[key] = ()
             return None
         ants = thes.antonyms.get(key, frozenset())
-        single = {c: n for c, n in cands
+        single = {c: (n, math.log(n), m.rare(c), m.p(c) / n) for c, n in cands
                   if " " not in c and c not in ants and not _variant(key, c)}
-        multi = tuple((c, n) for c, n in cands if " " in c and c not in ants)
-        mass = sum(m.p(c) / n for c, n in single.items())
-        order = tuple(sorted(single, key=lambda c: (-m.p(c) / single[c], c)))
+        multi = tuple((c, math.log(n), m.parts(c.split(" "))) for c, n in cands
+                      if " " in c and c not in ants)
+        if not single and not multi:
+            v = m._keys[key] = ()
+            return None
+        mass = sum(x[3] for x in single.values())
+        order = tuple(sorted(single, key=lambda c: (-single[c][3], c)))
         free = order[0] if order else ""
-        v = m._keys[key] = (single, frozenset(single), multi, mass, free, order)
+        v = m._keys[key] = (single, frozenset(single), multi, mass, free, order,
+                            m.parts(key.split(" ")))
     return v or None
 
 
@@ -193,9 +251,9 @@ def _score(m: _Model, thes: Thesaurus, left: str | None, key: str, right: str | 
     info = _key_info(m, thes, key)
     if info is None:
         return -math.inf, ""
-    single, cset, multi, mass, free, order = info
-    words = key.split(" ")
-    own = m.fit(left, words, right)
+    single, cset, multi, mass, free, order, own_parts = info
+    lbi = m.lbi
+    own = m.fit_parts(left, own_parts, right)
     near = cset & m.succ.get(left, _EMPTY) if left else set()
     if right:
         near = near | (cset & m.pred.get(right, _EMPTY))
@@ -205,20 +263,58 @@ def _score(m: _Model, thes: Thesaurus, left: str | None, key: str, right: str | 
     total = 0.0
     best, best_v = "", -math.inf
     rest = mass
+    # The bigram memo rows of the two neighbours, read directly (the same values as lbi).
+    lrow = m._bi.get(left) if left else None
+    rrow = m._rbi.get(right) if right else None
+    if right and rrow is None:
+        rrow = m._rbi[right] = {}
     for c in near:
-        n = single[c]
-        rest -= m.p(c) / n
+        _n, log_n, rare, share = single[c]
+        rest -= share
         if c in (left, right):
             continue   # "the the", "more more": not a reading
-        v = m.fit(left, [c], right) - math.log(n)
+        # fit(left, [c], right), inlined (the same sums in the same order).
+        if left:
+            v = lrow.get(c) if lrow is not None else None
+            if v is None:
+                v = lbi(left, c)
+                lrow = m._bi[left]
+        else:
+            v = m.lp(c)
+        if rare is not None:
+            v += rare
+        if right:
+            x = rrow.get(c)
+            if x is None:
+                x = rrow[c] = lbi(c, right)
+                m._n_bi += 1
+            v += x
+        v -= log_n
         total += math.exp(min(v - own, 50.0))
         if v > best_v or v == best_v and c < best:   # set order: ties by name
             best, best_v = c, v
-    for c, n in multi:
-        cw = c.split(" ")
-        if left is not None and cw[0] == left or right is not None and cw[-1] == right:
+    for c, log_n, (first, rare, inner, last) in multi:
+        if left is not None and first == left or right is not None and last == right:
             continue
-        v = m.fit(left, cw, right) - math.log(n)
+        # fit_parts(left, parts, right), inlined like the single words above.
+        if left:
+            v = lrow.get(first) if lrow is not None else None
+            if v is None:
+                v = lbi(left, first)
+                lrow = m._bi[left]
+        else:
+            v = m.lp(first)
+        if rare is not None:
+            v += rare
+        for x in inner:
+            v += x
+        if right:
+            x = rrow.get(last)
+            if x is None:
+                x = rrow[last] = lbi(last, right)
+                m._n_bi += 1
+            v += x
+        v -= log_n
         total += math.exp(min(v - own, 50.0))
         if v > best_v:
             best, best_v = c, v
@@ -255,6 +351,29 @@ def _fixed_firsts() -> frozenset[str]:
     return frozenset(p.split(" ")[0] for p in fixed_phrases())
 
 
+def _single_ok(m: _Model, thes: Thesaurus, w: str) -> bool:
+    """Whether the word ``w`` alone is judged at all (memoised per word type)."""
+    v = m._single.get(w)
+    if v is None:
+        # A lone function word is never judged: spinners rarely write one for a content word,
+        # and "to"/"for", "that"/"this" were false evidence. Very common single words are left
+        # to the word scorer: measured on simulated spins, 11% of the swaps with a ratio above
+        # 1 but 24% of such candidates on clean text, and most of the look-ups. A word with
+        # nothing it could have replaced has no ratio (known before any context).
+        v = m._single[w] = not (w in STOP_WORDS or len(w) < 2
+                                or m.ref.zipf.get(w, 0.0) > m.max_zipf) \
+            and bool(thes.originals(w))
+    return v
+
+
+def _lemmas(m: _Model, w: str) -> frozenset[str]:
+    """``w`` and its lemma guesses, the first words a thesaurus key for it may start with."""
+    v = m._lemmas.get(w)
+    if v is None:
+        v = m._lemmas[w] = frozenset(x for x, _ in _inflections(w))
+    return v
+
+
 def span_evidence(toks: list[Tok], thes: Thesaurus, ref: Reference,
                   cfg: dict[str, Any]) -> list[SpanHit]:
     """Candidate swaps of ``toks`` (non-overlapping, best log LR first when they compete)."""
@@ -262,53 +381,60 @@ def span_evidence(toks: list[Tok], thes: Thesaurus, ref: Reference,
     memo = m._ctx
     firsts = thes.first_words
     seconds = thes.second_words
+    by_second, by_middle = thes.multiword_index()
+    single_ok = m._single
     max_lr = float(cfg.span_max_lr)
     gate = float(cfg.span_gate_pmi)
-    # Very common single words are left to the word scorer: measured on simulated spins, 11%
-    # of the swaps with a ratio above 1 but 24% of such candidates on clean text, and most of
-    # the look-ups.
-    max_zipf = float(cfg.span_max_zipf)
-    zipf = ref.zipf
     min_log = math.log(float(cfg.span_min_lr))
     n = len(toks)
     blocked = _fixed_cover(toks)
+    # Neighbours: None where a token is not a word. Span words: None also inside a fixed
+    # term. Padded so that i + 1 .. i + 3 never run past the end.
+    lows = [t.low if t.is_word else None for t in toks]
+    spans_ok = list(lows) if not blocked else [
+        None if k in blocked else w for k, w in enumerate(lows)]
+    lows.append(None)
+    spans_ok += [None, None, None]
     hits: list[SpanHit] = []
     for i in range(n):
-        t = toks[i]
-        if not t.is_word or i in blocked:
+        w = spans_ok[i]
+        if w is None:
             continue
-        prev = toks[i - 1] if i else None
-        sent_start = prev is None or prev.text in ".!?:\"“"
-        left = prev.low if prev is not None and prev.is_word else None
-        multi = t.low in firsts
-        key = t.low
-        for width in (1, 2, 3):
-            j = i + width - 1
-            if j >= n or not toks[j].is_word or j in blocked:
-                break
-            if width == 1:
-                # A lone function word is never judged: spinners rarely write one for a
-                # content word, and "to"/"for", "that"/"this" were false evidence.
-                if key in STOP_WORDS or len(key) < 2 or zipf.get(key, 0.0) > max_zipf:
-                    continue
-            else:
-                if not multi or width == 2 and toks[j].low not in seconds:
-                    break
-                key = key + " " + toks[j].low
-                if not thes.originals(key):
-                    continue
-            nxt = toks[j + 1] if j + 1 < n else None
-            right = nxt.low if nxt is not None and nxt.is_word else None
+        left = lows[i - 1] if i else None
+        cands: list[tuple[int, str]] = []
+        ok = single_ok.get(w)
+        if ok is None:
+            ok = _single_ok(m, thes, w)
+        if ok:
+            cands.append((i, w))
+        if w in firsts and (w2 := spans_ok[i + 1]) is not None and w2 in seconds:
+            # Only a span whose first word (or its lemma) starts a listed key with this second
+            # (or middle) word can have originals: checked before any key is built.
+            starts = by_second.get(w2)
+            if starts and not starts.isdisjoint(_lemmas(m, w)):
+                key = w + " " + w2
+                if thes.originals(key):
+                    cands.append((i + 1, key))
+            if (w3 := spans_ok[i + 2]) is not None:
+                starts = by_middle.get(w2)
+                if starts and not starts.isdisjoint(_lemmas(m, w)):
+                    key = w + " " + w2 + " " + w3
+                    if thes.originals(key):
+                        cands.append((i + 2, key))
+        for j, key in cands:
+            right = lows[j + 1]
             ck = (left, key, right)
             v = memo.get(ck)
             if v is None:
-                if width == 1 and left and right and _fits(m, left, key, right, gate):
+                if j == i and left and right and _fits(m, left, key, right, gate):
                     v = memo[ck] = _NO_HIT
                 else:
                     v = memo[ck] = _score(m, thes, left, key, right, max_lr)
             if v[0] < min_log:
                 continue
             # Names: a capitalised word inside a sentence is left alone (shouted text is not).
+            prev = toks[i - 1] if i else None
+            sent_start = prev is None or prev.text in ".!?:\"“"
             if any(toks[k].text[0].isupper() and not toks[k].text.isupper()
                    for k in range(i + (1 if sent_start else 0), j + 1)):
                 continue

@@ -63,6 +63,25 @@ class Thesaurus:
         self.memo[span] = v
         return v
 
+    def multiword_index(self) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+        """First words of the two-word keys by their second word, and of the three-word keys
+        by their middle word (built once): a span whose first word and lemmas are in neither
+        has no originals, known without building its key."""
+        cached = self.__dict__.get("_multiword_index")
+        if cached is None:
+            two: dict[str, set[str]] = {}
+            three: dict[str, set[str]] = {}
+            for k in self.table:
+                words = k.split(" ")
+                if len(words) == 2:
+                    two.setdefault(words[1], set()).add(words[0])
+                elif len(words) == 3:
+                    three.setdefault(words[1], set()).add(words[0])
+            cached = self.__dict__["_multiword_index"] = (
+                {k: frozenset(v) for k, v in two.items()},
+                {k: frozenset(v) for k, v in three.items()})
+        return cached
+
     def is_antonym(self, word: str, other: str) -> bool:
         """Whether ``other`` is a WordNet antonym of ``word`` (lemma forms tried too)."""
         for a, _ in _inflections(word):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from pipeline.config import SpinSettings
+from pipeline.spin import spans
 from pipeline.spin.spans import _variant, fixed_phrases, span_evidence
 from pipeline.spin.tokens import tokenize
 
@@ -51,3 +52,181 @@ def test_spelling_variants_and_inflections_are_not_swaps():
     assert _variant("generalised", "generalized")
     assert _variant("baths", "bath")
     assert not _variant("time", "clip")
+
+
+# ---- span_evidence against a straightforward reference (issue 16 item 9: the fast version
+# must give the same hits). The reference looks every bigram up by its "a b" key, builds every
+# candidate key and scores every context from scratch, as the module did before.
+
+TEXTS = [
+    "",
+    "It takes a long fourth dimension to heal.",
+    "It takes a long time to heal.",
+    "She depended on her sister and relied upon her friends when the going got tough.",
+    "The counselor offered sound guidance; the client felt heard, valued and understood.",
+    "We met at the Fourth Dimension cafe. Fourth dimension is a strange phrase to start with.",
+    "Anxiety can make everyday undertakings feel overwhelming, yet small steps assist a lot.",
+    "She read the table of contents of the report and then the table of contents again.",
+    "SHOUTED WORDS TAKE A LONG FOURTH DIMENSION, said the patient patiently.",
+    "Keep in mind a couple of ideas; in the meantime, concentrate on what is going on.",
+    "Kept in mind, keeping in mind, looked forward to it, depends on a way of life.",
+    "more more the the flavors flavours colour color generalised generalized",
+    "{{{|}}} ((( ))) \x00 ;;; 12 34 -- \u2019 \u0130stanbul",
+]
+
+
+def _reference_hits(toks, thes, ref, cfg):
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    wd, mu, lam = cfg.colloc_dom_weight, cfg.span_mu, cfg.span_lambda
+    big_n = float(max(ref.dom_words, 1)) * (1.0 + wd)
+    dom_n = float(max(ref.dom_words, 1))
+    rare_floor = cfg.span_rare_weight * math.log(10.0)
+    succ, pred = ref.neighbours()
+
+    def p(w):
+        z = ref.zipf.get(w)
+        return max(10.0 ** (z - 9.0) if z is not None else 1e-9, ref.dom_uni.get(w, 0) / dom_n)
+
+    def lbi(a, b):
+        k = a + " " + b
+        c = ref.gen_bi.get(k, 0.0) + wd * ref.dom_bi.get(k, 0)
+        return math.log((1.0 - lam) * c / (big_n * p(a) + mu) + lam * p(b))
+
+    def fit(left, words, right):
+        s = lbi(left, words[0]) if left else math.log(p(words[0]))
+        z = ref.zipf.get(words[0], 0.0)
+        if rare_floor and z < cfg.span_rare_zipf:
+            s += rare_floor * (cfg.span_rare_zipf - z)
+        for a, b in zip(words, words[1:], strict=False):
+            s += max(lbi(a, b), math.log(cfg.span_inner_floor))
+        return s + lbi(words[-1], right) if right else s
+
+    def score(left, key, right):
+        cands = thes.originals(key)
+        ants = thes.antonyms.get(key, frozenset())
+        single = {c: n for c, n in cands
+                  if " " not in c and c not in ants and not _variant(key, c)}
+        multi = [(c, n) for c, n in cands if " " in c and c not in ants]
+        own = fit(left, key.split(" "), right)
+        cset = frozenset(single)
+        near = cset & succ.get(left, frozenset()) if left else set()
+        if right:
+            near = near | (cset & pred.get(right, frozenset()))
+        order = sorted(single, key=lambda c: (-p(c) / single[c], c))
+        if len(near) > cfg.span_max_near:
+            near = [c for c in order if c in near][: cfg.span_max_near]
+        total, best, best_v = 0.0, "", -math.inf
+        rest = sum(p(c) / n for c, n in single.items())
+        for c in near:
+            rest -= p(c) / single[c]
+            if c in (left, right):
+                continue
+            v = fit(left, [c], right) - math.log(single[c])
+            total += math.exp(min(v - own, 50.0))
+            if v > best_v or v == best_v and c < best:
+                best, best_v = c, v
+        for c, n in multi:
+            cw = c.split(" ")
+            if cw[0] == left or cw[-1] == right:
+                continue
+            v = fit(left, cw, right) - math.log(n)
+            total += math.exp(min(v - own, 50.0))
+            if v > best_v:
+                best, best_v = c, v
+        if rest > 0.0:
+            log_lam = math.log(lam)
+            floor = math.log(rest) + (log_lam if left else 0.0) + (
+                log_lam + math.log(p(right)) if right else 0.0)
+            total += math.exp(min(floor - own, 50.0))
+            best = best or (order[0] if order else "")
+        if total <= 0.0:
+            return -math.inf, ""
+        return min(math.log(total), math.log(cfg.span_max_lr)), best
+
+    def gated(left, w, right):
+        g = cfg.span_gate_pmi
+        return (lbi(left, w) - math.log(p(w)) > g and lbi(w, right) - math.log(p(right)) > g)
+
+    blocked = spans._fixed_cover(toks)
+    ok = [t.is_word and k not in blocked for k, t in enumerate(toks)]
+    hits = []
+    for i, t in enumerate(toks):
+        if not ok[i]:
+            continue
+        left = toks[i - 1].low if i and toks[i - 1].is_word else None
+        for j in range(i, min(i + 3, len(toks))):
+            if not all(ok[i:j + 1]):
+                break
+            key = " ".join(x.low for x in toks[i:j + 1])
+            if j == i and (key in STOP_WORDS or len(key) < 2
+                           or ref.zipf.get(key, 0.0) > cfg.span_max_zipf):
+                continue
+            if j > i and (t.low not in thes.first_words
+                          or j == i + 1 and toks[j].low not in thes.second_words):
+                break
+            if not thes.originals(key):
+                continue
+            right = toks[j + 1].low if j + 1 < len(toks) and toks[j + 1].is_word else None
+            if j == i and left and right and gated(left, key, right):
+                continue
+            lr, orig = score(left, key, right)
+            start = i + (0 if i and toks[i - 1].text not in ".!?:\"\u201c" else 1)
+            if lr < math.log(cfg.span_min_lr) or any(
+                    toks[k].text[0].isupper() and not toks[k].text.isupper()
+                    for k in range(start, j + 1)):
+                continue
+            hits.append((i, j, lr, orig, key))
+    hits.sort(key=lambda h: (-h[2], h[0]))
+    taken, out = set(), []
+    for h in hits:
+        if not taken & set(range(h[0], h[1] + 1)):
+            taken |= set(range(h[0], h[1] + 1))
+            out.append(h)
+    return out
+
+
+def _same(fast, slow):
+    fast = sorted(fast, key=lambda h: (h[0], h[1]))
+    slow = sorted(slow, key=lambda h: (h[0], h[1]))
+    assert [(h[0], h[1], h[3], h[4]) for h in fast] == [(h[0], h[1], h[3], h[4]) for h in slow]
+    assert all(abs(a[2] - b[2]) < 1e-9 for a, b in zip(fast, slow, strict=True))
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_hits_equal_a_straightforward_reference(text, thes, ref):
+    cfg = SpinSettings.defaults()
+    toks = tokenize(text)
+    _same(span_evidence(toks, thes, ref, cfg), _reference_hits(toks, thes, ref, cfg))
+
+
+def test_the_reference_sees_the_swaps(thes, ref):
+    """The comparison above is not vacuous: the reference finds the swap too."""
+    toks = tokenize(TEXTS[1])
+    hits = _reference_hits(toks, thes, ref, SpinSettings.defaults())
+    assert ("fourth dimension", "time") in {(h[4], h[3]) for h in hits}
+    keys = {h[4] for t in TEXTS[-4:-2] for h in _reference_hits(tokenize(t), thes, ref,
+                                                                  SpinSettings.defaults())}
+    assert any(k.count(" ") == 2 for k in keys) and any(k.count(" ") == 1 for k in keys)
+
+
+def test_memo_tables_stay_bounded_and_a_reset_changes_no_hit(thes, ref):
+    """Past ``word_memo_max`` entries the memo tables are emptied between documents; a reset
+    (or a cold start) gives the same hits as warm tables."""
+    cfg = SpinSettings.defaults()
+    small = SpinSettings.of({"word_memo_max": 300})
+    toks = [tokenize(t) for t in TEXTS]
+    warm = [span_evidence(t, thes, ref, cfg) for t in toks]
+    again = [span_evidence(t, thes, ref, cfg) for t in toks]
+    sizes = []
+    bounded = []
+    for t in toks * 3:
+        bounded.append(span_evidence(t, thes, ref, small))
+        sizes.append(spans.model_for(ref, small).size())
+    assert max(sizes) < 300 + 2000        # at most one text's entries past the bound
+    assert min(sizes[len(toks):]) < max(sizes)   # ...because it was reset on the way
+    m = spans.model_for(ref, cfg)
+    m.reset()
+    assert m.size() == 0
+    cold = [span_evidence(t, thes, ref, cfg) for t in toks]
+    assert warm == again == cold == bounded[: len(toks)] == bounded[-len(toks):]
