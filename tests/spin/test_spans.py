@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import pytest
+
 from pipeline.config import SpinSettings
 from pipeline.spin import spans
 from pipeline.spin.spans import _variant, fixed_phrases, span_evidence
