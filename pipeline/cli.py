@@ -43,7 +43,7 @@ def _settings(config: Path | None):
         return load_settings(config)
     except ConfigError as exc:
         # escape(): the message names sections as "[quality]", which rich would read as markup.
-        err_console.print(f"[red]error:[/red] {escape(str(exc))}")
+        err_console.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(2) from exc
 
 
@@ -89,7 +89,7 @@ def analyze(
             use_cache=cache, progress=not quiet,
         )
     except UsageError as exc:
-        err_console.print(f"[red]error:[/red] {escape(str(exc))}")
+        err_console.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(exc.code) from exc
     if not quiet:
         _print_summary(summary)
@@ -153,7 +153,7 @@ def explain(
         err_console.print("reading the file and its folder, loading the language models...")
         parts, code = explain_target(target, settings)
     except ExplainError as exc:
-        err_console.print(f"[red]error:[/red] {exc}")
+        err_console.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(2) from exc
     for part in parts:
         # Lines of text keep their paths whole at any terminal width.

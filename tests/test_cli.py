@@ -79,10 +79,22 @@ def test_bad_config_is_a_usage_error_naming_the_key(tiny_corpus: Path, tmp_path:
     out = tmp_path / "o"
     result = runner.invoke(app, ["analyze", str(tiny_corpus), "--out", str(out), "--config", str(cfg)])
     assert result.exit_code == 2
-    text = " ".join(result.output.split())  # rich wraps long lines
+    text = " ".join(result.output.split())
     for w in words:
         assert w in text
     assert not out.exists()  # stopped before any work
+
+
+def test_config_error_keeps_a_long_path_whole(tiny_corpus: Path, tmp_path: Path):
+    # A path longer than any terminal line must stay copyable: no wrap inside it.
+    deep = tmp_path / ("x" * 70) / ("y" * 70)
+    deep.mkdir(parents=True)
+    cfg = deep / "bad.toml"
+    cfg.write_text('[quality]\nmin_words = "eighty"\n')
+    result = runner.invoke(app, ["analyze", str(tiny_corpus), "--out", str(tmp_path / "o"),
+                                 "--config", str(cfg)])
+    assert result.exit_code == 2
+    assert str(cfg) in result.output
 
 
 def test_negative_workers_is_a_usage_error(tiny_corpus: Path, tmp_path: Path):
