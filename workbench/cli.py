@@ -1,4 +1,4 @@
-"""Command line of the workbench: ``python -m workbench train|evaluate|bench`` (``make train``,
+"""Command line of the workbench: ``python -m workbench train|evaluate|bench|startup`` (``make train``,
 ``make evaluate``, ``make bench``): thin Typer commands that call one function and report."""
 
 from __future__ import annotations
@@ -70,3 +70,18 @@ def bench(
     out_console.print(results["table"])
 
 
+
+
+@app.command()
+def startup(
+    repeat: Annotated[int, typer.Option(min=1, help="Runs of each command (the median is shown).")] = 3,
+    importtime: Annotated[bool, typer.Option(help="Also list the slowest imports.")] = False,
+) -> None:
+    """Start-up seconds and peak memory of explain, analyze of one file, the first article."""
+    from workbench.startup import measure, slowest_imports
+
+    for name, row in measure(repeat).items():
+        out_console.print(f"{name:18} {row['seconds']:6.2f} s  {row['peak_mb']:6.0f} MB")
+    if importtime:
+        for seconds, module in slowest_imports():
+            out_console.print(f"  {seconds:6.2f} s  {module}")
