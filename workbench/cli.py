@@ -1,4 +1,4 @@
-"""Command line of the workbench: ``python -m workbench train|evaluate|bench|startup`` (``make train``,
+"""Command line of the workbench: ``python -m workbench train|evaluate|bench|compact|startup`` (``make train``,
 ``make evaluate``, ``make bench``): thin Typer commands that call one function and report."""
 
 from __future__ import annotations
@@ -85,3 +85,13 @@ def startup(
     if importtime:
         for seconds, module in slowest_imports():
             out_console.print(f"  {seconds:6.2f} s  {module}")
+
+
+@app.command()
+def compact() -> None:
+    """Write models/<name>.compact.npz from each .skops model (what the runtime loads)."""
+    from pipeline.compact import write_all
+    from pipeline.paths import MODELS_DIR
+
+    for path in write_all(MODELS_DIR):
+        out_console.print(f"wrote {path}")
