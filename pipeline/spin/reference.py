@@ -75,10 +75,15 @@ class Reference:
         return cached
 
 
-@functools.lru_cache(maxsize=2)
 def load_reference(models_dir: Path | str | None = None) -> Reference:
-    """Read the reference statistics that ``workbench.spin.reference`` builds."""
-    d = Path(models_dir) if models_dir is not None else MODELS_DIR
+    """Read the reference statistics that ``workbench.spin.reference`` builds (once per
+    folder: ``load_reference()``, ``load_reference(None)`` and ``load_reference(MODELS_DIR)``
+    share one copy)."""
+    return _load_reference(Path(models_dir) if models_dir is not None else MODELS_DIR)
+
+
+@functools.lru_cache(maxsize=2)
+def _load_reference(d: Path) -> Reference:
     missing = [v for v in FILES.values() if not (d / v).is_file()]
     if missing:
         raise FileNotFoundError(
@@ -120,3 +125,4 @@ def load_reference(models_dir: Path | str | None = None) -> Reference:
     )
 
 
+load_reference.cache_clear = _load_reference.cache_clear  # type: ignore[attr-defined]
