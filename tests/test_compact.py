@@ -123,7 +123,7 @@ def test_write_all_is_reproducible(tmp_path):
     for src in (SPIN, ALLIANCE):
         (tmp_path / src.name).write_bytes(src.read_bytes())
     written = compact.write_all(tmp_path)
-    assert [p.name for p in written] == ["spin_detector.compact.npz", "alliance_classifier.compact.npz"]
+    assert [p.name for p in written][:2] == ["spin_detector.compact.npz", "alliance_classifier.compact.npz"]
     for path in written:
         assert path.read_bytes() == (MODELS_DIR / path.name).read_bytes()
 
@@ -138,3 +138,33 @@ def test_loading_compact_models_imports_no_sklearn():
             "print(sorted(m for m in ('sklearn', 'skops', 'scipy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_compact_spin_tables_are_current_and_equal_the_parsed_ones():
+    from pipeline.spin import reference, thesaurus
+
+    tables = compact.load_tables(MODELS_DIR, reference.TABLE_SOURCES)
+    assert tables is not None, "models/spin_tables.compact.bin missing or stale: run `make compact`"
+    parsed = reference.parse_reference(MODELS_DIR)
+    for name, value in tables["reference"].items():
+        assert value == getattr(parsed, name), name
+        assert list(value) == list(getattr(parsed, name)) if isinstance(value, dict) else True
+    assert tables["neighbours"] == parsed.neighbours()
+    table, antonyms, firsts, seconds = thesaurus._parse_thesaurus(MODELS_DIR)
+    assert tables["thesaurus"][0] == table and list(tables["thesaurus"][0]) == list(table)
+    assert tables["thesaurus"][1:] == (antonyms, firsts, seconds)
+    # What the runtime loads is that.
+    ref = reference.load_reference()
+    assert ref.zipf == parsed.zipf and ref.meta == parsed.meta
+
+
+def test_stale_spin_tables_are_not_used(tmp_path):
+    from pipeline.spin import reference
+
+    for name in (*reference.TABLE_SOURCES, compact.TABLES_FILE):
+        (tmp_path / name).write_bytes((MODELS_DIR / name).read_bytes())
+    assert compact.load_tables(tmp_path, reference.TABLE_SOURCES) is not None
+    compact.load_tables.cache_clear()
+    (tmp_path / "spin_antonyms.tsv.gz").write_bytes(b"")
+    assert compact.load_tables(tmp_path, reference.TABLE_SOURCES) is None
+    compact.load_tables.cache_clear()
