@@ -47,9 +47,9 @@ KINDS = ("exact", "near", "spun_copy")
 @lru_cache(maxsize=1)
 def _lemma_table():
     """spacy-lookups-data's English lemma table (keys are string hashes: use ``.get(word)``)."""
-    from spacy.lookups import load_lookups
+    from pipeline.basepipes import lemma_table
 
-    return load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+    return lemma_table("en")
 
 
 @lru_cache(maxsize=1)
