@@ -75,13 +75,15 @@ def bench(
 @app.command()
 def startup(
     repeat: Annotated[int, typer.Option(min=1, help="Runs of each command (the median is shown).")] = 3,
+    baseline: Annotated[Path | None, typer.Option(help="Another checkout's folder to measure in turns (e.g. `git archive main | tar -x -C /tmp/base`).")] = None,
     importtime: Annotated[bool, typer.Option(help="Also list the slowest imports.")] = False,
 ) -> None:
     """Start-up seconds and peak memory of explain, analyze of one file, the first article."""
     from workbench.startup import measure, slowest_imports
 
-    for name, row in measure(repeat).items():
-        out_console.print(f"{name:18} {row['seconds']:6.2f} s  {row['peak_mb']:6.0f} MB")
+    for setup, rows in measure(repeat, baseline=baseline).items():
+        for name, row in rows.items():
+            out_console.print(f"{setup:8} {name:18} {row['seconds']:6.2f} s  {row['peak_mb']:6.0f} MB")
     if importtime:
         for seconds, module in slowest_imports():
             out_console.print(f"  {seconds:6.2f} s  {module}")

@@ -2,7 +2,8 @@
 
 ``python -m workbench startup`` runs, each in a fresh process, several times (the median):
 
-- ``explain``: ``alliance-audit explain FILE`` on a demo-corpus file;
+- ``explain``: ``alliance-audit explain FILE`` on a demo-corpus file (the console script's
+  code, ``pipeline.cli.app``);
 - ``analyze one file``: ``alliance-audit analyze`` of a folder holding that one file
   (``--workers 1 --no-cache``, so the analysis runs in the measured process);
 - ``first article``: from the process start to the first analysed article (the settings, the
@@ -42,51 +43,65 @@ print(time.time())
 """
 
 
-def _run(cmd: list[str]) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS in MB and stdout of one process."""
+CLI = "import sys; from pipeline.cli import app; sys.argv[0] = 'alliance-audit'; app()"
+
+
+def _run(cmd: list[str], env: dict[str, str] | None, cwd: str) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS in MB and stdout of one process (run in ``cwd``: with ``-c``
+    the current folder comes first on ``sys.path``, before ``PYTHONPATH``)."""
     start = time.time()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                            env=env, cwd=cwd)
     out = proc.stdout.read() if proc.stdout else ""
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.time() - start
-    if proc.returncode not in (0,):
+    if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}")
     return wall, usage.ru_maxrss / 1024, out
 
 
-def measure(repeat: int = 3, demo_file: Path = DEMO_FILE) -> dict[str, dict[str, float]]:
-    """Median wall seconds and peak RSS (MB) of each measured command."""
-    exe = str(Path(sys.executable).with_name("alliance-audit"))
-    results: dict[str, dict[str, float]] = {}
+def measure(repeat: int = 3, demo_file: Path = DEMO_FILE,
+            baseline: Path | None = None) -> dict[str, dict[str, dict[str, float]]]:
+    """Median wall seconds and max peak RSS (MB) of each measured command, for this checkout
+    (``"current"``) and, with ``baseline`` (another checkout's folder, e.g. from
+    ``git archive``, run with this virtualenv), for that one too, the two taking turns so a
+    shared machine's drift hits both alike."""
+    setups = {"current": None}
+    if baseline is not None:
+        setups["baseline"] = {**os.environ, "PYTHONPATH": str(baseline.resolve())}
+    walls: dict[tuple[str, str], list[float]] = {}
+    rss: dict[tuple[str, str], list[float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         one = Path(tmp) / "one"
         one.mkdir()
         shutil.copy(demo_file, one / demo_file.name)
         commands = {
-            "explain": [exe, "explain", str(demo_file)],
-            "analyze one file": [exe, "analyze", str(one), "--out", str(Path(tmp) / "out"),
+            "explain": [sys.executable, "-c", CLI, "explain", str(demo_file)],
+            "analyze one file": [sys.executable, "-c", CLI, "analyze", str(one),
+                                 "--out", str(Path(tmp) / "out"),
                                  "--workers", "1", "--no-cache", "--quiet"],
             "first article": [sys.executable, "-c", FIRST_ARTICLE, str(one)],
         }
-        for name, cmd in commands.items():
-            walls, rss = [], []
-            for _ in range(repeat):
-                start = time.time()
-                wall, peak, out = _run(cmd)
-                if name == "first article":
-                    wall = float(out.split()[-1]) - start
-                walls.append(wall)
-                rss.append(peak)
-            results[name] = {"seconds": round(statistics.median(walls), 2),
-                             "peak_mb": round(max(rss))}
-    return results
+        for _ in range(repeat):
+            for name, cmd in commands.items():
+                for setup, env in setups.items():
+                    start = time.time()
+                    wall, peak, out = _run(cmd, env, tmp)
+                    if name == "first article":
+                        wall = float(out.split()[-1]) - start
+                    walls.setdefault((setup, name), []).append(wall)
+                    rss.setdefault((setup, name), []).append(peak)
+    return {setup: {name: {"seconds": round(statistics.median(walls[setup, name]), 2),
+                           "peak_mb": round(max(rss[setup, name]))} for name in commands}
+            for setup in setups}
 
 
 def slowest_imports(top: int = 15, demo_file: Path = DEMO_FILE) -> list[tuple[float, str]]:
     """The imports with the largest cumulative time (seconds) on the way to the first article."""
     proc = subprocess.run([sys.executable, "-X", "importtime", "-c", FIRST_ARTICLE,
-                           str(demo_file.parent)], capture_output=True, text=True, check=True)
+                           str(demo_file.parent)], capture_output=True, text=True, check=True,
+                          cwd=tempfile.gettempdir())
     rows = []
     for line in proc.stderr.splitlines():
         if not line.startswith("import time:") or "cumulative" in line:
