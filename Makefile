@@ -10,7 +10,7 @@ SHARED ?= ../shared
 ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install analyze test lint train evaluate bench browser clean
+.PHONY: help install analyze test lint train compact evaluate bench startup browser clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-10s %s\n", $$1, $$2}'
@@ -43,6 +43,10 @@ lint: $(STAMP) ## ruff check
 
 train: $(STAMP) ## retrain the models in models/ from SHARED data (reproducible, seeded)
 	$(BIN)/python -m workbench train --shared $(SHARED)
+	$(BIN)/python -m workbench compact
+
+compact: $(STAMP) ## write models/*.compact.npz (numpy-only form the runtime loads) from models/*.skops
+	$(BIN)/python -m workbench compact
 
 evaluate: $(STAMP) ## evaluate the spin detector, quality flags and alliance extractor on generated/labelled data
 	$(BIN)/python -m workbench evaluate --shared $(SHARED)
@@ -56,6 +60,9 @@ $(BENCH_STAMP): requirements-bench.txt requirements-model.txt
 
 bench: $(STAMP) $(BENCH_STAMP) ## benchmark words/s per stage, peak memory, vs tokenizer and TextDescriptives
 	$(BIN)/python -m workbench bench $(ARGS)
+
+startup: $(STAMP) ## start-up seconds and peak memory of explain and analyze of one file
+	$(BIN)/python -m workbench startup $(ARGS)
 
 clean: ## remove reports and caches (keeps .venv)
 	rm -rf reports .pytest_cache .ruff_cache .cache

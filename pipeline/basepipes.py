@@ -8,6 +8,8 @@ are the same as the spaCy pipes' (tested token by token), and the pipes keep the
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from spacy.attrs import IS_PUNCT, LEMMA, ORTH, SENT_START
 from spacy.language import Language
@@ -58,6 +60,14 @@ class ArraySentencizer:
         return doc
 
 
+@functools.lru_cache(maxsize=2)
+def lemma_table(lang: str = "en"):
+    """spacy-lookups-data's lemma table of ``lang``, read once per process (the lemmatizer, the
+    alliance lexicon and the duplicate finder share it; keys are string hashes: use
+    ``.get(word)``). Read-only."""
+    return load_lookups(lang, ["lemma_lookup"]).get_table("lemma_lookup")
+
+
 class ArrayLookupLemmatizer:
     """spaCy's ``lemmatizer`` in ``lookup`` mode: ``lemma_lookup.get(text, text)`` per token."""
 
@@ -65,7 +75,7 @@ class ArrayLookupLemmatizer:
         self.name = name
         self.vocab = nlp.vocab
         self.overwrite = overwrite
-        self.table = load_lookups(nlp.lang, ["lemma_lookup"]).get_table("lemma_lookup")
+        self.table = lemma_table(nlp.lang)
         self._lemma: dict[int, int] = {}  # ORTH hash -> LEMMA hash
 
     def _lemma_of(self, orth: int) -> int:

@@ -25,10 +25,15 @@ ANALYSIS_FIELDS = (
 
 
 def models_fingerprint(models_dir: Path) -> str:
-    """Hash of the trained artefacts' bytes (names and contents)."""
+    """Hash of the trained artefacts' bytes (names and contents).
+
+    The compact models (``*.compact.npz``) are left out: each is used only when it was made
+    from the ``.skops`` bytes hashed here, and predicts exactly what they do."""
     h = hashlib.sha256()
     if models_dir.is_dir():
         for p in sorted(models_dir.rglob("*")):
+            if p.name.endswith(".compact.npz"):
+                continue
             if p.is_file() and p.suffix in {".skops", ".gz", ".npz", ".json", ".tsv"}:
                 h.update(p.relative_to(models_dir).as_posix().encode())
                 h.update(hashlib.sha256(p.read_bytes()).digest())

@@ -35,7 +35,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 from pipeline.article import Article, SpinSpan
 from pipeline.config import DedupSettings
@@ -47,9 +46,9 @@ KINDS = ("exact", "near", "spun_copy")
 @lru_cache(maxsize=1)
 def _lemma_table():
     """spacy-lookups-data's English lemma table (keys are string hashes: use ``.get(word)``)."""
-    from spacy.lookups import load_lookups
+    from pipeline.basepipes import lemma_table
 
-    return load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+    return lemma_table("en")
 
 
 @lru_cache(maxsize=1)
@@ -134,10 +133,6 @@ def jaccard(a: set, b: set) -> float:
     return len(a & b) / union if union else 0.0
 
 
-def _identity(value: int) -> int:
-    return value
-
-
 _TOKEN_HASH: dict[str, int] = {}
 
 
@@ -169,19 +164,39 @@ def shingle_hashes(tokens: list[str], n: int) -> np.ndarray:
     return np.unique(h)
 
 
+# datasketch's "affine32" scheme (its default since 2.0), computed here with numpy alone so a
+# run imports neither datasketch nor scipy before the LSH bands are chosen: the MurmurHash3
+# 32-bit finalizer, then h -> a * h + b mod 2^32 per permutation, the minimum over the set.
+# Equal to ``datasketch.MinHash(num_perm, seed, hashfunc=identity).update_batch(hashes)``
+# value for value (tests/test_dedup.py compares them).
+_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35),
+           np.uint32(16))
+_EMPTY = np.uint32(0xFFFFFFFF)
+
+
 @lru_cache(maxsize=4)
-def _template(num_perm: int, seed: int) -> MinHash:
-    return MinHash(num_perm=num_perm, seed=seed)
+def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's affine32 permutation parameters ``(a, b)`` for ``seed``."""
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
 
 
-def minhash(hashes: np.ndarray, num_perm: int, seed: int) -> MinHash:
-    """MinHash of pre-hashed shingles (datasketch's permutations, computed once per seed)."""
-    tpl = _template(num_perm, seed)
-    m = MinHash(num_perm=num_perm, seed=seed, hashfunc=_identity,
-                permutations=tpl.permutations, scheme=tpl.scheme)
-    # update_batch permutes all values in one numpy pass (~4x faster than update() per item).
-    m.update_batch(hashes.tolist())
-    return m
+def minhash(hashes: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
+    """MinHash signature (``num_perm`` uint32 values) of pre-hashed 32-bit shingles."""
+    out = np.full(num_perm, _EMPTY, dtype=np.uint32)
+    if not len(hashes):
+        return out
+    a, b = _permutations(num_perm, seed)
+    s1, m1, s2, m2, s3 = _FMIX32
+    hv = np.asarray(hashes, dtype=np.uint64).astype(np.uint32).reshape(-1, 1)
+    hv = hv ^ (hv >> s1)
+    hv = hv * m1
+    hv = hv ^ (hv >> s2)
+    hv = hv * m2
+    hv = hv ^ (hv >> s3)
+    return np.minimum(out, (hv * a + b).min(axis=0))
 
 
 def _tokens_hash(tokens: list[str]) -> str:
@@ -630,11 +645,13 @@ class _Linker:
     def link_candidates(self) -> None:
         """LSH candidates of every reading, from bands tuned a little below its threshold
         (datasketch cannot band for thresholds near 0 or 1)."""
+        from datasketch import MinHashLSH  # imports scipy: only when bands are chosen
+
         p = self.p
         worth = self._worth_linking()
         for reading, (numbers, rows) in self.ix.sigs.items():
             threshold = min(max(self.limits[reading] * p.lsh_factor, 0.05), 0.9)
-            bands = MinHashLSH(threshold=threshold, num_perm=p.num_perm)
+            bands = MinHashLSH(threshold=threshold, num_perm=p.num_perm)  # its b and r only
             for k, earlier in _band_candidates(rows, bands.b, bands.r):
                 if len(earlier) > p.max_candidates:
                     earlier = _closest(earlier, rows, k, p.max_candidates)
@@ -952,8 +969,7 @@ class DuplicateFinder:
         self._restored = bytearray()
         self._facts: list[tuple] = []
         self._linked: dict[int, str] = {}          # ingest's exact_duplicate_of
-        self._sigs = {r: _Signatures(self.p.num_perm, _template(self.p.num_perm, self.p.seed)
-                                     .hashvalues.dtype) for r in READINGS}
+        self._sigs = {r: _Signatures(self.p.num_perm, np.dtype(np.uint32)) for r in READINGS}
         self._hashes = _HashSpool()
         self.evidence: dict[str, list[SpinSpan]] = {}
 
@@ -970,7 +986,7 @@ class DuplicateFinder:
         for reading, hashes in readings.items():
             if len(hashes):
                 self._sigs[reading].add(number, minhash(hashes, self.p.num_perm,
-                                                        self.p.seed).hashvalues)
+                                                        self.p.seed))
         self._hashes.add(readings)
         self._ids.append(a.article_id)
         self._digests.append(_tokens_hash(tokens))

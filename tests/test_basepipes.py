@@ -59,3 +59,14 @@ def test_existing_lemmas_are_kept(pair):
     doc[0].lemma_ = "patient"
     doc = ours.get_pipe("lemmatizer")(doc)
     assert [t.lemma_ for t in doc] == ["patient", "be", "talk"]
+
+
+def test_lemma_table_is_read_once_and_shared():
+    # The lemmatizer, the alliance lexicon and the duplicate finder used to read it each.
+    from pipeline import dedup
+    from pipeline.alliance.lexicon import Lemmas
+    from pipeline.basepipes import lemma_table
+
+    table = lemma_table("en")
+    assert Lemmas().table is table and dedup._lemma_table() is table
+    assert table.get("therapies") == "therapy"

@@ -592,3 +592,22 @@ def test_near_pairs_aligned_are_capped_per_article_spun_copies_never():
     edges[1][2] = ("near", 0.95)
     assert dedup._pairs_to_align(edges, 1) == [(0, 1), (0, 3), (1, 2)]
     assert dedup._pairs_to_align({}, 1) == []
+
+
+@pytest.mark.parametrize("seed", [1, 7, 12345])
+def test_numpy_minhash_equals_datasketch(seed):
+    """dedup.minhash computes datasketch's MinHash (affine32 scheme, the same permutations
+    from the same seed) without importing datasketch: the same values, bit for bit."""
+    from datasketch import MinHash
+
+    rng = np.random.default_rng(seed)
+    cases = [np.zeros(0, np.uint64), np.array([0, 1, 2**32 - 1], np.uint64),
+             dedup.shingle_hashes(list("abcdefghij") * 3, 3)]
+    cases += [np.unique(rng.integers(0, 2**32, size=n, dtype=np.uint64)) for n in (1, 50, 3000)]
+    for hashes in cases:
+        for num_perm in (128, 64):
+            m = MinHash(num_perm=num_perm, seed=seed, hashfunc=lambda v: v)
+            m.update_batch(hashes.tolist())
+            got = dedup.minhash(hashes, num_perm, seed)
+            assert got.dtype == m.hashvalues.dtype
+            assert np.array_equal(got, m.hashvalues)

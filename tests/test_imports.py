@@ -60,3 +60,44 @@ def test_analyze_loads_no_offline_module(tiny_corpus, tmp_path):
     assert "pipeline.spin.detector" in modules  # the run did analyse
     loaded = [m for m in modules if m.split(".")[0] in OFFLINE or m in OFFLINE]
     assert not loaded, loaded
+
+
+HEAVY = ("sklearn", "skops", "scipy", "pandas", "textstat", "nltk", "datasketch")
+
+
+def _loaded_heavy(code: str, *args: str, cwd: Path = ROOT) -> list[str]:
+    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                          check=True, cwd=cwd)
+    modules = json.loads(proc.stdout.strip().splitlines()[-1])
+    return sorted({m.split(".")[0] for m in modules} & set(HEAVY))
+
+
+def test_cli_module_imports_nothing_heavy():
+    # Start-up (issue 19): the command line is imported before any work is done.
+    code = "import json, sys, pipeline.cli; print(json.dumps(sorted(sys.modules)))"
+    assert _loaded_heavy(code) == []
+
+
+EXPLAIN = """
+import json, sys
+from pipeline.cli import app
+try:
+    app(["explain", sys.argv[1]])
+except SystemExit:
+    pass
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+@pytest.mark.slow
+def test_explain_loads_no_sklearn_scipy_pandas():
+    # The models are read in their compact form (numpy), textstat's word list without
+    # importing textstat, and explain needs no duplicates or tables.
+    target = ROOT / "corpus" / "mindfulpath.example" / "choosing-a-counsellor.txt"
+    assert _loaded_heavy(EXPLAIN, str(target)) == []
+
+
+@pytest.mark.slow
+def test_analyze_loads_no_sklearn_or_skops(tiny_corpus, tmp_path):
+    loaded = _loaded_heavy(SCRIPT, str(tiny_corpus), str(tmp_path / "out"), cwd=tmp_path)
+    assert not {"sklearn", "skops", "textstat", "nltk"} & set(loaded), loaded

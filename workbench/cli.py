@@ -1,4 +1,4 @@
-"""Command line of the workbench: ``python -m workbench train|evaluate|bench`` (``make train``,
+"""Command line of the workbench: ``python -m workbench train|evaluate|bench|compact|startup`` (``make train``,
 ``make evaluate``, ``make bench``): thin Typer commands that call one function and report."""
 
 from __future__ import annotations
@@ -70,3 +70,30 @@ def bench(
     out_console.print(results["table"])
 
 
+
+
+@app.command()
+def startup(
+    repeat: Annotated[int, typer.Option(min=1, help="Runs of each command (the median is shown).")] = 3,
+    baseline: Annotated[Path | None, typer.Option(help="Another checkout's folder to measure in turns (e.g. `git archive main | tar -x -C /tmp/base`).")] = None,
+    importtime: Annotated[bool, typer.Option(help="Also list the slowest imports.")] = False,
+) -> None:
+    """Start-up seconds and peak memory of explain, analyze of one file, the first article."""
+    from workbench.startup import measure, slowest_imports
+
+    for setup, rows in measure(repeat, baseline=baseline).items():
+        for name, row in rows.items():
+            out_console.print(f"{setup:8} {name:18} {row['seconds']:6.2f} s  {row['peak_mb']:6.0f} MB")
+    if importtime:
+        for seconds, module in slowest_imports():
+            out_console.print(f"  {seconds:6.2f} s  {module}")
+
+
+@app.command()
+def compact() -> None:
+    """Write models/<name>.compact.npz from each .skops model (what the runtime loads)."""
+    from pipeline.compact import write_all
+    from pipeline.paths import MODELS_DIR
+
+    for path in write_all(MODELS_DIR):
+        out_console.print(f"wrote {path}")

@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from spacy.lookups import load_lookups
+from pipeline.basepipes import lemma_table
 
 RESOURCE_DIR = "alliance"
 
@@ -35,7 +35,7 @@ class Lemmas:
     """Lower-case lookup lemmatiser with a cache (the table lookup hashes the string)."""
 
     def __init__(self) -> None:
-        self.table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+        self.table = lemma_table("en")
         self._cache: dict[str, str] = {}
 
     def __call__(self, word: str) -> str:

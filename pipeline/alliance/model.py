@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy import sparse
 
 from pipeline.alliance.rules import LABELS, Hit
 
@@ -54,6 +53,8 @@ def lemma_text(lemmas: Sequence[str], context: Sequence[str] = ()) -> str:
 def feature_matrix(bundle: dict[str, Any], texts: Sequence[str],
                    rule_rows: Sequence[Sequence[float]], lemma_texts: Sequence[str] | None = None):
     """Sparse design matrix: word TF-IDF | [char TF-IDF] | [lemma TF-IDF] | rule features."""
+    from scipy import sparse
+
     blocks = []
     if bundle.get("word") is not None:
         blocks.append(bundle["word"].transform(texts))
@@ -91,6 +92,15 @@ TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.")
 
 
 def load(path: Path) -> dict[str, Any]:
+    """The bundle of ``path``: from its compact form when that is current (numpy only, see
+    :mod:`pipeline.compact`), else from the ``.skops`` file itself."""
+    from pipeline.compact import load_alliance
+
+    bundle = load_alliance(path)
+    return bundle if bundle is not None else load_skops(path)
+
+
+def load_skops(path: Path) -> dict[str, Any]:
     """Load a bundle, trusting only scikit-learn, numpy and scipy types."""
     import skops.io as sio
 
@@ -187,6 +197,13 @@ class FastScorer:
                 cols.append(self.rule_offset + k)
                 vals.append(self.rule_weight)
             indptr.append(len(cols))
-        x = sparse.csr_matrix((vals, cols, indptr), shape=(len(texts), self.coef.shape[1]))
-        z = np.asarray(x @ self.coef.T) + self.intercept
+        # x @ coef.T of the sparse rows, as scipy's csr_matvecs computes it (no scipy import):
+        # each row's products added one stored entry at a time, in order, from zero.
+        coef_t = np.ascontiguousarray(self.coef.T)
+        z = np.zeros((len(texts), coef_t.shape[1]), dtype=np.float64)
+        for i in range(len(texts)):
+            row = z[i]
+            for jj in range(indptr[i], indptr[i + 1]):
+                row += vals[jj] * coef_t[cols[jj]]
+        z = z + self.intercept
         return 1.0 / (1.0 + np.exp(-z))

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from pipeline.compact import Trees
 from pipeline.config import SpinSettings
 from pipeline.paths import MODELS_DIR, resolve_path
 from pipeline.spin import signals, terms
@@ -72,6 +73,15 @@ def prior_shift(p: np.ndarray, train_prior: float) -> np.ndarray:
 
 
 def _load_models(path: Path) -> dict[str, Any]:
+    """The models of ``path``: from its compact form when that is current (numpy only, see
+    :mod:`pipeline.compact`), else from the ``.skops`` file itself."""
+    from pipeline.compact import load_spin
+
+    models = load_spin(path)
+    return models if models is not None else _load_skops(path)
+
+
+def _load_skops(path: Path) -> dict[str, Any]:
     import skops.io as sio
 
     if not path.is_file():
@@ -128,10 +138,14 @@ class Detector:
         sizes = [len(X) for X in mats]
         if not sum(sizes):
             return [np.zeros(0) for _ in mats]
-        # One thread: a batch is a few thousand rows, and OpenMP start-up on a busy machine
-        # costs more than the prediction itself.
-        with _threads().limit(limits=1, user_api="openmp"):
-            p = self.word_model.predict_proba(np.vstack([X for X in mats if len(X)]))[:, 1]
+        X = np.vstack([X for X in mats if len(X)])
+        if isinstance(self.word_model, Trees):   # the compact form: numpy, no OpenMP
+            p = self.word_model.predict_proba(X)[:, 1]
+        else:
+            # One thread: a batch is a few thousand rows, and OpenMP start-up on a busy
+            # machine costs more than the prediction itself.
+            with _threads().limit(limits=1, user_api="openmp"):
+                p = self.word_model.predict_proba(X)[:, 1]
         return np.split(p, np.cumsum(sizes)[:-1])
 
     def _prepare(self, text: str) -> dict[str, Any]:

@@ -29,6 +29,10 @@ FILES = {
     "synonyms": "spin_synonyms.tsv.gz",
     "meta": "spin_reference.json",
 }
+THESAURUS_FILE = "spin_thesaurus.tsv.gz"
+ANTONYM_FILE = "spin_antonyms.tsv.gz"
+# The files behind the compact tables (``pipeline.compact.TABLES_FILE``).
+TABLE_SOURCES = (*FILES.values(), THESAURUS_FILE, ANTONYM_FILE)
 
 
 def resource_path(name: str) -> Path:
@@ -75,10 +79,27 @@ class Reference:
         return cached
 
 
-@functools.lru_cache(maxsize=2)
 def load_reference(models_dir: Path | str | None = None) -> Reference:
-    """Read the reference statistics that ``workbench.spin.reference`` builds."""
-    d = Path(models_dir) if models_dir is not None else MODELS_DIR
+    """Read the reference statistics that ``workbench.spin.reference`` builds (once per
+    folder: ``load_reference()``, ``load_reference(None)`` and ``load_reference(MODELS_DIR)``
+    share one copy)."""
+    return _load_reference(Path(models_dir) if models_dir is not None else MODELS_DIR)
+
+
+@functools.lru_cache(maxsize=2)
+def _load_reference(d: Path) -> Reference:
+    from pipeline.compact import load_tables
+
+    tables = load_tables(d, TABLE_SOURCES)
+    if tables is None:
+        return parse_reference(d)
+    ref = Reference(**tables["reference"])
+    ref.__dict__["_neighbours"] = tables["neighbours"]
+    return ref
+
+
+def parse_reference(d: Path) -> Reference:
+    """The reference statistics of ``d`` read from its TSV and JSON files."""
     missing = [v for v in FILES.values() if not (d / v).is_file()]
     if missing:
         raise FileNotFoundError(
@@ -120,3 +141,4 @@ def load_reference(models_dir: Path | str | None = None) -> Reference:
     )
 
 
+load_reference.cache_clear = _load_reference.cache_clear  # type: ignore[attr-defined]

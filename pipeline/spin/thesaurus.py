@@ -13,11 +13,10 @@ import gzip
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.spin.reference import MODELS_DIR
+from pipeline.spin.reference import ANTONYM_FILE, MODELS_DIR, TABLE_SOURCES, THESAURUS_FILE
 from pipeline.spin.signals.base import _inflections, inflect
 
-THESAURUS_FILE = "spin_thesaurus.tsv.gz"
-ANTONYM_FILE = "spin_antonyms.tsv.gz"
+__all__ = ["ANTONYM_FILE", "THESAURUS_FILE", "Thesaurus", "compact_tables", "load_thesaurus"]
 _NONE: tuple = ()
 
 
@@ -105,11 +104,22 @@ def _inflect_at(phrase: str, suffix: str, vocab: dict[str, float], k: int) -> st
 def load_thesaurus(models_dir: Path | str | None = None) -> Thesaurus | None:
     """The shipped tables, or None when ``spin_thesaurus.tsv.gz`` is missing (the detector
     then runs without the span evidence)."""
+    from pipeline.compact import load_tables
     from pipeline.spin.reference import load_reference
 
     d = Path(models_dir) if models_dir is not None else MODELS_DIR
     if not (d / THESAURUS_FILE).is_file():
         return None
+    tables = load_tables(d, TABLE_SOURCES)
+    table, antonyms, firsts, seconds = (
+        tables["thesaurus"] if tables is not None else _parse_thesaurus(d))
+    return Thesaurus(table, antonyms, load_reference().zipf, first_words=frozenset(firsts),
+                     second_words=frozenset(seconds))
+
+
+def _parse_thesaurus(d: Path) -> tuple[dict, dict, set[str], set[str]]:
+    """The thesaurus and antonym tables of ``d`` read from their TSV files, and the first and
+    second words of the multiword spans."""
     table: dict[str, tuple[tuple[str, int], ...]] = {}
     with gzip.open(d / THESAURUS_FILE, "rt", encoding="utf-8") as f:
         for line in f:
@@ -134,5 +144,22 @@ def load_thesaurus(models_dir: Path | str | None = None) -> Thesaurus | None:
     # without a look-up (inflected last words are only tried for two-word phrases).
     seconds = {k.split(" ")[1] for k in table if " " in k}
     seconds |= {w + suf for w in seconds for suf in ("s", "es")}
-    return Thesaurus(table, antonyms, load_reference().zipf, first_words=frozenset(firsts),
-                     second_words=frozenset(seconds))
+    return table, antonyms, firsts, seconds
+
+
+def compact_tables(models_dir: Path) -> Path | None:
+    """Write the compact spin tables of ``models_dir`` (``pipeline.compact.TABLES_FILE``):
+    the parsed reference statistics, their neighbour sets and the thesaurus."""
+    from pipeline.compact import write_tables
+    from pipeline.spin.reference import parse_reference
+
+    d = Path(models_dir)
+    if not all((d / name).is_file() for name in TABLE_SOURCES):
+        return None
+    ref = parse_reference(d)
+    succ, pred = ref.neighbours()
+    fields = {name: getattr(ref, name) for name in (
+        "zipf", "dom_uni", "gen_bi", "dom_bi", "synonyms", "pos", "pos_bigram_logp",
+        "phrase_counts", "dom_words", "meta")}
+    return write_tables(d, TABLE_SOURCES, {"reference": fields, "neighbours": (succ, pred),
+                                           "thesaurus": _parse_thesaurus(d)})

@@ -16,3 +16,17 @@ def test_shipped_reference_is_consistent(ref):
     assert "therapy" in ref.synonyms["remedy"]
     succ, pred = ref.neighbours()
     assert "the" in succ["in"] and "in" in pred["the"]
+
+
+def test_reference_is_loaded_once_whatever_the_spelling_of_the_default_folder():
+    # The detector asks for load_reference(None), the thesaurus for load_reference():
+    # one copy in memory (it was read twice, ~1 s and ~100 MB).
+    from pipeline.paths import MODELS_DIR
+    from pipeline.spin.reference import load_reference
+    from pipeline.spin.thesaurus import load_thesaurus
+
+    ref = load_reference()
+    assert load_reference(None) is ref and load_reference(MODELS_DIR) is ref
+    assert load_reference(str(MODELS_DIR)) is ref
+    thes = load_thesaurus()
+    assert thes is None or thes.vocab is ref.zipf

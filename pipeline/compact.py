@@ -1,0 +1,320 @@
+"""Compact form of the trained models: the arrays prediction needs, loaded with numpy alone.
+
+Loading a ``.skops`` file imports scikit-learn, skops and scipy (about 1.5 s and 150 MB) and
+builds estimator objects the run never trains. Next to each model, ``<name>.compact.npz`` holds
+only what :meth:`predict_proba` reads, with the sha256 of the ``.skops`` file it came from:
+
+- ``spin_detector``: the word scorer's trees (``HistGradientBoostingClassifier``: per node the
+  feature, threshold, missing-value direction, children, leaf value; the baseline) and the
+  document model (``StandardScaler`` mean/scale, ``LogisticRegression`` coef/intercept);
+- ``alliance_classifier``: each TF-IDF block's terms (in column order), idf and settings, the
+  coefficients, intercepts, rule names and thresholds (what ``alliance.model.FastScorer`` uses).
+
+The runtime reads the compact file when it is there and its sha256 matches the ``.skops`` file,
+else the ``.skops`` file (a retrained model without ``python -m workbench compact`` still
+runs, only slower). Predictions are bit-identical (``tests/test_compact.py``): the same
+float64 operations in the same order as scikit-learn's (tree traversal; ``(x - mean) / scale``,
+``x @ coef.T + intercept``; scipy's ``expit`` is ``1 / (1 + exp(-x))`` with the C library's
+``exp``, computed here with :func:`math.exp`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import marshal
+import math
+import re
+import zipfile
+import zlib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+SUFFIX = ".compact.npz"
+# Fixed time stamp: the same model gives the same bytes (the cache fingerprint reads them).
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def compact_path(skops_path: Path) -> Path:
+    """``models/x.skops`` -> ``models/x.compact.npz``."""
+    return skops_path.with_name(skops_path.name.removesuffix(".skops") + SUFFIX)
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _save(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """An ``.npz`` file numpy reads, written byte-reproducibly."""
+    tmp = path.with_name(path.name + ".tmp")
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name in sorted(arrays):
+            info = zipfile.ZipInfo(name + ".npy", date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with zf.open(info, "w", force_zip64=True) as fh:
+                np.lib.format.write_array(fh, np.asanyarray(arrays[name]), allow_pickle=False)
+    tmp.replace(path)
+
+
+def _load(skops_path: Path) -> dict[str, np.ndarray] | None:
+    """The compact arrays of ``skops_path``, or None (absent, or made from other model bytes)."""
+    path = compact_path(skops_path)
+    if not path.is_file() or not skops_path.is_file():
+        return None
+    with np.load(path, allow_pickle=False) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    if str(arrays.get("skops_sha256", "")) != sha256_of(skops_path):
+        return None
+    return arrays
+
+
+def _json(arrays: dict[str, np.ndarray], key: str) -> Any:
+    return json.loads(str(arrays[key]))
+
+
+def _expit(z: np.ndarray) -> np.ndarray:
+    """scipy.special.expit, value for value: ``1 / (1 + exp(-x))`` with the C library's exp."""
+    return np.array([1.0 / (1.0 + math.exp(-v)) for v in z.ravel().tolist()],
+                    dtype=np.float64).reshape(z.shape)
+
+
+# -- spin detector -------------------------------------------------------------------------
+class Trees:
+    """``HistGradientBoostingClassifier.predict_proba`` (binary, numeric features)."""
+
+    def __init__(self, arrays: dict[str, np.ndarray]) -> None:
+        self.baseline = float(arrays["trees_baseline"])
+        self.offsets = arrays["trees_offsets"]
+        self.feature = arrays["trees_feature"]
+        self.threshold = arrays["trees_threshold"]
+        self.missing_left = arrays["trees_missing_left"].astype(bool)
+        self.left = arrays["trees_left"]
+        self.right = arrays["trees_right"]
+        self.is_leaf = arrays["trees_is_leaf"].astype(bool)
+        self.value = arrays["trees_value"]
+        self.depth = int(arrays["trees_max_depth"])
+
+    def raw(self, X: np.ndarray) -> np.ndarray:
+        X = np.asarray(X, dtype=np.float64)
+        rows = np.arange(len(X))
+        raw = np.zeros(len(X), dtype=np.float64)
+        raw += self.baseline
+        for start in self.offsets[:-1].tolist():   # tree by tree, as scikit-learn adds them
+            node = np.full(len(X), start, dtype=np.int64)
+            for _ in range(self.depth + 1):
+                leaf = self.is_leaf[node]
+                if leaf.all():
+                    break
+                x = X[rows, self.feature[node]]
+                go_left = np.where(np.isnan(x), self.missing_left[node], x <= self.threshold[node])
+                nxt = start + np.where(go_left, self.left[node], self.right[node])
+                node = np.where(leaf, node, nxt)
+            raw += self.value[node]
+        return raw
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        p1 = _expit(self.raw(X))
+        out = np.empty((len(p1), 2), dtype=np.float64)
+        out[:, 1] = p1
+        out[:, 0] = 1 - out[:, 1]
+        return out
+
+
+class ScaledLogistic:
+    """``Pipeline(StandardScaler, LogisticRegression).predict_proba`` (binary)."""
+
+    def __init__(self, arrays: dict[str, np.ndarray]) -> None:
+        self.mean = arrays["doc_mean"]
+        self.scale = arrays["doc_scale"]
+        self.coef = arrays["doc_coef"]
+        self.intercept = arrays["doc_intercept"]
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        X = np.array(X, dtype=np.float64)
+        X -= self.mean
+        X /= self.scale
+        z = (X @ self.coef.T + self.intercept).reshape(-1)
+        p = _expit(z)
+        return np.stack([1 - p, p], axis=1)
+
+
+def spin_arrays(models: dict[str, Any], sha256: str) -> dict[str, np.ndarray]:
+    """The compact arrays of a loaded ``spin_detector.skops`` bundle."""
+    word, doc = models["word_model"], models["doc_model"]
+    if word.n_trees_per_iteration_ != 1 or word.is_categorical_ is not None:
+        raise ValueError("compact form: binary word model with numeric features only")
+    scaler, logistic = doc[0], doc[-1]
+    if len(doc) != 2 or not (scaler.with_mean and scaler.with_std) or len(logistic.classes_) != 2:
+        raise ValueError("compact form: document model must be StandardScaler + binary LogisticRegression")
+    nodes = [p[0].nodes for p in word._predictors]
+    offsets = np.cumsum([0] + [len(n) for n in nodes]).astype(np.int64)
+    allnodes = np.concatenate(nodes)
+    if allnodes["is_categorical"].any():
+        raise ValueError("compact form: categorical splits are not supported")
+    rest = {k: v for k, v in models.items() if k not in ("word_model", "doc_model")}
+    return {
+        "skops_sha256": np.array(sha256),
+        "trees_baseline": np.asarray(word._baseline_prediction, dtype=np.float64).reshape(()),
+        "trees_offsets": offsets,
+        "trees_feature": allnodes["feature_idx"].astype(np.int64),
+        "trees_threshold": allnodes["num_threshold"].astype(np.float64),
+        "trees_missing_left": allnodes["missing_go_to_left"].astype(np.uint8),
+        "trees_left": allnodes["left"].astype(np.int64),
+        "trees_right": allnodes["right"].astype(np.int64),
+        "trees_is_leaf": allnodes["is_leaf"].astype(np.uint8),
+        "trees_value": allnodes["value"].astype(np.float64),
+        "trees_max_depth": np.array(int(allnodes["depth"].max())),
+        "doc_mean": np.asarray(scaler.mean_, dtype=np.float64),
+        "doc_scale": np.asarray(scaler.scale_, dtype=np.float64),
+        "doc_coef": np.asarray(logistic.coef_, dtype=np.float64),
+        "doc_intercept": np.asarray(logistic.intercept_, dtype=np.float64),
+        "rest_json": np.array(json.dumps(rest, sort_keys=True)),
+    }
+
+
+def load_spin(skops_path: Path) -> dict[str, Any] | None:
+    """The spin bundle with numpy predictors, or None (use the ``.skops`` file)."""
+    arrays = _load(skops_path)
+    if arrays is None:
+        return None
+    return {"word_model": Trees(arrays), "doc_model": ScaledLogistic(arrays),
+            **_json(arrays, "rest_json")}
+
+
+# -- alliance classifier -------------------------------------------------------------------
+_VEC_PARAMS = ("sublinear_tf", "norm", "use_idf", "analyzer", "max_features", "max_df",
+               "stop_words", "ngram_range", "lowercase", "token_pattern")
+
+
+class Vectorizer:
+    """What ``FastScorer`` reads of a fitted ``TfidfVectorizer``."""
+
+    def __init__(self, terms: np.ndarray, idf: np.ndarray, params: dict[str, Any]) -> None:
+        self.vocabulary_ = {t: i for i, t in enumerate(terms.tolist())}
+        self.idf_ = idf
+        for key in _VEC_PARAMS:
+            setattr(self, key, params[key])
+        self.ngram_range = tuple(params["ngram_range"])
+
+    def build_tokenizer(self):
+        return re.compile(self.token_pattern).findall
+
+
+def alliance_arrays(bundle: dict[str, Any], sha256: str) -> dict[str, np.ndarray]:
+    """The compact arrays of a loaded ``alliance_classifier.skops`` bundle."""
+    from pipeline.alliance.model import FastScorer
+
+    if not FastScorer(bundle).supported:
+        raise ValueError("compact form: the bundle needs the scikit-learn path (char n-grams?)")
+    arrays: dict[str, np.ndarray] = {"skops_sha256": np.array(sha256)}
+    blocks = []
+    for key in ("word", "char", "lemma"):
+        vec = bundle.get(key)
+        if vec is None:
+            continue
+        if vec.tokenizer is not None or vec.preprocessor is not None:
+            raise ValueError(f"compact form: {key} vectoriser has a custom tokenizer")
+        terms = sorted(vec.vocabulary_, key=vec.vocabulary_.__getitem__)
+        arrays[f"{key}_terms"] = np.array(terms, dtype=str)
+        arrays[f"{key}_idf"] = np.asarray(vec.idf_, dtype=np.float64)
+        arrays[f"{key}_params"] = np.array(json.dumps({p: getattr(vec, p) for p in _VEC_PARAMS}))
+        blocks.append(key)
+    arrays["coef"] = np.asarray(bundle["coef"], dtype=np.float64)
+    arrays["intercept"] = np.asarray(bundle["intercept"], dtype=np.float64)
+    rest = {k: v for k, v in bundle.items()
+            if k not in ("word", "char", "lemma", "coef", "intercept")}
+    rest["blocks"] = blocks
+    arrays["rest_json"] = np.array(json.dumps(rest, sort_keys=True))
+    return arrays
+
+
+def load_alliance(skops_path: Path) -> dict[str, Any] | None:
+    """The alliance bundle with light vectorisers, or None (use the ``.skops`` file)."""
+    arrays = _load(skops_path)
+    if arrays is None:
+        return None
+    rest = _json(arrays, "rest_json")
+    blocks = rest.pop("blocks")
+    bundle: dict[str, Any] = {key: None for key in ("word", "char", "lemma")}
+    for key in blocks:
+        bundle[key] = Vectorizer(arrays[f"{key}_terms"], arrays[f"{key}_idf"],
+                                 json.loads(str(arrays[f"{key}_params"])))
+    bundle["coef"] = arrays["coef"]
+    bundle["intercept"] = arrays["intercept"]
+    return {**bundle, **rest}
+
+
+# -- spin reference tables -----------------------------------------------------------------
+TABLES_FILE = "spin_tables.compact.bin"
+_TABLES_MAGIC = b"alliance-audit spin tables 1\n"
+
+
+def _tables_key(models_dir: Path, sources: tuple[str, ...]) -> bytes:
+    """Hex sha256 of the source tables (names and bytes) and the marshal format version."""
+    h = hashlib.sha256(f"marshal {marshal.version}".encode())
+    for name in sources:
+        path = models_dir / name
+        h.update(name.encode())
+        h.update(hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"-")
+    return h.hexdigest().encode()
+
+
+@lru_cache(maxsize=2)
+def load_tables(models_dir: Path, sources: tuple[str, ...]) -> dict[str, Any] | None:
+    """The parsed spin tables (reference statistics, their neighbour sets, the thesaurus) of
+    ``models_dir`` from :data:`TABLES_FILE`, or None (absent, or made from other sources).
+
+    Plain dicts, tuples, sets and strings in :mod:`marshal` form, which loads in a third of
+    the time the gzip TSV files take to parse (and holds no code: ``marshal`` builds values)."""
+    path = models_dir / TABLES_FILE
+    if not path.is_file():
+        return None
+    data = path.read_bytes()
+    head, _, rest = data.partition(b"\n\n")
+    if head != _TABLES_MAGIC + _tables_key(models_dir, sources):
+        return None
+    return marshal.loads(zlib.decompress(rest))
+
+
+def write_tables(models_dir: Path, sources: tuple[str, ...], tables: dict[str, Any]) -> Path:
+    """Write :data:`TABLES_FILE`; kept as it is when made from the same sources (the sets'
+    order, and so the bytes, changes from process to process)."""
+    path = models_dir / TABLES_FILE
+    head = _TABLES_MAGIC + _tables_key(models_dir, sources) + b"\n\n"
+    if path.is_file():
+        with path.open("rb") as fh:
+            if fh.read(len(head)) == head:
+                return path
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(head + zlib.compress(marshal.dumps(tables), 6))
+    tmp.replace(path)
+    load_tables.cache_clear()
+    return path
+
+
+# -- writing -------------------------------------------------------------------------------
+def write_all(models_dir: Path) -> list[Path]:
+    """(Re)write the compact file of each ``.skops`` model in ``models_dir``."""
+    from pipeline.alliance.model import load_skops as load_alliance_skops
+    from pipeline.spin.detector import _load_skops as load_spin_skops
+
+    written = []
+    for name, read, convert in (
+        ("spin_detector.skops", load_spin_skops, spin_arrays),
+        ("alliance_classifier.skops", load_alliance_skops, alliance_arrays),
+    ):
+        skops_path = models_dir / name
+        if not skops_path.is_file():
+            continue
+        out = compact_path(skops_path)
+        _save(out, convert(read(skops_path), sha256_of(skops_path)))
+        written.append(out)
+    from pipeline.spin.thesaurus import compact_tables
+
+    tables = compact_tables(models_dir)
+    if tables is not None:
+        written.append(tables)
+    return written
