@@ -175,8 +175,6 @@ class QualitySettings(_Section):
     max_newline_word_ratio: NonNeg
     # --- ours
     max_boilerplate_ratio: Ratio
-    min_sentence_coherence: Ratio
-    max_keyword_density: Ratio
     max_stuffing_index: NonNeg
     max_search_phrases: Count
     max_spam_insertions: NonNeg
@@ -184,6 +182,7 @@ class QualitySettings(_Section):
     max_placeholder_phrases: Count
     max_keyword_list_lines: Count
     max_truncated_paragraphs: Count
+    max_teaser_stub: Count
     min_content_words: Count
     max_glued_words: NonNeg
     max_grade: Float
@@ -201,11 +200,13 @@ class QualitySettings(_Section):
     english_only_rules: list[Str]
     discourse_edge_sentences: Count
     discourse_min_words_around: Count
+    teaser_max_words: Count
     # --- lexicons and patterns (files in pipeline/resources/quality/)
     gopher_stop_words: Str
     spam_patterns: Str
     discourse_markers: Str
     placeholder_phrases: Str
+    teaser_endings: Str
     keyword_list_lines: Str
     search_phrases: Str
     c4_bad_line_patterns: Str

@@ -656,6 +656,24 @@ def placeholder_phrases(text: str, name: str = "placeholder_phrases.txt") -> flo
     return float(len(load_placeholder_patterns(name).findall(text or "")))
 
 
+@lru_cache(maxsize=8)
+def load_teaser_endings(name: str = "teaser_endings.txt") -> re.Pattern:
+    """The teaser endings ("Read more", "Continue reading", a final ellipsis) as one pattern."""
+    return re.compile("|".join(f"(?:{ln.strip()})" for ln in _lines_of(name)), re.IGNORECASE)
+
+
+def teaser_stub(text: str, max_words: int = 150, name: str = "teaser_endings.txt",
+                last_lines: int = 2) -> float:
+    """Teaser or stub page: a short body (at most ``max_words`` words) that ends in "Read more",
+    "Continue reading" or an ellipsis instead of the article (1.0), else 0.0."""
+    n = len((text or "").split())
+    if not n or n > max_words:
+        return 0.0
+    tail = parse(text).lines[-last_lines:]
+    rx = load_teaser_endings(name)
+    return 1.0 if any(rx.search(ln) for ln in tail) else 0.0
+
+
 def spam_matches(text: str, name: str = "spam_patterns.tsv") -> list[tuple[str, float, str]]:
     """(pattern name, weight, matched text) of every spam insertion."""
     text = text or ""

@@ -272,3 +272,28 @@ def test_misplaced_discourse_needs_words_around():
     assert m.misplaced_discourse(text, 3, min_words_around=150) == 0
     long_text = ("Sentence about sleep and rest. " * 40) + "In this post, we cover grief."
     assert m.misplaced_discourse(long_text, 3, min_words_around=150) == 1
+
+
+_TEASER_BODY = "Talking to a counsellor can help you sort out what weighs on you."
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("", 0.0),
+    (HOSTILE, 0.0),
+    (f"{_TEASER_BODY}\nRead more", 1.0),
+    (f"{_TEASER_BODY} Continue reading »", 1.0),
+    (f"{_TEASER_BODY} It starts with a first call and a few questions about...", 1.0),
+    (f"{_TEASER_BODY} [...]", 1.0),
+    (f"Our team\n{_TEASER_BODY}\nLearn more", 1.0),
+    (_TEASER_BODY, 0.0),  # short, but no teaser ending (min_words judges length)
+    (f"Read more about it below.\n{_TEASER_BODY}\nWe meet weekly.\nSessions last an hour.", 0.0),
+    (" ".join([_TEASER_BODY] * 12) + "\nRead more", 0.0),  # a body of its own (>150 words)
+    (f"{_TEASER_BODY} Many readers read more than one guide.", 0.0),  # "read more" mid-sentence
+])
+def test_teaser_stub(text, expected):
+    assert m.teaser_stub(text, 150) == expected
+
+
+def test_teaser_stub_word_limit_is_the_setting():
+    text = " ".join([_TEASER_BODY] * 12) + "\nRead more"
+    assert m.teaser_stub(text, 150) == 0.0 and m.teaser_stub(text, 400) == 1.0
