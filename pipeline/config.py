@@ -373,6 +373,8 @@ class AuditSettings(_Section):
     actions: Annotated[list[Str], Field(min_length=1)]
     empty_max_words: Count
     empty_action: Str
+    tiny_max_words: Count
+    tiny_action: Str
     not_applicable_action: Str
     duplicate_kinds: list[Literal["exact", "near", "spun_copy"]]
     duplicate_action: Str
@@ -380,6 +382,8 @@ class AuditSettings(_Section):
     spun_low_quality_action: Str
     low_quality_action: Str
     low_quality_severe_action: Str
+    low_quality_fixable_rules: list[Str]
+    low_quality_fixable_action: Str
     severe_quality_below: Ratio
     severe_low_score_min_families: Count
     severe_min_flags: Count
