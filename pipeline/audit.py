@@ -150,9 +150,11 @@ def decide(article: Article, settings: AuditSettings) -> tuple[str, str]:
         return s.low_quality_action, f"low {quality_note}"
 
     present = components_present(article)
+    # Sound but short or off the alliance topic: kept, with the note in the reason.
+    off_topic = "; off the alliance topic (a note, nothing to fix)" if present == 0 else ""
     if words < s.thin_max_words and present < s.thin_min_components:
         return s.thin_action, (f"short page: {words} words and {present} of 4 alliance "
-                               f"components discussed")
+                               f"components discussed{off_topic}")
     # A kept article's minor failed rules are in quality_flags, not in its reason.
     return s.default_action, (f"passes the quality check ({score}), not spun, {present} of 4 "
-                              "alliance components discussed")
+                              f"alliance components discussed{off_topic}")

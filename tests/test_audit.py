@@ -88,6 +88,10 @@ def make(text: str = "word " * 400, *, words: int | None = None, quality: float 
      "keep", "short page: 100 words and 1 of 4"),
     (make("word " * 400, counts={"bond": 0, "goals": 0, "tasks": 0, "rupture_repair": 0}),
      "keep", "0 of 4"),
+    (make("word " * 400, counts={"bond": 0, "goals": 0, "tasks": 0, "rupture_repair": 0}),
+     "keep", "off the alliance topic (a note, nothing to fix)"),
+    (make("word " * 100, counts={"bond": 0, "goals": 0, "tasks": 0, "rupture_repair": 0}),
+     "keep", "short page: 100 words and 0 of 4 alliance components discussed; off the"),
     (make(), "keep", "4 of 4 alliance components"),
     (make(HOSTILE * 50, title=HOSTILE), "keep", "passes the quality check (score 0.80)"),
 ])
