@@ -183,6 +183,7 @@ class QualitySettings(_Section):
     max_keyword_list_lines: Count
     max_truncated_paragraphs: Count
     max_teaser_stub: Count
+    max_markup_per_100w: NonNeg
     min_content_words: Count
     max_glued_words: NonNeg
     max_grade: Float
@@ -207,6 +208,7 @@ class QualitySettings(_Section):
     discourse_markers: Str
     placeholder_phrases: Str
     teaser_endings: Str
+    markup_patterns: Str
     keyword_list_lines: Str
     search_phrases: Str
     c4_bad_line_patterns: Str

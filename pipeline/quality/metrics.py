@@ -657,6 +657,19 @@ def placeholder_phrases(text: str, name: str = "placeholder_phrases.txt") -> flo
 
 
 @lru_cache(maxsize=8)
+def load_markup_patterns(name: str = "markup_patterns.txt") -> re.Pattern:
+    """The raw-markup patterns (tags, JSON keys, template tags, entities) as one pattern."""
+    return re.compile("|".join(f"(?:{ln.strip()})" for ln in _lines_of(name)))
+
+
+def markup_per_100w(text: str, name: str = "markup_patterns.txt") -> float:
+    """Raw markup left in the text (HTML tags, JSON keys, template or spintax tags, entities)
+    per 100 words: a broken render or a dump of the page source."""
+    n = len((text or "").split())
+    return _ratio(100.0 * len(load_markup_patterns(name).findall(text or "")), n) if n else 0.0
+
+
+@lru_cache(maxsize=8)
 def load_teaser_endings(name: str = "teaser_endings.txt") -> re.Pattern:
     """The teaser endings ("Read more", "Continue reading", a final ellipsis) as one pattern."""
     return re.compile("|".join(f"(?:{ln.strip()})" for ln in _lines_of(name)), re.IGNORECASE)

@@ -297,3 +297,19 @@ def test_teaser_stub(text, expected):
 def test_teaser_stub_word_limit_is_the_setting():
     text = " ".join([_TEASER_BODY] * 12) + "\nRead more"
     assert m.teaser_stub(text, 150) == 0.0 and m.teaser_stub(text, 400) == 1.0
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("", 0.0),
+    (HOSTILE, 0.0),
+    ("Therapy can help. Talk to someone you trust.", 0.0),
+    ("Fees are <b>low</b> here", 2 * 100 / 4),  # an opening and a closing tag, 4 words
+    ('{"id":12,"title":"Anxiety"}', 2 * 100 / 1),  # two JSON keys in one "word"
+    ("Hello {{ client_name }}, welcome", 2 * 100 / 5),
+    ("You will feel {calm|relaxed|at ease} soon", 1 * 100 / 6),  # spintax
+    ("Tom &amp; Jerry", 100 / 3),
+    ("Use a < b and c > d in maths, or 3 < 4.", 0.0),  # comparisons are no tags
+    ("Sets like {a, b} and costs like $5 | $6 stay prose", 0.0),
+])
+def test_markup_per_100w(text, expected):
+    assert m.markup_per_100w(text) == pytest.approx(expected)
