@@ -678,7 +678,7 @@ def load_teaser_endings(name: str = "teaser_endings.txt") -> re.Pattern:
 def teaser_stub(text: str, max_words: int = 150, name: str = "teaser_endings.txt",
                 last_lines: int = 2) -> float:
     """Teaser or stub page: a short body (at most ``max_words`` words) that ends in "Read more",
-    "Continue reading" or an ellipsis instead of the article (1.0), else 0.0."""
+    "Continue reading" or the excerpt mark "[...]" instead of the article (1.0), else 0.0."""
     n = len((text or "").split())
     if not n or n > max_words:
         return 0.0

@@ -282,7 +282,7 @@ _TEASER_BODY = "Talking to a counsellor can help you sort out what weighs on you
     (HOSTILE, 0.0),
     (f"{_TEASER_BODY}\nRead more", 1.0),
     (f"{_TEASER_BODY} Continue reading »", 1.0),
-    (f"{_TEASER_BODY} It starts with a first call and a few questions about...", 1.0),
+    (f"{_TEASER_BODY} It starts with a first call and a few questions about...", 0.0),
     (f"{_TEASER_BODY} [...]", 1.0),
     (f"Our team\n{_TEASER_BODY}\nLearn more", 1.0),
     (_TEASER_BODY, 0.0),  # short, but no teaser ending (min_words judges length)
