@@ -68,6 +68,13 @@ def rule_families(flags: list, families: dict[str, list[str]]) -> set[str]:
     return out
 
 
+def fixable_only(flags: list, fixable: list[str]) -> bool:
+    """True when every failed rule among ``flags`` is one of the ``fixable`` rules."""
+    rules = {str(f.get("rule", "")) if isinstance(f, dict) else str(f).split("=", 1)[0]
+             for f in flags}
+    return bool(rules) and rules <= set(fixable)
+
+
 def _fmt(x: Any) -> str:
     return f"{x:.2f}" if isinstance(x, int | float) else "n/a"
 
@@ -95,6 +102,9 @@ def decide(article: Article, settings: AuditSettings) -> tuple[str, str]:
     words = article.words or 0
     if words <= s.empty_max_words or not article.text.strip():
         return s.empty_action, "empty text after cleaning: check the extraction"
+    if words <= s.tiny_max_words:
+        return s.tiny_action, (f"only {words} words after cleaning: too little to judge, check "
+                               "the extraction")
     if not article.applicable:
         why = article.not_applicable_reason or f"language '{article.language}' is not analysed"
         return s.not_applicable_action, f"not analysed: {why}"
@@ -132,14 +142,19 @@ def decide(article: Article, settings: AuditSettings) -> tuple[str, str]:
         return s.spun_action, f"{spun_note}: restore the wording from the suggestions"
 
     if low:
+        if flags and fixable_only(flags, s.low_quality_fixable_rules):
+            return s.low_quality_fixable_action, (f"low {quality_note}; the damage can be "
+                                                  "repaired without removing the content")
         if severe:
             return s.low_quality_severe_action, f"severely low {quality_note}"
         return s.low_quality_action, f"low {quality_note}"
 
     present = components_present(article)
+    # Sound but short or off the alliance topic: kept, with the note in the reason.
+    off_topic = "; off the alliance topic (a note, nothing to fix)" if present == 0 else ""
     if words < s.thin_max_words and present < s.thin_min_components:
         return s.thin_action, (f"short page: {words} words and {present} of 4 alliance "
-                               f"components discussed")
+                               f"components discussed{off_topic}")
     # A kept article's minor failed rules are in quality_flags, not in its reason.
     return s.default_action, (f"passes the quality check ({score}), not spun, {present} of 4 "
-                              "alliance components discussed")
+                              f"alliance components discussed{off_topic}")

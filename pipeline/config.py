@@ -175,8 +175,6 @@ class QualitySettings(_Section):
     max_newline_word_ratio: NonNeg
     # --- ours
     max_boilerplate_ratio: Ratio
-    min_sentence_coherence: Ratio
-    max_keyword_density: Ratio
     max_stuffing_index: NonNeg
     max_search_phrases: Count
     max_spam_insertions: NonNeg
@@ -184,6 +182,8 @@ class QualitySettings(_Section):
     max_placeholder_phrases: Count
     max_keyword_list_lines: Count
     max_truncated_paragraphs: Count
+    max_teaser_stub: Count
+    max_markup_per_100w: NonNeg
     min_content_words: Count
     max_glued_words: NonNeg
     max_grade: Float
@@ -201,11 +201,14 @@ class QualitySettings(_Section):
     english_only_rules: list[Str]
     discourse_edge_sentences: Count
     discourse_min_words_around: Count
+    teaser_max_words: Count
     # --- lexicons and patterns (files in pipeline/resources/quality/)
     gopher_stop_words: Str
     spam_patterns: Str
     discourse_markers: Str
     placeholder_phrases: Str
+    teaser_endings: Str
+    markup_patterns: Str
     keyword_list_lines: Str
     search_phrases: Str
     c4_bad_line_patterns: Str
@@ -372,6 +375,8 @@ class AuditSettings(_Section):
     actions: Annotated[list[Str], Field(min_length=1)]
     empty_max_words: Count
     empty_action: Str
+    tiny_max_words: Count
+    tiny_action: Str
     not_applicable_action: Str
     duplicate_kinds: list[Literal["exact", "near", "spun_copy"]]
     duplicate_action: Str
@@ -379,6 +384,8 @@ class AuditSettings(_Section):
     spun_low_quality_action: Str
     low_quality_action: Str
     low_quality_severe_action: Str
+    low_quality_fixable_rules: list[Str]
+    low_quality_fixable_action: Str
     severe_quality_below: Ratio
     severe_low_score_min_families: Count
     severe_min_flags: Count

@@ -21,7 +21,7 @@ def _no_verdict_module(monkeypatch):
 def make(text: str = "word " * 400, *, words: int | None = None, quality: float = 0.8,
          low: bool = False, flags: int = 0, spun: bool = False, spin: float = 0.1,
          counts: dict | None = None, dedup: dict | None = None, language: str = "en",
-         title: str = "t", dup_rules: int = 0) -> Article:
+         title: str = "t", dup_rules: int = 0, glued: bool = False) -> Article:
     return Article(
         article_id="a", path="a", source="s", text=text, title=title, language=language,
         words=len(text.split()) if words is None else words, applicable=language == "en",
@@ -29,7 +29,9 @@ def make(text: str = "word " * 400, *, words: int | None = None, quality: float 
                  "flags": [{"rule": f"r{i}", "value": 1.0, "threshold": 0.5, "op": ">"}
                            for i in range(flags)]
                  + [{"rule": f"dup_{n}gram_char_frac", "value": 0.4, "threshold": 0.15, "op": ">"}
-                    for n in range(5, 5 + dup_rules)]},
+                    for n in range(5, 5 + dup_rules)]
+                 + ([{"rule": "glued_words", "value": 2.0, "threshold": 0.6, "op": ">"}]
+                    if glued else [])},
         spin={"score": spin, "spun": spun},
         spin_spans=[SpinSpan(0, 4, "word", "term", "lexicon", 0.9)] if spun else [],
         alliance={"counts": FULL if counts is None else counts},
@@ -41,6 +43,12 @@ def make(text: str = "word " * 400, *, words: int | None = None, quality: float 
     (make(""), "review", "empty text"),
     (make("   \n", words=0), "review", "empty text"),
     (make(language="de"), "review", "language 'de'"),
+    # A page of 20 words or fewer: too little to judge, whatever else it is.
+    (make("word " * 20), "review", "only 20 words after cleaning"),
+    (make("word " * 3, spun=True, spin=0.9), "review", "only 3 words"),
+    (make(HOSTILE), "review", "only 5 words"),
+    (make("word " * 21, counts={"bond": 0, "goals": 0, "tasks": 0, "rupture_repair": 0}),
+     "keep", "short page: 21 words"),
     (make(dedup={"near_duplicate_of": "b", "kind": "exact", "similarity": 1.0}), "remove",
      "exact duplicate of b"),
     (make(dedup={"near_duplicate_of": "b", "kind": "near", "similarity": 0.8}), "remove",
@@ -69,6 +77,10 @@ def make(text: str = "word " * 400, *, words: int | None = None, quality: float 
     (make(low=True, quality=0.1, flags=1), "review", "low quality"),
     (make(low=True, quality=0.1, flags=2), "remove", "severely low"),
     (make(low=True, quality=0.4, flags=3), "remove", "severely low"),
+    # Damage that can be repaired (glued words only) is rewritten, not removed or reviewed.
+    (make(low=True, quality=0.4, glued=True), "rewrite", "repaired without removing"),
+    (make(low=True, quality=0.1, flags=2, glued=True), "remove", "severely low"),
+    (make(low=True, quality=0.4, flags=1, glued=True), "review", "low quality"),
     # Ten repetition rules tripped by one repeated block are one kind of damage.
     (make(low=True, quality=0.0, flags=0, dup_rules=7), "review", "low quality"),
     # Short but sound pages are kept, with the note in the reason.
@@ -76,6 +88,10 @@ def make(text: str = "word " * 400, *, words: int | None = None, quality: float 
      "keep", "short page: 100 words and 1 of 4"),
     (make("word " * 400, counts={"bond": 0, "goals": 0, "tasks": 0, "rupture_repair": 0}),
      "keep", "0 of 4"),
+    (make("word " * 400, counts={"bond": 0, "goals": 0, "tasks": 0, "rupture_repair": 0}),
+     "keep", "off the alliance topic (a note, nothing to fix)"),
+    (make("word " * 100, counts={"bond": 0, "goals": 0, "tasks": 0, "rupture_repair": 0}),
+     "keep", "short page: 100 words and 0 of 4 alliance components discussed; off the"),
     (make(), "keep", "4 of 4 alliance components"),
     (make(HOSTILE * 50, title=HOSTILE), "keep", "passes the quality check (score 0.80)"),
 ])
@@ -136,3 +152,14 @@ def test_with_the_quality_stage_verdict(monkeypatch):
     assert action == "review"
     assert "short for this site" in reason and "5.0 spreads below" in reason
     assert "quality (score 0.40)" in reason
+
+
+@pytest.mark.parametrize(("flags", "expected"), [
+    ([], False),
+    ([{"rule": "glued_words"}], True),
+    (["glued_words=2>0.6"], True),
+    ([{"rule": "glued_words"}, {"rule": "words"}], False),
+    ([{"rule": HOSTILE}], False),
+])
+def test_fixable_only(flags, expected):
+    assert audit.fixable_only(flags, ["glued_words"]) is expected

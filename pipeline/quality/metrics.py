@@ -663,6 +663,37 @@ def placeholder_phrases(text: str, name: str = "placeholder_phrases.txt") -> flo
     return float(len(load_placeholder_patterns(name).findall(text or "")))
 
 
+@lru_cache(maxsize=8)
+def load_markup_patterns(name: str = "markup_patterns.txt") -> re.Pattern:
+    """The raw-markup patterns (tags, JSON keys, template tags, entities) as one pattern."""
+    return re.compile("|".join(f"(?:{ln.strip()})" for ln in _lines_of(name)))
+
+
+def markup_per_100w(text: str, name: str = "markup_patterns.txt") -> float:
+    """Raw markup left in the text (HTML tags, JSON keys, template or spintax tags, entities)
+    per 100 words: a broken render or a dump of the page source."""
+    n = len((text or "").split())
+    return _ratio(100.0 * len(load_markup_patterns(name).findall(text or "")), n) if n else 0.0
+
+
+@lru_cache(maxsize=8)
+def load_teaser_endings(name: str = "teaser_endings.txt") -> re.Pattern:
+    """The teaser endings ("Read more", "Continue reading", a final ellipsis) as one pattern."""
+    return re.compile("|".join(f"(?:{ln.strip()})" for ln in _lines_of(name)), re.IGNORECASE)
+
+
+def teaser_stub(text: str, max_words: int = 150, name: str = "teaser_endings.txt",
+                last_lines: int = 2) -> float:
+    """Teaser or stub page: a short body (at most ``max_words`` words) that ends in "Read more",
+    "Continue reading" or the excerpt mark "[...]" instead of the article (1.0), else 0.0."""
+    n = len((text or "").split())
+    if not n or n > max_words:
+        return 0.0
+    tail = parse(text).lines[-last_lines:]
+    rx = load_teaser_endings(name)
+    return 1.0 if any(rx.search(ln) for ln in tail) else 0.0
+
+
 def spam_matches(text: str, name: str = "spam_patterns.tsv") -> list[tuple[str, float, str]]:
     """(pattern name, weight, matched text) of every spam insertion."""
     text = text or ""

@@ -272,3 +272,44 @@ def test_misplaced_discourse_needs_words_around():
     assert m.misplaced_discourse(text, 3, min_words_around=150) == 0
     long_text = ("Sentence about sleep and rest. " * 40) + "In this post, we cover grief."
     assert m.misplaced_discourse(long_text, 3, min_words_around=150) == 1
+
+
+_TEASER_BODY = "Talking to a counsellor can help you sort out what weighs on you."
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("", 0.0),
+    (HOSTILE, 0.0),
+    (f"{_TEASER_BODY}\nRead more", 1.0),
+    (f"{_TEASER_BODY} Continue reading »", 1.0),
+    (f"{_TEASER_BODY} It starts with a first call and a few questions about...", 0.0),
+    (f"{_TEASER_BODY} [...]", 1.0),
+    (f"Our team\n{_TEASER_BODY}\nLearn more", 1.0),
+    (_TEASER_BODY, 0.0),  # short, but no teaser ending (min_words judges length)
+    (f"Read more about it below.\n{_TEASER_BODY}\nWe meet weekly.\nSessions last an hour.", 0.0),
+    (" ".join([_TEASER_BODY] * 12) + "\nRead more", 0.0),  # a body of its own (>150 words)
+    (f"{_TEASER_BODY} Many readers read more than one guide.", 0.0),  # "read more" mid-sentence
+])
+def test_teaser_stub(text, expected):
+    assert m.teaser_stub(text, 150) == expected
+
+
+def test_teaser_stub_word_limit_is_the_setting():
+    text = " ".join([_TEASER_BODY] * 12) + "\nRead more"
+    assert m.teaser_stub(text, 150) == 0.0 and m.teaser_stub(text, 400) == 1.0
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("", 0.0),
+    (HOSTILE, 0.0),
+    ("Therapy can help. Talk to someone you trust.", 0.0),
+    ("Fees are <b>low</b> here", 2 * 100 / 4),  # an opening and a closing tag, 4 words
+    ('{"id":12,"title":"Anxiety"}', 2 * 100 / 1),  # two JSON keys in one "word"
+    ("Hello {{ client_name }}, welcome", 2 * 100 / 5),
+    ("You will feel {calm|relaxed|at ease} soon", 1 * 100 / 6),  # spintax
+    ("Tom &amp; Jerry", 100 / 3),
+    ("Use a < b and c > d in maths, or 3 < 4.", 0.0),  # comparisons are no tags
+    ("Sets like {a, b} and costs like $5 | $6 stay prose", 0.0),
+])
+def test_markup_per_100w(text, expected):
+    assert m.markup_per_100w(text) == pytest.approx(expected)

@@ -31,8 +31,6 @@ _STYLE_TOPIC_RULES = ("grade", "keyword_density", "keyphrase_per_100w")
 TUNE_GRID: dict[str, list[Any]] = {
     "max_keyphrase_per_100w": [2.5, 2.8, 3.0],
     "max_spam_insertions": [0.45, 0.9],
-    "min_sentence_coherence": [0.015, 0.02],
-    "w:min_sentence_coherence": [0.3, 0.45],
     "min_coherence_vs_shuffle": [-0.25, 0.0, 0.25],
     "w:min_coherence_vs_shuffle": [0.3, 0.45],
     "w:min_content_words": [0.3, 0.45],

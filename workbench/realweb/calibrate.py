@@ -2,9 +2,11 @@
 
 For every ``min_``/``max_`` rule of ``quality.toml``: its share of firing on the sound pages of
 the real-web **dev** part (never the test part), on the clean counsel-chat texts, and on each
-held-out degradation kind (dev half), plus the value at the 1st/99th percentile of the sound
-real pages. A rule may fire on at most 1% of sound real pages (issue 15); one that cannot
-separate sound from damaged real text is kept as a metric with weight 0.
+held-out degradation kind (dev half), plus the value at the 0.5th/1st/99th/99.5th percentile of
+the sound real pages and a suggested threshold: the 99.5th percentile (a max rule) or the 0.5th
+(a min rule) moved out by ``MARGIN`` of its value. A rule may fire on at most 1% of sound real
+pages (issue 15); one that cannot separate sound from damaged real text becomes a metric (no
+rule in ``quality.toml``).
 
     python -m workbench.realweb.calibrate            # needs .realweb/ (see README.md)
 """
@@ -29,6 +31,26 @@ def rule_keys(settings: dict[str, Any]) -> list[tuple[str, str, float]]:
         if key.startswith(("min_", "max_")) and isinstance(value, int | float) and not isinstance(value, bool):
             out.append((key, key[4:].split("__", 1)[0], float(value)))
     return out
+
+
+# The suggested threshold sits this share of the value beyond the sound pages' 0.5th/99.5th
+# percentile (a page or two more in a larger set should not flip it).
+MARGIN = 0.1
+
+
+def suggested_threshold(key: str, values: Any, margin: float = MARGIN) -> float | None:
+    """Threshold from the sound pages' tail: p99.5 * (1 + margin) for max, p0.5 * (1 - margin) for min."""
+    vals = np.asarray(values, dtype=float)
+    vals = vals[np.isfinite(vals)]
+    if not len(vals):
+        return None
+    if key.startswith("min_"):
+        return round(float(np.percentile(vals, 0.5)) * (1.0 - margin), 4)
+    return round(float(np.percentile(vals, 99.5)) * (1.0 + margin), 4)
+
+
+def _pct(vals: np.ndarray, q: float) -> float | None:
+    return round(float(np.nanpercentile(vals, q)), 3) if np.isfinite(vals).any() else None
 
 
 def _fires(key: str, value: float | None, threshold: float) -> bool:
@@ -63,8 +85,9 @@ def table(shared: Path, root: Path | None = None, seed: int = 0) -> pd.DataFrame
         row: dict[str, Any] = {
             "rule": key, "threshold": thr,
             "real_sound_fire": round(float(np.mean([key in f for f in real_fired])), 3),
-            "real_p01": round(float(np.nanpercentile(vals, 1)), 3) if np.isfinite(vals).any() else None,
-            "real_p99": round(float(np.nanpercentile(vals, 99)), 3) if np.isfinite(vals).any() else None,
+            "real_p005": _pct(vals, 0.5), "real_p01": _pct(vals, 1),
+            "real_p99": _pct(vals, 99), "real_p995": _pct(vals, 99.5),
+            "suggested": suggested_threshold(key, vals),
         }
         for kind in kinds:
             fired = [any(f.get("rule") == metric and _fires(key, f.get("value"), thr)

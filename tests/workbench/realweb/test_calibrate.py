@@ -20,3 +20,13 @@ def test_fires_follows_the_side_of_the_rule():
     assert cal._fires("max_x", 2.0, 1.0) and not cal._fires("max_x", 1.0, 1.0)
     assert cal._fires("min_x", 0.5, 1.0) and not cal._fires("min_x", 1.5, 1.0)
     assert not cal._fires("max_x", None, 1.0) and not cal._fires("max_x", math.nan, 1.0)
+
+
+def test_suggested_threshold_sits_beyond_the_sound_tail():
+    values = list(range(1, 201))  # 1..200
+    high = cal.suggested_threshold("max_x", values, margin=0.1)
+    low = cal.suggested_threshold("min_x", values, margin=0.1)
+    assert high > 199 and math.isclose(high, 199.005 * 1.1, rel_tol=1e-3)
+    assert low < 2 and math.isclose(low, 1.995 * 0.9, rel_tol=1e-3)
+    assert cal.suggested_threshold("max_x", []) is None
+    assert cal.suggested_threshold("max_x", [math.nan]) is None
