@@ -19,7 +19,13 @@ from typing import Any
 
 import pandas as pd
 
-from workbench.realweb.evaluate import COMPONENTS, load_pages, load_sentences, read_folder
+from workbench.realweb.evaluate import (
+    COMPONENTS,
+    best_overlap,
+    load_pages,
+    load_sentences,
+    read_folder,
+)
 
 
 def source_of(evidence: str) -> str:
@@ -51,11 +57,7 @@ def predict_with_proba(texts: dict[str, str], sentences: pd.DataFrame,
         recs = ex.sentence_records(doc, spin, text=texts[pid])
         ex.score(recs)
         for s in sentences[sentences.page_id == pid].itertuples():
-            best, overlap = None, 0
-            for r in recs:
-                o = min(s.end, r["end_char"]) - max(s.start, r["start_char"])
-                if o > overlap:
-                    best, overlap = r, o
+            best = best_overlap(int(s.start), int(s.end), recs)
             labels, evidence = ex.decide(best) if best is not None else ({}, {})
             proba = (best or {}).get("proba") or {}
             rows.append({"sent_id": s.sent_id, "gate": bool((best or {}).get("gate")),
