@@ -255,7 +255,7 @@ class AllianceExtractor:
         evidence: dict[str, str] = {}
         if not rec.get("gate"):
             return labels, evidence
-        rule_ev = evidence_text(rec["hits"])
+        rule_ev = evidence_text(rec["hits"], self.rules.feature_only)
         proba = rec.get("proba")
         for lab in LABELS:
             by_rule = lab in rule_ev

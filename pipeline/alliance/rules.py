@@ -107,6 +107,9 @@ class RuleLayer:
         # with the frame in the sentence itself or a second cue of the same label.
         self.needs_frame: frozenset[str] = frozenset(spec.get("needs_frame", []))
         self.frame_only: frozenset[str] = frozenset(spec.get("frame_only", []))
+        # Rules too generic to label on their own anywhere: their hits are classifier features
+        # (and evidence beside a model decision), never a label by themselves.
+        self.feature_only: frozenset[str] = frozenset(spec.get("feature_only", []))
         self.vocab = vocab or Vocab()
         self.rule_names: list[str] = []
         # (label, name, matcher, required word sets); the index maps an anchor word to rules.
@@ -302,10 +305,13 @@ def gate(role: Sequence[bool], other: Sequence[bool], window: int, strict: bool,
     return out
 
 
-def evidence_text(hits: Sequence[Hit]) -> dict[str, str]:
-    """'rule NAME: matched words' per label (first hit of each label; names of the others)."""
+def evidence_text(hits: Sequence[Hit], skip: frozenset[str] = frozenset()) -> dict[str, str]:
+    """'rule NAME: matched words' per label (first hit of each label; names of the others);
+    rules named ``label|rule`` in ``skip`` (feature-only rules) give no evidence."""
     out: dict[str, str] = {}
     for h in hits:
+        if f"{h.label}|{h.rule}" in skip:
+            continue
         if h.label not in out:
             out[h.label] = f"rule {h.rule}: {h.words}"
     return out

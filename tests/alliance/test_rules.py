@@ -136,3 +136,37 @@ def test_neighbour_lends_context(rules_nlp):
 def test_partner_sentence_next_to_therapist_does_not_count(rules_nlp):
     doc = rules_nlp("My therapist is kind. My husband and I never feel safe after a fight.")
     assert doc._.alliance["sentences"][1]["labels"] == dict.fromkeys(LABELS, 0)
+
+
+# Feature-only rules (patterns.json "feature_only"): weak generic cues are classifier features
+# and never set a label by themselves, even inside the client-therapist frame.
+FEATURE_ONLY_CASES = [
+    ("Your therapist's approach may differ from what you expected.", set()),
+    ("Being honest with your counsellor can feel uncomfortable at first.", set()),
+    ("Your therapist will write a treatment plan.", set()),
+    ("Therapists should adapt treatment to the client.", set()),
+    ("Your therapist may suggest homework such as tracking your moods between sessions.",
+     {"tasks"}),  # a strong cue still labels
+    ("My sister and I argued for weeks before we made up.", set()),
+    ("", set()),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), FEATURE_ONLY_CASES)
+def test_feature_only_rules_never_label_alone(rules_nlp, text, expected):
+    doc = rules_nlp(text)
+    got = {lab for s in doc._.alliance["sentences"] for lab, v in s["labels"].items() if v}
+    assert got == expected
+
+
+def test_feature_only_rules_still_reach_the_classifier():
+    from pipeline.alliance.rules import Hit, RuleLayer, evidence_text
+    from pipeline.config import AllianceSettings
+
+    layer = RuleLayer(AllianceSettings.of(None))
+    assert "tasks|approach" in layer.feature_only
+    assert layer.feature_only <= set(layer.rule_names)  # every name is a rule (a feature)
+    approach = Hit("tasks", "approach", 0, 1, "approach")
+    assert evidence_text([approach], layer.feature_only) == {}
+    assert evidence_text([approach]) == {"tasks": "rule approach: approach"}
+    assert evidence_text([], layer.feature_only) == {}

@@ -410,12 +410,20 @@ def _realweb_pipeline(m: dict[str, Any]) -> list[str]:
         return []
     rows = ["### Whole pipeline on the real-web sentences (`workbench/realweb/evaluate.py`)", "",
             block.get("note", ""), "",
-            "| run | split | bond P/R | goals P/R | tasks P/R | rupture_repair P/R | micro P/R |",
+            "| run | split | bond P/R/F1 | goals P/R/F1 | tasks P/R/F1 | rupture_repair P/R/F1 "
+            "| micro P/R/F1 |",
             "|---|---|---|---|---|---|---|"]
     for r in block["rows"]:
         rows.append(f"| {r['run']} | {r['split']} | " + " | ".join(
-            f"{r[k]['precision']:.2f} / {r[k]['recall']:.2f}" for k in (*LABELS, "micro")) + " |")
-    return [*rows, ""]
+            _prf_cell(r[k]) for k in (*LABELS, "micro")) + " |")
+    return [*rows, *block.get("after_notes", []), ""]
+
+
+def _prf_cell(m: dict[str, float]) -> str:
+    """``P / R / F1`` (F1 from P and R when the row has none)."""
+    p, r = m["precision"], m["recall"]
+    f1 = m.get("f1", 2 * p * r / (p + r) if p + r else 0.0)
+    return f"{p:.2f} / {r:.2f} / {f1:.2f}"
 
 
 def model_card(m: dict[str, Any]) -> str:

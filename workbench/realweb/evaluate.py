@@ -168,6 +168,16 @@ def page_scores(got: pd.DataFrame, pages: pd.DataFrame) -> dict[str, Any]:
 
 # --- sentence level ----------------------------------------------------------------------------
 
+def best_overlap(start: int, end: int, items: Iterable[dict[str, Any]]) -> dict[str, Any] | None:
+    """The item (with ``start_char``/``end_char``) that overlaps ``start:end`` most, or None."""
+    best, overlap = None, 0
+    for item in items:
+        o = min(end, item["end_char"]) - max(start, item["start_char"])
+        if o > overlap:
+            best, overlap = item, o
+    return best
+
+
 def predict_sentences(texts: dict[str, str], sentences: pd.DataFrame, settings: Any = None) -> pd.DataFrame:
     """The alliance labels the pipeline gives each labelled sentence (by the largest overlap)."""
     from pipeline.config import load_settings
@@ -181,11 +191,7 @@ def predict_sentences(texts: dict[str, str], sentences: pd.DataFrame, settings: 
         doc._.meta = {"article_id": pid, "applicable": True}
         predicted = (doc._.alliance or {}).get("sentences", [])
         for s in sentences[sentences.page_id == pid].itertuples():
-            best, overlap = None, 0
-            for p in predicted:
-                o = min(s.end, p["end_char"]) - max(s.start, p["start_char"])
-                if o > overlap:
-                    best, overlap = p, o
+            best = best_overlap(int(s.start), int(s.end), predicted)
             labels = (best or {}).get("labels", {})
             evidence = (best or {}).get("evidence", {})
             rows.append({"sent_id": s.sent_id, **{f"pred_{c}": int(labels.get(c, 0)) for c in COMPONENTS},
