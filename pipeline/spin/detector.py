@@ -5,9 +5,9 @@
 
     {"score", "spun", "applicable", "spans", "restored_text", "reasons", "features"}
 
-``score`` is the calibrated probability of the document model (``models/spin_detector.skops``)
-over length-normalised features (:func:`doc_features`); ``spun`` compares it with
-``threshold``. Spans come from the rule signals (``pipeline.spin.signals``) and from words the
+``score`` combines the document model's probability (``models/spin_detector.skops``, over
+length-normalised features, :func:`doc_features`) with the thesaurus-span ratio's z-score
+(``verdict.verdict_score``); ``spun`` compares it with ``threshold``. Spans come from the rule signals (``pipeline.spin.signals``) and from words the
 word scorer rates at or above ``span_min_score`` (only ``span_min_score_clean`` and up on a document judged
 not spun, so a clean article keeps almost no evidence). Overlaps are resolved by score.
 """

@@ -101,14 +101,6 @@ def verdict_score(z: float, model_p: float, cfg: dict[str, Any]) -> float:
     return 1.0 / (1.0 + math.exp(-max(min(x, 50.0), -50.0)))
 
 
-def llr_score(z: float, cfg: dict[str, Any]) -> float:
-    """The z-score on the detector's 0..1 scale: ``threshold`` exactly at ``llr_z_threshold``
-    (logistic, slope 1), so "spun" is "either verdict says so" on one score."""
-    thr = min(max(float(cfg.threshold), 1e-6), 1 - 1e-6)
-    x = z - float(cfg.llr_z_threshold) + math.log(thr / (1.0 - thr))
-    return 1.0 / (1.0 + math.exp(-max(min(x, 50.0), -50.0)))
-
-
 def evidence_spans(text: str, toks: list, hits: list[SpanHit], cfg: dict[str, Any],
                    floor: float) -> list[dict[str, Any]]:
     """Evidence dicts (the detector's span shape) for hits whose posterior, at the prior

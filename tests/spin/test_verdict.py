@@ -13,7 +13,6 @@ from pipeline.spin.verdict import (
     combined,
     contributions,
     doc_llr,
-    llr_score,
     llr_z,
     verdict_score,
 )
@@ -80,12 +79,6 @@ def test_z_grows_with_evidence_and_short_texts_need_more():
     assert llr_z(20.0, 400, cfg) > llr_z(5.0, 400, cfg)
     # Below norm_min_words a text is judged as if it had that many words.
     assert llr_z(10.0, 10, cfg) == llr_z(10.0, int(cfg.norm_min_words), cfg)
-
-
-def test_score_scale_meets_the_threshold_at_the_z_threshold():
-    cfg = SpinSettings.defaults()
-    assert abs(llr_score(cfg.llr_z_threshold, cfg) - cfg.threshold) < 1e-9
-    assert llr_score(-1e9, cfg) < 0.01 and llr_score(1e9, cfg) > 0.99
 
 
 def test_calibrate_recovers_mean_and_handles_empty():
