@@ -307,6 +307,10 @@ class SpinSettings(_Section):
     llr_clean_mean: Float
     llr_clean_sd: Annotated[float, Strict(), Field(gt=0)]
     llr_z_threshold: Float
+    span_phrase_factor: Ratio
+    model_weight: NonNeg
+    combined_threshold: Float
+    model_alone_threshold: Ratio
     span_evidence_prior: Ratio
     # --- domain terms, acronyms, fingerprints in the verdict (terms.py)
     score_domain_term: Ratio

@@ -5,9 +5,9 @@
 
     {"score", "spun", "applicable", "spans", "restored_text", "reasons", "features"}
 
-``score`` is the calibrated probability of the document model (``models/spin_detector.skops``)
-over length-normalised features (:func:`doc_features`); ``spun`` compares it with
-``threshold``. Spans come from the rule signals (``pipeline.spin.signals``) and from words the
+``score`` combines the document model's probability (``models/spin_detector.skops``, over
+length-normalised features, :func:`doc_features`) with the thesaurus-span ratio's z-score
+(``verdict.verdict_score``); ``spun`` compares it with ``threshold``. Spans come from the rule signals (``pipeline.spin.signals``) and from words the
 word scorer rates at or above ``span_min_score`` (only ``span_min_score_clean`` and up on a document judged
 not spun, so a clean article keeps almost no evidence). Overlaps are resolved by score.
 """
@@ -184,11 +184,13 @@ class Detector:
         probs = self._word_probs([prep["X"] for prep in preps])
         feats = [self._doc_features(prep, p) for prep, p in zip(preps, probs, strict=True)]
         scores = self._scores(feats)
-        # Spun when either verdict says so: the model's score or the ratio's, on one scale.
+        # The ratio's z-score and the model's log-odds combined (verdict.verdict_score); the
+        # old detector (no span evidence) keeps the model's probability.
         for prep, s in zip(preps, scores, strict=True):
             prep["model_score"] = float(s)
-        scores = [max(float(s), llr_verdict.llr_score(prep["llr_z"], self.cfg))
-                  for prep, s in zip(preps, scores, strict=True)]
+        if self.thes is not None:
+            scores = [llr_verdict.verdict_score(prep["llr_z"], float(s), self.cfg)
+                      for prep, s in zip(preps, scores, strict=True)]
         return [
             self._verdict(prep, p, f, float(s) if prep["text"].strip() else 0.0)
             for prep, p, f, s in zip(preps, probs, feats, scores, strict=True)
@@ -198,6 +200,7 @@ class Detector:
                  score: float) -> dict[str, Any]:
         text, toks, idx, sugg = prep["text"], prep["toks"], prep["idx"], prep["sugg"]
         spun = score >= self.cfg.threshold
+        comb = llr_verdict.combined(prep["llr_z"], prep["model_score"], self.cfg)
         floor = self.cfg.span_min_score if spun else self.cfg.span_min_score_clean
         cand = [s for s in prep["rule_spans"] if s["score"] >= floor]
         # Evidence spans: on a document judged spun every word counts in full (the verdict is
@@ -224,10 +227,10 @@ class Detector:
             "spans": spans,
             "restored_text": restore(text, spans),
             "reasons": reasons(score, spun, spans,
-                               {**feats, "span_llr_z": prep["llr_z"]}, self.cfg),
+                               {**feats, "span_llr_z": prep["llr_z"], "combined": comb}, self.cfg),
             "features": {k: round(float(v), 4) for k, v in
                          {**feats, "span_llr": prep["llr"], "span_llr_z": prep["llr_z"],
-                          "model_score": prep["model_score"]}.items()},
+                          "model_score": prep["model_score"], "combined": comb}.items()},
         }
 
     def _checked_suggestions(self, spans: list[dict], spun: bool) -> list[dict]:
@@ -279,6 +282,10 @@ def reasons(score: float, spun: bool, spans: list[dict], feats: dict[str, float]
     if feats.get("span_llr_z", 0.0) >= cfg.llr_z_threshold:
         out.append(f"thesaurus-swap evidence {feats['span_llr_z']:.1f} standard deviations above "
                    "clean text of this length")
+    if "combined" in feats and feats["combined"] >= cfg.combined_threshold:
+        out.append(f"combined evidence {feats['combined']:.2f} >= {cfg.combined_threshold:.2f} "
+                   f"(thesaurus-swap z {feats.get('span_llr_z', 0.0):.1f} + {cfg.model_weight:g} x "
+                   "the document model's log-odds)")
     if feats.get("word_p_per100", 0.0) > 0:
         out.append(f"expected swapped words per 100: {feats['word_p_per100']:.1f}")
     return out

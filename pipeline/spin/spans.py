@@ -202,6 +202,46 @@ def _variant(a: str, b: str) -> bool:
     return long_.startswith(short) or long_.replace("u", "", 1) == short
 
 
+# British -> American spellings, applied in this order to both words before comparing.
+_RESPELL = (("isation", "ization"), ("ise", "ize"), ("yse", "yze"), ("our", "or"),
+            ("ogue", "og"), ("ae", "e"), ("oe", "e"), ("ll", "l"))
+
+
+def _spelling_key(w: str) -> str:
+    for a, b in _RESPELL:
+        w = w.replace(a, b)
+    if len(w) > 4 and w.endswith("re") and w[-3] not in "aeiou":   # centre / center
+        w = w[:-2] + "er"
+    return w
+
+
+def respelt(a: str, b: str) -> bool:
+    """Whether ``b`` is ``a`` written differently (not a swap): a British or American spelling
+    ("counselling" / "counseling", "paediatric" / "pediatric"), an inflection ("therapies" /
+    "therapy", a shared lemma guess) or one of :func:`_variant`'s near spellings; phrases word
+    by word ("colour scheme" / "color schemes"). Lower-case words; a word is not its own
+    respelling."""
+    wa, wb = a.split(), b.split()
+    if a == b or not wa or len(wa) != len(wb):
+        return False
+    return all(x == y or _respelt_word(x, y) for x, y in zip(wa, wb, strict=True))
+
+
+def _respelt_word(a: str, b: str) -> bool:
+    if _variant(a, b) or min(len(a), len(b)) >= 4 and _spelling_key(a) == _spelling_key(b):
+        return True
+    la = {x for x, _ in _inflections(a) if len(x) >= 3}
+    return not la.isdisjoint(x for x, _ in _inflections(b) if len(x) >= 3)
+
+
+def function_phrase(key: str, original: str) -> bool:
+    """A swap between function-word phrases ("within the" for "in the", "as well as" for
+    "and"): every word of both is a stop word and one of them has several words."""
+    words = key.split() + original.split()
+    return (" " in key or " " in original) and bool(words) and all(
+        w in STOP_WORDS for w in words)
+
+
 def _key_info(m: _Model, thes: Thesaurus, key: str) -> tuple | None:
     """Per span (memoised): the single-word originals as {word: (n, log n, rarity term,
     P(c) / n)} and as a set, the multiword ones as (original, log n, fit parts), the
@@ -215,9 +255,9 @@ def _key_info(m: _Model, thes: Thesaurus, key: str) -> tuple | None:
             return None
         ants = thes.antonyms.get(key, frozenset())
         single = {c: (n, math.log(n), m.rare(c), m.p(c) / n) for c, n in cands
-                  if " " not in c and c not in ants and not _variant(key, c)}
+                  if " " not in c and c not in ants and not respelt(key, c)}
         multi = tuple((c, math.log(n), m.parts(c.split(" "))) for c, n in cands
-                      if " " in c and c not in ants)
+                      if " " in c and c not in ants and not respelt(key, c))
         if not single and not multi:
             v = m._keys[key] = ()
             return None

@@ -7,7 +7,10 @@ type's total is capped (``span_type_cap``): a topic word repeated 90 times is on
 evidence, not 90. Clean text shows some of this evidence too (rarer legitimate words), at a
 rate per word measured on clean text (``llr_clean_mean`` / ``llr_clean_sd`` per word, from
 ``calibrate``); the verdict is the z-score of the document's total against that rate for its
-length, spun at ``llr_z_threshold`` and above.
+length. The document verdict (:func:`verdict_score`) adds that z-score to the document
+model's log-odds (weighted ``model_weight``): spun when the sum reaches ``combined_threshold``,
+or when the model alone is sure (``model_alone_threshold``), so weak evidence of both kinds adds
+up while a clean page with rare words (ratio high, model low) needs more of the ratio.
 """
 
 from __future__ import annotations
@@ -16,14 +19,19 @@ import math
 from collections import defaultdict
 from typing import Any
 
-from pipeline.spin.spans import SpanHit
+from pipeline.spin.spans import SpanHit, function_phrase
 
 
 def contributions(hits: list[SpanHit], cfg: dict[str, Any]) -> list[float]:
-    """Per-hit log contributions, each word type's total capped at ``span_type_cap``."""
+    """Per-hit log contributions, each word type's total capped at ``span_type_cap``; a swap
+    between function-word phrases ("within the" for "in the") counts ``span_phrase_factor`` of
+    its ratio (clean writers vary those too)."""
     pi = float(cfg.span_prior)
     cap = float(cfg.span_type_cap)
+    half = float(cfg.span_phrase_factor)
     raw = [math.log1p(pi * (math.exp(h.log_lr) - 1.0)) for h in hits]
+    raw = [r * half if r > 0 and function_phrase(h.key, h.original) else r
+           for r, h in zip(raw, hits, strict=True)]
     by_key: dict[str, list[int]] = defaultdict(list)
     for k, h in enumerate(hits):
         by_key[h.key].append(k)
@@ -72,11 +80,24 @@ def calibrate(values: list[tuple[float, int]], min_words: int) -> tuple[float, f
 # ---------------------------------------------------------------- combined with the detector
 
 
-def llr_score(z: float, cfg: dict[str, Any]) -> float:
-    """The z-score on the detector's 0..1 scale: ``threshold`` exactly at ``llr_z_threshold``
-    (logistic, slope 1), so "spun" is "either verdict says so" on one score."""
-    thr = min(max(float(cfg.threshold), 1e-6), 1 - 1e-6)
-    x = z - float(cfg.llr_z_threshold) + math.log(thr / (1.0 - thr))
+def _logit(p: float) -> float:
+    p = min(max(float(p), 1e-6), 1.0 - 1e-6)
+    return math.log(p / (1.0 - p))
+
+
+def combined(z: float, model_p: float, cfg: dict[str, Any]) -> float:
+    """The combined evidence: the ratio's z-score plus ``model_weight`` x the document model's
+    log-odds. Spun at ``combined_threshold`` and above (:func:`verdict_score`)."""
+    return float(z) + float(cfg.model_weight) * _logit(model_p)
+
+
+def verdict_score(z: float, model_p: float, cfg: dict[str, Any]) -> float:
+    """The detector's 0..1 score: at or above ``threshold`` exactly when the combined evidence
+    reaches ``combined_threshold`` or the model alone reaches ``model_alone_threshold``
+    (each margin is shifted onto the log-odds of ``threshold``; slope 1)."""
+    margin = max(combined(z, model_p, cfg) - float(cfg.combined_threshold),
+                 _logit(model_p) - _logit(float(cfg.model_alone_threshold)))
+    x = margin + _logit(float(cfg.threshold))
     return 1.0 / (1.0 + math.exp(-max(min(x, 50.0), -50.0)))
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.config import SpinSettings
 from pipeline.spin import spans
-from pipeline.spin.spans import _variant, fixed_phrases, span_evidence
+from pipeline.spin.spans import _variant, fixed_phrases, function_phrase, respelt, span_evidence
 from pipeline.spin.tokens import tokenize
 
 
@@ -48,6 +48,50 @@ def test_spans_do_not_overlap(thes, ref):
 def test_empty_and_hostile_inputs(thes, ref):
     assert span_evidence([], thes, ref, SpinSettings.defaults()) == []
     assert span_evidence(tokenize("{{{|}}} ((( ))) \x00 ;;;"), thes, ref, SpinSettings.defaults()) == []
+
+
+RESPELT = [
+    ("", "", False),
+    ("", "colour", False),
+    ("colour", "color", True),
+    ("counselling", "counseling", True),
+    ("paediatric", "pediatric", True),
+    ("centre", "center", True),
+    ("organisation", "organization", True),
+    ("analyse", "analyze", True),
+    ("therapies", "therapy", True),
+    ("helped", "help", True),
+    ("colour scheme", "color schemes", True),
+    ("colour", "colour", False),
+    ("time", "clip", False),
+    ("therapy", "remedy", False),
+    ("four", "for", False),
+    ("within the", "in the", False),
+    ("colour scheme", "color", False),
+]
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), RESPELT)
+def test_respelt(a, b, expected):
+    assert respelt(a, b) is expected
+    assert respelt(b, a) is expected
+
+
+FUNCTION_PHRASES = [
+    ("", "", False),
+    ("within the", "in the", True),
+    ("on that point", "there", False),   # "point" is no function word: full weight
+    ("due to the fact that", "because", False),
+    ("in the", "within the", True),
+    ("in keeping with", "according to", False),
+    ("remedy", "therapy", False),
+    ("the", "a", False),
+]
+
+
+@pytest.mark.parametrize(("key", "original", "expected"), FUNCTION_PHRASES)
+def test_function_phrase(key, original, expected):
+    assert function_phrase(key, original) is expected
 
 
 def test_spelling_variants_and_inflections_are_not_swaps():
@@ -108,8 +152,8 @@ def _reference_hits(toks, thes, ref, cfg):
         cands = thes.originals(key)
         ants = thes.antonyms.get(key, frozenset())
         single = {c: n for c, n in cands
-                  if " " not in c and c not in ants and not _variant(key, c)}
-        multi = [(c, n) for c, n in cands if " " in c and c not in ants]
+                  if " " not in c and c not in ants and not respelt(key, c)}
+        multi = [(c, n) for c, n in cands if " " in c and c not in ants and not respelt(key, c)]
         own = fit(left, key.split(" "), right)
         cset = frozenset(single)
         near = cset & succ.get(left, frozenset()) if left else set()

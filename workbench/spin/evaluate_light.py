@@ -5,8 +5,9 @@ training variant; the likelihood-ratio verdict is not trained on any spinner), t
 articles, the hard negatives, optionally single answers, and the real-web pages when
 ``ROOT/.realweb/pages`` is present. For each spinner and rate: doc F1 of the document model
 alone (``features["model_score"]``), of the likelihood-ratio verdict alone (``span_llr_z``) and
-of the shipped combination (either says spun), and phrase recall / precision of the evidence
-without and with the thesaurus spans. ``python -m workbench.spin.evaluate_light SHARED [--n N]
+of the shipped verdict, phrase recall / precision of the evidence without and with the
+thesaurus spans, and "restored exactly": the share of caught swaps whose suggested original is
+the true one. ``python -m workbench.spin.evaluate_light SHARED [--n N]
 [--root ROOT] [--answers]`` prints a Markdown table.
 """
 
@@ -30,6 +31,22 @@ from workbench.spin.simulate import EVAL_VARIANTS
 RATES = (0.05, 0.10)
 
 
+def restored_exactly(pred: list[tuple[int, int, str]], gold: list[tuple[int, int, str]]
+                     ) -> tuple[int, int]:
+    """(caught swaps whose suggestion is their true original, caught swaps). A gold swap
+    ``(start, end, original)`` is caught when a predicted ``(start, end, suggestion)`` matches
+    it (``span_metrics``' rule); it is restored exactly when one of those predictions suggests
+    the original (case and outer spaces ignored)."""
+    exact = caught = 0
+    for g in gold:
+        sugg = [p[2] for p in pred if span_metrics([p[:2]], [g[:2]])["gold_matched"]]
+        if sugg:
+            caught += 1
+            want = g[2].strip().lower()
+            exact += any(s.strip().lower() == want for s in sugg if s)
+    return exact, caught
+
+
 def _run(detector, recs: list[dict[str, Any]], batch: int = 32) -> float:
     """Score ``recs`` in place; returns words per CPU second."""
     t0, words = time.process_time(), 0
@@ -40,6 +57,8 @@ def _run(detector, recs: list[dict[str, Any]], batch: int = 32) -> float:
             r["model"] = x["features"].get("model_score", x["score"])
             r["z"] = x["features"].get("span_llr_z", 0.0)
             r["spans"] = [(s["start_char"], s["end_char"]) for s in x["spans"]]
+            r["suggested"] = [(s["start_char"], s["end_char"], s["suggestion"] or "")
+                              for s in x["spans"]]
             r["spans_old"] = [(s["start_char"], s["end_char"]) for s in x["spans"]
                               if s["signal"] != "thesaurus_span"]
             words += len(r["text"].split())
@@ -63,8 +82,8 @@ def main(argv: list[str] | None = None) -> None:
     clean = [r for r in recs if r["label"] == 0]
     print(f"Held-out articles: {len(clean)} clean, detector {wps:,.0f} words per CPU second\n")
     print("| spinner | swaps/100 words | model F1 | LLR F1 | combined F1 | recall | "
-          "evidence R/P before | after |")
-    print("|---|---|---|---|---|---|---|---|")
+          "evidence R/P before | after | restored exactly |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for v in EVAL_VARIANTS:
         for rate in RATES:
             spun = [r for r in recs if r["variant"] == v and r["rate"] == rate]
@@ -75,9 +94,12 @@ def main(argv: list[str] | None = None) -> None:
             c = doc_metrics(y, [r["score"] for r in cell], thr)
             so = _sum_spans(span_metrics(r["spans_old"], r["gold"]) for r in spun)
             sn = _sum_spans(span_metrics(r["spans"], r["gold"]) for r in spun)
+            ex = [restored_exactly(r["suggested"], r["gold"]) for r in spun]
+            caught = sum(c for _, c in ex)
             print(f"| {v} | {rate * 100:.0f} | {m['f1']:.3f} | {z['f1']:.3f} | {c['f1']:.3f} | "
                   f"{c['recall']:.3f} | {so['recall']:.2f}/{so['precision']:.2f} | "
-                  f"{sn['recall']:.2f}/{sn['precision']:.2f} |")
+                  f"{sn['recall']:.2f}/{sn['precision']:.2f} | "
+                  f"{sum(e for e, _ in ex) / max(caught, 1):.2f} |")
     fp = sum(r["score"] >= thr for r in clean)
     print(f"\nClean held-out articles flagged: {fp}/{len(clean)} (model alone "
           f"{sum(r['model'] >= thr for r in clean)})")

@@ -4,7 +4,8 @@ Clean text: counsel-chat train answers joined into articles of several lengths, 
 against the reference *without its own topic fold* (``train.topic_folds``; a text's own bigrams
 in the statistics would make it look cleaner than unseen text), plus the clean ``dev`` pages of
 the real-web set when ``.realweb/`` is present (``test`` pages are never used here).
-``python -m workbench.spin.verdict_calibrate SHARED [REALWEB_DIR]``.
+``python -m workbench.spin.verdict_calibrate SHARED [ROOT]`` (ROOT: the folder holding
+``.realweb/`` and ``workbench/realweb/``, normally the repository).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pipeline.spin.signals import fingerprints
 from pipeline.spin.spans import span_evidence
 from pipeline.spin.thesaurus import load_thesaurus
 from pipeline.spin.tokens import tokenize
-from workbench.spin.reference import domain_counts
+from workbench.spin.reference import domain_counts, with_domain
 
 SIZES = ((300, 1200), (150, 450), (100, 250))
 FPR_QUANTILE = 0.995
@@ -58,18 +59,18 @@ def stat(text: str, ref, thes, cfg: dict[str, Any]) -> tuple[float, int]:
 def clean_values(shared: Path, cfg: dict[str, Any], realweb_root: Path | None = None,
                  per_size: int = 120) -> list[tuple[float, int]]:
     """(document ratio, words) of clean calibration texts (see the module docstring)."""
-    from workbench.spin.data import clean_articles, load_counsel_chat, split_by_question
+    from workbench.spin.data import SPLIT_SEED, clean_articles, load_counsel_chat, split_by_question
     from workbench.spin.train import FOLDS, topic_folds
 
     ref, thes = load_reference(), load_thesaurus()
     df = load_counsel_chat(shared)
-    train, _ = split_by_question(df)
+    train, _ = split_by_question(df, SPLIT_SEED)
     full = domain_counts(train["answerText"])
     folds = topic_folds(train["topic"], FOLDS)
     values: list[tuple[float, int]] = []
     for f in range(FOLDS):
         part = train[train["topic"].map(folds) == f]
-        ref_f = ref.with_domain(full.minus(domain_counts(part["answerText"])))
+        ref_f = with_domain(ref, full.minus(domain_counts(part["answerText"])))
         for k, (lo, hi) in enumerate(SIZES):
             arts = clean_articles(part, min_words=lo, max_words=hi, seed=k + 1)
             arts = arts.sample(n=min(per_size // FOLDS, len(arts)), random_state=k)
