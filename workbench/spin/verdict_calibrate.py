@@ -10,8 +10,8 @@ the real-web set when ``.realweb/`` is present (``test`` pages are never used he
 
 from __future__ import annotations
 
+import argparse
 import csv
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -81,11 +81,17 @@ def clean_values(shared: Path, cfg: dict[str, Any], realweb_root: Path | None = 
 
 
 def main(argv: list[str] | None = None) -> dict[str, float]:
-    argv = sys.argv[1:] if argv is None else argv
-    shared = Path(argv[0] if argv else "../shared")
-    root = Path(argv[1]) if len(argv) > 1 else None
+    ap = argparse.ArgumentParser(
+        prog="python -m workbench.spin.verdict_calibrate",
+        description="Calibrate the spin verdict's clean ratio (llr_clean_mean, llr_clean_sd) on "
+                    "clean counsel-chat articles and, with ROOT, the clean real-web dev pages.")
+    ap.add_argument("shared", nargs="?", type=Path, default=Path("../shared"),
+                    help="the shared folder holding data/ (default ../shared)")
+    ap.add_argument("root", nargs="?", type=Path, default=None,
+                    help="folder holding .realweb/ and workbench/realweb/ (normally the repository)")
+    args = ap.parse_args(argv)
     cfg = SpinSettings.defaults()
-    values = clean_values(shared, cfg, root)
+    values = clean_values(args.shared, cfg, args.root)
     mean, sd = verdict.calibrate(values, cfg.norm_min_words)
     cfg = cfg.model_copy(update={"llr_clean_mean": mean, "llr_clean_sd": sd})
     z = np.array([verdict.llr_z(v, n, cfg) for v, n in values])

@@ -30,3 +30,11 @@ def test_clean_values_run_per_topic_fold(shared):
     # Regression: the per-fold reference is built with workbench.spin.reference.with_domain.
     values = verdict_calibrate.clean_values(shared, SpinSettings.defaults(), per_size=5)
     assert values and all(n > 0 and llr >= 0.0 for llr, n in values)
+
+
+def test_help_describes_the_arguments(capsys):
+    # Regression: "--help" was taken for the shared folder and failed with FileNotFoundError.
+    with pytest.raises(SystemExit) as exit_info:
+        verdict_calibrate.main(["--help"])
+    assert exit_info.value.code == 0
+    assert "llr_clean_mean" in capsys.readouterr().out
