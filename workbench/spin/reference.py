@@ -303,9 +303,24 @@ def domain_counts(texts: Iterable[str]) -> DomainCounts:
     return dc
 
 
-if __name__ == "__main__":  # python -m workbench.spin.reference [SHARED] [OUT]
-    import sys
+def main(argv: list[str] | None = None) -> dict:
+    """Build the reference tables from SHARED into OUT and print their summary."""
+    import argparse
 
-    shared_dir = Path(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("SHARED", "../shared"))
-    out_dir = Path(sys.argv[2]) if len(sys.argv) > 2 else SOURCE_ROOT / "models"
-    print(json.dumps(build_reference(shared_dir, out_dir), indent=1))
+    ap = argparse.ArgumentParser(
+        prog="python -m workbench.spin.reference",
+        description="Build the spin detector's reference tables (word and bigram statistics, "
+                    "thesaurus) from the shared data.")
+    ap.add_argument("shared", nargs="?", type=Path,
+                    default=Path(os.environ.get("SHARED", "../shared")),
+                    help="the shared folder holding data/ (default $SHARED or ../shared)")
+    ap.add_argument("out", nargs="?", type=Path, default=SOURCE_ROOT / "models",
+                    help="where to write the tables (default models/)")
+    args = ap.parse_args(argv)
+    summary = build_reference(args.shared, args.out)
+    print(json.dumps(summary, indent=1))
+    return summary
+
+
+if __name__ == "__main__":
+    main()

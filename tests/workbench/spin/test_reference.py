@@ -35,3 +35,13 @@ def test_with_domain_replaces_only_the_domain_counts(ref):
     other = with_domain(ref, counts)
     assert other.dom_words == 3 and other.dom_bi == {"in the": 1, "the room": 1}
     assert other.zipf is ref.zipf and other.synonyms is ref.synonyms
+
+
+def test_main_help_describes_the_arguments(capsys):
+    # Regression: "--help" was taken for the shared folder and failed with FileNotFoundError.
+    from workbench.spin.reference import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    assert "reference tables" in capsys.readouterr().out
