@@ -95,3 +95,20 @@ def test_score_families_are_configuration():
     assert set(s["score_families"]["lines"]) == set(LINES)
     flagged = assess(CLEAN + "\n" + SERVICES, settings={"score_families": {}})
     assert flagged["low_quality"]  # without the family the two line rules multiply (0.49)
+
+
+@pytest.mark.parametrize(
+    ("rules", "expected"),
+    [
+        # An unrendered template: code lines and raw markup are one phenomenon...
+        (("c4_bad_lines", "markup_per_100w"), 0.4),
+        # ...and so are its line shapes: two kinds of damage, 0.4 x 0.7.
+        (("c4_bad_lines", "markup_per_100w", "line_punct_ratio", "short_line_ratio"), 0.28),
+        (("markup_per_100w", "glued_words"), 0.16),
+    ],
+)
+def test_default_score_families(rules, expected):
+    s = default_settings()
+    flags = [_flag(r, s["weights"].get(("min_" if r == "line_punct_ratio" else "max_") + r,
+                                       s["default_weight"])) for r in rules]
+    assert score_flags(flags, s["score_families"]) == pytest.approx(expected)
