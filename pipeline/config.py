@@ -175,7 +175,6 @@ class QualitySettings(_Section):
     max_newline_word_ratio: NonNeg
     # --- ours
     max_boilerplate_ratio: Ratio
-    max_stuffing_index: NonNeg
     max_search_phrases: Count
     max_spam_insertions: NonNeg
     max_misplaced_discourse: Count
@@ -217,6 +216,7 @@ class QualitySettings(_Section):
     # --- score
     low_quality_below: Ratio
     default_weight: Ratio
+    score_families: dict[Str, list[Str]]
     grade_bands: Annotated[list[tuple[Float, Str]], Field(min_length=1)]
     # --- site-relative norms
     site_min_articles: Positive

@@ -21,7 +21,8 @@ def _no_verdict_module(monkeypatch):
 def make(text: str = "word " * 400, *, words: int | None = None, quality: float = 0.8,
          low: bool = False, flags: int = 0, spun: bool = False, spin: float = 0.1,
          counts: dict | None = None, dedup: dict | None = None, language: str = "en",
-         title: str = "t", dup_rules: int = 0, glued: bool = False) -> Article:
+         title: str = "t", dup_rules: int = 0, glued: bool = False,
+         rules: tuple[str, ...] = ()) -> Article:
     return Article(
         article_id="a", path="a", source="s", text=text, title=title, language=language,
         words=len(text.split()) if words is None else words, applicable=language == "en",
@@ -31,7 +32,8 @@ def make(text: str = "word " * 400, *, words: int | None = None, quality: float 
                  + [{"rule": f"dup_{n}gram_char_frac", "value": 0.4, "threshold": 0.15, "op": ">"}
                     for n in range(5, 5 + dup_rules)]
                  + ([{"rule": "glued_words", "value": 2.0, "threshold": 0.6, "op": ">"}]
-                    if glued else [])},
+                    if glued else [])
+                 + [{"rule": r, "value": 1.0, "threshold": 0.5, "op": ">"} for r in rules]},
         spin={"score": spin, "spun": spun},
         spin_spans=[SpinSpan(0, 4, "word", "term", "lexicon", 0.9)] if spun else [],
         alliance={"counts": FULL if counts is None else counts},
@@ -83,6 +85,15 @@ def make(text: str = "word " * 400, *, words: int | None = None, quality: float 
     (make(low=True, quality=0.4, flags=1, glued=True), "review", "low quality"),
     # Ten repetition rules tripped by one repeated block are one kind of damage.
     (make(low=True, quality=0.0, flags=0, dup_rules=7), "review", "low quality"),
+    # An unrendered template (code lines, raw markup, lines without end punctuation, short
+    # lines): two kinds of damage at score 0.28 (the score counts each family once) is for a
+    # person to review; code and markup are one kind.
+    (make(low=True, quality=0.28, rules=("c4_bad_lines", "line_punct_ratio", "short_line_ratio",
+                                         "markup_per_100w")), "review", "low quality"),
+    (make(low=True, quality=0.4, rules=("c4_bad_lines", "markup_per_100w", "glued_words")),
+     "review", "low quality"),
+    (make(low=True, quality=0.1, rules=("c4_bad_lines", "markup_per_100w", "glued_words")),
+     "remove", "severely low"),
     # Short but sound pages are kept, with the note in the reason.
     (make("word " * 100, counts={"bond": 1, "goals": 0, "tasks": 0, "rupture_repair": 0}),
      "keep", "short page: 100 words and 1 of 4"),
@@ -163,3 +174,16 @@ def test_with_the_quality_stage_verdict(monkeypatch):
 ])
 def test_fixable_only(flags, expected):
     assert audit.fixable_only(flags, ["glued_words"]) is expected
+
+
+@pytest.mark.parametrize(("flags", "expected"), [
+    ([], set()),
+    ([{"rule": "c4_bad_lines"}, {"rule": "markup_per_100w"}], {"code"}),
+    (["c4_bad_lines=10>0", "markup_per_100w=28.8>2", "line_punct_ratio=0.04<0.12",
+      "short_line_ratio=0.74>0.67"], {"code", "lines"}),
+    ([{"rule": "dup_5gram_char_frac"}, {"rule": "char_dup_ratio"}, {"rule": "glued_words"}],
+     {"repetition", "glued_words"}),
+    ([{"rule": HOSTILE}], {HOSTILE}),
+])
+def test_rule_families(flags, expected):
+    assert audit.rule_families(flags, load_settings().audit.rule_families) == expected

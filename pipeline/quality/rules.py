@@ -168,11 +168,23 @@ def rule_weight(flag: Mapping[str, Any], settings: QualityLike) -> float:
     return float(s.weights.get(key, s.default_weight))
 
 
-def score_flags(flags: list[dict[str, Any]]) -> float:
-    """Product of ``1 - weight`` over the flags (1.0 with no flag)."""
+def score_flags(flags: list[dict[str, Any]], families: Mapping[str, list[str]] | None = None) -> float:
+    """Product of ``1 - weight`` over the flags (1.0 with no flag).
+
+    ``families`` (name -> rule-name prefixes, ``score_families``): the flags of one family count
+    once, with the largest weight among them (one phenomenon, several rules).
+    """
+    weights: dict[str, float] = {}
+    for i, f in enumerate(flags):
+        w = min(1.0, max(0.0, float(f["weight"])))
+        rule = str(f.get("rule", ""))
+        family = next((name for name, prefixes in (families or {}).items()
+                       if any(rule.startswith(p) for p in prefixes)), None)
+        key = f"family:{family}" if family else f"flag:{i}"
+        weights[key] = max(w, weights.get(key, 0.0))
     score = 1.0
-    for f in flags:
-        score *= 1.0 - min(1.0, max(0.0, float(f["weight"])))
+    for w in weights.values():
+        score *= 1.0 - w
     return round(score, 4)
 
 
@@ -182,7 +194,7 @@ def assess(text: str, meta: Mapping[str, Any] | None = None, settings: QualityLi
     metrics = compute_metrics(text or "", meta, s)
     english = bool((meta or {}).get("applicable", True))
     flags = check_rules(metrics, text or "", s, english)
-    score = score_flags(flags)
+    score = score_flags(flags, s.score_families)
     for f in flags:
         f.pop("weight")  # configuration, not result: the flag keeps the contract's five keys
         f.pop("_key")

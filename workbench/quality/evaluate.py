@@ -88,8 +88,8 @@ def scores(examples: list[Example], preds: list[dict[str, Any]],
             rules = {f["rule"] for f in q["flags"]}
             fp_rules.update(rules)
             # Flagged *because of* style/topic: the other flags alone would not make it low.
-            rest = [{"weight": rule_weight(f, s)} for f in q["flags"] if f["rule"] not in _STYLE_TOPIC_RULES]
-            if rules & set(_STYLE_TOPIC_RULES) and score_flags(rest) >= s["low_quality_below"]:
+            rest = [{"rule": f["rule"], "weight": rule_weight(f, s)} for f in q["flags"] if f["rule"] not in _STYLE_TOPIC_RULES]
+            if rules & set(_STYLE_TOPIC_RULES) and score_flags(rest, s["score_families"]) >= s["low_quality_below"]:
                 style_topic_fp += 1
     return {
         "n": len(examples), "n_low": sum(y), "n_clean": n_clean,
@@ -107,7 +107,7 @@ def _apply(metrics: list[tuple[dict[str, float], str]], settings: dict[str, Any]
     out = []
     for mets, text in metrics:
         flags = check_rules(mets, text, settings)
-        score = score_flags(flags)
+        score = score_flags(flags, settings["score_families"])
         out.append({"low_quality": score < settings["low_quality_below"], "flags": flags, "score": score})
     return out
 

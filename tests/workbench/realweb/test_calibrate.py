@@ -30,3 +30,24 @@ def test_suggested_threshold_sits_beyond_the_sound_tail():
     assert low < 2 and math.isclose(low, 1.995 * 0.9, rel_tol=1e-3)
     assert cal.suggested_threshold("max_x", []) is None
     assert cal.suggested_threshold("max_x", [math.nan]) is None
+
+
+def test_half_of_is_a_fixed_split():
+    assert cal.half_of("dev001") in (0, 1)
+    assert cal.half_of("dev001") == cal.half_of("dev001")
+    assert {cal.half_of(f"dev{i:03d}") for i in range(20)} == {0, 1}
+    assert cal.half_of("") in (0, 1) and cal.half_of("\u202e<script>") in (0, 1)
+
+
+def test_cross_half_fire_shows_a_thin_tail():
+    # Both halves alike: the threshold of one covers the other.
+    even = list(range(1, 201))
+    assert cal.cross_half_fire("max_x", even, [i % 2 for i in range(200)]) == 0.0
+    # One outlier in half 1 only: half 0's suggestion fires on it (1 of 100).
+    values = [1.0] * 199 + [50.0]
+    halves = [0] * 100 + [1] * 100
+    assert cal.cross_half_fire("max_x", values, halves) == 0.01
+    assert cal.cross_half_fire("min_x", [10.0] * 199 + [0.1], halves) == 0.01
+    assert cal.cross_half_fire("max_x", [], []) is None
+    assert cal.cross_half_fire("max_x", [math.nan, 1.0], [0, 1]) is None
+    assert cal.cross_half_fire("max_x", [math.nan, 1.0, 1.0], [0, 0, 1]) == 0.0

@@ -1,0 +1,114 @@
+"""Rule checking and the score (``pipeline.quality.rules``): thresholds set on real sound pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.quality.rules import assess, default_settings, score_flags
+
+# Tiny texts we wrote. CLEAN passes every rule (as in test_component.py).
+CLEAN = (
+    "When you start therapy, the first meetings are about getting to know each other. "
+    "Your therapist will ask what brought you in and what you hope to change. "
+    "It is normal to feel nervous at the start, and it helps to say so out loud. "
+    "Over the next sessions you and your therapist agree on goals and on the work that leads there. "
+    "If something in a session bothers you, tell your therapist, because repairing a strain is part of the work. "
+    "Many people find that this honest talk makes the relationship stronger than before."
+)
+# A list of services under one sentence: short lines without end punctuation.
+SERVICES = "\n".join(["Individual counselling", "Couples sessions", "Grief support", "Anxiety groups",
+                      "Family meetings", "Online sessions", "Evening hours", "Sliding scale fees"])
+# A fee table: many number tokens among the words.
+FEES = "\n".join(f"Session {i} {45 + 5 * i} min {90 + 10 * i} {i + 1}/{i + 2}" for i in range(12))
+# Number garbage with a few words.
+NUMBERS = "Page " + " ".join(str(1000 + 7 * i) for i in range(120)) + " end of document."
+# One sentence repeated once: a lead-in used twice on a sound page.
+LEAD = "If you would like to talk to someone about this, our team can help you find a counsellor. "
+# A sound page that names one subject often ("sleep hygiene" 3.6 times per 100 words).
+STUFFED_TOPIC = CLEAN + (
+    " Good sleep hygiene starts with a fixed bedtime. Sleep hygiene also means a dark, quiet room."
+    " Our sleep hygiene guide lists small changes. Many clients say sleep hygiene helped them within"
+    " weeks. Ask about sleep hygiene at your next visit. Poor sleep hygiene can make low mood worse.")
+
+LINES = ["line_punct_ratio", "short_line_ratio", "bullet_lines_ratio", "ellipsis_lines_ratio",
+         "newline_word_ratio"]
+
+
+def _flag(rule: str, weight: float) -> dict:
+    return {"rule": rule, "weight": weight}
+
+
+@pytest.mark.parametrize(
+    ("flags", "families", "expected"),
+    [
+        ([], {"lines": LINES}, 1.0),
+        ([_flag("words", 0.6)], {"lines": LINES}, 0.4),
+        # Two line-shape rules are one phenomenon: the heavier counts, once.
+        ([_flag("short_line_ratio", 0.3), _flag("bullet_lines_ratio", 0.4)], {"lines": LINES}, 0.6),
+        ([_flag("short_line_ratio", 0.3), _flag("bullet_lines_ratio", 0.4)], None, 0.42),
+        # Rules outside every family still multiply.
+        ([_flag("short_line_ratio", 0.3), _flag("glued_words", 0.6)], {"lines": LINES}, 0.28),
+        ([_flag("dup_line_frac", 0.6), _flag("dup_para_frac", 0.6)], {"lines": LINES}, 0.16),
+        # Hostile weights are clamped to 0..1.
+        ([_flag("words", 7.0), _flag("line_punct_ratio", -1.0)], {"lines": LINES}, 0.0),
+    ],
+)
+def test_score_flags(flags, families, expected):
+    assert score_flags(flags, families) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "fired", "not_fired"),
+    [
+        ("", True, {"words"}, set()),
+        ("\x00\u202e ### ###", True, {"words"}, set()),
+        (CLEAN, False, set(), set()),
+        # A sound page with a list of services: line-shape rules fire, together they count once.
+        (CLEAN + "\n" + SERVICES, False, {"line_punct_ratio", "short_line_ratio"}, set()),
+        # A sound fee page (about two thirds of the words have letters): no flag under 0.55.
+        (CLEAN + "\n" + FEES, False, set(), {"alpha_words_ratio"}),
+        (NUMBERS, True, {"alpha_words_ratio"}, set()),
+        # A lead-in used twice is no repeated block (the 5- to 10-gram limits are 0.33).
+        (LEAD + CLEAN + " " + LEAD, False, set(),
+         {"dup_5gram_char_frac", "dup_8gram_char_frac", "dup_10gram_char_frac"}),
+        ("\n\n".join([CLEAN] * 3), True, {"dup_5gram_char_frac", "dup_10gram_char_frac"}, set()),
+        # Keyword stuffing against the topic is a metric, never a flag.
+        (STUFFED_TOPIC, False, set(), {"stuffing_index"}),
+    ],
+)
+def test_rules_on_texts(text, low, fired, not_fired):
+    q = assess(text)
+    rules = {f["rule"] for f in q["flags"]}
+    assert q["low_quality"] is low
+    assert fired <= rules
+    assert not (not_fired & rules)
+
+
+def test_stuffing_index_is_a_metric_not_a_rule():
+    s = default_settings()
+    assert "max_stuffing_index" not in s
+    assert "stuffing_index" in assess(STUFFED_TOPIC)["metrics"]
+
+
+def test_score_families_are_configuration():
+    s = default_settings()
+    assert set(s["score_families"]["lines"]) == set(LINES)
+    flagged = assess(CLEAN + "\n" + SERVICES, settings={"score_families": {}})
+    assert flagged["low_quality"]  # without the family the two line rules multiply (0.49)
+
+
+@pytest.mark.parametrize(
+    ("rules", "expected"),
+    [
+        # An unrendered template: code lines and raw markup are one phenomenon...
+        (("c4_bad_lines", "markup_per_100w"), 0.4),
+        # ...and so are its line shapes: two kinds of damage, 0.4 x 0.7.
+        (("c4_bad_lines", "markup_per_100w", "line_punct_ratio", "short_line_ratio"), 0.28),
+        (("markup_per_100w", "glued_words"), 0.16),
+    ],
+)
+def test_default_score_families(rules, expected):
+    s = default_settings()
+    flags = [_flag(r, s["weights"].get(("min_" if r == "line_punct_ratio" else "max_") + r,
+                                       s["default_weight"])) for r in rules]
+    assert score_flags(flags, s["score_families"]) == pytest.approx(expected)
