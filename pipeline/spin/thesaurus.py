@@ -24,7 +24,8 @@ _NONE: tuple = ()
 
 @dataclass(eq=False)
 class Thesaurus:
-    """Reverse look-up tables (plain dicts) and a per-span memo."""
+    """Reverse look-up tables (read-only mappings: ``table`` decodes its values on demand)
+    and a per-span memo."""
 
     table: Mapping[str, tuple[tuple[str, int], ...]]   # a LazyTable from the compact file
     antonyms: dict[str, frozenset[str]]
