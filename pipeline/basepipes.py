@@ -16,6 +16,7 @@ from spacy.language import Language
 from spacy.lookups import load_lookups
 from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
+from spacy.util import load_language_data, registry
 
 
 class ArraySentencizer:
@@ -61,11 +62,17 @@ class ArraySentencizer:
 
 
 @functools.lru_cache(maxsize=2)
-def lemma_table(lang: str = "en"):
+def lemma_table(lang: str = "en") -> dict[str, str]:
     """spacy-lookups-data's lemma table of ``lang``, read once per process (the lemmatizer, the
-    alliance lexicon and the duplicate finder share it; keys are string hashes: use
-    ``.get(word)``). Read-only."""
-    return load_lookups(lang, ["lemma_lookup"]).get_table("lemma_lookup")
+    alliance lexicon and the duplicate finder share it; look up with ``.get(word)``).
+    Read-only.
+
+    The plain dict of the package's file, as ``load_lookups`` reads it: spaCy's ``Table``
+    re-keys every entry by its string hash (0.1 s per start) for the same ``.get`` answers."""
+    data = registry.lookups.get(lang) if lang in registry.lookups else {}
+    if "lemma_lookup" not in data:   # spaCy's own error for a language without the table
+        return load_lookups(lang, ["lemma_lookup"]).get_table("lemma_lookup")
+    return dict(load_language_data(data["lemma_lookup"]))
 
 
 class ArrayLookupLemmatizer:

@@ -24,9 +24,11 @@ import hashlib
 import json
 import marshal
 import math
+import mmap
 import re
 import zipfile
 import zlib
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -249,7 +251,66 @@ def load_alliance(skops_path: Path) -> dict[str, Any] | None:
 
 # -- spin reference tables -----------------------------------------------------------------
 TABLES_FILE = "spin_tables.compact.bin"
-_TABLES_MAGIC = b"alliance-audit spin tables 1\n"
+_TABLES_MAGIC = b"alliance-audit spin tables 2\n"
+# Entries per compressed block of a lazy table's values: a look-up decodes its block only, so
+# the first article touches a few hundred small blocks instead of every value (measured: the
+# eager load took 0.8 s of the start-up); 32 keeps the file near the size of one zlib stream.
+_BLOCK = 32
+# The tables the signals look up a few times per candidate (not per word): loaded lazily.
+LAZY_TABLES = ("synonyms", "succ", "pred", "thesaurus", "by_second", "by_middle")
+
+
+class LazyTable(Mapping):
+    """A read-only dict whose values are decoded on first look-up, a block at a time.
+
+    The keys (in their original order) are an ordinary dict from key to position, so
+    membership and misses cost one dict look-up; the values stay compressed in the tables
+    file (memory-mapped) until a key of their block is read."""
+
+    __slots__ = ("_index", "_data", "_offsets", "_blocks")
+
+    def __init__(self, keys: list[str], data: Any, offsets: list[int]) -> None:
+        self._index = dict(zip(keys, range(len(keys)), strict=True))
+        self._data = data            # buffer holding the compressed blocks
+        self._offsets = offsets      # block b is data[offsets[b]:offsets[b + 1]]
+        self._blocks: dict[int, list] = {}
+
+    def _block(self, b: int) -> list:
+        values = self._blocks.get(b)
+        if values is None:
+            raw = zlib.decompress(self._data[self._offsets[b]:self._offsets[b + 1]])
+            values = self._blocks[b] = marshal.loads(raw)
+        return values
+
+    def __getitem__(self, key: str) -> Any:
+        i = self._index[key]
+        return self._block(i // _BLOCK)[i % _BLOCK]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        i = self._index.get(key)
+        if i is None:
+            return default
+        return self._block(i // _BLOCK)[i % _BLOCK]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._index
+
+    def __iter__(self):
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+
+def _pack_lazy(table: dict[str, Any], blob: bytearray) -> tuple[list[str], list[int]]:
+    """Append ``table``'s values to ``blob`` as compressed blocks: (keys, block offsets)."""
+    keys = list(table)
+    values = list(table.values())
+    offsets = [len(blob)]
+    for b in range(0, len(values), _BLOCK):
+        blob += zlib.compress(marshal.dumps(values[b:b + _BLOCK]), 6)
+        offsets.append(len(blob))
+    return keys, offsets
 
 
 def _tables_key(models_dir: Path, sources: tuple[str, ...]) -> bytes:
@@ -264,32 +325,56 @@ def _tables_key(models_dir: Path, sources: tuple[str, ...]) -> bytes:
 
 @lru_cache(maxsize=2)
 def load_tables(models_dir: Path, sources: tuple[str, ...]) -> dict[str, Any] | None:
-    """The parsed spin tables (reference statistics, their neighbour sets, the thesaurus) of
-    ``models_dir`` from :data:`TABLES_FILE`, or None (absent, or made from other sources).
+    """The spin tables (reference statistics, their neighbour sets, the thesaurus and its
+    multiword index) of ``models_dir`` from :data:`TABLES_FILE`, or None (absent, or made
+    from other sources).
 
-    Plain dicts, tuples, sets and strings in :mod:`marshal` form, which loads in a third of
-    the time the gzip TSV files take to parse (and holds no code: ``marshal`` builds values)."""
+    Plain dicts, tuples, sets and strings in :mod:`marshal` form (``marshal`` builds values,
+    it runs no code); the tables named in :data:`LAZY_TABLES` are :class:`LazyTable` s over
+    the memory-mapped file, the rest are read at once (one zlib stream)."""
     path = models_dir / TABLES_FILE
     if not path.is_file():
         return None
-    data = path.read_bytes()
-    head, _, rest = data.partition(b"\n\n")
-    if head != _TABLES_MAGIC + _tables_key(models_dir, sources):
-        return None
-    return marshal.loads(zlib.decompress(rest))
+    head = _TABLES_MAGIC + _tables_key(models_dir, sources) + b"\n\n"
+    with path.open("rb") as fh:
+        if fh.read(len(head)) != head:
+            return None
+        data = memoryview(mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ))
+    eager_len = int.from_bytes(data[len(head):len(head) + 8], "little")
+    start = len(head) + 8
+    tables = marshal.loads(zlib.decompress(data[start:start + eager_len]))
+    blob = data[start + eager_len:]
+    lazy = {name: LazyTable(keys, blob, offsets)
+            for name, (keys, offsets) in tables.pop("lazy").items()}
+    ref = tables["reference"]
+    ref["synonyms"] = lazy["synonyms"]
+    tables["neighbours"] = (lazy["succ"], lazy["pred"])
+    tables["thesaurus"] = (lazy["thesaurus"], *tables["thesaurus"])
+    tables["multiword"] = (lazy["by_second"], lazy["by_middle"])
+    return tables
 
 
 def write_tables(models_dir: Path, sources: tuple[str, ...], tables: dict[str, Any]) -> Path:
-    """Write :data:`TABLES_FILE`; kept as it is when made from the same sources (the sets'
-    order, and so the bytes, changes from process to process)."""
+    """Write :data:`TABLES_FILE` from ``tables`` (the structure :func:`load_tables` returns,
+    with plain dicts); kept as it is when made from the same sources (the sets' order, and so
+    the bytes, changes from process to process)."""
     path = models_dir / TABLES_FILE
     head = _TABLES_MAGIC + _tables_key(models_dir, sources) + b"\n\n"
     if path.is_file():
         with path.open("rb") as fh:
             if fh.read(len(head)) == head:
                 return path
+    reference = dict(tables["reference"])
+    table, *thesaurus_rest = tables["thesaurus"]
+    lazy_tables = {"synonyms": reference.pop("synonyms"), "succ": tables["neighbours"][0],
+                   "pred": tables["neighbours"][1], "thesaurus": table,
+                   "by_second": tables["multiword"][0], "by_middle": tables["multiword"][1]}
+    blob = bytearray()
+    lazy = {name: _pack_lazy(lazy_tables[name], blob) for name in LAZY_TABLES}
+    eager = zlib.compress(marshal.dumps({"reference": reference,
+                                         "thesaurus": tuple(thesaurus_rest), "lazy": lazy}), 6)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(head + zlib.compress(marshal.dumps(tables), 6))
+    tmp.write_bytes(head + len(eager).to_bytes(8, "little") + eager + blob)
     tmp.replace(path)
     load_tables.cache_clear()
     return path

@@ -645,11 +645,13 @@ class _Linker:
     def link_candidates(self) -> None:
         """LSH candidates of every reading, from bands tuned a little below its threshold
         (datasketch cannot band for thresholds near 0 or 1)."""
-        from datasketch import MinHashLSH  # imports scipy: only when bands are chosen
-
         p = self.p
         worth = self._worth_linking()
         for reading, (numbers, rows) in self.ix.sigs.items():
+            if len(rows) < 2:
+                continue     # no pair to band: datasketch (and scipy, 0.4 s) stay unimported
+            from datasketch import MinHashLSH  # imports scipy: only when bands are chosen
+
             threshold = min(max(self.limits[reading] * p.lsh_factor, 0.05), 0.9)
             bands = MinHashLSH(threshold=threshold, num_perm=p.num_perm)  # its b and r only
             for k, earlier in _band_candidates(rows, bands.b, bands.r):

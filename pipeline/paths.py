@@ -8,6 +8,7 @@ relative to :data:`DATA_ROOT`, the folder that holds ``models/`` in either case.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -23,3 +24,13 @@ def resolve_path(value: str | Path, default: Path | None = None) -> Path | None:
         return default
     p = Path(value)
     return p if p.is_absolute() else DATA_ROOT / p
+
+
+def user_cache_dir() -> Path:
+    """Where files derived from installed packages are kept between runs (e.g. the unpacked
+    language model): ``$ALLIANCE_AUDIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/alliance-audit``,
+    else ``~/.cache/alliance-audit``."""
+    if os.environ.get("ALLIANCE_AUDIT_CACHE_DIR"):
+        return Path(os.environ["ALLIANCE_AUDIT_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "alliance-audit"

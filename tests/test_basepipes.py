@@ -70,3 +70,15 @@ def test_lemma_table_is_read_once_and_shared():
     table = lemma_table("en")
     assert Lemmas().table is table and dedup._lemma_table() is table
     assert table.get("therapies") == "therapy"
+
+
+def test_lemma_table_answers_as_spacys_table():
+    from spacy.lookups import load_lookups
+
+    from pipeline.basepipes import lemma_table
+
+    table = lemma_table("en")
+    spacy_table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+    assert isinstance(table, dict) and len(table) == len(spacy_table)
+    for word in [*table, "", "zorblax", "Therapies", "therapies", "ca", "n't"]:
+        assert table.get(word, word) == spacy_table.get(word, word), word

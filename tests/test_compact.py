@@ -153,6 +153,7 @@ def test_compact_spin_tables_are_current_and_equal_the_parsed_ones():
     table, antonyms, firsts, seconds = thesaurus._parse_thesaurus(MODELS_DIR)
     assert tables["thesaurus"][0] == table and list(tables["thesaurus"][0]) == list(table)
     assert tables["thesaurus"][1:] == (antonyms, firsts, seconds)
+    assert tables["multiword"] == thesaurus._multiword_index(table)
     # What the runtime loads is that.
     ref = reference.load_reference()
     assert ref.zipf == parsed.zipf and ref.meta == parsed.meta
@@ -168,3 +169,36 @@ def test_stale_spin_tables_are_not_used(tmp_path):
     (tmp_path / "spin_antonyms.tsv.gz").write_bytes(b"")
     assert compact.load_tables(tmp_path, reference.TABLE_SOURCES) is None
     compact.load_tables.cache_clear()
+
+
+def test_lazy_tables_look_up_like_the_eager_dicts():
+    from pipeline.spin import reference, thesaurus
+
+    tables = compact.load_tables(MODELS_DIR, reference.TABLE_SOURCES)
+    parsed = reference.parse_reference(MODELS_DIR)
+    table = thesaurus._parse_thesaurus(MODELS_DIR)[0]
+    lazy = tables["thesaurus"][0]
+    assert isinstance(lazy, compact.LazyTable) and isinstance(tables["neighbours"][0], compact.LazyTable)
+    keys = list(table)
+    # Every key of a few blocks (first, last, a middle one) and keys it does not hold.
+    for k in keys[:70] + keys[len(keys) // 2:len(keys) // 2 + 40] + keys[-40:]:
+        assert k in lazy and lazy[k] == table[k] and lazy.get(k) == table[k]
+        assert lazy.get(k) is lazy[k]          # decoded once
+    for k in ("", "no such span at all", keys[0] + " x"):
+        assert k not in lazy and lazy.get(k) is None and lazy.get(k, ()) == ()
+        with pytest.raises(KeyError):
+            lazy[k]
+    assert len(lazy) == len(table) and list(lazy) == keys
+    syn = tables["reference"]["synonyms"]
+    assert dict(syn.items()) == parsed.synonyms and list(syn) == list(parsed.synonyms)
+
+
+def test_lazy_table_round_trip(tmp_path):
+    """A table of any size (block boundaries) packs and reads back value for value."""
+    for n in (0, 1, compact._BLOCK, compact._BLOCK + 1, 3 * compact._BLOCK - 1):
+        table = {f"k{i}": ({f"v{i}", "x"} if i % 2 else (f"w{i}", i)) for i in range(n)}
+        blob = bytearray()
+        keys, offsets = compact._pack_lazy(table, blob)
+        lazy = compact.LazyTable(keys, memoryview(bytes(blob)), offsets)
+        assert dict(lazy.items()) == table and list(lazy) == list(table) and len(lazy) == n
+        assert "missing" not in lazy and lazy.get("missing", 1) == 1

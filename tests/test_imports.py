@@ -101,3 +101,15 @@ def test_explain_loads_no_sklearn_scipy_pandas():
 def test_analyze_loads_no_sklearn_or_skops(tiny_corpus, tmp_path):
     loaded = _loaded_heavy(SCRIPT, str(tiny_corpus), str(tmp_path / "out"), cwd=tmp_path)
     assert not {"sklearn", "skops", "textstat", "nltk"} & set(loaded), loaded
+
+
+@pytest.mark.slow
+def test_analyze_of_one_article_bands_nothing(tmp_path):
+    # One article has no pair to band: datasketch (which imports scipy) is not needed.
+    corpus = tmp_path / "one"
+    corpus.mkdir()
+    source = ROOT / "corpus" / "mindfulpath.example" / "choosing-a-counsellor.txt"
+    (corpus / source.name).write_bytes(source.read_bytes())
+    loaded = _loaded_heavy(SCRIPT, str(corpus), str(tmp_path / "out"), cwd=tmp_path)
+    assert (tmp_path / "out" / "articles.csv").is_file()
+    assert not {"datasketch", "scipy"} & set(loaded), loaded

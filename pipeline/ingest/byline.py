@@ -8,6 +8,7 @@ patterns are in ``resources/ingest/byline.toml``; dates are read by dateparser a
 
 from __future__ import annotations
 
+import datetime
 import re
 import tomllib
 from dataclasses import dataclass
@@ -35,12 +36,54 @@ def _rules() -> _Rules:
                   int(data["max_author_words"]))
 
 
+# The common written forms, read here exactly as dateparser reads them: dateparser builds its
+# locale and time-zone patterns on its first call (0.3 s of the start-up), so it is left the
+# forms these miss. tests/ingest/test_byline.py checks the two agree on every month form.
+_MONTHS = {name: m for m, names in enumerate((
+    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+    ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+    ("october", "oct"), ("november", "nov"), ("december", "dec")), start=1) for name in names}
+_MONTH = r"(?P<month>[a-z]{3,9})\.?"
+_PLAIN_DATES = tuple(re.compile(p) for p in (
+    rf"(?P<day>\d{{1,2}}) {_MONTH} (?P<year>\d{{4}})",       # 2 October 2024
+    rf"{_MONTH} (?P<day>\d{{1,2}}),? (?P<year>\d{{4}})",     # Oct. 2, 2024
+    rf"{_MONTH} (?P<year>\d{{4}})",                           # October 2024 (the 1st)
+    r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})",       # 2024-10-02
+))
+
+
+def _plain_date(text: str) -> str | None:
+    """``YYYY-MM-DD`` of ``text`` in one of the :data:`_PLAIN_DATES` forms (a real date of
+    1900..2099), else None (dateparser decides)."""
+    low = text.lower()
+    for pattern in _PLAIN_DATES:
+        m = pattern.fullmatch(low)
+        if m is None:
+            continue
+        g = m.groupdict()
+        month = int(g["month"]) if g["month"].isdigit() else _MONTHS.get(g["month"])
+        if month is None or (g["month"].isalpha() and len(g["month"]) > 4
+                             and low[m.end("month"):m.end("month") + 1] == "."):
+            return None      # "october." is no abbreviation: leave it to dateparser
+        year, day = int(g["year"]), int(g.get("day") or 1)
+        if not 1900 <= year <= 2099:
+            return None
+        try:
+            return datetime.date(year, month, day).isoformat()
+        except ValueError:
+            return None
+    return None
+
+
 def parse_date(text: str) -> str:
     """``YYYY-MM-DD`` of a written date ("2 October 2024", "Oct. 2, 2024", "2024-10-02"), or
     ``""`` when it names no month and year."""
     text = " ".join(str(text or "").split())[:60]
     if not text or not any(c.isdigit() for c in text):
         return ""
+    plain = _plain_date(text)
+    if plain is not None:
+        return plain
     import dateparser
 
     try:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import gzip
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -57,14 +58,14 @@ class Reference:
     dom_uni: dict[str, int]
     gen_bi: dict[str, float]       # general bigram counts rescaled to the in-domain size
     dom_bi: dict[str, int]
-    synonyms: dict[str, tuple[str, ...]]
+    synonyms: Mapping[str, tuple[str, ...]]   # a LazyTable from the compact file
     pos: dict[str, tuple[str, float]]
     pos_bigram_logp: dict[str, float]
     phrase_counts: dict[str, int]
     dom_words: int
     meta: dict = field(default_factory=dict)
 
-    def neighbours(self) -> tuple[dict[str, set], dict[str, set]]:
+    def neighbours(self) -> tuple[Mapping[str, set], Mapping[str, set]]:
         """Words seen after / before each word in the bigram tables (computed once)."""
         cached = self.__dict__.get("_neighbours")
         if cached is None:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import functools
 import gzip
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pipeline.spin.reference import ANTONYM_FILE, MODELS_DIR, TABLE_SOURCES, THESAURUS_FILE
 from pipeline.spin.signals.base import _inflections, inflect
@@ -22,9 +24,10 @@ _NONE: tuple = ()
 
 @dataclass(eq=False)
 class Thesaurus:
-    """Reverse look-up tables (plain dicts) and a per-span memo."""
+    """Reverse look-up tables (read-only mappings: ``table`` decodes its values on demand)
+    and a per-span memo."""
 
-    table: dict[str, tuple[tuple[str, int], ...]]
+    table: Mapping[str, tuple[tuple[str, int], ...]]   # a LazyTable from the compact file
     antonyms: dict[str, frozenset[str]]
     vocab: dict[str, float]
     memo: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
@@ -68,17 +71,7 @@ class Thesaurus:
         has no originals, known without building its key."""
         cached = self.__dict__.get("_multiword_index")
         if cached is None:
-            two: dict[str, set[str]] = {}
-            three: dict[str, set[str]] = {}
-            for k in self.table:
-                words = k.split(" ")
-                if len(words) == 2:
-                    two.setdefault(words[1], set()).add(words[0])
-                elif len(words) == 3:
-                    three.setdefault(words[1], set()).add(words[0])
-            cached = self.__dict__["_multiword_index"] = (
-                {k: frozenset(v) for k, v in two.items()},
-                {k: frozenset(v) for k, v in three.items()})
+            cached = self.__dict__["_multiword_index"] = _multiword_index(self.table)
         return cached
 
     def is_antonym(self, word: str, other: str) -> bool:
@@ -88,6 +81,22 @@ class Thesaurus:
             if ants and any(b in ants for b, _ in _inflections(other)):
                 return True
         return False
+
+
+def _multiword_index(table: Mapping[str, Any]) -> tuple[dict[str, frozenset[str]],
+                                                         dict[str, frozenset[str]]]:
+    """See :meth:`Thesaurus.multiword_index` (stored in the compact tables: building it reads
+    every key)."""
+    two: dict[str, set[str]] = {}
+    three: dict[str, set[str]] = {}
+    for k in table:
+        words = k.split(" ")
+        if len(words) == 2:
+            two.setdefault(words[1], set()).add(words[0])
+        elif len(words) == 3:
+            three.setdefault(words[1], set()).add(words[0])
+    return ({k: frozenset(v) for k, v in two.items()},
+            {k: frozenset(v) for k, v in three.items()})
 
 
 def _inflect_at(phrase: str, suffix: str, vocab: dict[str, float], k: int) -> str | None:
@@ -113,8 +122,11 @@ def load_thesaurus(models_dir: Path | str | None = None) -> Thesaurus | None:
     tables = load_tables(d, TABLE_SOURCES)
     table, antonyms, firsts, seconds = (
         tables["thesaurus"] if tables is not None else _parse_thesaurus(d))
-    return Thesaurus(table, antonyms, load_reference().zipf, first_words=frozenset(firsts),
+    thes = Thesaurus(table, antonyms, load_reference().zipf, first_words=frozenset(firsts),
                      second_words=frozenset(seconds))
+    if tables is not None:
+        thes.__dict__["_multiword_index"] = tables["multiword"]
+    return thes
 
 
 def _parse_thesaurus(d: Path) -> tuple[dict, dict, set[str], set[str]]:
@@ -161,5 +173,7 @@ def compact_tables(models_dir: Path) -> Path | None:
     fields = {name: getattr(ref, name) for name in (
         "zipf", "dom_uni", "gen_bi", "dom_bi", "synonyms", "pos", "pos_bigram_logp",
         "phrase_counts", "dom_words", "meta")}
+    thesaurus = _parse_thesaurus(d)
     return write_tables(d, TABLE_SOURCES, {"reference": fields, "neighbours": (succ, pred),
-                                           "thesaurus": _parse_thesaurus(d)})
+                                           "thesaurus": thesaurus,
+                                           "multiword": _multiword_index(thesaurus[0])})

@@ -38,3 +38,36 @@ def test_parse_byline(text, expected):
 ])
 def test_parse_date(text, expected):
     assert parse_date(text) == expected
+
+
+def _dateparser_date(text: str) -> str:
+    """What ``parse_date`` answered before its own reading of the plain forms: dateparser."""
+    import dateparser
+
+    found = dateparser.parse(text, languages=["en"], settings={
+        "REQUIRE_PARTS": ["month", "year"], "PREFER_DAY_OF_MONTH": "first",
+        "RETURN_AS_TIMEZONE_AWARE": False})
+    return found.strftime("%Y-%m-%d") if found is not None else ""
+
+
+def test_plain_dates_are_read_as_dateparser_reads_them():
+    from pipeline.ingest import byline
+
+    texts = [f"{y}-{m:02d}-{d:02d}" for y in (1900, 2024) for m in (1, 2, 10, 12, 13)
+             for d in (1, 12, 13, 29, 31, 32)]
+    for name in byline._MONTHS:
+        for form in {name, name.capitalize(), name.upper(), name.capitalize() + "."}:
+            texts.append(f"{form} 2099")
+            for day, year in ((1, 2024), (13, 1900), (29, 2099), (31, 2023), (30, 1899)):
+                texts += [f"{day} {form} {year}", f"{form} {day}, {year}", f"{form} {day} {year}",
+                          f"{day:02d} {form} {year}"]
+    read = 0
+    for text in texts:
+        plain = byline._plain_date(text)
+        if plain is not None:
+            read += 1
+            assert plain == _dateparser_date(text), text
+            assert parse_date(text) == plain
+    assert read > len(texts) // 2           # most forms never reach dateparser
+    assert byline._plain_date("31 February 2024") is None      # dateparser decides
+    assert byline._plain_date("2 October 2024 at 10:00") is None
