@@ -175,7 +175,8 @@ def duplicate_scores(got: pd.DataFrame, pages: pd.DataFrame, part: str) -> dict[
 
     A gold cluster is a labelled original with its copies of ``part`` (the original may lie in
     another part: all pages are analysed together). ``original_kept``: the original is flagged
-    as no one's copy and every flagged copy points to it; ``copies_flagged``: the copies
+    as no one's copy and every flagged copy points to it; ``found``: the clusters with a copy
+    flagged (the direction can only be right in these); ``copies_flagged``: the copies
     flagged as a duplicate (of any member); ``wrong``: one line per cluster that misses either.
     """
     if "duplicate_of" not in pages or "near_duplicate_of" not in got:
@@ -184,7 +185,7 @@ def duplicate_scores(got: pd.DataFrame, pages: pd.DataFrame, part: str) -> dict[
     reason = dict(zip(got.page_id, got.get("dup_canonical_reason", pd.Series([""] * len(got))),
                       strict=True))
     copies = pages[(pages.split == part) & (pages.duplicate_of != "")]
-    kept = flagged = 0
+    kept = flagged = found = 0
     wrong = []
     for original, group in copies.groupby("duplicate_of", sort=True):
         members = [p for p in group.page_id if p in pointer]
@@ -192,6 +193,7 @@ def duplicate_scores(got: pd.DataFrame, pages: pd.DataFrame, part: str) -> dict[
             continue
         marked = [p for p in members if pointer[p]]
         flagged += len(marked)
+        found += bool(marked)
         ok = not pointer[original] and all(pointer[p] == original for p in marked) and bool(marked)
         kept += ok
         if not ok or len(marked) < len(members):
@@ -200,7 +202,7 @@ def duplicate_scores(got: pd.DataFrame, pages: pd.DataFrame, part: str) -> dict[
     total_copies = int(sum(p in pointer for p in copies.page_id))
     clusters = int(sum(original in pointer and any(p in pointer for p in g.page_id)
                        for original, g in copies.groupby("duplicate_of")))
-    return {"clusters": clusters, "original_kept": f"{kept}/{clusters}",
+    return {"clusters": clusters, "found": found, "original_kept": f"{kept}/{clusters}",
             "copies_flagged": f"{flagged}/{total_copies}", "wrong": wrong}
 
 

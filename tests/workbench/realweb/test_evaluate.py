@@ -95,6 +95,7 @@ def test_duplicate_scores_check_the_kept_member_and_every_copy():
                         "dup_canonical_reason": ["r1", "r1", "r2", "r2", "r2", "", "", ""]})
     r = ev.duplicate_scores(got, pages, "dev")
     # o1 kept with its copy flagged; o2 flagged as a copy of c2; c4 (original in test) missed.
-    assert r["clusters"] == 3 and r["original_kept"] == "1/3" and r["copies_flagged"] == "2/4"
+    assert r["clusters"] == 3 and r["found"] == 2 and r["original_kept"] == "1/3"
+    assert r["copies_flagged"] == "2/4"
     assert r["wrong"] == ["o2: o2->c2, c2->-, c3->c2 (r2)", "o3: o3->-, c4->- ()"]
     assert ev.duplicate_scores(got, pages, "test")["clusters"] == 0
