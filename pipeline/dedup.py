@@ -315,8 +315,7 @@ def canonical_key(spun: bool, quality: float, date: str, article_id: str,
 
 def canonical_key_of(a: Article) -> tuple:
     """:func:`canonical_key` of an article (its quality verdict includes the site norms)."""
-    return canonical_key(_is_spun(a), _quality(a), a.date, a.article_id, _damaged(a),
-                         a.words or len(words(a.text)))
+    return canonical_key(_is_spun(a), _quality(a), a.date, a.article_id, _damaged(a), a.words)
 
 
 def _decide(sims: dict[str, float], restored: bool, p: _Params,
