@@ -341,6 +341,11 @@ class AllianceSettings(_Section):
     elements_need_gate: Bool
 
 
+# The evidence that picks the member of a duplicate cluster to keep (pipeline.dedup.RANK_FIELDS).
+KeepField = Literal["declared_canonical", "aligned_copy", "damaged_if_undated", "date", "archive",
+                    "swap_lean", "spun", "damaged", "truncated", "quality", "id"]
+
+
 class DedupSettings(_Section):
     section: ClassVar[str] = "dedup"
     shingle_words: Positive
@@ -372,6 +377,15 @@ class DedupSettings(_Section):
     both_spun_min_share: Ratio
     both_spun_min_consistent: Count
     archive_patterns: list[Str]
+    keep_order: Annotated[list[KeepField], Field(min_length=1)]
+    truncated_share: Ratio
+
+    @model_validator(mode="after")
+    def _keep_order_once(self) -> Self:
+        twice = sorted({f for f in self.keep_order if self.keep_order.count(f) > 1})
+        if twice:
+            raise ValueError(f"keep_order names {', '.join(twice)} more than once")
+        return self
 
 
 class AuditSettings(_Section):

@@ -12,11 +12,12 @@ word by word (their texts re-read from the run's store): a spun copy must align 
 runs, the rest single swaps), and each swap's worse-fitting side (rarer words, unseen bigrams)
 tells the copy from its source; the swaps become the copy's ``aligned_copy`` spin evidence.
 
-Clusters are stars around the articles an editor would keep (:data:`RANK_FIELDS`: named as
-canonical by another member, not a synonym-swapped copy, earliest date, not at an archive
-address, then not spun, best quality, smallest id); every duplicate points to a kept article it
-is directly similar to, never through a chain, and ``canonical_reason`` says why that one is
-kept. When the kept article is itself a swapped copy, every member is a spin of a source that
+Clusters are stars around the articles an editor would keep (:data:`RANK_FIELDS`, in the order
+of ``keep_order``: named as canonical by another member, not a synonym-swapped copy, sound text
+when a member is undated, earliest date, not at an archive address, then not spun, sound text,
+the complete text over an excerpt, best quality, smallest id); every duplicate points to a kept
+article it is directly similar to, never through a chain, and ``canonical_reason`` says why that
+one is kept. When the kept article is itself a swapped copy, every member is a spin of a source that
 is not in the corpus (``all_spun``).
 """
 
@@ -237,6 +238,8 @@ class _Params:
     texts_kept: int
     max_near_aligned: int
     archive: re.Pattern[str] | None
+    keep_order: tuple[str, ...]
+    truncated_share: float
 
     @classmethod
     def of(cls, s: DedupSettings) -> _Params:
@@ -253,7 +256,8 @@ class _Params:
                    float(s.copy_min_swap_rate), float(s.copy_dominance),
                    float(s.both_spun_min_share), int(s.both_spun_min_consistent),
                    int(s.align_texts_kept), int(s.align_max_near),
-                   re.compile(archive, re.IGNORECASE) if archive else None)
+                   re.compile(archive, re.IGNORECASE) if archive else None,
+                   (*(f for f in s.keep_order if f != "id"), "id"), float(s.truncated_share))
 
 
 def _readings(a: Article, p: _Params, normal: bool = True,
@@ -294,15 +298,24 @@ def _quality(a: Article) -> float:
     return float(score) if isinstance(score, int | float) else 0.0
 
 
-def canonical_key(spun: bool, quality: float, date: str, article_id: str) -> tuple:
-    """Sort key of the copy to keep: not spun, higher quality, published earlier (undated
-    last), then the smallest id, so the choice is deterministic."""
-    return (spun, -quality, date or "\uffff", article_id)
+def _damaged(a: Article) -> bool:
+    from pipeline.audit import quality_of
+
+    return bool(quality_of(a).get("low_quality"))
+
+
+def canonical_key(spun: bool, quality: float, date: str, article_id: str,
+                  damaged: bool = False, words: int = 0) -> tuple:
+    """Sort key of the copy to keep, from the article alone: not spun, sound text (not low
+    quality), higher quality, published earlier (undated last), the smallest id (so the choice
+    is deterministic), then more words. :func:`DuplicateFinder.resolve` reads these facts into
+    the cluster's own order (``keep_order`` in dedup.toml)."""
+    return (spun, damaged, -quality, date or "\uffff", article_id, -int(words))
 
 
 def canonical_key_of(a: Article) -> tuple:
-    """:func:`canonical_key` of an article (its quality score includes the site norms)."""
-    return canonical_key(_is_spun(a), _quality(a), a.date, a.article_id)
+    """:func:`canonical_key` of an article (its quality verdict includes the site norms)."""
+    return canonical_key(_is_spun(a), _quality(a), a.date, a.article_id, _damaged(a), a.words)
 
 
 def _decide(sims: dict[str, float], restored: bool, p: _Params,
@@ -810,28 +823,60 @@ def _named(edges: Mapping[int, Mapping[int, tuple]], facts: list[tuple]) -> set[
     return {n for n, ys in edges.items() if any(facts[n][1] in facts[m][2] for m in ys)}
 
 
-# The rank of an article within its cluster: each field in order, the first difference decides.
-RANK_FIELDS = ("declared_canonical", "aligned_copy", "date", "archive", "swap_lean", "spun",
-               "quality", "id")
+# The facts that rank the members of a cluster (the order is ``keep_order`` in dedup.toml, the
+# id always last): each field in that order, the first difference decides.
+RANK_FIELDS = ("declared_canonical", "aligned_copy", "damaged_if_undated", "date", "archive",
+               "swap_lean", "spun", "damaged", "truncated", "quality", "id")
+
+
+def _components(edges: Mapping[int, Mapping[int, tuple]]) -> dict[int, int]:
+    """The connected group of every linked article (its smallest member)."""
+    group: dict[int, int] = {}
+    for start in sorted(edges):
+        if start in group:
+            continue
+        group[start] = start
+        todo = [start]
+        while todo:
+            for m in edges[todo.pop()]:
+                if m not in group:
+                    group[m] = start
+                    todo.append(m)
+    return group
 
 
 def _rank_keys(edges: Mapping[int, Mapping[int, tuple]], ids: list[str], facts: list[tuple],
                aligned: Mapping[tuple[int, int], PairAlignment], copies: Mapping[int, int],
-               keys: Mapping[str, tuple], archive: re.Pattern[str] | None) -> dict[int, tuple]:
-    """Sort key of each linked article (:data:`RANK_FIELDS`): named canonical by another
-    member; not a synonym-swapped copy (a decided pair: exact evidence in the text, ahead of
-    dates, which a copier sets); earliest date (undated last); not at an archive, print, feed
-    or mirror address; fewer worse words in undecided swaps; then the run's key (not spun,
-    higher quality, id)."""
+               keys: Mapping[str, tuple], p: _Params) -> dict[int, tuple]:
+    """Sort key of each linked article, its :data:`RANK_FIELDS` in ``p.keep_order``: named
+    canonical by another member; not a synonym-swapped copy (a decided pair: exact evidence
+    in the text, ahead of dates, which a copier sets); sound text when the dates cannot decide
+    (a member of its group is undated: a date read from one copy only says nothing of the
+    others); earliest date (undated last); not at an archive, print, feed or mirror address;
+    fewer worse words in undecided swaps; not spun; sound text (not low quality); the complete
+    text, not an excerpt (fewer words than ``truncated_share`` of its group's longest member);
+    higher quality score; then the id."""
     named = _named(edges, facts)
     lean = _lean(aligned)
+    group = _components(edges)
+    dates = {n: _iso_date(facts[n][3]) for n in edges}
+    undated = {group[n] for n in edges if not dates[n]}
+    longest: dict[int, int] = {}
+    for n in edges:
+        longest[group[n]] = max(longest.get(group[n], 0), -keys[ids[n]][5])
     out = {}
     for n in edges:
-        own, _, _, date, _ = facts[n]
-        spun, quality, _, article_id = keys[ids[n]]
-        at_archive = bool(archive and archive.search(own.lower()))
-        out[n] = (n not in named, n in copies, _iso_date(date) or "\uffff", at_archive,
-                  lean.get(n, 0), spun, quality, article_id)
+        spun, damaged, neg_quality, _, article_id, neg_words = keys[ids[n]]
+        value = {
+            "declared_canonical": n not in named, "aligned_copy": n in copies,
+            "damaged_if_undated": damaged and group[n] in undated,
+            "date": dates[n] or "\uffff",
+            "archive": bool(p.archive and p.archive.search(facts[n][0].lower())),
+            "swap_lean": lean.get(n, 0), "spun": spun, "damaged": damaged,
+            "truncated": -neg_words < p.truncated_share * longest[group[n]],
+            "quality": neg_quality, "id": article_id,
+        }
+        out[n] = tuple(value[f] for f in p.keep_order)
     return out
 
 
@@ -862,24 +907,31 @@ def _all_spun(k: int, members: list[int], copies: Mapping[int, int]) -> bool:
 
 
 def _why_kept(k: int, members: list[int], rank: Mapping[int, tuple], facts: list[tuple],
-              copies: Mapping[int, int]) -> str:
-    """The plain reason the kept article ``k`` ranks before the best of its members."""
+              copies: Mapping[int, int], order: tuple[str, ...],
+              words_of: Mapping[int, int]) -> str:
+    """The plain reason the kept article ``k`` ranks before the best of its members
+    (``order``: the :data:`RANK_FIELDS` of the rank tuples, in their order)."""
     if _all_spun(k, members, copies):
         return (f"none kept as the original: all {len(members) + 1} members are "
                 "synonym-swapped copies of each other (their source is not in the corpus)")
     best = min(members, key=rank.__getitem__)
-    field = next((f for f, a, b in zip(RANK_FIELDS, rank[k], rank[best], strict=True)
+    field = next((f for f, a, b in zip(order, rank[k], rank[best], strict=True)
                   if a != b), "id")
+    at = {f: i for i, f in enumerate(order)}
     if field == "declared_canonical":
         return "kept: declared canonical URL"
     if field == "aligned_copy":
         swaps = sum(copies.get(m, 0) for m in members)
         return f"kept: the others are synonym-swapped copies of it ({swaps} swaps)"
+    if field == "damaged_if_undated":
+        return ("kept: its text is sound, the others' is flagged low quality (damaged, markup "
+                "or boilerplate); no date on every member to decide")
     if field == "date":
         source = "byline date" if facts[k][4] == "byline" else "date"
-        if rank[best][2] == "\uffff":
-            return f"kept: its {source} {_long_date(rank[k][2])}; the others are undated"
-        return f"kept: earliest {source} {_long_date(rank[k][2])}"
+        mine, theirs = rank[k][at["date"]], rank[best][at["date"]]
+        if theirs == "\uffff":
+            return f"kept: its {source} {_long_date(mine)}; the others are undated"
+        return f"kept: earliest {source} {_long_date(mine)}"
     if field == "archive":
         return "kept: the others are at archive, print, feed or mirror addresses"
     if field == "swap_lean":
@@ -887,8 +939,14 @@ def _why_kept(k: int, members: list[int], rank: Mapping[int, tuple], facts: list
                 "better-fitting ones")
     if field == "spun":
         return "kept: the others are flagged spun"
+    if field == "damaged":
+        return "kept: its text is sound, the others' is flagged low quality"
+    if field == "truncated":
+        return (f"kept: the complete text ({words_of[k]} words); the others are shorter "
+                f"excerpts ({max(words_of[m] for m in members)} words at most)")
     if field == "quality":
-        return f"kept: higher quality score ({-rank[k][6]:.2f} against {-rank[best][6]:.2f})"
+        i = at["quality"]
+        return f"kept: higher quality score ({-rank[k][i]:.2f} against {-rank[best][i]:.2f})"
     return "kept: no difference in address, date, wording or quality; first by id"
 
 
@@ -1046,9 +1104,10 @@ class DuplicateFinder:
         facts = [self._facts[i] for i in ix.order]
         copies = _copy_sides(aligned, p.min_consistent)
         _spread_over_exact(copies, edges)
-        rank = _rank_keys(edges, ix.ids, facts, aligned, copies, keys, p.archive)
+        rank = _rank_keys(edges, ix.ids, facts, aligned, copies, keys, p)
         kept, target_of = _stars(edges, rank)
-        reasons = {k: _why_kept(k, members, rank, facts, copies)
+        words_of = {n: -keys[ix.ids[n]][5] for n in edges}
+        reasons = {k: _why_kept(k, members, rank, facts, copies, p.keep_order, words_of)
                    for k, members in kept.items() if members}
         self.evidence = _evidence(kept, target_of, aligned, texts, ix.ids)
         return _results(kept, target_of, edges, ix.ids, reasons, copies)

@@ -104,19 +104,22 @@ def _normalise(article: Article) -> Article:
 
 def _row(article: Article, metrics: tuple[str, ...]) -> tuple:
     """What the corpus-level steps need of an article that is on disk: its source, quality
-    metrics for the site norms, and the facts of its canonical key (spun, score, date)."""
+    metrics for the site norms, and the facts of its canonical key (spun, score, date, low
+    quality, words)."""
     m = article.quality.get("metrics") or {}
     return (article.source, {k: m[k] for k in metrics if k in m} if m else None,
-            bool(article.spin.get("spun")), article.quality.get("score"), article.date)
+            bool(article.spin.get("spun")), article.quality.get("score"), article.date,
+            bool(article.quality.get("low_quality")), article.words)
 
 
 def _canonical_key(article_id: str, row: tuple, norms: SiteNorms) -> tuple:
     """:func:`dedup.canonical_key` of a stored article, from its row (quality with site norms)."""
     from pipeline import dedup
 
-    source, metrics, spun, score, date = row
-    stub = Article(article_id, "", source, "", date=date, spin={"spun": spun},
-                   quality={"score": score}, site_norms=norms.of(source, metrics))
+    source, metrics, spun, score, date, low, words = row
+    stub = Article(article_id, "", source, "", date=date, spin={"spun": spun}, words=words,
+                   quality={"score": score, "low_quality": low},
+                   site_norms=norms.of(source, metrics))
     return dedup.canonical_key_of(stub)
 
 

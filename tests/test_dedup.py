@@ -553,6 +553,80 @@ def test_a_dated_copy_is_kept_over_undated_ones(settings):
     assert arts[1].dedup["canonical_reason"] == "kept: its date 6 May 2024; the others are undated"
 
 
+# A markup dump of a page (the kind a CMS's API returns): low quality, and the only member
+# whose date was read. Texts written for these tests.
+DAMAGED = {"score": 0.4, "low_quality": True,
+           "flags": [{"rule": "markup_per_100w", "value": 4.2, "threshold": 2, "op": ">"}]}
+SOUND = {"score": 0.9, "low_quality": False, "flags": []}
+
+
+def test_a_sound_undated_text_is_kept_over_a_damaged_dated_copy(settings):
+    arts = [art("a-dump", "<p>" + ORIGINAL + "</p>", date="2016-04-15", quality=DAMAGED),
+            art("z-post", ORIGINAL, quality=SOUND)]
+    dedup.find_duplicates(arts, settings)
+    dump, post = arts
+    assert dump.dedup["near_duplicate_of"] == "z-post" and post.dedup["near_duplicate_of"] == ""
+    assert post.dedup["canonical_reason"].startswith(
+        "kept: its text is sound, the others' is flagged low quality")
+    assert "no date on every member" in post.dedup["canonical_reason"]
+
+
+def test_with_every_member_dated_the_earliest_date_still_decides(settings):
+    arts = [art("a-dump", ORIGINAL, date="2016-04-15", quality=DAMAGED),
+            art("z-post", ORIGINAL, date="2016-05-01", quality=SOUND)]
+    dedup.find_duplicates(arts, settings)
+    assert arts[1].dedup["near_duplicate_of"] == "a-dump"
+    assert arts[0].dedup["canonical_reason"] == "kept: earliest date 15 April 2016"
+
+
+def test_the_complete_text_is_kept_over_a_truncated_excerpt(settings):
+    """Both sound and undated; the excerpt has the higher score, the complete text more words."""
+    full = ORIGINAL + " " + OTHER
+    excerpt = ORIGINAL + " " + " ".join(OTHER.split()[:40])
+    arts = [art("a-excerpt", excerpt, quality={**SOUND, "score": 1.0}),
+            art("z-full", full, quality={**SOUND, "score": 0.7})]
+    dedup.find_duplicates(arts, settings)
+    short, complete = arts
+    assert short.dedup["near_duplicate_of"] == "z-full"
+    reason = complete.dedup["canonical_reason"]
+    assert reason == (f"kept: the complete text ({complete.words} words); the others are shorter "
+                      f"excerpts ({short.words} words at most)")
+    # Nearly as long is no excerpt: the quality score decides.
+    near_full = full.rsplit(" ", 8)[0]
+    arts = [art("a-nearly", near_full, quality={**SOUND, "score": 1.0}),
+            art("z-full", full, quality={**SOUND, "score": 0.7})]
+    dedup.find_duplicates(arts, settings)
+    assert arts[1].dedup["near_duplicate_of"] == "a-nearly"
+    assert arts[0].dedup["canonical_reason"].startswith("kept: higher quality score (1.00")
+
+
+def test_the_keep_order_comes_from_config():
+    full = ORIGINAL + " " + OTHER
+    excerpt = ORIGINAL + " " + " ".join(OTHER.split()[:40])
+    order = ["declared_canonical", "aligned_copy", "quality", "truncated", "id"]
+    arts = [art("a-excerpt", excerpt, quality={**SOUND, "score": 1.0}),
+            art("z-full", full, quality={**SOUND, "score": 0.7})]
+    dedup.find_duplicates(arts, load_settings(dedup={"keep_order": order}).dedup)
+    assert arts[1].dedup["near_duplicate_of"] == "a-excerpt"
+    from pipeline.config import ConfigError
+
+    with pytest.raises(ConfigError, match="more than once"):
+        load_settings(dedup={"keep_order": ["date", "quality", "date"]})
+    with pytest.raises(ConfigError):
+        load_settings(dedup={"keep_order": ["newest"]})
+
+
+def test_the_run_passes_low_quality_and_words_to_the_keep_order():
+    from pipeline import run
+    from pipeline.config import load_settings as settings_of
+    from pipeline.quality.norms import SiteNorms
+
+    a = art("a", ORIGINAL, quality=DAMAGED, date="2016-04-15")
+    key = run._canonical_key("a", run._row(a, ()), SiteNorms(settings_of().quality))
+    assert key == dedup.canonical_key(False, 0.4, "2016-04-15", "a", True, a.words)
+    assert key == dedup.canonical_key_of(a)
+
+
 def test_an_exact_copy_of_a_spin_is_a_spin_too(settings):
     """Two spins of a lost source, one of them also posted a second time word for word."""
     arts = [art("a", SPIN_A), art("a2", SPIN_A.upper()), art("b", SPIN_B)]

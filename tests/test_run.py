@@ -166,7 +166,7 @@ def test_canonical_key_from_the_kept_row_equals_the_full_articles(spun: bool, da
         key = _canonical_key(a.article_id, _row(a, tuple(norms.directions)), norms)
         a.site_norms = norms.of(a.source, a.quality["metrics"])
         assert key == dedup.canonical_key_of(a)
-    assert arts[-1].site_norms["flags"] and dedup.canonical_key_of(arts[-1])[1] > -0.8
+    assert arts[-1].site_norms["flags"] and dedup.canonical_key_of(arts[-1])[2] > -0.8
 
 
 def test_error_kinds_and_the_most_common_reasons():

@@ -166,6 +166,46 @@ def page_scores(got: pd.DataFrame, pages: pd.DataFrame) -> dict[str, Any]:
     }
 
 
+def _page_of(article_id: Any) -> str:
+    return str(article_id or "").split(".jsonl", 1)[0]
+
+
+def duplicate_scores(got: pd.DataFrame, pages: pd.DataFrame, part: str) -> dict[str, Any]:
+    """Which member the duplicate finder keeps, against the ``duplicate_of`` labels of ``part``.
+
+    A gold cluster is a labelled original with its copies of ``part`` (the original may lie in
+    another part: all pages are analysed together). ``original_kept``: the original is flagged
+    as no one's copy and every flagged copy points to it; ``found``: the clusters with a copy
+    flagged (the direction can only be right in these); ``copies_flagged``: the copies
+    flagged as a duplicate (of any member); ``wrong``: one line per cluster that misses either.
+    """
+    if "duplicate_of" not in pages or "near_duplicate_of" not in got:
+        return {}
+    pointer = {p: _page_of(t) for p, t in zip(got.page_id, got.near_duplicate_of, strict=True)}
+    reason = dict(zip(got.page_id, got.get("dup_canonical_reason", pd.Series([""] * len(got))),
+                      strict=True))
+    copies = pages[(pages.split == part) & (pages.duplicate_of != "")]
+    kept = flagged = found = 0
+    wrong = []
+    for original, group in copies.groupby("duplicate_of", sort=True):
+        members = [p for p in group.page_id if p in pointer]
+        if original not in pointer or not members:
+            continue
+        marked = [p for p in members if pointer[p]]
+        flagged += len(marked)
+        found += bool(marked)
+        ok = not pointer[original] and all(pointer[p] == original for p in marked) and bool(marked)
+        kept += ok
+        if not ok or len(marked) < len(members):
+            points = ", ".join(f"{p}->{pointer[p] or '-'}" for p in [original, *members])
+            wrong.append(f"{original}: {points} ({reason.get(original) or reason.get(members[0]) or ''})")
+    total_copies = int(sum(p in pointer for p in copies.page_id))
+    clusters = int(sum(original in pointer and any(p in pointer for p in g.page_id)
+                       for original, g in copies.groupby("duplicate_of")))
+    return {"clusters": clusters, "found": found, "original_kept": f"{kept}/{clusters}",
+            "copies_flagged": f"{flagged}/{total_copies}", "wrong": wrong}
+
+
 # --- sentence level ----------------------------------------------------------------------------
 
 def best_overlap(start: int, end: int, items: Iterable[dict[str, Any]]) -> dict[str, Any] | None:
@@ -236,7 +276,8 @@ def evaluate(root: Path | None = None, parts: Iterable[str] = ("dev", "test"),
     pred = predict_sentences(folder.texts, sentences, settings) if len(sentences) else pd.DataFrame()
     for part in parts:
         in_part = pages[pages.split == part]
-        result[part] = {"pages": page_scores(got, in_part)}
+        result[part] = {"pages": page_scores(got, in_part),
+                        "duplicates": duplicate_scores(got, pages, part)}
         if len(pred):
             result[part]["sentences"] = sentence_scores(pred, sentences[sentences.split == part])
     return result

@@ -83,3 +83,19 @@ def test_evaluate_runs_the_whole_analysis_on_stored_pages(tmp_path, monkeypatch)
     monkeypatch.setenv("REALWEB", str(tmp_path))
     r = ev.evaluate()
     assert r["stored"] == 2 and r["dev"]["pages"]["pages"] == 1 and r["test"]["pages"]["pages"] == 1
+
+
+def test_duplicate_scores_check_the_kept_member_and_every_copy():
+    pages = pd.DataFrame({"page_id": ["o1", "c1", "o2", "c2", "c3", "o3", "c4", "x"],
+                          "split": ["dev", "dev", "dev", "dev", "dev", "test", "dev", "dev"],
+                          "duplicate_of": ["", "o1", "", "o2", "o2", "", "o3", ""]})
+    got = pd.DataFrame({"page_id": ["o1", "c1", "o2", "c2", "c3", "o3", "c4", "x"],
+                        "near_duplicate_of": ["", "o1.jsonl#1", "c2.jsonl#1", "", "c2.jsonl#1",
+                                              "", "", ""],
+                        "dup_canonical_reason": ["r1", "r1", "r2", "r2", "r2", "", "", ""]})
+    r = ev.duplicate_scores(got, pages, "dev")
+    # o1 kept with its copy flagged; o2 flagged as a copy of c2; c4 (original in test) missed.
+    assert r["clusters"] == 3 and r["found"] == 2 and r["original_kept"] == "1/3"
+    assert r["copies_flagged"] == "2/4"
+    assert r["wrong"] == ["o2: o2->c2, c2->-, c3->c2 (r2)", "o3: o3->-, c4->- ()"]
+    assert ev.duplicate_scores(got, pages, "test")["clusters"] == 0
