@@ -50,6 +50,18 @@ CASES = [
     ("Give feedback to your therapist when a session felt off.", {"rupture_repair"}),
     ("After the session she ran out of my office in tears.", {"rupture_repair"}),
     ("Ask whether the pacing of the sessions suits you.", {"tasks"}),
+    # exclusions (issue 15 item 3): a feared rupture that is ruled out, "toward this goal",
+    # "like a task"; "any kind of ... relationship" is another relationship
+    ("With your therapist you can speak freely, without fear of being judged or misunderstood.",
+     set()),
+    ("Clients with their counsellor are free of judgement, without the fear of being criticised.",
+     set()),
+    ("If you feel criticised by your therapist, tell them.", {"rupture_repair"}),
+    ("Toward this goal, the therapist teaches one listening skill in the first session.",
+     {"tasks"}),
+    ("Therapy with a good counsellor feels less like a task and more like support.", set()),
+    ("Your therapist may set a task between sessions.", {"tasks"}),
+    ("Rupture and repair is normal in any kind of healthy long-term relationship.", set()),
     # degenerate input
     ("", set()),
     ("\x00\ufeff<script>alert('trust')</script>{{{|||}}}" * 20, set()),
@@ -170,3 +182,11 @@ def test_feature_only_rules_still_reach_the_classifier():
     assert evidence_text([approach], layer.feature_only) == {}
     assert evidence_text([approach]) == {"tasks": "rule approach: approach"}
     assert evidence_text([], layer.feature_only) == {}
+
+
+def test_any_kind_of_relationship_is_another_relationship(rules_nlp):
+    # "any kind of healthy long-term relationship": the hyphenated word splits into three
+    # tokens; the other_frame pattern still closes the gate the therapist sentence opened.
+    doc = rules_nlp("Your therapist is only human. "
+                    "Rupture and repair happen in any kind of healthy long-term relationship.")
+    assert doc._.alliance["sentences"][1]["labels"] == dict.fromkeys(LABELS, 0)
