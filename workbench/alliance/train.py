@@ -13,7 +13,6 @@ scored on them), per label precision/recall/F1, micro-F1, and article-level "dis
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -495,11 +494,15 @@ def evaluate(shared: Path, project_root: Path, models_dir: Path) -> dict[str, An
     return out
 
 
-def main() -> None:  # pragma: no cover - thin CLI for `python -m workbench.alliance.train`
-    from workbench import MODELS_DIR, PROJECT_ROOT
+def main(argv: list[str] | None = None) -> None:
+    """``python -m workbench.alliance.train [--shared DIR]``: retrain and write ``models/``."""
+    from workbench import MODELS_DIR, PROJECT_ROOT, default_shared, script_parser
 
-    shared = Path(os.environ.get("SHARED", PROJECT_ROOT / ".." / "shared"))
-    metrics = train(shared, PROJECT_ROOT, MODELS_DIR)
+    ap = script_parser("workbench.alliance.train", __doc__)
+    ap.add_argument("--shared", type=Path, default=default_shared(),
+                    help="the shared folder holding data/ (default $SHARED or ../shared)")
+    args = ap.parse_args(argv)
+    metrics = train(args.shared, PROJECT_ROOT, MODELS_DIR)
     print(json.dumps(metrics, indent=2))
 
 

@@ -60,5 +60,15 @@ def bench(shared: Path, words: int = 1000, n: int = 300) -> dict[str, Any]:
     return res
 
 
+def main(argv: list[str] | None = None) -> None:
+    """``python -m workbench.quality.bench [--shared DIR]``."""
+    from workbench import script_parser
+
+    ap = script_parser("workbench.quality.bench", __doc__)
+    ap.add_argument("--shared", type=Path, default=Path(os.environ.get("SHARED", "../shared")),
+                    help="the shared folder holding data/ (default $SHARED or ../shared)")
+    bench(ap.parse_args(argv).shared)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    bench(Path(os.environ.get("SHARED", "../shared")))
+    main()

@@ -148,12 +148,21 @@ def evaluate(shared: Path, seed: int = 0) -> dict[str, Any]:
     return result
 
 
-if __name__ == "__main__":  # pragma: no cover
-    import os
-    import sys
+def main(argv: list[str] | None = None) -> None:
+    """``python -m workbench.quality.evaluate [tune] [--shared DIR]``."""
+    from workbench import default_shared, script_parser
 
-    shared = Path(os.environ.get("SHARED", "../shared"))
-    if sys.argv[1:2] == ["tune"]:
-        print(tune(shared))
+    ap = script_parser("workbench.quality.evaluate", __doc__)
+    ap.add_argument("what", nargs="?", choices=("evaluate", "tune"), default="evaluate",
+                    help="evaluate the shipped thresholds (default) or search them on the dev half")
+    ap.add_argument("--shared", type=Path, default=default_shared(),
+                    help="the shared folder holding data/ (default $SHARED or ../shared)")
+    args = ap.parse_args(argv)
+    if args.what == "tune":
+        print(tune(args.shared))
     else:
-        evaluate(shared)
+        evaluate(args.shared)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

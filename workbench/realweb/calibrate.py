@@ -125,10 +125,20 @@ def table(shared: Path, root: Path | None = None, seed: int = 0) -> pd.DataFrame
     return pd.DataFrame(rows).set_index("rule")
 
 
-if __name__ == "__main__":  # pragma: no cover
+def main(argv: list[str] | None = None) -> None:
+    """``python -m workbench.realweb.calibrate [--shared DIR]``: print the table."""
+    from workbench import script_parser
+
+    ap = script_parser("workbench.realweb.calibrate", __doc__)
+    ap.add_argument("--shared", type=Path, default=Path(os.environ.get("SHARED", "../shared")),
+                    help="the shared folder holding data/ (default $SHARED or ../shared)")
+    shared = ap.parse_args(argv).shared
     pd.set_option("display.width", 250)
     pd.set_option("display.max_rows", 200)
-    shared = Path(os.environ.get("SHARED", "../shared"))
     t = table(shared)
     print(t.to_string())
     print(json.dumps({"sound_real_pages": "dev part only"}))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

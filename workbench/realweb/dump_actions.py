@@ -40,6 +40,9 @@ def main(root: Path | None = None) -> pd.DataFrame:
 
 
 if __name__ == "__main__":  # pragma: no cover
+    from workbench import script_parser
+
+    script_parser("workbench.realweb.dump_actions", __doc__).parse_args()
     pd.set_option("display.width", 400)
     pd.set_option("display.max_colwidth", 110)
     pd.set_option("display.max_rows", 500)

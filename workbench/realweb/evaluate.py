@@ -284,4 +284,7 @@ def evaluate(root: Path | None = None, parts: Iterable[str] = ("dev", "test"),
 
 
 if __name__ == "__main__":
+    from workbench import script_parser
+
+    script_parser("workbench.realweb.evaluate", __doc__).parse_args()
     print(json.dumps(evaluate(), indent=2, default=str))

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -160,5 +159,9 @@ def build(out: Path = MODELS_DIR) -> dict:
 
 
 if __name__ == "__main__":
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else MODELS_DIR
-    print(json.dumps(build(target), indent=1))
+    from workbench import script_parser
+
+    _ap = script_parser("workbench.spin.thesaurus_build", __doc__)
+    _ap.add_argument("out", nargs="?", type=Path, default=MODELS_DIR,
+                     help="where the thesaurus tables are written (default models/)")
+    print(json.dumps(build(_ap.parse_args().out), indent=1))

@@ -435,17 +435,30 @@ def write_model_card(path: Path, r: dict, ref) -> None:
     path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
 
 
-if __name__ == "__main__":  # python -m workbench.spin.train [SHARED] [MODELS] [--quick]
-    import os
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    """``python -m workbench.spin.train [SHARED] [MODELS] [--quick] [--no-reference]
+    [--evaluate-only]``."""
+    from workbench import MODELS_DIR, default_shared, script_parser
 
-    from workbench import MODELS_DIR
-
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    shared_dir = Path(args[0] if args else os.environ.get("SHARED", "../shared"))
-    out_dir = Path(args[1]) if len(args) > 1 else MODELS_DIR
-    if "--evaluate-only" in sys.argv:
-        res = refresh_evaluation(shared_dir, out_dir)
+    ap = script_parser("workbench.spin.train", __doc__)
+    ap.add_argument("shared", nargs="?", type=Path, default=default_shared(),
+                    help="the shared folder holding data/ (default $SHARED or ../shared)")
+    ap.add_argument("models", nargs="?", type=Path, default=MODELS_DIR,
+                    help="where the models are written (default models/)")
+    ap.add_argument("--quick", action="store_true", help="fewer documents (a smoke run)")
+    ap.add_argument("--no-reference", action="store_true",
+                    help="keep the reference tables in MODELS instead of rebuilding them")
+    ap.add_argument("--evaluate-only", action="store_true",
+                    help="only refresh the evaluation of the models in MODELS")
+    args = ap.parse_args(argv)
+    if args.evaluate_only:
+        res = refresh_evaluation(args.shared, args.models)
     else:
-        res = train(shared_dir, out_dir, quick="--quick" in sys.argv,
-                    rebuild_reference="--no-reference" not in sys.argv)
+        res = train(args.shared, args.models, quick=args.quick,
+                    rebuild_reference=not args.no_reference)
     print(json.dumps({k: res.get(k) for k in ("lovo", "word_span_cv", "held_out", "seconds")}, indent=1))
+    return res
+
+
+if __name__ == "__main__":
+    main()
