@@ -10,7 +10,8 @@ only what :meth:`predict_proba` reads, with the sha256 of the ``.skops`` file it
 - ``alliance_classifier``: each TF-IDF block's terms (in column order), idf and settings, the
   coefficients, intercepts, rule names and thresholds (what ``alliance.model.FastScorer`` uses).
 
-The runtime reads the compact file when it is there and its sha256 matches the ``.skops`` file,
+This module only reads them; ``workbench.compact`` writes them (``make compact``). The runtime
+reads the compact file when it is there and its sha256 matches the ``.skops`` file,
 else the ``.skops`` file (a retrained model without ``python -m workbench compact`` still
 runs, only slower). Predictions are bit-identical (``tests/test_compact.py``): the same
 float64 operations in the same order as scikit-learn's (tree traversal; ``(x - mean) / scale``,
@@ -26,7 +27,6 @@ import marshal
 import math
 import mmap
 import re
-import zipfile
 import zlib
 from collections.abc import Mapping
 from functools import lru_cache
@@ -36,8 +36,6 @@ from typing import Any
 import numpy as np
 
 SUFFIX = ".compact.npz"
-# Fixed time stamp: the same model gives the same bytes (the cache fingerprint reads them).
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def compact_path(skops_path: Path) -> Path:
@@ -47,18 +45,6 @@ def compact_path(skops_path: Path) -> Path:
 
 def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _save(path: Path, arrays: dict[str, np.ndarray]) -> None:
-    """An ``.npz`` file numpy reads, written byte-reproducibly."""
-    tmp = path.with_name(path.name + ".tmp")
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for name in sorted(arrays):
-            info = zipfile.ZipInfo(name + ".npy", date_time=_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            with zf.open(info, "w", force_zip64=True) as fh:
-                np.lib.format.write_array(fh, np.asanyarray(arrays[name]), allow_pickle=False)
-    tmp.replace(path)
 
 
 def _load(skops_path: Path) -> dict[str, np.ndarray] | None:
@@ -143,40 +129,6 @@ class ScaledLogistic:
         return np.stack([1 - p, p], axis=1)
 
 
-def spin_arrays(models: dict[str, Any], sha256: str) -> dict[str, np.ndarray]:
-    """The compact arrays of a loaded ``spin_detector.skops`` bundle."""
-    word, doc = models["word_model"], models["doc_model"]
-    if word.n_trees_per_iteration_ != 1 or word.is_categorical_ is not None:
-        raise ValueError("compact form: binary word model with numeric features only")
-    scaler, logistic = doc[0], doc[-1]
-    if len(doc) != 2 or not (scaler.with_mean and scaler.with_std) or len(logistic.classes_) != 2:
-        raise ValueError("compact form: document model must be StandardScaler + binary LogisticRegression")
-    nodes = [p[0].nodes for p in word._predictors]
-    offsets = np.cumsum([0] + [len(n) for n in nodes]).astype(np.int64)
-    allnodes = np.concatenate(nodes)
-    if allnodes["is_categorical"].any():
-        raise ValueError("compact form: categorical splits are not supported")
-    rest = {k: v for k, v in models.items() if k not in ("word_model", "doc_model")}
-    return {
-        "skops_sha256": np.array(sha256),
-        "trees_baseline": np.asarray(word._baseline_prediction, dtype=np.float64).reshape(()),
-        "trees_offsets": offsets,
-        "trees_feature": allnodes["feature_idx"].astype(np.int64),
-        "trees_threshold": allnodes["num_threshold"].astype(np.float64),
-        "trees_missing_left": allnodes["missing_go_to_left"].astype(np.uint8),
-        "trees_left": allnodes["left"].astype(np.int64),
-        "trees_right": allnodes["right"].astype(np.int64),
-        "trees_is_leaf": allnodes["is_leaf"].astype(np.uint8),
-        "trees_value": allnodes["value"].astype(np.float64),
-        "trees_max_depth": np.array(int(allnodes["depth"].max())),
-        "doc_mean": np.asarray(scaler.mean_, dtype=np.float64),
-        "doc_scale": np.asarray(scaler.scale_, dtype=np.float64),
-        "doc_coef": np.asarray(logistic.coef_, dtype=np.float64),
-        "doc_intercept": np.asarray(logistic.intercept_, dtype=np.float64),
-        "rest_json": np.array(json.dumps(rest, sort_keys=True)),
-    }
-
-
 def load_spin(skops_path: Path) -> dict[str, Any] | None:
     """The spin bundle with numpy predictors, or None (use the ``.skops`` file)."""
     arrays = _load(skops_path)
@@ -187,7 +139,7 @@ def load_spin(skops_path: Path) -> dict[str, Any] | None:
 
 
 # -- alliance classifier -------------------------------------------------------------------
-_VEC_PARAMS = ("sublinear_tf", "norm", "use_idf", "analyzer", "max_features", "max_df",
+VEC_PARAMS = ("sublinear_tf", "norm", "use_idf", "analyzer", "max_features", "max_df",
                "stop_words", "ngram_range", "lowercase", "token_pattern")
 
 
@@ -197,40 +149,12 @@ class Vectorizer:
     def __init__(self, terms: np.ndarray, idf: np.ndarray, params: dict[str, Any]) -> None:
         self.vocabulary_ = {t: i for i, t in enumerate(terms.tolist())}
         self.idf_ = idf
-        for key in _VEC_PARAMS:
+        for key in VEC_PARAMS:
             setattr(self, key, params[key])
         self.ngram_range = tuple(params["ngram_range"])
 
     def build_tokenizer(self):
         return re.compile(self.token_pattern).findall
-
-
-def alliance_arrays(bundle: dict[str, Any], sha256: str) -> dict[str, np.ndarray]:
-    """The compact arrays of a loaded ``alliance_classifier.skops`` bundle."""
-    from pipeline.alliance.model import FastScorer
-
-    if not FastScorer(bundle).supported:
-        raise ValueError("compact form: the bundle needs the scikit-learn path (char n-grams?)")
-    arrays: dict[str, np.ndarray] = {"skops_sha256": np.array(sha256)}
-    blocks = []
-    for key in ("word", "char", "lemma"):
-        vec = bundle.get(key)
-        if vec is None:
-            continue
-        if vec.tokenizer is not None or vec.preprocessor is not None:
-            raise ValueError(f"compact form: {key} vectoriser has a custom tokenizer")
-        terms = sorted(vec.vocabulary_, key=vec.vocabulary_.__getitem__)
-        arrays[f"{key}_terms"] = np.array(terms, dtype=str)
-        arrays[f"{key}_idf"] = np.asarray(vec.idf_, dtype=np.float64)
-        arrays[f"{key}_params"] = np.array(json.dumps({p: getattr(vec, p) for p in _VEC_PARAMS}))
-        blocks.append(key)
-    arrays["coef"] = np.asarray(bundle["coef"], dtype=np.float64)
-    arrays["intercept"] = np.asarray(bundle["intercept"], dtype=np.float64)
-    rest = {k: v for k, v in bundle.items()
-            if k not in ("word", "char", "lemma", "coef", "intercept")}
-    rest["blocks"] = blocks
-    arrays["rest_json"] = np.array(json.dumps(rest, sort_keys=True))
-    return arrays
 
 
 def load_alliance(skops_path: Path) -> dict[str, Any] | None:
@@ -251,11 +175,11 @@ def load_alliance(skops_path: Path) -> dict[str, Any] | None:
 
 # -- spin reference tables -----------------------------------------------------------------
 TABLES_FILE = "spin_tables.compact.bin"
-_TABLES_MAGIC = b"alliance-audit spin tables 2\n"
+TABLES_MAGIC = b"alliance-audit spin tables 2\n"
 # Entries per compressed block of a lazy table's values: a look-up decodes its block only, so
 # the first article touches a few hundred small blocks instead of every value (measured: the
 # eager load took 0.8 s of the start-up); 32 keeps the file near the size of one zlib stream.
-_BLOCK = 32
+BLOCK = 32
 # The tables the signals look up a few times per candidate (not per word): loaded lazily.
 LAZY_TABLES = ("synonyms", "succ", "pred", "thesaurus", "by_second", "by_middle")
 
@@ -284,13 +208,13 @@ class LazyTable(Mapping):
 
     def __getitem__(self, key: str) -> Any:
         i = self._index[key]
-        return self._block(i // _BLOCK)[i % _BLOCK]
+        return self._block(i // BLOCK)[i % BLOCK]
 
     def get(self, key: str, default: Any = None) -> Any:
         i = self._index.get(key)
         if i is None:
             return default
-        return self._block(i // _BLOCK)[i % _BLOCK]
+        return self._block(i // BLOCK)[i % BLOCK]
 
     def __contains__(self, key: object) -> bool:
         return key in self._index
@@ -302,18 +226,7 @@ class LazyTable(Mapping):
         return len(self._index)
 
 
-def _pack_lazy(table: dict[str, Any], blob: bytearray) -> tuple[list[str], list[int]]:
-    """Append ``table``'s values to ``blob`` as compressed blocks: (keys, block offsets)."""
-    keys = list(table)
-    values = list(table.values())
-    offsets = [len(blob)]
-    for b in range(0, len(values), _BLOCK):
-        blob += zlib.compress(marshal.dumps(values[b:b + _BLOCK]), 6)
-        offsets.append(len(blob))
-    return keys, offsets
-
-
-def _tables_key(models_dir: Path, sources: tuple[str, ...]) -> bytes:
+def tables_key(models_dir: Path, sources: tuple[str, ...]) -> bytes:
     """Hex sha256 of the source tables (names and bytes) and the marshal format version."""
     h = hashlib.sha256(f"marshal {marshal.version}".encode())
     for name in sources:
@@ -335,7 +248,7 @@ def load_tables(models_dir: Path, sources: tuple[str, ...]) -> dict[str, Any] | 
     path = models_dir / TABLES_FILE
     if not path.is_file():
         return None
-    head = _TABLES_MAGIC + _tables_key(models_dir, sources) + b"\n\n"
+    head = TABLES_MAGIC + tables_key(models_dir, sources) + b"\n\n"
     with path.open("rb") as fh:
         if fh.read(len(head)) != head:
             return None
@@ -352,54 +265,3 @@ def load_tables(models_dir: Path, sources: tuple[str, ...]) -> dict[str, Any] | 
     tables["thesaurus"] = (lazy["thesaurus"], *tables["thesaurus"])
     tables["multiword"] = (lazy["by_second"], lazy["by_middle"])
     return tables
-
-
-def write_tables(models_dir: Path, sources: tuple[str, ...], tables: dict[str, Any]) -> Path:
-    """Write :data:`TABLES_FILE` from ``tables`` (the structure :func:`load_tables` returns,
-    with plain dicts); kept as it is when made from the same sources (the sets' order, and so
-    the bytes, changes from process to process)."""
-    path = models_dir / TABLES_FILE
-    head = _TABLES_MAGIC + _tables_key(models_dir, sources) + b"\n\n"
-    if path.is_file():
-        with path.open("rb") as fh:
-            if fh.read(len(head)) == head:
-                return path
-    reference = dict(tables["reference"])
-    table, *thesaurus_rest = tables["thesaurus"]
-    lazy_tables = {"synonyms": reference.pop("synonyms"), "succ": tables["neighbours"][0],
-                   "pred": tables["neighbours"][1], "thesaurus": table,
-                   "by_second": tables["multiword"][0], "by_middle": tables["multiword"][1]}
-    blob = bytearray()
-    lazy = {name: _pack_lazy(lazy_tables[name], blob) for name in LAZY_TABLES}
-    eager = zlib.compress(marshal.dumps({"reference": reference,
-                                         "thesaurus": tuple(thesaurus_rest), "lazy": lazy}), 6)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(head + len(eager).to_bytes(8, "little") + eager + blob)
-    tmp.replace(path)
-    load_tables.cache_clear()
-    return path
-
-
-# -- writing -------------------------------------------------------------------------------
-def write_all(models_dir: Path) -> list[Path]:
-    """(Re)write the compact file of each ``.skops`` model in ``models_dir``."""
-    from pipeline.alliance.model import load_skops as load_alliance_skops
-    from pipeline.spin.detector import _load_skops as load_spin_skops
-
-    written = []
-    for name, read, convert in (
-        ("spin_detector.skops", load_spin_skops, spin_arrays),
-        ("alliance_classifier.skops", load_alliance_skops, alliance_arrays),
-    ):
-        skops_path = models_dir / name
-        if not skops_path.is_file():
-            continue
-        out = compact_path(skops_path)
-        _save(out, convert(read(skops_path), sha256_of(skops_path)))
-        written.append(out)
-    from pipeline.spin.thesaurus import compact_tables
-
-    tables = compact_tables(models_dir)
-    if tables is not None:
-        written.append(tables)
-    return written

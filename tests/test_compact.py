@@ -13,6 +13,7 @@ from pipeline import compact
 from pipeline.alliance import model as model_io
 from pipeline.paths import MODELS_DIR
 from pipeline.spin import detector
+from workbench import compact as compact_write
 
 SPIN = MODELS_DIR / "spin_detector.skops"
 ALLIANCE = MODELS_DIR / "alliance_classifier.skops"
@@ -122,7 +123,7 @@ def test_stale_or_missing_compact_file_falls_back(tmp_path):
 def test_write_all_is_reproducible(tmp_path):
     for src in (SPIN, ALLIANCE):
         (tmp_path / src.name).write_bytes(src.read_bytes())
-    written = compact.write_all(tmp_path)
+    written = compact_write.write_all(tmp_path)
     assert [p.name for p in written][:2] == ["spin_detector.compact.npz", "alliance_classifier.compact.npz"]
     for path in written:
         assert path.read_bytes() == (MODELS_DIR / path.name).read_bytes()
@@ -195,10 +196,10 @@ def test_lazy_tables_look_up_like_the_eager_dicts():
 
 def test_lazy_table_round_trip(tmp_path):
     """A table of any size (block boundaries) packs and reads back value for value."""
-    for n in (0, 1, compact._BLOCK, compact._BLOCK + 1, 3 * compact._BLOCK - 1):
+    for n in (0, 1, compact.BLOCK, compact.BLOCK + 1, 3 * compact.BLOCK - 1):
         table = {f"k{i}": ({f"v{i}", "x"} if i % 2 else (f"w{i}", i)) for i in range(n)}
         blob = bytearray()
-        keys, offsets = compact._pack_lazy(table, blob)
+        keys, offsets = compact_write.pack_lazy(table, blob)
         lazy = compact.LazyTable(keys, memoryview(bytes(blob)), offsets)
         assert dict(lazy.items()) == table and list(lazy) == list(table) and len(lazy) == n
         assert "missing" not in lazy and lazy.get("missing", 1) == 1

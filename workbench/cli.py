@@ -92,8 +92,8 @@ def startup(
 @app.command()
 def compact() -> None:
     """Write models/<name>.compact.npz from each .skops model (what the runtime loads)."""
-    from pipeline.compact import write_all
     from pipeline.paths import MODELS_DIR
+    from workbench.compact import write_all
 
     for path in write_all(MODELS_DIR):
         out_console.print(f"wrote {path}")

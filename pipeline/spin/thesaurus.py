@@ -18,7 +18,7 @@ from typing import Any
 from pipeline.spin.reference import ANTONYM_FILE, MODELS_DIR, TABLE_SOURCES, THESAURUS_FILE
 from pipeline.spin.signals.base import _inflections, inflect
 
-__all__ = ["ANTONYM_FILE", "THESAURUS_FILE", "Thesaurus", "compact_tables", "load_thesaurus"]
+__all__ = ["ANTONYM_FILE", "THESAURUS_FILE", "Thesaurus", "load_thesaurus"]
 _NONE: tuple = ()
 
 
@@ -157,23 +157,3 @@ def _parse_thesaurus(d: Path) -> tuple[dict, dict, set[str], set[str]]:
     seconds = {k.split(" ")[1] for k in table if " " in k}
     seconds |= {w + suf for w in seconds for suf in ("s", "es")}
     return table, antonyms, firsts, seconds
-
-
-def compact_tables(models_dir: Path) -> Path | None:
-    """Write the compact spin tables of ``models_dir`` (``pipeline.compact.TABLES_FILE``):
-    the parsed reference statistics, their neighbour sets and the thesaurus."""
-    from pipeline.compact import write_tables
-    from pipeline.spin.reference import parse_reference
-
-    d = Path(models_dir)
-    if not all((d / name).is_file() for name in TABLE_SOURCES):
-        return None
-    ref = parse_reference(d)
-    succ, pred = ref.neighbours()
-    fields = {name: getattr(ref, name) for name in (
-        "zipf", "dom_uni", "gen_bi", "dom_bi", "synonyms", "pos", "pos_bigram_logp",
-        "phrase_counts", "dom_words", "meta")}
-    thesaurus = _parse_thesaurus(d)
-    return write_tables(d, TABLE_SOURCES, {"reference": fields, "neighbours": (succ, pred),
-                                           "thesaurus": thesaurus,
-                                           "multiword": _multiword_index(thesaurus[0])})

@@ -1,0 +1,170 @@
+"""Writes the compact form the runtime loads (``python -m workbench compact``, ``make compact``).
+
+``pipeline.compact`` documents the forms and reads them: ``models/<name>.compact.npz`` next to
+each ``.skops`` model, and ``models/spin_tables.compact.bin`` (the spin reference statistics,
+their neighbour sets, the thesaurus and its multiword index). Writing needs scikit-learn and
+the parsed TSV tables, so it lives here, off the runtime's import graph.
+"""
+
+from __future__ import annotations
+
+import json
+import marshal
+import zipfile
+import zlib
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pipeline import compact
+from pipeline.alliance import model as alliance_model
+from pipeline.spin import detector, reference, thesaurus
+
+# Fixed time stamp: the same model gives the same bytes (the cache fingerprint reads them).
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def save_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """An ``.npz`` file numpy reads, written byte-reproducibly."""
+    tmp = path.with_name(path.name + ".tmp")
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name in sorted(arrays):
+            info = zipfile.ZipInfo(name + ".npy", date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with zf.open(info, "w", force_zip64=True) as fh:
+                np.lib.format.write_array(fh, np.asanyarray(arrays[name]), allow_pickle=False)
+    tmp.replace(path)
+
+
+def spin_arrays(models: dict[str, Any], sha256: str) -> dict[str, np.ndarray]:
+    """The compact arrays of a loaded ``spin_detector.skops`` bundle."""
+    word, doc = models["word_model"], models["doc_model"]
+    if word.n_trees_per_iteration_ != 1 or word.is_categorical_ is not None:
+        raise ValueError("compact form: binary word model with numeric features only")
+    scaler, logistic = doc[0], doc[-1]
+    if len(doc) != 2 or not (scaler.with_mean and scaler.with_std) or len(logistic.classes_) != 2:
+        raise ValueError("compact form: document model must be StandardScaler + binary LogisticRegression")
+    nodes = [p[0].nodes for p in word._predictors]
+    offsets = np.cumsum([0] + [len(n) for n in nodes]).astype(np.int64)
+    allnodes = np.concatenate(nodes)
+    if allnodes["is_categorical"].any():
+        raise ValueError("compact form: categorical splits are not supported")
+    rest = {k: v for k, v in models.items() if k not in ("word_model", "doc_model")}
+    return {
+        "skops_sha256": np.array(sha256),
+        "trees_baseline": np.asarray(word._baseline_prediction, dtype=np.float64).reshape(()),
+        "trees_offsets": offsets,
+        "trees_feature": allnodes["feature_idx"].astype(np.int64),
+        "trees_threshold": allnodes["num_threshold"].astype(np.float64),
+        "trees_missing_left": allnodes["missing_go_to_left"].astype(np.uint8),
+        "trees_left": allnodes["left"].astype(np.int64),
+        "trees_right": allnodes["right"].astype(np.int64),
+        "trees_is_leaf": allnodes["is_leaf"].astype(np.uint8),
+        "trees_value": allnodes["value"].astype(np.float64),
+        "trees_max_depth": np.array(int(allnodes["depth"].max())),
+        "doc_mean": np.asarray(scaler.mean_, dtype=np.float64),
+        "doc_scale": np.asarray(scaler.scale_, dtype=np.float64),
+        "doc_coef": np.asarray(logistic.coef_, dtype=np.float64),
+        "doc_intercept": np.asarray(logistic.intercept_, dtype=np.float64),
+        "rest_json": np.array(json.dumps(rest, sort_keys=True)),
+    }
+
+
+def alliance_arrays(bundle: dict[str, Any], sha256: str) -> dict[str, np.ndarray]:
+    """The compact arrays of a loaded ``alliance_classifier.skops`` bundle."""
+    if not alliance_model.FastScorer(bundle).supported:
+        raise ValueError("compact form: the bundle needs the scikit-learn path (char n-grams?)")
+    arrays: dict[str, np.ndarray] = {"skops_sha256": np.array(sha256)}
+    blocks = []
+    for key in ("word", "char", "lemma"):
+        vec = bundle.get(key)
+        if vec is None:
+            continue
+        if vec.tokenizer is not None or vec.preprocessor is not None:
+            raise ValueError(f"compact form: {key} vectoriser has a custom tokenizer")
+        terms = sorted(vec.vocabulary_, key=vec.vocabulary_.__getitem__)
+        arrays[f"{key}_terms"] = np.array(terms, dtype=str)
+        arrays[f"{key}_idf"] = np.asarray(vec.idf_, dtype=np.float64)
+        arrays[f"{key}_params"] = np.array(json.dumps({p: getattr(vec, p) for p in compact.VEC_PARAMS}))
+        blocks.append(key)
+    arrays["coef"] = np.asarray(bundle["coef"], dtype=np.float64)
+    arrays["intercept"] = np.asarray(bundle["intercept"], dtype=np.float64)
+    rest = {k: v for k, v in bundle.items()
+            if k not in ("word", "char", "lemma", "coef", "intercept")}
+    rest["blocks"] = blocks
+    arrays["rest_json"] = np.array(json.dumps(rest, sort_keys=True))
+    return arrays
+
+
+def pack_lazy(table: dict[str, Any], blob: bytearray) -> tuple[list[str], list[int]]:
+    """Append ``table``'s values to ``blob`` as compressed blocks: (keys, block offsets)."""
+    keys = list(table)
+    values = list(table.values())
+    offsets = [len(blob)]
+    for b in range(0, len(values), compact.BLOCK):
+        blob += zlib.compress(marshal.dumps(values[b:b + compact.BLOCK]), 6)
+        offsets.append(len(blob))
+    return keys, offsets
+
+
+def write_tables(models_dir: Path, sources: tuple[str, ...], tables: dict[str, Any]) -> Path:
+    """Write :data:`compact.TABLES_FILE` from ``tables`` (the structure :func:`load_tables` returns,
+    with plain dicts); kept as it is when made from the same sources (the sets' order, and so
+    the bytes, changes from process to process)."""
+    path = models_dir / compact.TABLES_FILE
+    head = compact.TABLES_MAGIC + compact.tables_key(models_dir, sources) + b"\n\n"
+    if path.is_file():
+        with path.open("rb") as fh:
+            if fh.read(len(head)) == head:
+                return path
+    ref_fields = dict(tables["reference"])
+    table, *thesaurus_rest = tables["thesaurus"]
+    lazy_tables = {"synonyms": ref_fields.pop("synonyms"), "succ": tables["neighbours"][0],
+                   "pred": tables["neighbours"][1], "thesaurus": table,
+                   "by_second": tables["multiword"][0], "by_middle": tables["multiword"][1]}
+    blob = bytearray()
+    lazy = {name: pack_lazy(lazy_tables[name], blob) for name in compact.LAZY_TABLES}
+    eager = zlib.compress(marshal.dumps({"reference": ref_fields,
+                                         "thesaurus": tuple(thesaurus_rest), "lazy": lazy}), 6)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(head + len(eager).to_bytes(8, "little") + eager + blob)
+    tmp.replace(path)
+    compact.load_tables.cache_clear()
+    return path
+
+
+def compact_tables(models_dir: Path) -> Path | None:
+    """Write the compact spin tables of ``models_dir`` (:data:`pipeline.compact.TABLES_FILE`):
+    the parsed reference statistics, their neighbour sets and the thesaurus."""
+    d = Path(models_dir)
+    if not all((d / name).is_file() for name in reference.TABLE_SOURCES):
+        return None
+    ref = reference.parse_reference(d)
+    succ, pred = ref.neighbours()
+    fields = {name: getattr(ref, name) for name in (
+        "zipf", "dom_uni", "gen_bi", "dom_bi", "synonyms", "pos", "pos_bigram_logp",
+        "phrase_counts", "dom_words", "meta")}
+    parsed = thesaurus._parse_thesaurus(d)
+    return write_tables(d, reference.TABLE_SOURCES, {"reference": fields, "neighbours": (succ, pred),
+                                                     "thesaurus": parsed,
+                                                     "multiword": thesaurus._multiword_index(parsed[0])})
+
+
+def write_all(models_dir: Path) -> list[Path]:
+    """(Re)write the compact file of each ``.skops`` model in ``models_dir``."""
+    written = []
+    for name, read, convert in (
+        ("spin_detector.skops", detector._load_skops, spin_arrays),
+        ("alliance_classifier.skops", alliance_model.load_skops, alliance_arrays),
+    ):
+        skops_path = models_dir / name
+        if not skops_path.is_file():
+            continue
+        out = compact.compact_path(skops_path)
+        save_npz(out, convert(read(skops_path), compact.sha256_of(skops_path)))
+        written.append(out)
+    tables = compact_tables(models_dir)
+    if tables is not None:
+        written.append(tables)
+    return written
