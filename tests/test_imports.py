@@ -1,5 +1,5 @@
-"""The runtime package stands alone: it never imports the workbench, and a run of `analyze`
-loads no training, simulation, evaluation or benchmark module."""
+"""The runtime package stands alone: it never imports the workbench, its modules import in no
+circle, and a run of `analyze` loads no training, simulation, evaluation or benchmark module."""
 
 from __future__ import annotations
 
@@ -35,6 +35,79 @@ def test_the_scan_sees_an_import_of_the_workbench(tmp_path):
     probe = tmp_path / "probe.py"
     probe.write_text("def f():\n    from workbench.spin import train\n", encoding="utf-8")
     assert "workbench.spin" in _imported_names(probe)
+
+
+def _module_graph(root: Path, package: str) -> dict[str, set[str]]:
+    """``module -> the package modules it imports`` (at any depth, lazy imports included), for
+    every module of ``root/package``. ``from a.b import c`` points at ``a.b.c`` when that is a
+    module, else at ``a.b``."""
+    files = {".".join(p.relative_to(root).with_suffix("").parts).removesuffix(".__init__"): p
+             for p in (root / package).rglob("*.py")}
+    graph: dict[str, set[str]] = {m: set() for m in files}
+    for mod, path in files.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                targets = [f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in files
+                           else node.module for a in node.names]
+            else:
+                continue
+            graph[mod].update(t for t in targets if t in files and t != mod)
+    return graph
+
+
+def _circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    out: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                out.append(sorted(group))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return out
+
+
+def test_runtime_modules_import_in_no_circle():
+    # Lazy imports count too: a reader that imports what it serves (pipeline.compact ->
+    # spin.detector -> pipeline.compact) ties every module on the way into one knot.
+    assert _circles(_module_graph(ROOT, "pipeline")) == []
+
+
+def test_the_circle_check_finds_a_lazy_circle(tmp_path):
+    pkg = tmp_path / "pkg"
+    (pkg / "sub").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("", encoding="utf-8")
+    (pkg / "sub" / "__init__.py").write_text("", encoding="utf-8")
+    (pkg / "a.py").write_text("from pkg.sub import b\n", encoding="utf-8")
+    (pkg / "sub" / "b.py").write_text("def f():\n    import pkg.c\n", encoding="utf-8")
+    (pkg / "c.py").write_text("from pkg import a\n", encoding="utf-8")
+    (pkg / "d.py").write_text("from pkg.a import f\n", encoding="utf-8")
+    assert _circles(_module_graph(tmp_path, "pkg")) == [["pkg.a", "pkg.c", "pkg.sub.b"]]
 
 
 SCRIPT = """
