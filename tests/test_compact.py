@@ -150,9 +150,9 @@ def test_compact_spin_tables_are_current_and_equal_the_parsed_ones():
         assert value == getattr(parsed, name), name
         assert list(value) == list(getattr(parsed, name)) if isinstance(value, dict) else True
     assert tables["neighbours"] == parsed.neighbours()
-    table, antonyms, firsts, seconds = thesaurus._parse_thesaurus(MODELS_DIR)
+    table, antonyms, firsts, seconds, extra = thesaurus._parse_thesaurus(MODELS_DIR)
     assert tables["thesaurus"][0] == table and list(tables["thesaurus"][0]) == list(table)
-    assert tables["thesaurus"][1:] == (antonyms, firsts, seconds)
+    assert tables["thesaurus"][1:] == (antonyms, firsts, seconds, extra)
     # What the runtime loads is that.
     ref = reference.load_reference()
     assert ref.zipf == parsed.zipf and ref.meta == parsed.meta
