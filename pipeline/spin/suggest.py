@@ -72,10 +72,39 @@ def text_words(toks: list[Tok]) -> tuple[frozenset[str], str]:
             " " + " ".join(lows) + " ")
 
 
-def _in_text(c: str, lemmas: frozenset[str], joined: str) -> bool:
-    if " " in c:
-        return f" {c} " in joined
-    return any(x in lemmas for x, _ in _inflections(c))
+def _static(thes: Thesaurus, ref: Reference, key: str, cfg: Any) -> tuple[tuple, ...]:
+    """The originals ``key`` may be given, with their context-free parts (memoised per key and
+    settings): (original, its fit parts, -count_weight log n + domain_weight keyness, its
+    lemma guesses or None for a phrase)."""
+    m = model_for(ref, cfg)
+    sig = (id(thes), id(m), key, float(cfg.suggest_count_weight),
+           float(cfg.suggest_domain_weight), float(cfg.suggest_domain_clip))
+    v = _STATIC.get(sig)
+    if v is not None:
+        return v
+    if len(_STATIC) > _STATIC_MAX:
+        _STATIC.clear()
+    g, a = float(cfg.suggest_count_weight), float(cfg.suggest_domain_weight)
+    clip = float(cfg.suggest_domain_clip)
+    ants = thes.antonyms.get(key, frozenset())
+    content = not all(w in STOP_WORDS for w in key.split(" "))
+    out: list[tuple] = []
+    seen: set[str] = set()
+    for c, n in thes.suggestion_originals(key):
+        if c in seen or c in ants or respelt(key, c) or thes.is_antonym(key, c):
+            continue
+        seen.add(c)
+        words = c.split(" ")
+        if content and len(words) > 1 and all(w in STOP_WORDS for w in words):
+            continue   # a content word was not written for "to do" or "as well"
+        out.append((c, m.parts(words), -g * math.log(max(n, 1)) + a * keyness(ref, c, clip),
+                    None if len(words) > 1 else frozenset(x for x, _ in _inflections(c))))
+    v = _STATIC[sig] = tuple(out)
+    return v
+
+
+_STATIC: dict[tuple, tuple[tuple, ...]] = {}
+_STATIC_MAX = 100_000
 
 
 def choose(toks: list[Tok], i: int, j: int, thes: Thesaurus, ref: Reference, cfg: Any,
@@ -84,25 +113,20 @@ def choose(toks: list[Tok], i: int, j: int, thes: Thesaurus, ref: Reference, cfg
     if not all(toks[k].is_word for k in range(i, j + 1)):
         return ""
     key = " ".join(toks[k].low for k in range(i, j + 1))
-    cands = thes.suggestion_originals(key)
+    cands = _static(thes, ref, key, cfg)
     if not cands:
         return ""
     m = model_for(ref, cfg)
     left = toks[i - 1].low if i > 0 and toks[i - 1].is_word else None
     right = toks[j + 1].low if j + 1 < len(toks) and toks[j + 1].is_word else None
     lemmas, joined = present if present is not None else text_words(toks)
-    g, a = float(cfg.suggest_count_weight), float(cfg.suggest_domain_weight)
-    clip, bonus = float(cfg.suggest_domain_clip), float(cfg.suggest_in_text)
-    ants = thes.antonyms.get(key, frozenset())
-    content = not all(w in STOP_WORDS for w in key.split(" "))
+    bonus = float(cfg.suggest_in_text)
     best, best_v = "", -math.inf
-    for c, n in cands:
-        if c in ants or c in (left, right) or respelt(key, c) or thes.is_antonym(key, c):
+    for c, parts, fixed, forms in cands:
+        if c in (left, right):
             continue
-        if content and " " in c and all(w in STOP_WORDS for w in c.split(" ")):
-            continue   # a content word was not written for "to do" or "as well"
-        v = m.fit(left, c.split(" "), right) - g * math.log(max(n, 1)) + a * keyness(ref, c, clip)
-        if bonus and _in_text(c, lemmas, joined):
+        v = m.fit_parts(left, parts, right) + fixed
+        if bonus and (f" {c} " in joined if forms is None else not forms.isdisjoint(lemmas)):
             v += bonus
         if v > best_v or v == best_v and c < best:
             best, best_v = c, v
