@@ -15,7 +15,9 @@ changed word. Per swap:
 Also ``hit`` / ``hit_exact``: the same for the raw span evidence before the verdict (the
 candidate swaps ``span_evidence`` scores, whatever the document verdict). Prints the totals and,
 with ``--show``, every swap. No page text is printed beyond the labelled swap itself.
-``python -m workbench.spin.swap_audit [--root ROOT] [--split dev] [--show]``.
+``python -m workbench.spin.swap_audit [--root ROOT] [--split dev] [--show] [--no-suggest]``
+(``--no-suggest``: the suggestions as before ``pipeline.spin.suggest``; the ratio's originals
+and every verdict are the same either way).
 """
 
 from __future__ import annotations
@@ -75,13 +77,14 @@ def word_swaps(text: str, written: str, original: str
     return out
 
 
-def audit(root: Path, split: str = "dev") -> list[dict[str, Any]]:
-    """One row per gold swap present in its page text."""
+def audit(root: Path, split: str = "dev", settings: dict[str, Any] | None = None
+          ) -> list[dict[str, Any]]:
+    """One row per gold swap present in its page text (``settings`` override the detector's)."""
     from pipeline.spin.detector import get_detector
     from pipeline.spin.spans import span_evidence
     from pipeline.spin.tokens import tokenize
 
-    d = get_detector()
+    d = get_detector(settings)
     rows = []
     for pid, text, pairs in gold_swaps(root, split):
         r = d.detect(text)
@@ -121,8 +124,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--root", type=Path, default=Path("."))
     ap.add_argument("--split", default="dev")
     ap.add_argument("--show", action="store_true", help="print every swap")
+    ap.add_argument("--no-suggest", action="store_true",
+                    help="suggestions as before issue 16's third pass (suggest_signals = [])")
     args = ap.parse_args(argv)
-    rows = audit(args.root, args.split)
+    rows = audit(args.root, args.split, {"suggest_signals": []} if args.no_suggest else None)
     if args.show:
         for x in rows:
             print(f"{x['page']:8} {x['written']!r:28} => {x['original']!r:22} "
