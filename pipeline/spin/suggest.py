@@ -16,8 +16,8 @@ text), ``keyness`` the log ratio of the original's in-domain share to its genera
 spinner's hub words are not therapy words), and ``in_text`` a bonus when the original appears
 elsewhere in the same document (a spinner swaps a share of the occurrences: the others keep the
 writer's word). Antonyms of the span, respellings, the neighbouring words and, for a span with
-a content word, phrases of function words only ("to do" for "nervousness") are never
-suggested. Every weight is a setting (``[spin] suggest_*``).
+a content word, phrases of function words only ("to do" for "nervousness") and, for a single
+word, a phrase holding that word ("alarm clock" for "alarm") are never suggested. Every weight is a setting (``[spin] suggest_*``).
 """
 
 from __future__ import annotations
@@ -88,6 +88,7 @@ def _static(thes: Thesaurus, ref: Reference, key: str, cfg: Any) -> tuple[tuple,
     clip = float(cfg.suggest_domain_clip)
     ants = thes.antonyms.get(key, frozenset())
     content = not all(w in STOP_WORDS for w in key.split(" "))
+    own = None if " " in key else frozenset(x for x, _ in _inflections(key))
     out: list[tuple] = []
     seen: set[str] = set()
     for c, n in thes.suggestion_originals(key):
@@ -97,6 +98,9 @@ def _static(thes: Thesaurus, ref: Reference, key: str, cfg: Any) -> tuple[tuple,
         words = c.split(" ")
         if content and len(words) > 1 and all(w in STOP_WORDS for w in words):
             continue   # a content word was not written for "to do" or "as well"
+        if own is not None and len(words) > 1 and any(
+                x in own for w in words for x, _ in _inflections(w)):
+            continue   # a phrase holding the word itself restores nothing ("alarm clock")
         out.append((c, m.parts(words), -g * math.log(max(n, 1)) + a * keyness(ref, c, clip),
                     None if len(words) > 1 else frozenset(x for x, _ in _inflections(c))))
     v = _STATIC[sig] = tuple(out)

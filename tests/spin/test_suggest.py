@@ -75,3 +75,12 @@ def test_keyness_of_therapy_words(parts, phrase, sign):
 ])
 def test_the_original_elsewhere_in_the_text_is_preferred(parts, text, expected):
     assert _choose(parts, text, "alarm") == expected
+
+
+@pytest.mark.parametrize(("text", "word"), [
+    ("The alarm rang before the session.", "alarm"),
+    ("Her ache grew worse at night.", "ache"),
+])
+def test_a_phrase_holding_the_word_is_never_suggested(parts, text, word):
+    got = _choose(parts, text, word)
+    assert word not in got.split()
