@@ -139,8 +139,8 @@ def choose(toks: list[Tok], i: int, j: int, thes: Thesaurus, ref: Reference, cfg
 
 def resuggest(text: str, toks: list[Tok], spans: list[dict[str, Any]], thes: Thesaurus,
               ref: Reference, cfg: Any) -> list[dict[str, Any]]:
-    """``spans`` with the suggestion of every span of a ``suggest_signals`` signal chosen by
-    :func:`choose` (kept as it was when the span has no originals)."""
+    """``spans`` with the suggestion of every span of a ``suggest_signals`` signal that has one
+    chosen by :func:`choose` (kept as it was when the span has no originals)."""
     from pipeline.text import match_case
 
     signals = set(cfg.suggest_signals)
@@ -150,7 +150,10 @@ def resuggest(text: str, toks: list[Tok], spans: list[dict[str, Any]], thes: The
     ends = {t.end: k for k, t in enumerate(toks)}
     present = None
     for s in spans:
-        if s["signal"] not in signals:
+        # A span left without a suggestion stays so: an empty suggestion beats a wrong one
+        # (the word scorer names none when no thesaurus neighbour fits its context better;
+        # filling those in put "relationship" on the unswapped "alliance" of a spun text).
+        if s["signal"] not in signals or not s.get("suggestion"):
             continue
         i, j = starts.get(s["start_char"]), ends.get(s["end_char"])
         if i is None or j is None or j < i:
