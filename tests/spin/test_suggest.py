@@ -84,3 +84,24 @@ def test_the_original_elsewhere_in_the_text_is_preferred(parts, text, expected):
 def test_a_phrase_holding_the_word_is_never_suggested(parts, text, word):
     got = _choose(parts, text, word)
     assert word not in got.split()
+
+
+@pytest.mark.parametrize(("text", "signal", "before", "after"), [
+    # A suggestion is re-chosen among the wider originals ...
+    ("Many people with melancholy also struggle with anxiety.", "thesaurus_span", "study",
+     "depression"),
+    ("Many people with Melancholy also struggle with anxiety.", "word_model", "Dark", "Depression"),
+    # ... an empty one stays empty, and other signals keep theirs.
+    ("Many people with melancholy also struggle with anxiety.", "word_model", "", ""),
+    ("Many people with melancholy also struggle with anxiety.", "fingerprint", "study", "study"),
+])
+def test_resuggest(parts, text, signal, before, after):
+    from pipeline.spin.suggest import resuggest
+    from pipeline.spin.tokens import tokenize
+
+    thes, ref, cfg = parts
+    a = text.lower().index("melancholy")
+    spans = [{"start_char": a, "end_char": a + 10, "text": text[a:a + 10], "suggestion": before,
+              "signal": signal, "score": 0.9}]
+    out = resuggest(text, tokenize(text), spans, thes, ref, cfg)
+    assert out[0]["suggestion"] == after
