@@ -175,13 +175,14 @@ def load_alliance(skops_path: Path) -> dict[str, Any] | None:
 
 # -- spin reference tables -----------------------------------------------------------------
 TABLES_FILE = "spin_tables.compact.bin"
-TABLES_MAGIC = b"alliance-audit spin tables 2\n"
+TABLES_MAGIC = b"alliance-audit spin tables 3\n"
 # Entries per compressed block of a lazy table's values: a look-up decodes its block only, so
 # the first article touches a few hundred small blocks instead of every value (measured: the
 # eager load took 0.8 s of the start-up); 32 keeps the file near the size of one zlib stream.
 BLOCK = 32
 # The tables the signals look up a few times per candidate (not per word): loaded lazily.
-LAZY_TABLES = ("synonyms", "succ", "pred", "thesaurus", "by_second", "by_middle")
+# ("suggest": the suggestion-only originals, read only on documents judged spun.)
+LAZY_TABLES = ("synonyms", "succ", "pred", "thesaurus", "by_second", "by_middle", "suggest")
 
 
 class LazyTable(Mapping):
@@ -262,6 +263,6 @@ def load_tables(models_dir: Path, sources: tuple[str, ...]) -> dict[str, Any] | 
     ref = tables["reference"]
     ref["synonyms"] = lazy["synonyms"]
     tables["neighbours"] = (lazy["succ"], lazy["pred"])
-    tables["thesaurus"] = (lazy["thesaurus"], *tables["thesaurus"])
+    tables["thesaurus"] = (lazy["thesaurus"], *tables["thesaurus"], lazy["suggest"])
     tables["multiword"] = (lazy["by_second"], lazy["by_middle"])
     return tables

@@ -312,6 +312,12 @@ class SpinSettings(_Section):
     combined_threshold: Float
     model_alone_threshold: Ratio
     span_evidence_prior: Ratio
+    # --- the suggested original of an evidence span (suggest.py)
+    suggest_signals: list[Str]
+    suggest_count_weight: NonNeg
+    suggest_domain_weight: NonNeg
+    suggest_domain_clip: NonNeg
+    suggest_in_text: NonNeg
     # --- domain terms, acronyms, fingerprints in the verdict (terms.py)
     score_domain_term: Ratio
     score_acronym: Ratio

@@ -151,9 +151,10 @@ def test_compact_spin_tables_are_current_and_equal_the_parsed_ones():
         assert value == getattr(parsed, name), name
         assert list(value) == list(getattr(parsed, name)) if isinstance(value, dict) else True
     assert tables["neighbours"] == parsed.neighbours()
-    table, antonyms, firsts, seconds = thesaurus._parse_thesaurus(MODELS_DIR)
+    table, antonyms, firsts, seconds, extra = thesaurus._parse_thesaurus(MODELS_DIR)
     assert tables["thesaurus"][0] == table and list(tables["thesaurus"][0]) == list(table)
-    assert tables["thesaurus"][1:] == (antonyms, firsts, seconds)
+    assert tables["thesaurus"][1:4] == (antonyms, firsts, seconds)
+    assert tables["thesaurus"][4] == extra and list(tables["thesaurus"][4]) == list(extra)
     assert tables["multiword"] == thesaurus._multiword_index(table)
     # What the runtime loads is that.
     ref = reference.load_reference()

@@ -119,10 +119,11 @@ def write_tables(models_dir: Path, sources: tuple[str, ...], tables: dict[str, A
             if fh.read(len(head)) == head:
                 return path
     ref_fields = dict(tables["reference"])
-    table, *thesaurus_rest = tables["thesaurus"]
+    table, *thesaurus_rest, suggest = tables["thesaurus"]
     lazy_tables = {"synonyms": ref_fields.pop("synonyms"), "succ": tables["neighbours"][0],
                    "pred": tables["neighbours"][1], "thesaurus": table,
-                   "by_second": tables["multiword"][0], "by_middle": tables["multiword"][1]}
+                   "by_second": tables["multiword"][0], "by_middle": tables["multiword"][1],
+                   "suggest": suggest}
     blob = bytearray()
     lazy = {name: pack_lazy(lazy_tables[name], blob) for name in compact.LAZY_TABLES}
     eager = zlib.compress(marshal.dumps({"reference": ref_fields,

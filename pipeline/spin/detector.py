@@ -31,6 +31,7 @@ from pipeline.spin.reference import Reference, load_reference
 from pipeline.spin.restore import restore
 from pipeline.spin.signals import registry
 from pipeline.spin.spans import span_evidence
+from pipeline.spin.suggest import resuggest
 from pipeline.spin.thesaurus import load_thesaurus
 from pipeline.spin.tokens import tokenize
 from pipeline.spin.words import damp_unexplained, word_features
@@ -219,6 +220,8 @@ class Detector:
             cand += llr_verdict.evidence_spans(text, toks, prep["hits"], self.cfg, floor)
         spans = resolve_overlaps(cand)[: self.cfg.max_spans]
         spans.sort(key=lambda s: s["start_char"])
+        if spun and self.thes is not None:
+            spans = resuggest(text, toks, spans, self.thes, self.ref, self.cfg)
         spans = self._checked_suggestions(spans, spun)
         return {
             "score": round(score, 4),

@@ -3,7 +3,10 @@
 Reads the two tables ``workbench/spin/thesaurus_build.py`` writes under ``models/`` (no thesaurus package is
 needed at run time): ``spin_thesaurus.tsv.gz`` (lemma-form span -> ``(original, synonym
 count)`` pairs) and ``spin_antonyms.tsv.gz`` (WordNet antonyms). :meth:`Thesaurus.originals`
-looks an inflected span up through its lemma and inflects the originals back.
+looks an inflected span up through its lemma and inflects the originals back. Originals whose
+source is marked ``~`` (more pairs, ranked by in-domain probability too) are only considered
+when a suggestion is chosen (:meth:`Thesaurus.suggestion_originals`, ``pipeline.spin.suggest``):
+the ratio and the verdict see the ``originals`` alone.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from pipeline.spin.signals.base import _inflections, inflect
 
 __all__ = ["ANTONYM_FILE", "THESAURUS_FILE", "Thesaurus", "load_thesaurus"]
 _NONE: tuple = ()
+SUGGEST_MARK = "~"   # source prefix of a suggestion-only original (workbench.spin.thesaurus_build)
 
 
 @dataclass(eq=False)
@@ -34,15 +38,28 @@ class Thesaurus:
     first_words: frozenset[str] = frozenset()
     second_words: frozenset[str] = frozenset()
     max_memo: int = 200_000
+    extra: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
+    extra_memo: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
 
     def originals(self, span: str) -> tuple[tuple[str, int], ...]:
         """``(original, synonym count)`` for a lower-case span, inflected like the span."""
-        v = self.memo.get(span)
+        return self._lookup(self.table, self.memo, span)
+
+    def suggestion_originals(self, span: str) -> tuple[tuple[str, int], ...]:
+        """The originals a suggestion for ``span`` is chosen from: :meth:`originals` and the
+        suggestion-only ones, inflected like the span."""
+        extra = self._lookup(self.extra, self.extra_memo, span)
+        return self.originals(span) + extra if extra else self.originals(span)
+
+    def _lookup(self, table: dict[str, tuple[tuple[str, int], ...]],
+                memo: dict[str, tuple[tuple[str, int], ...]], span: str
+                ) -> tuple[tuple[str, int], ...]:
+        v = memo.get(span)
         if v is not None:
             return v
-        if len(self.memo) > self.max_memo:
-            self.memo.clear()
-        v = self.table.get(span, _NONE)
+        if len(memo) > self.max_memo:
+            memo.clear()
+        v = table.get(span, _NONE)
         if not v:
             words = span.split(" ")
             # A spinner works on lemmas and re-inflects: "flavors" was "flavor" for "feel(s)".
@@ -54,7 +71,7 @@ class Thesaurus:
                 for lemma, suffix in _inflections(words[k])[1:]:
                     key_words = list(words)
                     key_words[k] = lemma
-                    for c, n in self.table.get(" ".join(key_words), _NONE):
+                    for c, n in table.get(" ".join(key_words), _NONE):
                         form = _inflect_at(c, suffix, self.vocab, k)
                         if form and form not in seen and form != span:
                             seen.add(form)
@@ -62,7 +79,7 @@ class Thesaurus:
                 if out:
                     break
             v = tuple(out)
-        self.memo[span] = v
+        memo[span] = v
         return v
 
     def multiword_index(self) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
@@ -120,27 +137,31 @@ def load_thesaurus(models_dir: Path | str | None = None) -> Thesaurus | None:
     if not (d / THESAURUS_FILE).is_file():
         return None
     tables = load_tables(d, TABLE_SOURCES)
-    table, antonyms, firsts, seconds = (
+    table, antonyms, firsts, seconds, extra = (
         tables["thesaurus"] if tables is not None else _parse_thesaurus(d))
     thes = Thesaurus(table, antonyms, load_reference().zipf, first_words=frozenset(firsts),
-                     second_words=frozenset(seconds))
+                     second_words=frozenset(seconds), extra=extra)
     if tables is not None:
         thes.__dict__["_multiword_index"] = tables["multiword"]
     return thes
 
 
-def _parse_thesaurus(d: Path) -> tuple[dict, dict, set[str], set[str]]:
-    """The thesaurus and antonym tables of ``d`` read from their TSV files, and the first and
-    second words of the multiword spans."""
+def _parse_thesaurus(d: Path) -> tuple[dict, dict, set[str], set[str], dict]:
+    """The thesaurus and antonym tables of ``d`` read from their TSV files, the first and
+    second words of the multiword spans, and the suggestion-only originals."""
     table: dict[str, tuple[tuple[str, int], ...]] = {}
+    extra: dict[str, tuple[tuple[str, int], ...]] = {}
     with gzip.open(d / THESAURUS_FILE, "rt", encoding="utf-8") as f:
         for line in f:
             key, _, rest = line.rstrip("\n").partition("\t")
-            cands = []
+            cands, more = [], []
             for item in rest.split(","):
-                c, n, _src = item.rsplit(":", 2)
-                cands.append((c, int(n)))
-            table[key] = tuple(cands)
+                c, n, src = item.rsplit(":", 2)
+                (more if src.startswith(SUGGEST_MARK) else cands).append((c, int(n)))
+            if cands:
+                table[key] = tuple(cands)
+            if more:
+                extra[key] = tuple(more)
     antonyms: dict[str, frozenset[str]] = {}
     if (d / ANTONYM_FILE).is_file():
         with gzip.open(d / ANTONYM_FILE, "rt", encoding="utf-8") as f:
@@ -156,4 +177,4 @@ def _parse_thesaurus(d: Path) -> tuple[dict, dict, set[str], set[str]]:
     # without a look-up (inflected last words are only tried for two-word phrases).
     seconds = {k.split(" ")[1] for k in table if " " in k}
     seconds |= {w + suf for w in seconds for suf in ("s", "es")}
-    return table, antonyms, firsts, seconds
+    return table, antonyms, firsts, seconds, extra

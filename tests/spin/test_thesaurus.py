@@ -44,3 +44,39 @@ def test_antonyms_are_known(thes):
     assert thes.is_antonym("positively", "negatively")
     assert not thes.is_antonym("positively", "definitely")
     assert not thes.is_antonym("", "")
+
+
+@pytest.mark.parametrize(("span", "original"), [
+    # Issue 16: in-domain originals beyond the ratio's sixteen, and one-way Moby pairs read
+    # the other way ("remedy" lists "treatment"; "treatment" does not list "remedy").
+    ("melancholy", "depression"),
+    ("remedy", "therapy"),
+    ("remedy", "treatment"),
+    ("temper", "mood"),
+    ("nervousness", "anxiety"),
+])
+def test_suggestion_originals_reach_the_in_domain_word(thes, span, original):
+    assert original in dict(thes.suggestion_originals(span))
+
+
+def test_suggestion_originals_extend_the_ratio_originals_without_changing_them(thes):
+    ratio = thes.originals("melancholy")
+    wide = thes.suggestion_originals("melancholy")
+    assert wide[: len(ratio)] == ratio and len(wide) > len(ratio)
+    assert "depression" not in dict(ratio)
+    # Inflected through the lemma like the ratio's originals.
+    assert "therapies" in dict(thes.suggestion_originals("remedies"))
+
+
+def test_suggestion_only_originals_are_parsed_apart(tmp_path):
+    import gzip
+
+    from pipeline.spin.thesaurus import ANTONYM_FILE, THESAURUS_FILE, _parse_thesaurus
+
+    with gzip.open(tmp_path / THESAURUS_FILE, "wt", encoding="utf-8") as f:
+        f.write("remedy\thelp:40:r,therapy:82:~m\nsolace\tcomfort:9:~M\n")
+    with gzip.open(tmp_path / ANTONYM_FILE, "wt", encoding="utf-8") as f:
+        f.write("")
+    table, _ants, _firsts, _seconds, extra = _parse_thesaurus(tmp_path)
+    assert table == {"remedy": (("help", 40),)}
+    assert extra == {"remedy": (("therapy", 82),), "solace": (("comfort", 9),)}

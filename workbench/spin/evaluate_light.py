@@ -74,6 +74,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--n", type=int, default=100)
     ap.add_argument("--root", type=Path, default=None, help="folder holding .realweb/ and workbench/realweb/")
     ap.add_argument("--answers", action="store_true")
+    ap.add_argument("--splits", default="dev,test",
+                    help="real-web splits to report, comma-separated (test only once, at the end)")
     args = ap.parse_args(argv)
     d = get_detector()
     thr, zt = d.cfg.threshold, d.cfg.llr_z_threshold
@@ -112,7 +114,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"Single clean answers flagged: {sum(r['score'] >= thr for r in ans)}/{len(ans)} "
               f"(model alone {sum(r['model'] >= thr for r in ans)})")
     if args.root is not None:
-        for split in ("dev", "test"):
+        for split in [x for x in args.splits.split(",") if x]:
             pages = [{"id": p, "label": lab, "text": t}
                      for p, lab, t in realweb_pages(args.root, split=split, spun=None)]
             if not pages:
