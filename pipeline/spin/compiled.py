@@ -30,3 +30,14 @@ FAST: ModuleType | None = _load()
 def active() -> bool:
     """Whether the spin detector runs the compiled kernels."""
     return FAST is not None
+
+
+def warn_if_pure() -> None:
+    """Print a warning when the pure Python runs (``make install`` calls this: pip hides the
+    build's own warning)."""
+    if FAST is None and os.environ.get(PURE_PYTHON_ENV, "").strip() in ("", "0"):
+        import sys
+
+        print("warning: pipeline.spin._fast is not built (no Cython or C compiler, or the "
+              "compile failed); the spin detector runs its pure-Python code: same results, "
+              "slower", file=sys.stderr)
