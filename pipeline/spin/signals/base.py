@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline.config import SpinSettings
+from pipeline.spin.compiled import FAST
 from pipeline.spin.reference import Reference, load_reference, read_tsv
 from pipeline.spin.tokens import Tok
 
@@ -65,7 +66,7 @@ def _span(text: str, start: int, end: int, suggestion: str, signal: str, score: 
     }
 
 
-def _inflections(word: str) -> list[tuple[str, str]]:
+def _py_inflections(word: str) -> list[tuple[str, str]]:
     """(lemma guess, suffix class) pairs for ``word``; the word itself first."""
     out = [(word, "")]
     if len(word) > 4 and word.endswith("ies"):
@@ -85,6 +86,10 @@ def _inflections(word: str) -> list[tuple[str, str]]:
     if len(word) > 4 and word.endswith("ly"):
         out.append((word[:-2], "ly"))
     return out
+
+
+# The compiled twin when built (the Python above is its reference).
+_inflections = FAST.inflections if FAST is not None else _py_inflections
 
 
 def inflect(lemma: str, suffix: str, vocab: dict[str, float]) -> str | None:

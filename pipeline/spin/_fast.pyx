@@ -1,0 +1,443 @@
+# cython: language_level=3, cdivision=False
+"""Compiled twins of the spin detector's hottest loops.
+
+``rows`` is ``pipeline.spin.words._py_rows`` (with ``_context``), ``ratio`` is
+``pipeline.spin.spans._py_ratio``. Each does the same float operations
+in the same order on the same memo tables as its original, so the results are bit-identical
+(``tests/spin/test_fast.py``); only the interpreter overhead goes. The Python originals stay
+the reference: change them first, then mirror the change here.
+"""
+
+import struct
+
+from libc.math cimport exp, log, log1p
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from pipeline.compact import BLOCK, LazyTable
+from pipeline.text import match_case
+
+# Must equal len(pipeline.spin.words._CONTEXT); words.py refuses this module otherwise.
+N_CONTEXT = 19
+_PACK = struct.Struct(f"<{N_CONTEXT}f").pack
+_NO_PAIR = (0.0, 0.0, 0.0)
+_UNSEEN = object()
+cdef frozenset _EMPTY = frozenset()
+cdef double NEG_INF = float("-inf")
+
+
+cdef object _tget(table, key, default):
+    """``table.get(key, default)``: a :class:`LazyTable`'s ``get`` done here (the same
+    look-ups, without two Python calls per read of the neighbour tables)."""
+    cdef Py_ssize_t i
+    if type(table) is LazyTable:
+        k = table._index.get(key)
+        if k is None:
+            return default
+        i = k
+        values = table._blocks.get(i // BLOCK)
+        if values is None:
+            values = table._block(i // BLOCK)
+        return values[i % BLOCK]
+    return table.get(key, default)
+
+
+# -- words.py ------------------------------------------------------------------------------
+cdef inline tuple _info(st, dict memo, str w):
+    """``st.info(w)`` with its memo read here."""
+    v = memo.get(w)
+    if v is None:
+        return st.info(w)
+    return <tuple>v
+
+
+cdef inline tuple _pair(st, dict memo, str a, str b):
+    """``st.pair(a, b)`` with its memo read here (the method only on a miss)."""
+    v = memo.get(a + " " + b)
+    if v is None:
+        return st.pair(a, b)
+    return <tuple>v
+
+
+cdef inline frozenset _cand_set(st, dict cands, str w):
+    v = cands.get(w)
+    if v is None:
+        v = st.cands(w)
+    return <frozenset>(<tuple>v)[1]
+
+
+cdef tuple _context(st, object left, str w, object right, Py_ssize_t max_near,
+                    Py_ssize_t max_near_function):
+    """``words._context``."""
+    cdef tuple info = _info(st, st._info, w)
+    cdef double z = info[0], n_cands = info[3]
+    cdef tuple cands = info[4]
+    cdef frozenset cset = info[5]
+    tw = info[6]
+    cdef dict pmemo = st._pair, cmemo = st._cands
+    cdef double a_l, c_l, g_l, a_r, c_r, g_r, sup_w, sup_c, d, n_c, pick_n
+    cdef double best_delta = 0.0, best_sup = 0.0, via_function = 0.0
+    cdef double pos_lp = 0.0, pos_known = 0.0
+    cdef str best = "", pick = ""
+    cdef Py_ssize_t n_near = 0, cap
+    cdef tuple p_l, p_r
+    if left:
+        a_l, c_l, g_l = _pair(st, pmemo, left, w)
+    else:
+        a_l, c_l, g_l = _NO_PAIR
+    if right:
+        a_r, c_r, g_r = _pair(st, pmemo, w, right)
+    else:
+        a_r, c_r, g_r = _NO_PAIR
+    cl = left if left and left not in STOP_WORDS else None
+    cr = right if right and right not in STOP_WORDS else None
+    if not (cl or cr):
+        cl, cr = left, right
+        via_function = 1.0 if (cl or cr) else 0.0
+    if cset and (cl or cr):
+        near = (cset & _tget(st.succ, cl, _EMPTY)) if cl else set()
+        if cr:
+            near = near | (cset & _tget(st.pred, cr, _EMPTY))
+        n_near = len(near)
+        cap = max_near_function if via_function else max_near
+        if n_near > cap:
+            kept = []
+            if cap > 0:
+                for c in cands:
+                    if c in near:
+                        kept.append(c)
+                        if len(kept) >= cap:
+                            break
+            near = kept
+        sup_w = a_l + a_r
+        pick_n = -1.0
+        for c in near:
+            if w not in _cand_set(st, cmemo, c):
+                continue
+            p_l = _pair(st, pmemo, left, c) if left else _NO_PAIR
+            p_r = _pair(st, pmemo, c, right) if right else _NO_PAIR
+            sup_c = <double>p_l[0] + <double>p_r[0]
+            d = sup_c - sup_w
+            if d > best_delta or (d == best_delta and best and c < best):
+                best_delta, best_sup, best = d, sup_c, c
+            if d > 0:
+                n_c = <double>p_l[1] + <double>p_r[1]
+                if n_c > pick_n or (n_c == pick_n and c < pick):
+                    pick_n, pick = n_c, c
+    if tw is not None:
+        lps = []
+        logp = st.ref.pos_bigram_logp
+        if left and (tl := st.tag(left)) is not None:
+            lps.append(logp.get(tl + " " + tw, -12.0))
+        if right and (tr := st.tag(right)) is not None:
+            lps.append(logp.get(tw + " " + tr, -12.0))
+        if lps:
+            pos_lp, pos_known = min(lps), 1.0
+    zipf = st.ref.zipf
+    row = _PACK(
+        z, float(len(w)), n_cands,
+        1.0 if left else 0.0, a_l, c_l, zipf.get(left, 0.0) if left else 0.0, g_l,
+        1.0 if right else 0.0, a_r, c_r, zipf.get(right, 0.0) if right else 0.0, g_r,
+        best_delta, best_sup, log1p(<double>n_near), via_function, pos_lp, pos_known,
+    )
+    return row, best, pick
+
+
+def rows(list toks, st, set present, Py_ssize_t max_near, Py_ssize_t max_near_function):
+    """``words._py_rows``: (token indices, packed context rows, own columns, suggestions)."""
+    cdef Py_ssize_t i, n = len(toks)
+    cdef list idx = [], ctx_rows = [], own_rows = [], sugg = []
+    cdef dict memo = st._ctx
+    cdef dict term_memo = {}
+    cdef double term_gap, gap, dom_log, capital_inside, sentence_start
+    cdef str w, term_best, best, pick, choice
+    cdef tuple key, ctx, term, facts
+    cdef dict imemo = st._info
+    cmemo = st._cands
+    for i in range(n):
+        t = toks[i]
+        w = t.low
+        if not t.is_word or w in STOP_WORDS or len(w) < 3:
+            continue
+        prev = toks[i - 1] if i > 0 else None
+        nxt = toks[i + 1] if i + 1 < n else None
+        left = prev.low if prev is not None and prev.is_word else None
+        right = nxt.low if nxt is not None and nxt.is_word else None
+        key = (left, w, right)
+        v = memo.get(key)
+        if v is None:
+            v = memo[key] = _context(st, left, w, right, max_near, max_near_function)
+        ctx = <tuple>v
+        row, best, pick = ctx
+        v = term_memo.get(w)
+        if v is None:
+            term_gap, term_best = 0.0, ""
+            facts = _info(st, imemo, w)
+            dom_log = facts[1]
+            for c in facts[5] & present:
+                if w not in _cand_set(st, cmemo, c):
+                    continue
+                gap = <double>_info(st, imemo, c)[1] - dom_log
+                if gap > term_gap or (gap == term_gap and term_best and c < term_best):
+                    term_gap, term_best = gap, c
+            v = term_memo[w] = (term_gap, term_best)
+        term = <tuple>v
+        term_gap, term_best = term
+        text = t.text
+        capital_inside = 1.0 if text[0].isupper() and prev is not None and prev.text not in ".!?" else 0.0
+        sentence_start = 1.0 if prev is None or prev.text in ".!?" else 0.0
+        idx.append(i)
+        ctx_rows.append(row)
+        own_rows.append((term_gap, 1.0 if term_best else 0.0, capital_inside, sentence_start))
+        choice = (pick if best else "") or term_best
+        sugg.append(match_case(choice, text) if choice else "")
+    return idx, ctx_rows, own_rows, sugg
+
+
+# -- spans.py ------------------------------------------------------------------------------
+def ratio(m, tuple info, left, right, double max_lr):
+    """``spans._py_ratio``: (log LR, best original) of a span with the facts ``info``
+    (``spans._key_info``) between ``left`` and ``right``."""
+    cdef dict single = info[0]
+    cdef frozenset cset = info[1]
+    cdef tuple multi = info[2]
+    cdef double mass = info[3]
+    free = info[4]
+    cdef tuple order = info[5]
+    cdef tuple own_parts = info[6]
+    cdef double own, total = 0.0, best_v = NEG_INF, rest, v, x, log_n, floor
+    cdef str best = ""
+    cdef tuple sc
+    cdef Py_ssize_t max_near = m.max_near
+    cdef dict rrow_d
+    own = m.fit_parts(left, own_parts, right)
+    near = cset & _tget(m.succ, left, _EMPTY) if left else set()
+    if right:
+        near = near | (cset & _tget(m.pred, right, _EMPTY))
+    if len(near) > max_near:
+        near = [c for c in order if c in near][:max_near]
+    rest = mass
+    lrow = m._bi.get(left) if left else None
+    rrow = m._rbi.get(right) if right else None
+    if right and rrow is None:
+        rrow = m._rbi[right] = {}
+    for c in near:
+        sc = <tuple>single[c]
+        log_n = sc[1]
+        rare = sc[2]
+        rest -= <double>sc[3]
+        if c == left or c == right:
+            continue
+        if left:
+            xo = (<dict>lrow).get(c) if lrow is not None else None
+            if xo is None:
+                v = m.lbi(left, c)
+                lrow = m._bi[left]
+            else:
+                v = xo
+        else:
+            v = m.lp(c)
+        if rare is not None:
+            v += <double>rare
+        if right:
+            rrow_d = <dict>rrow
+            xo = rrow_d.get(c)
+            if xo is None:
+                x = m.lbi(c, right)
+                rrow_d[c] = x
+                m._n_bi += 1
+            else:
+                x = xo
+            v += x
+        v -= log_n
+        total += exp(min(v - own, 50.0))
+        if v > best_v or v == best_v and c < best:
+            best, best_v = c, v
+    for c, log_n, parts in multi:
+        first, rare, inner, last = parts
+        if left is not None and first == left or right is not None and last == right:
+            continue
+        if left:
+            xo = (<dict>lrow).get(first) if lrow is not None else None
+            if xo is None:
+                v = m.lbi(left, first)
+                lrow = m._bi[left]
+            else:
+                v = xo
+        else:
+            v = m.lp(first)
+        if rare is not None:
+            v += <double>rare
+        for xi in inner:
+            v += <double>xi
+        if right:
+            rrow_d = <dict>rrow
+            xo = rrow_d.get(last)
+            if xo is None:
+                x = m.lbi(last, right)
+                rrow_d[last] = x
+                m._n_bi += 1
+            else:
+                x = xo
+            v += x
+        v -= log_n
+        total += exp(min(v - own, 50.0))
+        if v > best_v:
+            best, best_v = c, v
+    if rest > 0.0:
+        floor = log(rest) + (<double>m.log_lam if left else 0.0) + (
+            <double>m.log_lam + <double>m.lp(right) if right else 0.0)
+        total += exp(min(floor - own, 50.0))
+        if not best:
+            best = free
+    if total <= 0.0:
+        return NEG_INF, ""
+    return min(log(total), log(max_lr)), best
+
+
+def lbi(m, a, b):
+    """``spans._Model.lbi`` (bound as that method): log P(b | a), smoothed toward P(b)."""
+    cdef dict bi = m._bi
+    row = bi.get(a)
+    if row is None:
+        row = bi[a] = {}
+    v = (<dict>row).get(b)
+    if v is not None:
+        return v
+    after = _tget(m.succ, a, None)
+    if after is None or b not in after:
+        un = m._unlisted
+        v = un.get(b)
+        if v is None:
+            v = un[b] = log(<double>m.lam * <double>m.p(b))
+    else:
+        k = a + " " + b
+        ref = m.ref
+        c = ref.gen_bi.get(k, 0.0) + m.wd * ref.dom_bi.get(k, 0)
+        pb = m.p(b)
+        # Python floats throughout, as in the original (the operand types decide the rounding).
+        v = log((1.0 - m.lam) * c / (m.n * m.p(a) + m.mu) + m.lam * pb)
+    (<dict>row)[b] = v
+    m._n_bi += 1
+    return v
+
+
+def parts(m, words):
+    """``spans._Model.parts`` (bound as that method)."""
+    cdef list inner = []
+    cdef Py_ssize_t i, n = len(words)
+    cdef double v, floor = m.inner_floor
+    for i in range(n - 1):
+        v = m.lbi(words[i], words[i + 1])
+        if floor > v:   # max(v, floor): the first wins a tie, as in Python
+            v = floor
+        inner.append(v)
+    return words[0], m.rare(words[0]), tuple(inner), words[-1]
+
+
+def fit_parts(m, left, tuple parts, right):
+    """``spans._Model.fit_parts`` (bound as that method)."""
+    first, rare, inner, last = parts
+    cdef double s
+    if left:
+        s = m.lbi(left, first)
+    else:
+        s = m.lp(first)
+    if rare is not None:
+        s += <double>rare
+    for x in inner:
+        s += <double>x
+    if right:
+        s += <double>m.lbi(last, right)
+    return s
+
+
+# -- spelling variants (spans.py) and lemma guesses (signals/base.py) ----------------------
+def inflections(str word):
+    """``signals.base._py_inflections``: (lemma guess, suffix class) pairs, the word first."""
+    cdef Py_ssize_t n = len(word)
+    cdef list out = [(word, "")]
+    if n > 4 and word.endswith("ies"):
+        out.append((word[:-3] + "y", "s"))
+    if n > 3 and word.endswith("es"):
+        out.append((word[:-2], "s"))
+    if n > 3 and word.endswith("s") and not word.endswith("ss"):
+        out.append((word[:-1], "s"))
+    if n > 4 and word.endswith("ed"):
+        out.append((word[:-2], "ed"))
+        out.append((word[:-1], "ed"))
+        if n > 5 and word[n - 3] == word[n - 4]:
+            out.append((word[:-3], "ed"))
+    if n > 5 and word.endswith("ing"):
+        out.append((word[:-3], "ing"))
+        out.append((word[:-3] + "e", "ing"))
+        if word[n - 4] == word[n - 5]:
+            out.append((word[:-4], "ing"))
+    if n > 4 and word.endswith("ly"):
+        out.append((word[:-2], "ly"))
+    return out
+
+
+cdef bint _variant(str a, str b):
+    """``spans._py_variant``."""
+    cdef Py_ssize_t la = len(a), lb = len(b), i, diff = 0
+    if abs(la - lb) > 2 or min(la, lb) < 4:
+        return False
+    if la == lb:
+        for i in range(la):
+            if a[i] != b[i]:
+                diff += 1
+        return diff <= 2
+    if la < lb:
+        short, long_ = a, b
+    else:
+        short, long_ = b, a
+    return long_.startswith(short) or long_.replace("u", "", 1) == short
+
+
+def variant(str a, str b):
+    """``spans._py_variant`` (exposed for the parity tests)."""
+    return _variant(a, b)
+
+
+_RESPELL = (("isation", "ization"), ("ise", "ize"), ("yse", "yze"), ("our", "or"),
+            ("ogue", "og"), ("ae", "e"), ("oe", "e"), ("ll", "l"))
+
+
+cdef str _spelling_key(str w):
+    """``spans._spelling_key``."""
+    cdef Py_ssize_t n
+    for a, b in _RESPELL:
+        w = w.replace(a, b)
+    n = len(w)
+    if n > 4 and w.endswith("re") and w[n - 3] not in "aeiou":
+        w = w[:-2] + "er"
+    return w
+
+
+cdef bint _respelt_word(str a, str b):
+    """``spans._respelt_word``."""
+    if _variant(a, b) or min(len(a), len(b)) >= 4 and _spelling_key(a) == _spelling_key(b):
+        return True
+    cdef set la = set()
+    for x, _ in inflections(a):
+        if len(x) >= 3:
+            la.add(x)
+    for x, _ in inflections(b):
+        if len(x) >= 3 and x in la:
+            return True
+    return False
+
+
+def respelt(str a, str b):
+    """``spans._py_respelt``: whether ``b`` is ``a`` written differently, not a swap."""
+    if a == b:
+        return False
+    cdef list wa = a.split(), wb = b.split()
+    cdef Py_ssize_t i
+    if not wa or len(wa) != len(wb):
+        return False
+    for i in range(len(wa)):
+        x, y = wa[i], wb[i]
+        if not (x == y or _respelt_word(x, y)):
+            return False
+    return True

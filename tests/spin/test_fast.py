@@ -1,0 +1,159 @@
+"""The compiled spin kernels (``pipeline/spin/_fast.pyx``) give bit-identical results to the
+pure-Python reference: function by function, on the demo corpus and on generated text, and
+end to end against a process forced to the pure Python (``ALLIANCE_AUDIT_PURE_PYTHON=1``)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from pipeline.spin import compiled, spans, suggest, terms, thesaurus, words
+from pipeline.spin.signals import base
+
+try:
+    from pipeline.spin import _fast
+except ImportError:
+    pytest.skip("pipeline.spin._fast is not built (`make install` compiles it when Cython and a "
+                "C compiler are available); the pure-Python code runs, nothing to compare",
+                allow_module_level=True)
+
+ROOT = Path(__file__).resolve().parents[2]
+# Modules that bound the kernels at import: (module, name, pure-Python version).
+_PURE = [
+    (words, "_rows", words._py_rows),
+    (spans, "_ratio", spans._py_ratio),
+    (spans, "respelt", spans._py_respelt),
+    (spans, "_variant", spans._py_variant),
+    (suggest, "respelt", spans._py_respelt),
+    *((m, "_inflections", base._py_inflections) for m in (base, spans, suggest, terms, thesaurus)),
+    *((spans._Model, name, f) for name, f in spans._PY_METHODS.items()),
+]
+
+
+@contextlib.contextmanager
+def _kernels(pure: bool):
+    """The pure-Python kernels (or the compiled ones) with every memo table emptied, so each
+    side computes its own values instead of reading the other's."""
+    saved = [(obj, name, getattr(obj, name)) for obj, name, _ in _PURE]
+    if pure:
+        for obj, name, f in _PURE:
+            setattr(obj, name, f)
+    words._STATS.clear()
+    spans._MODELS.clear()
+    thes = thesaurus.load_thesaurus()
+    if thes is not None:
+        thes.memo.clear()
+        thes.extra_memo.clear()
+    try:
+        yield
+    finally:
+        for obj, name, f in saved:
+            setattr(obj, name, f)
+
+
+def _corpus_texts() -> list[str]:
+    from pipeline.config import load_settings
+    from pipeline.ingest import read_corpus
+
+    return [a.text for a in read_corpus(ROOT / "corpus", load_settings().ingest)
+            if getattr(a, "language", "") == "en"]
+
+
+def _outputs(texts: list[str]) -> list:
+    """Word features (as bytes), span hits and the detector's result for each text."""
+    from pipeline.spin.detector import get_detector
+    from pipeline.spin.tokens import tokenize
+
+    det = get_detector()
+    out = []
+    for text in texts:
+        toks = tokenize(text)
+        idx, X, sugg = words.word_features(toks, det.ref, det.cfg)
+        hits = spans.span_evidence(toks, det.thes, det.ref, det.cfg) if det.thes else []
+        out.append((idx, X.tobytes(), sugg, hits))
+    return [*out, det.detect_many(texts)]
+
+
+def _both(texts: list[str]) -> tuple[list, list]:
+    with _kernels(pure=True):
+        pure = _outputs(texts)
+    with _kernels(pure=False):
+        fast = _outputs(texts)
+    return pure, fast
+
+
+def test_the_compiled_kernels_are_the_ones_in_use():
+    if os.environ.get(compiled.PURE_PYTHON_ENV, "").strip() not in ("", "0"):
+        pytest.skip(f"{compiled.PURE_PYTHON_ENV} is set: the pure Python runs by request")
+    assert compiled.active()
+    assert words._rows is _fast.rows and spans._ratio is _fast.ratio
+    assert spans._Model.lbi is _fast.lbi and base._inflections is _fast.inflections
+    assert len(words._CONTEXT) == _fast.N_CONTEXT
+
+
+def test_demo_corpus_is_bit_identical():
+    texts = _corpus_texts()
+    assert texts
+    pure, fast = _both(texts)
+    assert pure == fast
+
+
+_WORDS = ["the", "therapy", "therapist", "restorative", "alliance", "client", "goals", "of",
+          "and", "trust", "bond", "feel", "flavors", "colour", "color", "counselling",
+          "counseling", "matters", "within", "work", "time", "Session", "agree", "tasks",
+          "depended", "on", "marvel", "if", "I", "wonder", "curative", "helpful", "centre"]
+_TOKEN = st.one_of(st.sampled_from(_WORDS), st.sampled_from(_WORDS).map(str.capitalize),
+                   st.sampled_from([".", ",", "!", "?", ":", "’s", "3", "\n\n"]),
+                   st.text(alphabet="abcdeilnorstuyİé’'", min_size=1, max_size=10))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(_TOKEN, min_size=0, max_size=60), min_size=1, max_size=3))
+def test_generated_text_is_bit_identical(docs):
+    texts = [" ".join(d) for d in docs]
+    pure, fast = _both(texts)
+    assert pure == fast
+
+
+_WORD = st.text(alphabet="abdeilnorsuyzİé’' ", min_size=0, max_size=14)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_WORD, _WORD)
+@example("early", "earlier")
+@example("tries", "try")
+@example("stopped", "stop")
+@example("running", "runs")
+@example("colour scheme", "color schemes")
+@example("centre", "center")
+@example("İi", "i̇i")
+def test_spelling_kernels_are_bit_identical(a, b):
+    assert _fast.inflections(a) == base._py_inflections(a)
+    assert _fast.variant(a, b) == spans._py_variant(a, b)
+    assert _fast.respelt(a, b) == spans._py_respelt(a, b)
+    assert _fast.respelt(a, a + "s") == spans._py_respelt(a, a + "s")
+
+
+def test_pure_python_process_gives_the_same_results():
+    """The whole detector in a process where the switch forces the fallback."""
+    texts = _corpus_texts()
+    script = ("import json, sys\nfrom pipeline.spin import compiled\n"
+              "from pipeline.spin.detector import get_detector\n"
+              "assert not compiled.active()\n"
+              "print(json.dumps(get_detector().detect_many(json.load(sys.stdin))))\n")
+    env = {**os.environ, compiled.PURE_PYTHON_ENV: "1"}
+    res = subprocess.run([sys.executable, "-c", script], input=json.dumps(texts), env=env,
+                         capture_output=True, text=True, check=True, cwd=ROOT)
+    with _kernels(pure=False):
+        from pipeline.spin.detector import get_detector
+
+        fast = json.loads(json.dumps(get_detector().detect_many(texts)))
+    assert json.loads(res.stdout) == fast
