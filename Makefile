@@ -24,9 +24,16 @@ $(STAMP): pyproject.toml requirements.lock requirements-model.txt pipeline/spin/
 	$(BIN)/python -c 'from pipeline.spin.compiled import warn_if_pure; warn_if_pure()'
 	touch $(STAMP)
 
-install: $(STAMP) ## create .venv and install the pinned dependencies (English model included)
+# The spin tables' compact form is derived from the committed TSV tables (and its bytes vary from
+# process to process: set order), so it is built here rather than kept in git.
+TABLES := models/spin_tables.compact.bin
+$(TABLES): models/spin_unigrams.tsv.gz models/spin_bigrams.tsv.gz models/spin_synonyms.tsv.gz \
+           models/spin_reference.json models/spin_thesaurus.tsv.gz models/spin_antonyms.tsv.gz | $(STAMP)
+	$(BIN)/python -m workbench compact --tables-only
 
-analyze: $(STAMP) ## analyse CORPUS (default: the demo corpus) into OUT (default: reports/)
+install: $(STAMP) $(TABLES) ## create .venv, install the pinned dependencies (English model included), build the spin tables
+
+analyze: $(STAMP) $(TABLES) ## analyse CORPUS (default: the demo corpus) into OUT (default: reports/)
 	$(BIN)/alliance-audit analyze $(CORPUS) --out $(OUT) $(ARGS)
 
 browser: ## install Debian's headless Chromium for the report test (needs root or sudo)
@@ -35,7 +42,7 @@ browser: ## install Debian's headless Chromium for the report test (needs root o
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; } \
 	  || echo "warning: could not install chromium; the browser tests will be skipped with a reason"
 
-test: $(STAMP) browser ## run the test suite (with ruff)
+test: $(STAMP) $(TABLES) browser ## run the test suite (with ruff)
 	$(BIN)/ruff check pipeline workbench tests
 	SHARED=$(SHARED) $(BIN)/python -m pytest -n 2 -q $(ARGS)
 
@@ -49,7 +56,7 @@ train: $(STAMP) ## retrain the models in models/ from SHARED data (reproducible,
 compact: $(STAMP) ## write models/*.compact.npz (numpy-only form the runtime loads) from models/*.skops
 	$(BIN)/python -m workbench compact
 
-evaluate: $(STAMP) ## evaluate the spin detector, quality flags and alliance extractor on generated/labelled data
+evaluate: $(STAMP) $(TABLES) ## evaluate the spin detector, quality flags and alliance extractor on generated/labelled data
 	$(BIN)/python -m workbench evaluate --shared $(SHARED)
 
 BENCH_STAMP := .venv-bench/.installed
@@ -59,10 +66,10 @@ $(BENCH_STAMP): requirements-bench.txt requirements-model.txt
 	.venv-bench/bin/python -m pip install -q --disable-pip-version-check --no-deps --require-hashes -r requirements-model.txt
 	touch $(BENCH_STAMP)
 
-bench: $(STAMP) $(BENCH_STAMP) ## benchmark words/s per stage, peak memory, vs tokenizer and TextDescriptives
+bench: $(STAMP) $(TABLES) $(BENCH_STAMP) ## benchmark words/s per stage, peak memory, vs tokenizer and TextDescriptives
 	$(BIN)/python -m workbench bench $(ARGS)
 
-startup: $(STAMP) ## start-up seconds and peak memory of explain and analyze of one file
+startup: $(STAMP) $(TABLES) ## start-up seconds and peak memory of explain and analyze of one file
 	$(BIN)/python -m workbench startup $(ARGS)
 
 clean: ## remove reports and caches (keeps .venv)

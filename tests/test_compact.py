@@ -145,7 +145,7 @@ def test_compact_spin_tables_are_current_and_equal_the_parsed_ones():
     from pipeline.spin import reference, thesaurus
 
     tables = compact.load_tables(MODELS_DIR, reference.TABLE_SOURCES)
-    assert tables is not None, "models/spin_tables.compact.bin missing or stale: run `make compact`"
+    assert tables is not None, "models/spin_tables.compact.bin missing or stale: run `make install` (or `make compact`)"
     parsed = reference.parse_reference(MODELS_DIR)
     for name, value in tables["reference"].items():
         assert value == getattr(parsed, name), name

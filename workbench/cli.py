@@ -90,10 +90,16 @@ def startup(
 
 
 @app.command()
-def compact() -> None:
-    """Write models/<name>.compact.npz from each .skops model (what the runtime loads)."""
+def compact(
+    tables_only: Annotated[bool, typer.Option(
+        "--tables-only", help="Only models/spin_tables.compact.bin (built by make install; not in git).")] = False,
+) -> None:
+    """Write models/<name>.compact.npz from each .skops model and models/spin_tables.compact.bin
+    from the spin TSV tables (what the runtime loads)."""
     from pipeline.paths import MODELS_DIR
-    from workbench.compact import write_all
+    from workbench.compact import compact_tables, write_all
 
-    for path in write_all(MODELS_DIR):
-        out_console.print(f"wrote {path}")
+    written = [compact_tables(MODELS_DIR)] if tables_only else write_all(MODELS_DIR)
+    for path in written:
+        if path is not None:
+            out_console.print(f"wrote {path}")
