@@ -5,16 +5,9 @@ from __future__ import annotations
 import pytest
 
 from pipeline.quality.rules import assess, default_settings, score_flags
+from tests.quality.texts import CLEAN
 
-# Tiny texts we wrote. CLEAN passes every rule (as in test_component.py).
-CLEAN = (
-    "When you start therapy, the first meetings are about getting to know each other. "
-    "Your therapist will ask what brought you in and what you hope to change. "
-    "It is normal to feel nervous at the start, and it helps to say so out loud. "
-    "Over the next sessions you and your therapist agree on goals and on the work that leads there. "
-    "If something in a session bothers you, tell your therapist, because repairing a strain is part of the work. "
-    "Many people find that this honest talk makes the relationship stronger than before."
-)
+# Tiny texts we wrote; CLEAN (tests/quality/texts.py) passes every rule.
 # A list of services under one sentence: short lines without end punctuation.
 SERVICES = "\n".join(["Individual counselling", "Couples sessions", "Grief support", "Anxiety groups",
                       "Family meetings", "Online sessions", "Evening hours", "Sliding scale fees"])
