@@ -32,29 +32,12 @@ from pipeline.spin.signals.base import _inflections
 from pipeline.spin.spans import model_for, respelt
 from pipeline.spin.thesaurus import Thesaurus
 from pipeline.spin.tokens import Tok
+from pipeline.text import match_case
 
 
 def keyness(ref: Reference, phrase: str, clip: float) -> float:
     """Mean over the words of ``phrase`` of log(in-domain share / general-English share),
-    clipped to +-``clip`` (memoised per reference)."""
-    memo = _KEYNESS.get(id(ref))
-    if memo is None or memo[0] is not ref:
-        if len(_KEYNESS) > 4:
-            _KEYNESS.clear()
-        memo = _KEYNESS[id(ref)] = (ref, {})
-    v = memo[1].get((phrase, clip))
-    if v is None:
-        if len(memo[1]) > _KEYNESS_MAX:
-            memo[1].clear()
-        v = memo[1][(phrase, clip)] = _keyness(ref, phrase, clip)
-    return v
-
-
-_KEYNESS: dict[int, tuple[Reference, dict[tuple[str, float], float]]] = {}
-_KEYNESS_MAX = 200_000
-
-
-def _keyness(ref: Reference, phrase: str, clip: float) -> float:
+    clipped to +-``clip``. (Computed once per original and key: :func:`_static` memoises.)"""
     dom_n = float(max(ref.dom_words, 1))
     words = phrase.split()
     total = 0.0
@@ -141,8 +124,6 @@ def resuggest(text: str, toks: list[Tok], spans: list[dict[str, Any]], thes: The
               ref: Reference, cfg: Any) -> list[dict[str, Any]]:
     """``spans`` with the suggestion of every span of a ``suggest_signals`` signal that has one
     chosen by :func:`choose` (kept as it was when the span has no originals)."""
-    from pipeline.text import match_case
-
     signals = set(cfg.suggest_signals)
     if not signals:
         return spans
