@@ -38,6 +38,7 @@ from functools import lru_cache
 import numpy as np
 
 from pipeline.article import Article, SpinSpan
+from pipeline.audit import quality_of
 from pipeline.config import DedupSettings
 from pipeline.text import LETTER_WORD as _WORD
 
@@ -291,19 +292,6 @@ def _is_spun(a: Article) -> bool:
     return bool(a.spin.get("spun")) if a.spin else False
 
 
-def _quality(a: Article) -> float:
-    from pipeline.audit import quality_of
-
-    score = quality_of(a).get("score")
-    return float(score) if isinstance(score, int | float) else 0.0
-
-
-def _damaged(a: Article) -> bool:
-    from pipeline.audit import quality_of
-
-    return bool(quality_of(a).get("low_quality"))
-
-
 def canonical_key(spun: bool, quality: float, date: str, article_id: str,
                   damaged: bool = False, words: int = 0) -> tuple:
     """Sort key of the copy to keep, from the article alone: not spun, sound text (not low
@@ -315,7 +303,10 @@ def canonical_key(spun: bool, quality: float, date: str, article_id: str,
 
 def canonical_key_of(a: Article) -> tuple:
     """:func:`canonical_key` of an article (its quality verdict includes the site norms)."""
-    return canonical_key(_is_spun(a), _quality(a), a.date, a.article_id, _damaged(a), a.words)
+    q = quality_of(a)   # once: with site norms it re-runs the quality verdict
+    score = q.get("score")
+    return canonical_key(_is_spun(a), float(score) if isinstance(score, int | float) else 0.0,
+                         a.date, a.article_id, bool(q.get("low_quality")), a.words)
 
 
 def _decide(sims: dict[str, float], restored: bool, p: _Params,
