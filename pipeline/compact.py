@@ -28,7 +28,7 @@ import math
 import mmap
 import re
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -103,8 +103,11 @@ class Trees:
             raw += self.value[node]
         return raw
 
-    def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        p1 = _expit(self.raw(X))
+    def predict_proba(self, X: np.ndarray,
+                      raw: Callable[[Trees, np.ndarray], np.ndarray] | None = None) -> np.ndarray:
+        """Class probabilities; ``raw`` computes :meth:`raw` instead (a compiled twin, equal
+        value for value: the spin detector passes ``pipeline.spin._fast.tree_raw``)."""
+        p1 = _expit(raw(self, X) if raw is not None else self.raw(X))
         out = np.empty((len(p1), 2), dtype=np.float64)
         out[:, 1] = p1
         out[:, 0] = 1 - out[:, 1]

@@ -63,7 +63,22 @@ def analyse_batch(articles: list[Article], settings: Settings) -> list[Article |
     nlp = _nlp_for(settings)
     from pipeline.analysis import analyse
 
-    return list(analyse(articles, nlp, settings))
+    done = list(analyse(articles, nlp, settings))
+    _settle()
+    return done
+
+
+def _settle() -> None:
+    """After a batch: its cyclic garbage collected, then every object left frozen.
+
+    What outlives a batch is mostly the spin detector's memo tables and the table blocks it
+    decoded, long-lived and cycle-free; unfrozen, each full collection rescans all of them
+    (measured: about 10% of `analyze --workers 1`, 23 full collections over 300 articles).
+    Frozen objects are still freed when their last reference goes; only a cycle among them
+    would wait for :func:`gc.unfreeze` (a batch leaves almost no cyclic garbage: some hundred
+    objects over a run). Changes no result."""
+    gc.collect()
+    gc.freeze()
 
 
 def warm_up(settings: Settings) -> None:

@@ -52,3 +52,22 @@ def test_a_failing_article_becomes_an_error_in_its_place(settings, fail_analysis
     out = list(analyse(_articles(), _nlp_for(settings), settings))
     assert [type(x) for x in out] == [Article, Article, IngestError]
     assert out[2].path == "t2" and "ValueError: broken component output" in out[2].reason
+
+
+def test_a_batch_leaves_its_survivors_frozen_and_no_result_changes(settings):
+    """engine.analyse_batch collects and freezes what outlives a batch (the spin memos): the
+    records equal a plain run's, the collector stays on, and unfreezing frees nothing wrong."""
+    import gc
+
+    from pipeline.engine import analyse_batch
+
+    nlp = _nlp_for(settings)
+    plain = [dataclasses.asdict(a) for a in analyse(_articles(), nlp, settings)]
+    gc.unfreeze()
+    settled = [dataclasses.asdict(a) for a in analyse_batch(_articles(), settings)]
+    assert settled == plain
+    assert gc.get_freeze_count() > 0 and gc.isenabled()
+    gc.unfreeze()
+    gc.collect()
+    again = [dataclasses.asdict(a) for a in analyse_batch(_articles(), settings)]
+    assert again == plain

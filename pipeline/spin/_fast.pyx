@@ -10,7 +10,9 @@ the reference: change them first, then mirror the change here.
 
 import struct
 
+cimport cython
 from libc.math cimport exp, log, log1p
+from libc.stdint cimport int64_t
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from pipeline.compact import BLOCK, LazyTable
@@ -441,3 +443,102 @@ def respelt(str a, str b):
         if not (x == y or _respelt_word(x, y)):
             return False
     return True
+
+
+# -- thesaurus candidates (signals/base.py) ------------------------------------------------
+def inflect(str lemma, str suffix, dict vocab):
+    """``signals.base._py_inflect``: ``lemma`` with the suffix class applied, if the result
+    is a known word."""
+    cdef tuple forms
+    if not suffix:
+        return lemma
+    if " " in lemma:
+        head, _, rest = lemma.partition(" ")
+        first = inflect(head, suffix, vocab)
+        return f"{first} {rest}" if first else None
+    if suffix == "s":
+        forms = (lemma + "s", lemma + "es", lemma[:-1] + "ies")
+    elif suffix == "ed":
+        forms = (lemma + "ed", lemma + "d", lemma[:-1] + "ied", lemma + lemma[-1:] + "ed")
+    elif suffix == "ing":
+        forms = (lemma + "ing", lemma[:-1] + "ing", lemma + lemma[-1:] + "ing")
+    elif suffix == "ly":
+        forms = (lemma + "ly", lemma[:-1] + "ily", lemma[:-2] + "ly")
+    else:
+        raise KeyError(suffix)
+    best, best_z = None, None
+    for f in forms:
+        z = vocab.get(f)
+        if z is not None and (best_z is None or z > best_z):
+            best, best_z = f, z
+    return best
+
+
+_CLOSED_CLASS = frozenset({"AUX", "ADP", "DET", "PRON", "CCONJ", "SCONJ", "PART"})
+_NO_POS_TAG = ("", 0.0)
+
+
+def candidates(str word, ref):
+    """``signals.base._py_candidates``: words ``word`` may have replaced, most common first."""
+    cdef list out = []
+    cdef set seen = {word}
+    cdef dict pos = ref.pos, zipf = ref.zipf
+    synonyms = ref.synonyms
+    for lemma, suffix in inflections(word):
+        for c in _tget(synonyms, lemma, ()):
+            if (<tuple>pos.get(c, _NO_POS_TAG))[0] in _CLOSED_CLASS:
+                continue
+            form = inflect(c, suffix, zipf)
+            if form and form not in seen:
+                seen.add(form)
+                out.append(form)
+    return out
+
+
+# -- the compact word model (pipeline/compact.py) ------------------------------------------
+@cython.boundscheck(False)
+@cython.wraparound(False)
+def tree_raw(trees, X):
+    """``compact.Trees.raw``: the summed tree values of every row of ``X``, tree by tree in
+    the same order (so the same float additions)."""
+    import numpy as np
+
+    cdef const double[:, :] x = np.ascontiguousarray(X, dtype=np.float64)
+    cdef const int64_t[:] offsets = np.ascontiguousarray(trees.offsets, dtype=np.int64)
+    cdef const int64_t[:] feature = np.ascontiguousarray(trees.feature, dtype=np.int64)
+    cdef const double[:] threshold = np.ascontiguousarray(trees.threshold, dtype=np.float64)
+    cdef const unsigned char[:] missing_left = np.ascontiguousarray(
+        trees.missing_left, dtype=np.uint8)
+    cdef const int64_t[:] left = np.ascontiguousarray(trees.left, dtype=np.int64)
+    cdef const int64_t[:] right = np.ascontiguousarray(trees.right, dtype=np.int64)
+    cdef const unsigned char[:] is_leaf = np.ascontiguousarray(trees.is_leaf, dtype=np.uint8)
+    cdef const double[:] value = np.ascontiguousarray(trees.value, dtype=np.float64)
+    cdef Py_ssize_t depth = trees.depth
+    cdef Py_ssize_t n = x.shape[0], n_trees = offsets.shape[0] - 1, r, t, step
+    # The indexes below come from the model's own arrays (checked once here, not per step).
+    if x.shape[0] and x.shape[1] <= max(feature):
+        raise ValueError("X has fewer columns than the trees read")
+    cdef int64_t start, node
+    cdef double v, raw
+    cdef bint go_left
+    out = np.empty(n, dtype=np.float64)
+    cdef double[:] o = out
+    cdef double baseline = trees.baseline
+    for r in range(n):
+        raw = 0.0
+        raw += baseline
+        for t in range(n_trees):
+            start = offsets[t]
+            node = start
+            for step in range(depth + 1):
+                if is_leaf[node]:
+                    break
+                v = x[r, feature[node]]
+                if v != v:   # NaN
+                    go_left = missing_left[node]
+                else:
+                    go_left = v <= threshold[node]
+                node = start + (left[node] if go_left else right[node])
+            raw += value[node]
+        o[r] = raw
+    return out

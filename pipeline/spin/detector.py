@@ -27,6 +27,7 @@ from pipeline.config import SpinSettings
 from pipeline.paths import MODELS_DIR, resolve_path
 from pipeline.spin import signals, terms
 from pipeline.spin import verdict as llr_verdict
+from pipeline.spin.compiled import FAST
 from pipeline.spin.reference import Reference, load_reference
 from pipeline.spin.restore import restore
 from pipeline.spin.signals import registry
@@ -102,6 +103,10 @@ def _threads():
     return ThreadpoolController()
 
 
+# The compiled tree walk when built (``Trees.raw`` is its reference).
+_TREE_RAW = FAST.tree_raw if FAST is not None else None
+
+
 @functools.lru_cache(maxsize=4)
 def _cached_models(path: str) -> dict[str, Any]:
     return _load_models(Path(path))
@@ -141,7 +146,7 @@ class Detector:
             return [np.zeros(0) for _ in mats]
         X = np.vstack([X for X in mats if len(X)])
         if isinstance(self.word_model, Trees):   # the compact form: numpy, no OpenMP
-            p = self.word_model.predict_proba(X)[:, 1]
+            p = self.word_model.predict_proba(X, raw=_TREE_RAW)[:, 1]
         else:
             # One thread: a batch is a few thousand rows, and OpenMP start-up on a busy
             # machine costs more than the prediction itself.

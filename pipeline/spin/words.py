@@ -114,9 +114,6 @@ class _Stats:
                                  cands, cset, self.tag(w))
         return v
 
-    def count(self, k: str) -> float:
-        return self.ref.gen_bi.get(k, 0.0) + self.wd * self.ref.dom_bi.get(k, 0)
-
     def assoc(self, a: str, b: str) -> float:
         """Smoothed log association of the bigram "a b" (observed against independent)."""
         return self.pair(a, b)[0]
@@ -126,10 +123,13 @@ class _Stats:
         k = a + " " + b
         v = self._pair.get(k)
         if v is None:
-            count = self.count(k)
+            # count(k), with the general table read once (a look-up in a table of millions of
+            # keys is a cache miss: the attested flag reuses it).
+            g = self.ref.gen_bi.get(k)
+            count = (g if g is not None else 0.0) + self.wd * self.ref.dom_bi.get(k, 0)
             e = self.n * self.p(a) * self.p(b)
             v = self._pair[k] = (math.log((count + self.beta) / (e + self.beta)),
-                                 math.log1p(count), 1.0 if k in self.ref.gen_bi else 0.0)
+                                 math.log1p(count), 1.0 if g is not None else 0.0)
         return v
 
     def tag(self, w: str) -> str | None:

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from pipeline.spin import compiled, spans, suggest, terms, thesaurus, words
+from pipeline.spin import compiled, detector, spans, suggest, terms, thesaurus, words
 from pipeline.spin.signals import base
 
 try:
@@ -34,6 +34,11 @@ _PURE = [
     (spans, "_variant", spans._py_variant),
     (suggest, "respelt", spans._py_respelt),
     *((m, "_inflections", base._py_inflections) for m in (base, spans, suggest, terms, thesaurus)),
+    (base, "inflect", base._py_inflect),
+    (thesaurus, "inflect", base._py_inflect),
+    (base, "candidates", base._py_candidates),
+    (words, "candidates", base._py_candidates),
+    (detector, "_TREE_RAW", None),
     *((spans._Model, name, f) for name, f in spans._PY_METHODS.items()),
 ]
 
@@ -97,6 +102,7 @@ def test_the_compiled_kernels_are_the_ones_in_use():
     assert words._rows is _fast.rows and spans._ratio is _fast.ratio
     assert spans._Model.lbi is _fast.lbi and base._inflections is _fast.inflections
     assert len(words._CONTEXT) == _fast.N_CONTEXT
+    assert base.candidates is _fast.candidates and detector._TREE_RAW is _fast.tree_raw
 
 
 def test_demo_corpus_is_bit_identical():
@@ -157,3 +163,50 @@ def test_pure_python_process_gives_the_same_results():
 
         fast = json.loads(json.dumps(get_detector().detect_many(texts)))
     assert json.loads(res.stdout) == fast
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(_WORDS + ["tries", "stopped", "running", "happily", "hopes", "agreed",
+                                 "feelings", "therapies", "worried", "a", ""])
+       | st.text(alphabet="abdeilnorsuyé ", min_size=0, max_size=12),
+       st.sampled_from(["", "s", "ed", "ing", "ly"]))
+def test_candidates_and_inflect_are_identical(word, suffix):
+    from pipeline.spin.detector import get_detector
+
+    ref = get_detector().ref
+    assert _fast.candidates(word, ref) == base._py_candidates(word, ref)
+    assert _fast.inflect(word, suffix, ref.zipf) == base._py_inflect(word, suffix, ref.zipf)
+
+
+def test_inflect_rejects_an_unknown_suffix_like_the_python():
+    with pytest.raises(KeyError):
+        base._py_inflect("walk", "er", {})
+    with pytest.raises(KeyError):
+        _fast.inflect("walk", "er", {})
+
+
+def test_tree_walk_is_bit_identical():
+    """The compiled walk of the word scorer's trees against ``Trees.raw``: real feature rows,
+    missing values and values on the thresholds themselves."""
+    import numpy as np
+
+    from pipeline.compact import Trees
+    from pipeline.spin.detector import get_detector
+    from pipeline.spin.tokens import tokenize
+
+    det = get_detector()
+    if not isinstance(det.word_model, Trees):
+        pytest.skip("the word model is not in its compact form")
+    trees = det.word_model
+    mats = [words.word_features(tokenize(t), det.ref, det.cfg)[1] for t in _corpus_texts()]
+    X = np.vstack(mats).astype(np.float32)
+    rng = np.random.default_rng(0)
+    X[rng.random(X.shape) < 0.05] = np.nan
+    inner = ~trees.is_leaf
+    on = X[: int(inner.sum())].astype(np.float64)
+    on[np.arange(len(on)), trees.feature[inner][: len(on)]] = trees.threshold[inner][: len(on)]
+    X = np.vstack([X, on])
+    assert _fast.tree_raw(trees, X).tobytes() == trees.raw(X).tobytes()
+    assert _fast.tree_raw(trees, X[:0]).shape == (0,)
+    assert (trees.predict_proba(X, raw=_fast.tree_raw).tobytes()
+            == trees.predict_proba(X).tobytes())

@@ -92,13 +92,13 @@ def _py_inflections(word: str) -> list[tuple[str, str]]:
 _inflections = FAST.inflections if FAST is not None else _py_inflections
 
 
-def inflect(lemma: str, suffix: str, vocab: dict[str, float]) -> str | None:
+def _py_inflect(lemma: str, suffix: str, vocab: dict[str, float]) -> str | None:
     """``lemma`` with the suffix class applied, if the result is a known word."""
     if not suffix:
         return lemma
     if " " in lemma:
         head, _, rest = lemma.partition(" ")
-        first = inflect(head, suffix, vocab)
+        first = _py_inflect(head, suffix, vocab)
         return f"{first} {rest}" if first else None
     # Only the suffix asked for is built (called for every candidate of every new word).
     if suffix == "s":
@@ -123,7 +123,7 @@ def inflect(lemma: str, suffix: str, vocab: dict[str, float]) -> str | None:
 _CLOSED_CLASS = frozenset({"AUX", "ADP", "DET", "PRON", "CCONJ", "SCONJ", "PART"})
 
 
-def candidates(word: str, ref: Reference) -> list[str]:
+def _py_candidates(word: str, ref: Reference) -> list[str]:
     """Words ``word`` may have replaced (thesaurus, inflected like ``word``), most common first."""
     out: list[str] = []
     seen = {word}
@@ -131,11 +131,16 @@ def candidates(word: str, ref: Reference) -> list[str]:
         for c in ref.synonyms.get(lemma, ()):
             if ref.pos.get(c, ("", 0.0))[0] in _CLOSED_CLASS:  # "is", "by": never the original
                 continue
-            form = inflect(c, suffix, ref.zipf)
+            form = _py_inflect(c, suffix, ref.zipf)
             if form and form not in seen:
                 seen.add(form)
                 out.append(form)
     return out
+
+
+# The compiled twins when built (the Python above is their reference).
+inflect = FAST.inflect if FAST is not None else _py_inflect
+candidates = FAST.candidates if FAST is not None else _py_candidates
 
 
 # ---------------------------------------------------------------- phrase tables
