@@ -664,6 +664,19 @@ def placeholder_phrases(text: str, name: str = "placeholder_phrases.txt") -> flo
 
 
 @lru_cache(maxsize=8)
+def load_error_dump_patterns(name: str = "error_dumps.txt") -> re.Pattern:
+    """The server-error patterns (PHP warnings, uncaught exceptions) as one pattern."""
+    return re.compile("|".join(f"(?:{ln.strip()})" for ln in _lines_of(name)), re.IGNORECASE)
+
+
+def error_dump_lines(text: str, name: str = "error_dumps.txt") -> float:
+    """Lines carrying server or script error text ("Warning: ... on line 838", a stack trace):
+    the page was scraped while its site was failing."""
+    rx = load_error_dump_patterns(name)
+    return float(sum(1 for ln in parse(text).lines if rx.search(ln)))
+
+
+@lru_cache(maxsize=8)
 def load_markup_patterns(name: str = "markup_patterns.txt") -> re.Pattern:
     """The raw-markup patterns (tags, JSON keys, template tags, entities) as one pattern."""
     return re.compile("|".join(f"(?:{ln.strip()})" for ln in _lines_of(name)))
