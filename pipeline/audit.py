@@ -135,6 +135,7 @@ def decide(article: Article, settings: AuditSettings) -> tuple[str, str]:
     # repetition rules and drives the score to 0, yet a person can still fix it.
     severe = low and (
         len(families) >= s.severe_min_flags
+        or bool(families & set(s.severe_rules))
         or (isinstance(q.get("score"), int | float) and q["score"] < s.severe_quality_below
             and len(families) >= s.severe_low_score_min_families)
     )

@@ -415,6 +415,7 @@ class AuditSettings(_Section):
     severe_quality_below: Ratio
     severe_low_score_min_families: Count
     severe_min_flags: Count
+    severe_rules: list[Str]
     rule_families: dict[Str, list[Str]]
     review_flag_rules: list[Str]
     review_url_patterns: Str

@@ -129,6 +129,14 @@ def test_url_fingerprints_are_review_notes(url, action, reason_part):
     assert (got_action, reason_part in reason) == (action, True)
 
 
+def test_link_spam_is_severe():
+    settings = load_settings().audit
+    assert audit.decide(make(low=True, quality=0.4, rules=("spam_insertions",)), settings)[0] == "remove"
+    assert audit.decide(make(low=True, quality=0.4, rules=("truncated_paragraphs",)), settings)[0] == "review"
+    assert audit.decide(make(low=True, quality=0.4, rules=("spam_insertions",)),
+                        load_settings(audit={"severe_rules": []}).audit)[0] == "review"
+
+
 def test_review_rules_send_a_sound_page_to_review():
     settings = load_settings().audit
     action, reason = audit.decide(make(rules=("placeholder_phrases",)), settings)

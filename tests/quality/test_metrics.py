@@ -90,6 +90,10 @@ CASES = [
     (m.spam_insertions, "Be Go here attentive to them.", 1),
     (m.spam_insertions, "Posted: Fri, 01 Nov 2019 07:00:00 GMT [source]", 2.5),
     (m.spam_insertions, "See the study at https://doi.org/10.1037/pst0000193 for details.", 0),
+    (m.spam_insertions, "Access this recommended external website to discover more.", 0.5),
+    (m.spam_insertions, "Access this article. Read this post and explore this site.", 0),
+    (m.spam_insertions, "The list is Extra resources a queue. Think of it Genetic mutations like a line.", 0.5),
+    (m.spam_insertions, "His teacher was Freud a long time ago.", 0.25),
     (m.mixed_typography, "", 0), (m.mixed_typography, HOSTILE, 0),
     (m.mixed_typography, "I don't know. You don’t either.", 1),
     (m.mixed_typography, "I don't know.\n\nYou don’t either.", 0),
@@ -233,6 +237,10 @@ def test_coherence_vs_shuffle_signs_and_cap():
     # One glued token ("sandtray" is one too) is no damage; two are.
     ("Discuss it in your first sessionor by email.", 0.0),
     ("Discuss it in your first sessionor with yourtherapist.", 200.0 / 8),
+    # Sentences run together before a lower-case word; file names, abbreviations and a lost
+    # space before a capital are not counted.
+    ("Both are independent.if one is ill, both suffer. Two types.we must look.", 200.0 / 14),
+    ("Open index.html or notes.txt, e.g. the list.So we go on.", 0.0),
 ])
 def test_glued_words(text, expected):
     assert close(m.glued_words(text), expected)
