@@ -116,6 +116,8 @@ CASES = [
     (m.misplaced_discourse, "", 0), (m.misplaced_discourse, HOSTILE, 0),
     (m.misplaced_discourse, "Hi, I am glad. A. B. C. Good luck to you.", 0),
     (m.misplaced_discourse, "One. Two. Three. Four. Hi, there. Five.", 1),
+    (m.misplaced_discourse, "One. Two. Three. I'm sorry to hear about your loss. Five.", 1),
+    (m.misplaced_discourse, "I'm sorry to hear about your loss. Two. Three.", 0),
     (m.coherence_vs_shuffle, "", math.nan), (m.coherence_vs_shuffle, HOSTILE, math.nan),
     (m.coherence_vs_shuffle, "Cats purr. Cats sleep. Dogs bark.", math.nan),  # < 4 sentences
     (m.coherence_vs_shuffle, "Cats purr. Cats purr. Cats purr. Cats purr.", 0),  # no spread
