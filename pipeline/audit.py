@@ -13,6 +13,7 @@ from typing import Any
 from pipeline.article import Article
 from pipeline.config import AuditSettings
 from pipeline.explain_text import flags_sentence
+from pipeline.url_notes import url_fingerprints
 
 COMPONENTS = ("bond", "goals", "tasks", "rupture_repair")
 
@@ -96,6 +97,18 @@ def _duplicate(dedup: dict, s: AuditSettings) -> tuple[str, str] | None:
     return s.duplicate_action, f"{head}; keep {other}" + (f" ({why})" if why else "")
 
 
+def _review_note(article: Article, flags: list, s: AuditSettings) -> str:
+    """Why a sound page still goes to a person (a review rule's flag or a URL fingerprint), or ""."""
+    for f in flags:
+        if isinstance(f, dict) and f.get("rule") in s.review_flag_rules:
+            return f"passes the quality check, but {flags_sentence([f], 1)}: a person checks it"
+    found = url_fingerprints(article.url or article.source, s.review_url_patterns)
+    if found:
+        name, why = found[0]
+        return f"passes the quality check, but its URL looks like a copy (url {name}: {why})"
+    return ""
+
+
 def decide(article: Article, settings: AuditSettings) -> tuple[str, str]:
     """(action, reason) for ``article`` under the rules of ``settings`` (see audit.toml)."""
     s = settings
@@ -122,6 +135,7 @@ def decide(article: Article, settings: AuditSettings) -> tuple[str, str]:
     # repetition rules and drives the score to 0, yet a person can still fix it.
     severe = low and (
         len(families) >= s.severe_min_flags
+        or bool(families & set(s.severe_rules))
         or (isinstance(q.get("score"), int | float) and q["score"] < s.severe_quality_below
             and len(families) >= s.severe_low_score_min_families)
     )
@@ -148,6 +162,10 @@ def decide(article: Article, settings: AuditSettings) -> tuple[str, str]:
         if severe:
             return s.low_quality_severe_action, f"severely low {quality_note}"
         return s.low_quality_action, f"low {quality_note}"
+
+    note = _review_note(article, flags, s)
+    if note:
+        return s.review_action, note
 
     present = components_present(article)
     # Sound but short or off the alliance topic: kept, with the note in the reason.

@@ -183,6 +183,7 @@ class QualitySettings(_Section):
     max_truncated_paragraphs: Count
     max_teaser_stub: Count
     max_markup_per_100w: NonNeg
+    max_error_dump_lines: Count
     min_content_words: Count
     max_glued_words: NonNeg
     max_grade: Float
@@ -208,6 +209,7 @@ class QualitySettings(_Section):
     placeholder_phrases: Str
     teaser_endings: Str
     markup_patterns: Str
+    error_dumps: Str
     keyword_list_lines: Str
     search_phrases: Str
     c4_bad_line_patterns: Str
@@ -413,7 +415,11 @@ class AuditSettings(_Section):
     severe_quality_below: Ratio
     severe_low_score_min_families: Count
     severe_min_flags: Count
+    severe_rules: list[Str]
     rule_families: dict[Str, list[Str]]
+    review_flag_rules: list[Str]
+    review_url_patterns: Str
+    review_action: Str
     thin_max_words: Count
     thin_min_components: Annotated[int, Strict(), Field(ge=0, le=4)]
     thin_action: Str

@@ -112,6 +112,44 @@ def test_decide(article, action, reason_part):
     assert reason_part in reason
 
 
+@pytest.mark.parametrize(("url", "action", "reason_part"), [
+    ("https://abcdef123.someblogfarm.com/post-title", "review", "url random_subdomain"),
+    ("http://www.mirror.example/theclinic.com/site/index.php", "review", "url domain_in_path"),
+    ("https://proxy.library.example/10.1007/978-1-2345-6789-0_2", "review", "url doi_path"),
+    ("https://blog.example.org/wp-json/wp/v2/posts/1", "review", "url api_dump"),
+    ("https://doi.org/10.1007/978-1-2345-6789-0_2", "keep", "4 of 4"),
+    ("https://link.publisher.example/article/10.1007/s1", "keep", "4 of 4"),
+    ("https://news24.blogspot.com/2024/09/post.html", "keep", "4 of 4"),
+    ("", "keep", "4 of 4"),
+])
+def test_url_fingerprints_are_review_notes(url, action, reason_part):
+    article = make()
+    article.url = url
+    got_action, reason = audit.decide(article, load_settings().audit)
+    assert (got_action, reason_part in reason) == (action, True)
+
+
+def test_link_spam_is_severe():
+    settings = load_settings().audit
+    assert audit.decide(make(low=True, quality=0.4, rules=("spam_insertions",)), settings)[0] == "remove"
+    assert audit.decide(make(low=True, quality=0.4, rules=("truncated_paragraphs",)), settings)[0] == "review"
+    assert audit.decide(make(low=True, quality=0.4, rules=("spam_insertions",)),
+                        load_settings(audit={"severe_rules": []}).audit)[0] == "review"
+
+
+def test_review_rules_send_a_sound_page_to_review():
+    settings = load_settings().audit
+    action, reason = audit.decide(make(rules=("placeholder_phrases",)), settings)
+    assert action == "review" and "placeholder text" in reason and "a person checks it" in reason
+    # Damage outranks the note: a low-quality page keeps its low-quality action.
+    assert audit.decide(make(low=True, quality=0.3, rules=("placeholder_phrases",)), settings)[0] == "review"
+    assert audit.decide(make(rules=("r_other",)), settings)[0] == "keep"
+    # A spun page is rewritten whatever its URL.
+    spun = make(spun=True, spin=0.9)
+    spun.url = "https://abcdef123.someblogfarm.com/post"
+    assert audit.decide(spun, settings)[0] == "rewrite"
+
+
 def test_rules_follow_the_configuration():
     settings = load_settings(audit={"spun_action": "review", "thin_max_words": 10}).audit
     assert audit.decide(make(spun=True, spin=0.9), settings)[0] == "review"

@@ -664,6 +664,19 @@ def placeholder_phrases(text: str, name: str = "placeholder_phrases.txt") -> flo
 
 
 @lru_cache(maxsize=8)
+def load_error_dump_patterns(name: str = "error_dumps.txt") -> re.Pattern:
+    """The server-error patterns (PHP warnings, uncaught exceptions) as one pattern."""
+    return re.compile("|".join(f"(?:{ln.strip()})" for ln in _lines_of(name)), re.IGNORECASE)
+
+
+def error_dump_lines(text: str, name: str = "error_dumps.txt") -> float:
+    """Lines carrying server or script error text ("Warning: ... on line 838", a stack trace):
+    the page was scraped while its site was failing."""
+    rx = load_error_dump_patterns(name)
+    return float(sum(1 for ln in parse(text).lines if rx.search(ln)))
+
+
+@lru_cache(maxsize=8)
 def load_markup_patterns(name: str = "markup_patterns.txt") -> re.Pattern:
     """The raw-markup patterns (tags, JSON keys, template tags, entities) as one pattern."""
     return re.compile("|".join(f"(?:{ln.strip()})" for ln in _lines_of(name)))
@@ -783,13 +796,26 @@ _JOINED_ON_PURPOSE = re.compile(
     re.IGNORECASE)
 
 
+# Two sentences run together at the full stop with the next one in lower case ("independent.if",
+# "types.we"): sound pages write "up.So" now and then (a lost space before a capital, counted by
+# nobody), but a lower-case word glued after a stop is a scrape or typing fault. File names
+# ("index.html") and abbreviations ("e.g.") are left alone: both parts must be common words of
+# two letters or more, neither may continue with another dot or a slash.
+_STOP_GLUE = re.compile(r"(?<![\w.@/-])([A-Za-z]{2,})\.([a-z]{2,})(?![\w.@/-])")
+
+
+def _stop_glued(head: str, tail: str, min_zipf: float = 3.1) -> bool:
+    return _zipf(head.lower()) >= min_zipf and _zipf(tail) >= min_zipf + 1.0
+
+
 def glued_words(text: str, min_count: int = 2) -> float:
-    """Words run together by a bad scrape ("millionadults", "affects16.1") per 100 words (0 when
+    """Words run together by a bad scrape ("millionadults", "affects16.1", "types.we") per 100 words (0 when
     fewer than ``min_count``: one odd compound such as "sandtray" is no damage)."""
     ws = parse(text).words
     if not ws:
         return 0.0
     prose = _JOINED_ON_PURPOSE.sub(" ", text or "")
     n = sum(1 for t in _GLUE_TOKEN.findall(prose) if is_glued(t))
+    n += sum(1 for a, b in _STOP_GLUE.findall(prose) if _stop_glued(a, b))
     return 100.0 * n / len(ws) if n >= min_count else 0.0
 

@@ -90,6 +90,10 @@ CASES = [
     (m.spam_insertions, "Be Go here attentive to them.", 1),
     (m.spam_insertions, "Posted: Fri, 01 Nov 2019 07:00:00 GMT [source]", 2.5),
     (m.spam_insertions, "See the study at https://doi.org/10.1037/pst0000193 for details.", 0),
+    (m.spam_insertions, "Access this recommended external website to discover more.", 0.5),
+    (m.spam_insertions, "Access this article. Read this post and explore this site.", 0),
+    (m.spam_insertions, "The list is Extra resources a queue. Think of it Genetic mutations like a line.", 0.5),
+    (m.spam_insertions, "His teacher was Freud a long time ago.", 0.25),
     (m.mixed_typography, "", 0), (m.mixed_typography, HOSTILE, 0),
     (m.mixed_typography, "I don't know. You don’t either.", 1),
     (m.mixed_typography, "I don't know.\n\nYou don’t either.", 0),
@@ -100,12 +104,20 @@ CASES = [
     (m.placeholder_phrases, "", 0), (m.placeholder_phrases, HOSTILE, 0),
     (m.placeholder_phrases, "More tips coming soon, so check back next month.", 2),
     (m.placeholder_phrases, "Soon you will feel better.", 0),
+    (m.placeholder_phrases, "Tier 2 ($... per session) and Tier 3 ($XX per session).", 2),
+    (m.placeholder_phrases, "Fees run from $0 to $120; see [insert city] office.", 1),
+    (m.placeholder_phrases, "It costs $12... or so.", 0),
+    (m.error_dump_lines, "", 0), (m.error_dump_lines, HOSTILE, 0),
+    (m.error_dump_lines, "Warning: Undefined variable $x in /var/www/a.php on line 12\nTitle\nText.", 1),
+    (m.error_dump_lines, "A warning sign shows on line 2 of the form, and noticing it helps.", 0),
     (m.truncated_paragraphs, "", 0), (m.truncated_paragraphs, "……", 0),
     (m.truncated_paragraphs, "and in time you will eventually start...", 1),
     (m.truncated_paragraphs, "Wait...", 0), (m.truncated_paragraphs, "This is the end of it.", 0),
     (m.misplaced_discourse, "", 0), (m.misplaced_discourse, HOSTILE, 0),
     (m.misplaced_discourse, "Hi, I am glad. A. B. C. Good luck to you.", 0),
     (m.misplaced_discourse, "One. Two. Three. Four. Hi, there. Five.", 1),
+    (m.misplaced_discourse, "One. Two. Three. I'm sorry to hear about your loss. Five.", 1),
+    (m.misplaced_discourse, "I'm sorry to hear about your loss. Two. Three.", 0),
     (m.coherence_vs_shuffle, "", math.nan), (m.coherence_vs_shuffle, HOSTILE, math.nan),
     (m.coherence_vs_shuffle, "Cats purr. Cats sleep. Dogs bark.", math.nan),  # < 4 sentences
     (m.coherence_vs_shuffle, "Cats purr. Cats purr. Cats purr. Cats purr.", 0),  # no spread
@@ -227,6 +239,10 @@ def test_coherence_vs_shuffle_signs_and_cap():
     # One glued token ("sandtray" is one too) is no damage; two are.
     ("Discuss it in your first sessionor by email.", 0.0),
     ("Discuss it in your first sessionor with yourtherapist.", 200.0 / 8),
+    # Sentences run together before a lower-case word; file names, abbreviations and a lost
+    # space before a capital are not counted.
+    ("Both are independent.if one is ill, both suffer. Two types.we must look.", 200.0 / 14),
+    ("Open index.html or notes.txt, e.g. the list.So we go on.", 0.0),
 ])
 def test_glued_words(text, expected):
     assert close(m.glued_words(text), expected)
