@@ -194,7 +194,8 @@ def duplicate_scores(got: pd.DataFrame, pages: pd.DataFrame, part: str) -> dict[
     all_spun = {p: _truthy(v) for p, v in zip(
         got.page_id, got.get("dup_all_spun", pd.Series([""] * len(got))), strict=True)}
     kind = dict(zip(got.page_id, got.get("dup_kind", pd.Series([""] * len(got))), strict=True))
-    spun = {p: _truthy(v) for p, v in zip(pages.page_id, pages.spun, strict=True)}
+    spun = {p: _truthy(v) for p, v in zip(
+        pages.page_id, pages.get("spun", pd.Series([0] * len(pages))), strict=True)}
     copies = pages[(pages.split == part) & (pages.duplicate_of != "")]
     kept = flagged = found = 0
     wrong = []
