@@ -391,6 +391,8 @@ class DedupSettings(_Section):
     copy_dominance: Ratio
     both_spun_min_share: Ratio
     both_spun_min_consistent: Count
+    spin_min_outvoted: Positive
+    spin_outvoted_share: Ratio
     archive_patterns: list[Str]
     keep_order: Annotated[list[KeepField], Field(min_length=1)]
     truncated_share: Ratio

@@ -5,7 +5,9 @@ Every article gets three readings (see ``resources/config/dedup.toml``): the *su
 kept, each run of content words one placeholder, 5-token shingles) finds spun copies, which
 share few surface shingles with their source; the *normalised* reading (the spin detector's
 restored text, function words dropped, lemmas, 2-word shingles) finds spun copies whose
-wording was restored. LSH proposes candidate pairs (at most ``max_candidates`` per article and
+wording was restored; the *pairs* reading (word bigrams holding a content word) proposes, by a
+join on the bigrams few articles share, each article's best few candidates for spins heavier
+than the frame survives (two spins of one lost source). LSH proposes candidate pairs (at most ``max_candidates`` per article and
 reading: the closest by MinHash estimate); those whose estimate comes near a threshold are
 decided on the exact Jaccard of their shingle hashes. Near and spun-copy pairs are then aligned
 word by word (their texts re-read from the run's store): a spun copy must align (long equal
@@ -18,7 +20,8 @@ when a member is undated, earliest date, not at an archive address, then not spu
 the complete text over an excerpt, best quality, smallest id); every duplicate points to a kept
 article it is directly similar to, never through a chain, and ``canonical_reason`` says why that
 one is kept. When the kept article is itself a swapped copy, every member is a spin of a source that
-is not in the corpus (``all_spun``).
+is not in the corpus (``all_spun``); so is a member the others outvote (its words differ where
+they agree, and are the worse ones: the lightest spin of a lost source).
 """
 
 from __future__ import annotations
@@ -253,6 +256,8 @@ class _Params:
     dominance: float
     both_min_share: float
     min_consistent: int
+    min_outvoted: int
+    outvoted_share: float
     texts_kept: int
     max_near_aligned: int
     near_aligned: float
@@ -282,6 +287,7 @@ class _Params:
                    float(s.swap_smoothing), float(s.swap_shared_weight), int(s.copy_min_swaps),
                    float(s.copy_min_swap_rate), float(s.copy_dominance),
                    float(s.both_spun_min_share), int(s.both_spun_min_consistent),
+                   int(s.spin_min_outvoted), float(s.spin_outvoted_share),
                    int(s.align_texts_kept), int(s.align_max_near),
                    float(s.near_aligned_threshold), float(s.near_min_equal),
                    int(s.pair_max_df), int(s.pair_min_shared), float(s.pair_min_share),
@@ -504,6 +510,7 @@ class Swap:
     x: tuple[int, int]
     y: tuple[int, int]
     worse: str = ""
+    words: tuple[str, str] = ("", "")   # the words of each side, set by judge_swaps
 
 
 @dataclass
@@ -610,6 +617,7 @@ def judge_swaps(al: PairAlignment, x: list[str], y: list[str], p: _Params) -> No
         return side_fit(tokens, span, p.smoothing) + p.shared_weight * own
 
     for s in al.swaps:
+        s.words = (" ".join(x[s.x[0]:s.x[1]]), " ".join(y[s.y[0]:s.y[1]]))
         if x[s.x[0]:s.x[1]] == y[s.y[0]:s.y[1]]:
             continue
         gap = fit(x, s.x) - fit(y, s.y)
@@ -858,7 +866,8 @@ def _pairs_to_align(edges: Mapping[int, Mapping[int, tuple[str, float]]],
 
 
 def _copy_sides(aligned: Mapping[tuple[int, int], PairAlignment],
-                min_consistent: int) -> dict[int, int]:
+                min_consistent: int, min_outvoted: int,
+                min_share: float) -> dict[int, int]:
     """Articles that are the synonym-swapped side of an aligned pair, with their swaps counted.
     A side of a "both" pair counts only when it is no pair's clear source (one noisy pair must
     not turn an original into a spin), or when at least ``min_consistent`` of its words are
@@ -878,8 +887,44 @@ def _copy_sides(aligned: Mapping[tuple[int, int], PairAlignment],
     for n, votes in both.items():
         if n in copy_of or n not in source or consistent.get(n, 0) >= min_consistent:
             copy_of[n] = copy_of.get(n, 0) + votes
+    for n, count in _outvoted_swaps(aligned, min_share).items():
+        if n not in copy_of and count >= min_outvoted:
+            copy_of[n] = count
     return copy_of
 
+
+def _outvoted_swaps(aligned: Mapping[tuple[int, int], PairAlignment],
+                    min_share: float) -> dict[int, int]:
+    """Per article, its words that differ from two or more others which agree with each other
+    there (the same words) and are the worse side against them: it alone changed the wording
+    the others kept. Counted only when such words are at least ``min_share`` of the places
+    where it differs from agreeing others: when the others made the same swap (one spinner's
+    habits), the source differs from them too, but its words are mostly the better ones."""
+    seen: dict[int, dict[int, Counter]] = {}
+    for (x, y), al in aligned.items():
+        for s in al.swaps:
+            if s.worse not in ("x", "y"):
+                continue
+            for n, span, other, worse in ((x, s.x, s.words[1], s.worse == "x"),
+                                          (y, s.y, s.words[0], s.worse == "y")):
+                seen.setdefault(n, {}).setdefault(span[0], Counter())[(other, worse)] += 1
+    out = {}
+    for n, spots in seen.items():
+        outvoted = upheld = 0
+        for votes in spots.values():
+            others = Counter()
+            for (other, _), count in votes.items():
+                others[other] += count
+            words, agree = others.most_common(1)[0]
+            if agree < 2:
+                continue
+            if votes[(words, True)] > votes[(words, False)]:
+                outvoted += 1
+            else:
+                upheld += 1
+        if outvoted and outvoted >= min_share * (outvoted + upheld):
+            out[n] = outvoted
+    return out
 
 def _consistent_swaps(aligned: Mapping[tuple[int, int], PairAlignment]) -> dict[int, int]:
     """Per article, its words that are the worse side of a swap against two or more of the
@@ -1207,7 +1252,7 @@ class DuplicateFinder:
         texts = _Texts(ix.ids, text_of, p.texts_kept) if text_of is not None else None
         aligned = _align_edges(edges, texts, p)
         facts = [self._facts[i] for i in ix.order]
-        copies = _copy_sides(aligned, p.min_consistent)
+        copies = _copy_sides(aligned, p.min_consistent, p.min_outvoted, p.outvoted_share)
         _spread_over_exact(copies, edges)
         rank = _rank_keys(edges, ix.ids, facts, aligned, copies, keys, p)
         kept, target_of = _stars(edges, rank)

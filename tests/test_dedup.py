@@ -746,3 +746,27 @@ def test_copy_inside_boilerplate_is_a_near_duplicate(settings):
     for a in arts:
         finder.add(a)
     assert finder.resolve({a.article_id: dedup.canonical_key_of(a) for a in arts}) == {}
+
+
+def _pair(x_side: list[tuple[int, str, bool]], y_words: str = "orig") -> dedup.PairAlignment:
+    """Swaps at x's positions: (position, y's words there, x is the worse side)."""
+    swaps = [dedup.Swap((i, i + 1), (i, i + 1), "x" if worse else "y", (f"w{i}", y_words))
+             for i, y_words, worse in x_side]
+    return dedup.PairAlignment(1.0, 0.8, swaps, "")
+
+
+def test_lightest_spin_of_a_lost_source_is_outvoted_by_the_others():
+    # Article 0 differs from 1 and 2 at the same places, where 1 and 2 have the same words,
+    # and its words are the worse ones: it alone swapped them.
+    own = [(i, "kept", True) for i in range(4)]
+    aligned = {(0, 1): _pair(own), (0, 2): _pair(own)}
+    assert 0 in dedup._copy_sides(aligned, 5, min_outvoted=3, min_share=0.5)
+    assert 0 not in dedup._copy_sides(aligned, 5, min_outvoted=5, min_share=0.5)
+    # The others disagree with each other there: each swapped its own way, no outvote.
+    aligned = {(0, 1): _pair([(i, "one", True) for i in range(4)]),
+               (0, 2): _pair([(i, "two", True) for i in range(4)])}
+    assert 0 not in dedup._copy_sides(aligned, 5, min_outvoted=3, min_share=0.5)
+    # A source whose copies made the same swaps: mostly its words are the better ones.
+    mostly_better = [(i, "same", i < 3) for i in range(10)]
+    aligned = {(0, 1): _pair(mostly_better), (0, 2): _pair(mostly_better)}
+    assert 0 not in dedup._copy_sides(aligned, 5, min_outvoted=3, min_share=0.5)
