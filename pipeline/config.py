@@ -376,6 +376,15 @@ class DedupSettings(_Section):
     align_min_equal: Ratio
     align_texts_kept: Positive
     align_max_near: Positive
+    near_aligned_threshold: Ratio
+    near_min_equal: Ratio
+    pair_max_df: Positive
+    pair_min_shared: Positive
+    pair_min_share: Ratio
+    pair_candidates: Positive
+    pair_chunk: Positive
+    align_min_swapped: Ratio
+    align_min_runs: Ratio
     swap_fit_margin: NonNeg
     swap_smoothing: Annotated[float, Strict(), Field(gt=0)]
     swap_shared_weight: NonNeg
@@ -384,6 +393,8 @@ class DedupSettings(_Section):
     copy_dominance: Ratio
     both_spun_min_share: Ratio
     both_spun_min_consistent: Count
+    spin_min_outvoted: Positive
+    spin_outvoted_share: Ratio
     archive_patterns: list[Str]
     keep_order: Annotated[list[KeepField], Field(min_length=1)]
     truncated_share: Ratio

@@ -5,7 +5,9 @@ Every article gets three readings (see ``resources/config/dedup.toml``): the *su
 kept, each run of content words one placeholder, 5-token shingles) finds spun copies, which
 share few surface shingles with their source; the *normalised* reading (the spin detector's
 restored text, function words dropped, lemmas, 2-word shingles) finds spun copies whose
-wording was restored. LSH proposes candidate pairs (at most ``max_candidates`` per article and
+wording was restored; the *pairs* reading (word bigrams holding a content word) proposes, by a
+join on the bigrams few articles share, each article's best few candidates for spins heavier
+than the frame survives (two spins of one lost source). LSH proposes candidate pairs (at most ``max_candidates`` per article and
 reading: the closest by MinHash estimate); those whose estimate comes near a threshold are
 decided on the exact Jaccard of their shingle hashes. Near and spun-copy pairs are then aligned
 word by word (their texts re-read from the run's store): a spun copy must align (long equal
@@ -18,7 +20,8 @@ when a member is undated, earliest date, not at an archive address, then not spu
 the complete text over an excerpt, best quality, smallest id); every duplicate points to a kept
 article it is directly similar to, never through a chain, and ``canonical_reason`` says why that
 one is kept. When the kept article is itself a swapped copy, every member is a spin of a source that
-is not in the corpus (``all_spun``).
+is not in the corpus (``all_spun``); so is a member the others outvote (its words differ where
+they agree, and are the worse ones: the lightest spin of a lost source).
 """
 
 from __future__ import annotations
@@ -201,11 +204,28 @@ def minhash(hashes: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
     return np.minimum(out, (hv * a + b).min(axis=0))
 
 
+def pair_hashes(tokens: list[str]) -> np.ndarray:
+    """32-bit hashes of the distinct word bigrams holding at least one content word (two
+    function words, "of the", say nothing of a copy): the reading that survives swaps."""
+    if len(tokens) < 2:
+        return np.zeros(0, dtype=np.uint64)
+    if len(_TOKEN_HASH) > MEMO_MAX:
+        _TOKEN_HASH.clear()
+    for token in set(tokens).difference(_TOKEN_HASH):
+        _token_hash(token)
+    th = np.fromiter(map(_TOKEN_HASH.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
+    stop = _function_words()
+    function = np.fromiter((w in stop for w in tokens), dtype=bool, count=len(tokens))
+    h = (th[:-1] * np.uint64(1_000_003) + th[1:]) & np.uint64(0xFFFFFFFF)
+    return np.unique(h[~(function[:-1] & function[1:])])
+
+
 def _tokens_hash(tokens: list[str]) -> str:
     return hashlib.sha256(" ".join(tokens).encode("utf-8")).hexdigest()
 
 
-READINGS = ("surface", "normal", "frame")
+READINGS = ("surface", "normal", "frame")     # MinHash LSH readings
+SPOOLED = (*READINGS, "pairs")                # "pairs": joined on rare bigrams, no signature
 
 
 @dataclass(frozen=True)
@@ -236,8 +256,19 @@ class _Params:
     dominance: float
     both_min_share: float
     min_consistent: int
+    min_outvoted: int
+    outvoted_share: float
     texts_kept: int
     max_near_aligned: int
+    near_aligned: float
+    near_min_equal: float
+    pair_max_df: int
+    pair_min_shared: int
+    pair_min_share: float
+    pair_candidates: int
+    pair_chunk: int
+    min_swapped: float
+    min_runs: float
     archive: re.Pattern[str] | None
     keep_order: tuple[str, ...]
     truncated_share: float
@@ -256,7 +287,12 @@ class _Params:
                    float(s.swap_smoothing), float(s.swap_shared_weight), int(s.copy_min_swaps),
                    float(s.copy_min_swap_rate), float(s.copy_dominance),
                    float(s.both_spun_min_share), int(s.both_spun_min_consistent),
+                   int(s.spin_min_outvoted), float(s.spin_outvoted_share),
                    int(s.align_texts_kept), int(s.align_max_near),
+                   float(s.near_aligned_threshold), float(s.near_min_equal),
+                   int(s.pair_max_df), int(s.pair_min_shared), float(s.pair_min_share),
+                   int(s.pair_candidates), int(s.pair_chunk), float(s.align_min_swapped),
+                   float(s.align_min_runs),
                    re.compile(archive, re.IGNORECASE) if archive else None,
                    (*(f for f in s.keep_order if f != "id"), "id"), float(s.truncated_share))
 
@@ -273,7 +309,8 @@ def _readings(a: Article, p: _Params, normal: bool = True,
         return {}
     frames = shingle_hashes(_skeleton(tokens), p.n_frame)
     out = {"surface": shingle_hashes(tokens, p.n_surface),
-           "frame": frames if len(frames) >= p.min_words else frames[:0]}
+           "frame": frames if len(frames) >= p.min_words else frames[:0],
+           "pairs": pair_hashes(tokens)}
     if normal:
         restored = a.restored_text if a.restored_text.strip() else ""
         out["normal"] = shingle_hashes(_normalise(words(restored) if restored else tokens, p.drop),
@@ -332,6 +369,8 @@ def _decide(sims: dict[str, float], restored: bool, p: _Params,
               and (aligned or sim >= p.gain * surface or sim - surface >= p.lead)]
     if passed:
         return "spun_copy", max(passed)
+    if aligned and surface >= p.near_aligned:
+        return "near_aligned", surface   # a near copy if the alignment finds long equal runs
     return "", 0.0
 
 
@@ -351,10 +390,10 @@ class _HashSpool:
         # Open for the finder's life (closed by resolve); deleted by the OS however it ends.
         self._file = tempfile.TemporaryFile()  # noqa: SIM115
         self._size = 0
-        self._spans: dict[str, array] = {r: array("q") for r in READINGS}  # (offset, count)
+        self._spans: dict[str, array] = {r: array("q") for r in SPOOLED}  # (offset, count)
 
     def add(self, readings: Mapping[str, np.ndarray]) -> None:
-        for r in READINGS:
+        for r in SPOOLED:
             hashes = readings.get(r)
             if hashes is None:
                 self._spans[r].extend((-1, 0))
@@ -370,6 +409,10 @@ class _HashSpool:
             return np.zeros(0, dtype=np.uint64)
         data = os.pread(self._file.fileno(), 4 * count, offset)
         return np.frombuffer(data, dtype=np.uint32).astype(np.uint64)
+
+    def size(self, number: int, reading: str) -> int:
+        """How many hashes ``reading`` of article ``number`` holds."""
+        return int(self._spans[reading][2 * number + 1])
 
     def flush(self) -> None:
         """Write what add buffered, before get reads the file (get bypasses the buffer)."""
@@ -467,6 +510,7 @@ class Swap:
     x: tuple[int, int]
     y: tuple[int, int]
     worse: str = ""
+    words: tuple[str, str] = ("", "")   # the words of each side, set by judge_swaps
 
 
 @dataclass
@@ -478,6 +522,8 @@ class PairAlignment:
     swaps: list[Swap]
     direction: str = ""      # "x"/"y": that side is the synonym-swapped copy; "both"; ""
     equal_runs: list[tuple[int, int]] = field(default_factory=list)   # token ranges in x
+    swapped: float = 0.0     # share of a side's words in swaps (the larger of the two)
+    runs: float = 0.0        # share of the shorter side's words in equal runs of 2+ words
 
     def votes(self, side: str) -> int:
         """Swaps whose worse wording is on ``side``."""
@@ -509,7 +555,18 @@ def align_words(x: list[str], y: list[str], max_swap_words: int) -> PairAlignmen
             swapped_y += j2 - j1
     shorter = min(len(x), len(y))
     matched = max((equal + swapped_x) / len(x), (equal + swapped_y) / len(y))
-    return PairAlignment(min(matched, 1.0), min(equal / shorter, 1.0), swaps, "", runs)
+    in_runs = sum(b - a for a, b in runs if b - a >= 2)
+    return PairAlignment(min(matched, 1.0), min(equal / shorter, 1.0), swaps, "", runs,
+                         max(swapped_x / len(x), swapped_y / len(y)),
+                         min(in_runs / shorter, 1.0))
+
+
+def spin_aligned(al: PairAlignment, p: _Params) -> bool:
+    """The alignment of a spun copy: nearly every word equal or swapped, or long equal runs
+    with many short swaps between them (two spins of one source each keep a different part
+    of its wording, so less of them is equal)."""
+    return ((al.matched >= p.min_aligned and al.equal >= p.min_equal)
+            or (al.swapped >= p.min_swapped and al.runs >= p.min_runs))
 
 
 @lru_cache(maxsize=1)
@@ -560,6 +617,7 @@ def judge_swaps(al: PairAlignment, x: list[str], y: list[str], p: _Params) -> No
         return side_fit(tokens, span, p.smoothing) + p.shared_weight * own
 
     for s in al.swaps:
+        s.words = (" ".join(x[s.x[0]:s.x[1]]), " ".join(y[s.y[0]:s.y[1]]))
         if x[s.x[0]:s.x[1]] == y[s.y[0]:s.y[1]]:
             continue
         gap = fit(x, s.x) - fit(y, s.y)
@@ -599,8 +657,10 @@ class _Linker:
     def __init__(self, index: _Index, hashes: _HashSpool, p: _Params, aligned: bool):
         self.ix, self.hashes, self.p, self.aligned = index, hashes, p, aligned
         self.edges: dict[int, dict[int, tuple[str, float]]] = {}
-        self.limits = {"surface": p.threshold, "frame": p.frame_threshold,
-                       "normal": p.spun_threshold}
+        # Aligned pairs are confirmed word by word: the surface reading may propose less
+        # similar pairs (a copy inside another page's boilerplate).
+        self.limits = {"surface": min(p.threshold, p.near_aligned) if aligned else p.threshold,
+                       "frame": p.frame_threshold, "normal": p.spun_threshold}
 
     def _exact(self, n: int, reading: str) -> np.ndarray:
         return self.hashes.get(self.ix.order[n], reading)
@@ -666,6 +726,59 @@ class _Linker:
                 for x in xs[worth(xs, y)].tolist():
                     self.link(x, y)
 
+    def link_pairs(self) -> None:
+        """Candidate spun copies from the ``pairs`` reading: articles sharing bigrams that
+        few articles of the corpus use (at most ``pair_max_df``), at least
+        ``pair_min_shared`` of them and ``pair_min_share`` of the smaller set; each article's
+        ``pair_candidates`` best become ``spun_copy`` candidates, confirmed by the alignment.
+        An inverted index over the rare bigrams (each pairs at most ``pair_max_df`` articles),
+        read in passes over ranges of hash values so that at most about ``pair_chunk`` hashes
+        are in memory: no all-pairs comparison."""
+        ix, p = self.ix, self.p
+        n = len(ix.ids)
+        sizes = np.array([self.hashes.size(ix.order[k], "pairs") for k in range(n)],
+                         dtype=np.int64)
+        total = int(sizes.sum())
+        if n < 2 or not total:
+            return
+        passes = max(1, -(-total // p.pair_chunk))
+        step = -(-(1 << 32) // passes)
+        codes: list[np.ndarray] = []
+        counts: list[np.ndarray] = []
+        for lo in range(0, 1 << 32, step):
+            found = _rare_pairs(self._pair_chunk(n, lo, lo + step), p.pair_max_df, n)
+            codes.append(found[0])
+            counts.append(found[1])
+        code, inverse = np.unique(np.concatenate(codes), return_inverse=True)
+        shared = np.bincount(inverse, weights=np.concatenate(counts)).astype(np.int64)
+        x, y = code // n, code % n
+        share = shared / np.maximum(np.minimum(sizes[x], sizes[y]), 1)
+        ok = (shared >= p.pair_min_shared) & (share >= p.pair_min_share)
+        x, y, share = x[ok], y[ok], share[ok]
+        best: set[tuple[int, int]] = set()
+        # Each article's best partners, either side of the pair (ties: the smaller number).
+        for side in (x, y):
+            order = np.lexsort((x, y, -share, side))
+            first = np.r_[0, np.flatnonzero(side[order][1:] != side[order][:-1]) + 1]
+            rank = np.arange(len(order)) - np.repeat(first, np.diff(np.r_[first, len(order)]))
+            pick = order[rank < p.pair_candidates]
+            best.update(zip(x[pick].tolist(), y[pick].tolist(), strict=True))
+        sims = dict(zip(zip(x.tolist(), y.tolist(), strict=True), share.tolist(), strict=True))
+        for a, b in sorted(best):
+            if b not in self.edges.get(a, ()):
+                self._add(a, b, "spun_copy", float(sims[(a, b)]))
+
+    def _pair_chunk(self, n: int, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+        """(hashes, article numbers) of the ``pairs`` hashes in ``[lo, hi)``, articles in
+        order."""
+        hs, owners = [], []
+        for k in range(n):
+            h = self.hashes.get(self.ix.order[k], "pairs")
+            h = h[(h >= lo) & (h < hi)]
+            hs.append(h)
+            owners.append(np.full(len(h), k, dtype=np.int64))
+        return np.concatenate(hs), np.concatenate(owners)
+
     def _worth_linking(self):
         """The first test of :meth:`link` for all of an article's candidates at once: same
         digest, or a MinHash estimate near a threshold."""
@@ -720,12 +833,18 @@ def _align_edges(edges: dict[int, dict[int, tuple[str, float]]], texts: _Texts |
     if texts is None:
         return aligned
     for x, y in _pairs_to_align(edges, p.max_near_aligned):
-        kind = edges[x][y][0]
+        kind, sim = edges[x][y]
         tx, ty = texts.get(x)[0], texts.get(y)[0]
         al = align_words(tx, ty, p.max_swap_words)
-        if kind == "spun_copy" and (al.matched < p.min_aligned or al.equal < p.min_equal):
-            del edges[x][y], edges[y][x]
-            continue
+        if kind in ("spun_copy", "near_aligned"):
+            # Confirmed by the words: a long shared text is a near copy (a swapped side found
+            # by judge_swaps still becomes a spun copy), swaps between equal runs a spun one.
+            kind = ("near" if al.equal >= p.near_min_equal
+                    else "spun_copy" if spin_aligned(al, p) else "")
+            if not kind:
+                del edges[x][y], edges[y][x]
+                continue
+            edges[x][y] = edges[y][x] = (kind, sim)
         judge_swaps(al, tx, ty, p)
         aligned[(x, y)] = al
     for n in [n for n, ys in edges.items() if not ys]:
@@ -741,12 +860,14 @@ def _pairs_to_align(edges: Mapping[int, Mapping[int, tuple[str, float]]],
     for x, ys in edges.items():
         near = sorted((y for y in ys if ys[y][0] == "near"), key=lambda y: (-ys[y][1], y))
         pairs.update((min(x, y), max(x, y)) for y in near[:near_per_article])
-        pairs.update((min(x, y), max(x, y)) for y in ys if ys[y][0] == "spun_copy")
+        pairs.update((min(x, y), max(x, y)) for y in ys
+                     if ys[y][0] in ("spun_copy", "near_aligned"))
     return sorted(pairs)
 
 
 def _copy_sides(aligned: Mapping[tuple[int, int], PairAlignment],
-                min_consistent: int) -> dict[int, int]:
+                min_consistent: int, min_outvoted: int,
+                min_share: float) -> dict[int, int]:
     """Articles that are the synonym-swapped side of an aligned pair, with their swaps counted.
     A side of a "both" pair counts only when it is no pair's clear source (one noisy pair must
     not turn an original into a spin), or when at least ``min_consistent`` of its words are
@@ -766,8 +887,44 @@ def _copy_sides(aligned: Mapping[tuple[int, int], PairAlignment],
     for n, votes in both.items():
         if n in copy_of or n not in source or consistent.get(n, 0) >= min_consistent:
             copy_of[n] = copy_of.get(n, 0) + votes
+    for n, count in _outvoted_swaps(aligned, min_share).items():
+        if n not in copy_of and count >= min_outvoted:
+            copy_of[n] = count
     return copy_of
 
+
+def _outvoted_swaps(aligned: Mapping[tuple[int, int], PairAlignment],
+                    min_share: float) -> dict[int, int]:
+    """Per article, its words that differ from two or more others which agree with each other
+    there (the same words) and are the worse side against them: it alone changed the wording
+    the others kept. Counted only when such words are at least ``min_share`` of the places
+    where it differs from agreeing others: when the others made the same swap (one spinner's
+    habits), the source differs from them too, but its words are mostly the better ones."""
+    seen: dict[int, dict[int, Counter]] = {}
+    for (x, y), al in aligned.items():
+        for s in al.swaps:
+            if s.worse not in ("x", "y"):
+                continue
+            for n, span, other, worse in ((x, s.x, s.words[1], s.worse == "x"),
+                                          (y, s.y, s.words[0], s.worse == "y")):
+                seen.setdefault(n, {}).setdefault(span[0], Counter())[(other, worse)] += 1
+    out = {}
+    for n, spots in seen.items():
+        outvoted = upheld = 0
+        for votes in spots.values():
+            others = Counter()
+            for (other, _), count in votes.items():
+                others[other] += count
+            words, agree = others.most_common(1)[0]
+            if agree < 2:
+                continue
+            if votes[(words, True)] > votes[(words, False)]:
+                outvoted += 1
+            else:
+                upheld += 1
+        if outvoted and outvoted >= min_share * (outvoted + upheld):
+            out[n] = outvoted
+    return out
 
 def _consistent_swaps(aligned: Mapping[tuple[int, int], PairAlignment]) -> dict[int, int]:
     """Per article, its words that are the worse side of a swap against two or more of the
@@ -1035,7 +1192,7 @@ class DuplicateFinder:
         tokens = words(a.text)
         readings = _readings(a, self.p, True, tokens)
         for reading, hashes in readings.items():
-            if len(hashes):
+            if len(hashes) and reading in self._sigs:
                 self._sigs[reading].add(number, minhash(hashes, self.p.num_perm,
                                                         self.p.seed))
         self._hashes.add(readings)
@@ -1089,11 +1246,13 @@ class DuplicateFinder:
         linker = _Linker(ix, self._hashes, p, text_of is not None)
         linker.link_known(self._linked, renumber)
         linker.link_candidates()
+        if text_of is not None:
+            linker.link_pairs()
         edges = linker.edges
         texts = _Texts(ix.ids, text_of, p.texts_kept) if text_of is not None else None
         aligned = _align_edges(edges, texts, p)
         facts = [self._facts[i] for i in ix.order]
-        copies = _copy_sides(aligned, p.min_consistent)
+        copies = _copy_sides(aligned, p.min_consistent, p.min_outvoted, p.outvoted_share)
         _spread_over_exact(copies, edges)
         rank = _rank_keys(edges, ix.ids, facts, aligned, copies, keys, p)
         kept, target_of = _stars(edges, rank)
@@ -1144,6 +1303,32 @@ def find_duplicates(articles: list[Article], settings: DedupSettings) -> None:
                            lambda k: by_id[k].text)
     for a in articles:
         apply_result(a, found, finder.evidence)
+
+
+def _rare_pairs(chunk: tuple[np.ndarray, np.ndarray], max_df: int,
+                n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(pair codes ``x * n + y``, x < y, and how many of the hashes the two share) over the
+    hashes of ``chunk`` held by 2 to ``max_df`` articles (each article's hashes are distinct)."""
+    hashes, owners = chunk
+    empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    if not len(hashes):
+        return empty
+    by = np.argsort(hashes, kind="stable")        # owners stay in increasing order per hash
+    hashes, owners = hashes[by], owners[by]
+    start = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]])
+    df = np.diff(np.r_[start, len(hashes)])
+    found = []
+    for size in range(2, max_df + 1):
+        firsts = start[df == size]
+        if not len(firsts):
+            continue
+        members = owners[firsts[:, None] + np.arange(size)]       # (groups, size)
+        for i in range(size - 1):
+            for j in range(i + 1, size):
+                found.append(members[:, i] * n + members[:, j])
+    if not found:
+        return empty
+    return np.unique(np.concatenate(found), return_counts=True)
 
 
 def _band_candidates(rows: np.ndarray, b: int, r: int) -> Iterator[tuple[int, np.ndarray]]:

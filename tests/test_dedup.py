@@ -229,7 +229,8 @@ def test_candidates_per_article_are_capped_at_the_closest(monkeypatch):
 
 
 def test_thresholds_come_from_config():
-    strict = load_settings(dedup={"spun_threshold": 0.99, "frame_threshold": 0.99}).dedup
+    strict = load_settings(dedup={"spun_threshold": 0.99, "frame_threshold": 0.99,
+                                    "pair_min_share": 1.0}).dedup
     arts = [art("a", ORIGINAL), art("b", SPUN)]
     dedup.find_duplicates(arts, strict)
     assert arts[1].dedup["cluster"] == ""
@@ -685,3 +686,87 @@ def test_numpy_minhash_equals_datasketch(seed):
             got = dedup.minhash(hashes, num_perm, seed)
             assert got.dtype == m.hashvalues.dtype
             assert np.array_equal(got, m.hashvalues)
+
+
+def test_pair_hashes_skip_function_word_pairs_and_survive_a_swap():
+    # "of the" (two function words) is no shingle; each content bigram is.
+    assert len(dedup.pair_hashes(["of", "the", "goals"])) == 1
+    a = dedup.pair_hashes(dedup.words("the goals of therapy are agreed with the client"))
+    b = dedup.pair_hashes(dedup.words("the targets of therapy are agreed with the client"))
+    shared = np.intersect1d(a, b).size
+    assert 0 < shared < len(a)
+
+
+def test_rare_pairs_count_shared_hashes_of_few_articles():
+    hashes = np.array([1, 2, 3, 1, 2, 9, 1, 7], dtype=np.uint64)
+    owners = np.array([0, 0, 0, 1, 1, 1, 2, 2], dtype=np.int64)
+    codes, counts = dedup._rare_pairs((hashes, owners), max_df=2, n=3)
+    # Hash 1 is held by three articles (above max_df): only hash 2 links articles 0 and 1.
+    assert dict(zip(codes.tolist(), counts.tolist(), strict=True)) == {0 * 3 + 1: 1}
+    codes, counts = dedup._rare_pairs((hashes, owners), max_df=3, n=3)
+    assert dict(zip(codes.tolist(), counts.tolist(), strict=True)) == {1: 2, 2: 1, 5: 1}
+
+
+def test_alignment_counts_swaps_and_equal_runs(settings):
+    p = dedup._Params.of(settings)
+    x = dedup.words("one two three four five six seven eight nine ten")
+    y = dedup.words("one two tres four five seis seven eight nueve ten")
+    al = dedup.align_words(x, y, p.max_swap_words)
+    assert al.swapped == pytest.approx(0.3)
+    assert al.runs == pytest.approx(0.6)     # "one two", "four five", "seven eight"
+    assert dedup.spin_aligned(al, p)
+    # Scattered single-word matches are not a spun copy.
+    z = dedup.words("one alpha beta gamma five delta epsilon eight zeta eta")
+    assert not dedup.spin_aligned(dedup.align_words(x, z, p.max_swap_words), p)
+
+
+BOILERPLATE = (
+    "Sign in to read the full text. Subscribe to our newsletter for weekly digests of new "
+    "research, conference notes and reading lists. Cookie settings. Share this page on your "
+    "favourite network. Related articles you may like: sleep hygiene, breathing exercises, "
+    "journaling prompts, walking routines, gratitude lists and more. Rights and permissions. "
+    "About the publisher: an independent press with offices in three cities, founded by "
+    "librarians, printing quarterly issues on paper and online. Advertise with us, careers, "
+    "accessibility statement, privacy notice, terms of use, contact the editorial office, "
+    "report an error, request a reprint, download the citation in several formats."
+)
+
+
+def test_copy_inside_boilerplate_is_a_near_duplicate(settings):
+    # Below the surface threshold on shingles, but the alignment finds the text whole.
+    assert dedup.jaccard(dedup.shingles(dedup.words(ORIGINAL), 5),
+                         dedup.shingles(dedup.words(ORIGINAL + " " + BOILERPLATE), 5)) < 0.5
+    arts = [art("a", ORIGINAL), art("b", ORIGINAL + " " + BOILERPLATE), art("c", OTHER)]
+    dedup.find_duplicates(arts, settings)
+    assert arts[0].dedup["cluster"] and arts[0].dedup["cluster"] == arts[1].dedup["cluster"]
+    assert {arts[0].dedup["kind"], arts[1].dedup["kind"]} == {"", "near"}
+    assert arts[2].dedup["cluster"] == ""
+    # Without the texts (no alignment) the lower surface threshold does not apply.
+    finder = dedup.DuplicateFinder(settings)
+    for a in arts:
+        finder.add(a)
+    assert finder.resolve({a.article_id: dedup.canonical_key_of(a) for a in arts}) == {}
+
+
+def _pair(x_side: list[tuple[int, str, bool]], y_words: str = "orig") -> dedup.PairAlignment:
+    """Swaps at x's positions: (position, y's words there, x is the worse side)."""
+    swaps = [dedup.Swap((i, i + 1), (i, i + 1), "x" if worse else "y", (f"w{i}", y_words))
+             for i, y_words, worse in x_side]
+    return dedup.PairAlignment(1.0, 0.8, swaps, "")
+
+
+def test_lightest_spin_of_a_lost_source_is_outvoted_by_the_others():
+    # Article 0 differs from 1 and 2 at the same places, where 1 and 2 have the same words,
+    # and its words are the worse ones: it alone swapped them.
+    own = [(i, "kept", True) for i in range(4)]
+    aligned = {(0, 1): _pair(own), (0, 2): _pair(own)}
+    assert 0 in dedup._copy_sides(aligned, 5, min_outvoted=3, min_share=0.5)
+    assert 0 not in dedup._copy_sides(aligned, 5, min_outvoted=5, min_share=0.5)
+    # The others disagree with each other there: each swapped its own way, no outvote.
+    aligned = {(0, 1): _pair([(i, "one", True) for i in range(4)]),
+               (0, 2): _pair([(i, "two", True) for i in range(4)])}
+    assert 0 not in dedup._copy_sides(aligned, 5, min_outvoted=3, min_share=0.5)
+    # A source whose copies made the same swaps: mostly its words are the better ones.
+    mostly_better = [(i, "same", i < 3) for i in range(10)]
+    aligned = {(0, 1): _pair(mostly_better), (0, 2): _pair(mostly_better)}
+    assert 0 not in dedup._copy_sides(aligned, 5, min_outvoted=3, min_share=0.5)

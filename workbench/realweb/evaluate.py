@@ -178,12 +178,24 @@ def duplicate_scores(got: pd.DataFrame, pages: pd.DataFrame, part: str) -> dict[
     as no one's copy and every flagged copy points to it; ``found``: the clusters with a copy
     flagged (the direction can only be right in these); ``copies_flagged``: the copies
     flagged as a duplicate (of any member); ``wrong``: one line per cluster that misses either.
+    A cluster whose labelled original is itself labelled spun is spins of a source that is not
+    in the set (issue 16): it is right when its members are in one cluster flagged ``all_spun``
+    (no member kept as the original), whichever member the finder lists first.
+    ``false_links``: pages of ``part`` pointed to a page they are not labelled a copy of (nor
+    a fellow copy of its original), with the kind of link.
     """
     if "duplicate_of" not in pages or "near_duplicate_of" not in got:
         return {}
     pointer = {p: _page_of(t) for p, t in zip(got.page_id, got.near_duplicate_of, strict=True)}
     reason = dict(zip(got.page_id, got.get("dup_canonical_reason", pd.Series([""] * len(got))),
                       strict=True))
+    cluster = dict(zip(got.page_id, got.get("dup_cluster", pd.Series([""] * len(got))),
+                       strict=True))
+    all_spun = {p: _truthy(v) for p, v in zip(
+        got.page_id, got.get("dup_all_spun", pd.Series([""] * len(got))), strict=True)}
+    kind = dict(zip(got.page_id, got.get("dup_kind", pd.Series([""] * len(got))), strict=True))
+    spun = {p: _truthy(v) for p, v in zip(
+        pages.page_id, pages.get("spun", pd.Series([0] * len(pages))), strict=True)}
     copies = pages[(pages.split == part) & (pages.duplicate_of != "")]
     kept = flagged = found = 0
     wrong = []
@@ -191,10 +203,16 @@ def duplicate_scores(got: pd.DataFrame, pages: pd.DataFrame, part: str) -> dict[
         members = [p for p in group.page_id if p in pointer]
         if original not in pointer or not members:
             continue
-        marked = [p for p in members if pointer[p]]
+        if spun.get(original) and all(spun.get(p) for p in members):
+            together = {cluster[p] for p in [original, *members]}
+            marked = [p for p in members if cluster[p]]
+            ok = len(together) == 1 and "" not in together and all_spun[original]
+        else:
+            marked = [p for p in members if pointer[p]]
+            ok = (not pointer[original] and all(pointer[p] == original for p in marked)
+                  and bool(marked))
         flagged += len(marked)
         found += bool(marked)
-        ok = not pointer[original] and all(pointer[p] == original for p in marked) and bool(marked)
         kept += ok
         if not ok or len(marked) < len(members):
             points = ", ".join(f"{p}->{pointer[p] or '-'}" for p in [original, *members])
@@ -202,8 +220,16 @@ def duplicate_scores(got: pd.DataFrame, pages: pd.DataFrame, part: str) -> dict[
     total_copies = int(sum(p in pointer for p in copies.page_id))
     clusters = int(sum(original in pointer and any(p in pointer for p in g.page_id)
                        for original, g in copies.groupby("duplicate_of")))
+    group_of = {p: o for o, g in pages[pages.duplicate_of != ""].groupby("duplicate_of")
+                for p in [o, *g.page_id]}
+    in_part = set(pages.page_id[pages.split == part])
+    false_links = sorted(
+        f"{p}->{t} ({kind.get(p) or 'near'})" for p, t in pointer.items()
+        if t and p in in_part and t in in_part
+        and (group_of.get(p) is None or group_of.get(p) != group_of.get(t)))
     return {"clusters": clusters, "found": found, "original_kept": f"{kept}/{clusters}",
-            "copies_flagged": f"{flagged}/{total_copies}", "wrong": wrong}
+            "copies_flagged": f"{flagged}/{total_copies}", "wrong": wrong,
+            "false_links": false_links}
 
 
 # --- sentence level ----------------------------------------------------------------------------

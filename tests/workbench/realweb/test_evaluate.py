@@ -99,3 +99,22 @@ def test_duplicate_scores_check_the_kept_member_and_every_copy():
     assert r["copies_flagged"] == "2/4"
     assert r["wrong"] == ["o2: o2->c2, c2->-, c3->c2 (r2)", "o3: o3->-, c4->- ()"]
     assert ev.duplicate_scores(got, pages, "test")["clusters"] == 0
+    assert r["false_links"] == []
+
+
+def test_duplicate_scores_all_spun_clusters_and_false_links():
+    # s1..s3: spins of a lost source (s1 labelled as the in-set "original"); x, y unrelated.
+    pages = pd.DataFrame({"page_id": ["s1", "s2", "s3", "x", "y"], "split": ["dev"] * 5,
+                          "duplicate_of": ["", "s1", "s1", "", ""], "spun": [1, 1, 1, 0, 0]})
+    got = pd.DataFrame({"page_id": ["s1", "s2", "s3", "x", "y"],
+                        "near_duplicate_of": ["s2.jsonl#1", "", "s2.jsonl#1", "y.jsonl#1", ""],
+                        "dup_cluster": ["c", "c", "c", "d", "d"],
+                        "dup_all_spun": [True, True, True, False, False],
+                        "dup_kind": ["spun_copy", "", "spun_copy", "near", ""],
+                        "dup_canonical_reason": ["r"] * 5})
+    r = ev.duplicate_scores(got, pages, "dev")
+    # Any member may be listed first: the cluster is whole and flagged all_spun.
+    assert r["original_kept"] == "1/1" and r["copies_flagged"] == "2/2"
+    assert r["false_links"] == ["x->y (near)"]
+    got["dup_all_spun"] = False
+    assert ev.duplicate_scores(got, pages, "dev")["original_kept"] == "0/1"
