@@ -432,6 +432,9 @@ class AuditSettings(_Section):
     rule_families: dict[Str, list[Str]]
     review_flag_rules: list[Str]
     review_url_patterns: Str
+    offtopic_host_topics: Str
+    offtopic_host_terms: Str
+    offtopic_host_min_page_terms: Positive
     review_action: Str
     thin_max_words: Count
     thin_min_components: Annotated[int, Strict(), Field(ge=0, le=4)]
