@@ -22,8 +22,12 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from pipeline.spin.reference import Reference
 
 # Lower-cased words (letters and inner apostrophes) are group 1; any other non-space character
 # and every line break match with an empty group 1: they break the chain of pairs (pairs never
@@ -49,10 +53,16 @@ def pair_tables() -> PairTables:
     """The arrays of the shipped reference statistics (built once per process, ~0.5 s)."""
     from pipeline.spin.reference import load_reference
 
-    ref = load_reference()
-    words = list(ref.zipf)
+    return build_tables(load_reference())
+
+
+def build_tables(ref: Reference) -> PairTables:
+    """The arrays of the reference statistics ``ref``."""
+    # The general table has no pair with an apostrophe ("it's the"): only the small in-domain
+    # table could vouch for one, so words with an apostrophe are left unjudged (id -1).
+    words = [w for w in ref.zipf if "'" not in w]
     vocab = {w: i for i, w in enumerate(words)}
-    log_p = np.fromiter(ref.zipf.values(), dtype=np.float64, count=len(words)) - 9.0
+    log_p = np.fromiter((ref.zipf[w] for w in words), dtype=np.float64, count=len(words)) - 9.0
     n = len(words)
     cutoff = min(ref.gen_bi.values()) if ref.gen_bi else 1.0
     smooth = cutoff / 2.0
