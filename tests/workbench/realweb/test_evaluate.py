@@ -118,3 +118,9 @@ def test_duplicate_scores_all_spun_clusters_and_false_links():
     assert r["false_links"] == ["x->y (near)"]
     got["dup_all_spun"] = False
     assert ev.duplicate_scores(got, pages, "dev")["original_kept"] == "0/1"
+
+
+@pytest.mark.parametrize(("page_id", "expected"), [
+    ("devc017", "devc"), ("dvb001", "dvb"), ("test120", "test"), ("", ""), ("spun", "spun")])
+def test_collection_is_the_id_without_its_number(page_id, expected):
+    assert ev.collection(page_id) == expected
