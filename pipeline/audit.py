@@ -13,6 +13,7 @@ from typing import Any
 from pipeline.article import Article
 from pipeline.config import AuditSettings
 from pipeline.explain_text import flags_sentence
+from pipeline.host_topic import offtopic_host, page_terms
 from pipeline.url_notes import url_fingerprints
 
 COMPONENTS = ("bond", "goals", "tasks", "rupture_repair")
@@ -106,6 +107,12 @@ def _review_note(article: Article, flags: list, s: AuditSettings) -> str:
     if found:
         name, why = found[0]
         return f"passes the quality check, but its URL looks like a copy (url {name}: {why})"
+    if s.offtopic_host_topics:
+        off = offtopic_host(article.url or article.source, s.offtopic_host_topics)
+        if off and page_terms(article.text, s.offtopic_host_terms) >= s.offtopic_host_min_page_terms:
+            topic, word = off
+            return (f"passes the quality check, but this therapy article is on a {topic} site "
+                    f"(host word '{word}'): a copy or content-farm page, a person checks it")
     return ""
 
 

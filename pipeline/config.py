@@ -186,6 +186,7 @@ class QualitySettings(_Section):
     max_error_dump_lines: Count
     min_content_words: Count
     max_glued_words: NonNeg
+    max_improbable_pairs: Ratio
     max_grade: Float
     # --- when a rule applies
     coherence_min_sentences: Count
@@ -202,6 +203,7 @@ class QualitySettings(_Section):
     discourse_edge_sentences: Count
     discourse_min_words_around: Count
     teaser_max_words: Count
+    pair_fit_min_pairs: Positive
     # --- lexicons and patterns (files in pipeline/resources/quality/)
     gopher_stop_words: Str
     spam_patterns: Str
@@ -430,6 +432,9 @@ class AuditSettings(_Section):
     rule_families: dict[Str, list[Str]]
     review_flag_rules: list[Str]
     review_url_patterns: Str
+    offtopic_host_topics: Str
+    offtopic_host_terms: Str
+    offtopic_host_min_page_terms: Positive
     review_action: Str
     thin_max_words: Count
     thin_min_components: Annotated[int, Strict(), Field(ge=0, le=4)]

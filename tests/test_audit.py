@@ -225,3 +225,26 @@ def test_fixable_only(flags, expected):
 ])
 def test_rule_families(flags, expected):
     assert audit.rule_families(flags, load_settings().audit.rule_families) == expected
+
+
+THERAPY = "A therapist and a client agree on goals. Counselling takes time. " * 3
+
+
+@pytest.mark.parametrize(("url", "text", "action", "reason_part"), [
+    ("https://visualfoodie.example/ethics", THERAPY, "review", "on a food site (host word 'foodie')"),
+    # Not a therapy article: the farm's own filler is left alone.
+    ("https://visualfoodie.example/self-care", "Self-care tips for busy weeks. " * 20, "keep", "4 of 4"),
+    ("https://www.eatingdisorders.example/team", THERAPY, "keep", "4 of 4"),
+])
+def test_offtopic_host_is_a_review_note(url, text, action, reason_part):
+    article = make(text)
+    article.url = url
+    got_action, reason = audit.decide(article, load_settings().audit)
+    assert (got_action, reason_part in reason) == (action, True)
+
+
+def test_offtopic_host_note_can_be_turned_off():
+    article = make(THERAPY)
+    article.url = "https://visualfoodie.example/ethics"
+    settings = load_settings(audit={"offtopic_host_topics": ""}).audit
+    assert audit.decide(article, settings)[0] == "keep"

@@ -819,3 +819,12 @@ def glued_words(text: str, min_count: int = 2) -> float:
     n += sum(1 for a, b in _STOP_GLUE.findall(prose) if _stop_glued(a, b))
     return 100.0 * n / len(ws) if n >= min_count else 0.0
 
+
+
+def improbable_pairs(text: str, min_pairs: int = 20) -> float:
+    """Adjacent word pairs English puts together less often than chance (word salad, stitched
+    fragments), as a share of the judged pairs (``quality.pairs``; NaN under ``min_pairs``)."""
+    from pipeline.quality.pairs import pair_counts
+
+    judged, improbable = pair_counts(text)
+    return improbable / judged if judged >= min_pairs and judged else float("nan")

@@ -62,6 +62,7 @@ def _text_metrics(s: QualitySettings) -> dict[str, Callable[[str], float]]:
         "content_words": m.content_words,
         "keyword_density": m.keyword_density,
         "glued_words": m.glued_words,
+        "improbable_pairs": lambda t: m.improbable_pairs(t, s.pair_fit_min_pairs),
         "search_phrases": lambda t: m.search_phrases(t, s.search_phrases),
         "keyphrase_per_100w": m.keyphrase_per_100w,
         "spam_insertions": lambda t: m.spam_insertions(t, s.spam_patterns),

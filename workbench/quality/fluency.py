@@ -1,23 +1,29 @@
-"""Word-order fluency against the spin detector's reference statistics: measured, not shipped.
+"""Word-order fluency against the spin detector's reference statistics (issue 15 item 2).
 
-Issue 15 item 2 asked whether sentence and word salad shows in adjacent word pairs: shuffled words
-break bigrams that real prose keeps. This script measures four candidate metrics of a text, using
-only tables the runtime already ships (``pipeline.spin.reference``: wordfreq Zipf frequencies,
-general and in-domain bigram counts, each word's most frequent part of speech and the
-part-of-speech bigram log-probabilities), on the sound, damaged and spun pages of the real-web
-**dev** part and on the counsel-chat dev half (clean texts and every degradation kind):
+Does sentence or word salad show in adjacent word pairs (shuffled words break bigrams that real
+prose keeps)? This script measures five candidate metrics of a text, using only tables the
+runtime already ships (``pipeline.spin.reference``: wordfreq Zipf frequencies, general and
+in-domain bigram counts, each word's most frequent part of speech and the part-of-speech bigram
+log-probabilities), on the sound, damaged and spun pages of the real-web **dev** part, on the
+counsel-chat dev half (clean texts and every degradation kind) and on two word-level damages
+made here from the clean counsel-chat texts (``cc_word_shuffle``: the words of each sentence
+shuffled; ``cc_fragment_shuffle``: runs of 2-5 words shuffled across the text):
 
 - ``unattested_pairs``: share of adjacent pairs of common words (both Zipf >= ``MIN_ZIPF``) never
   seen together in either bigram table;
 - ``pair_pmi``: mean log10 ratio of such a pair's reference frequency (count + 0.5) to the product
   of its words' frequencies (what unigram independence predicts);
 - ``pos_logp``: mean log-probability of adjacent part-of-speech pairs (sentence start included);
-- ``unattested_run``: the longest run of consecutive unattested pairs in one sentence.
+- ``unattested_run``: the longest run of consecutive unattested pairs in one sentence;
+- ``improbable_pairs``: the shipped rule's metric (``pipeline.quality.pairs``): share of the pairs
+  independence says the tables would list that are listed less often than that.
 
 Pairs never cross a sentence end. For each metric it prints the percentiles of every group and the
 limit the sound pages suggest (as ``workbench.realweb.calibrate``: p99.5 + 10%, or p0.5 - 10%, on
-the side where damage would lie), with the share of each group beyond it. The result is in
-``models/quality_rules.md`` (fourth pass): none separates, so none is a rule or a metric.
+the side where damage would lie), with the share of each group beyond it. The results are in
+``models/quality_rules.md`` (fourth and sixth passes): the first four do not separate; the fifth
+is the rule ``max_improbable_pairs``. None separates the sentence salad of the held-out
+degradations (whole sentences shuffled: every pair inside a sentence is the writer's own).
 
     python -m workbench.quality.fluency [--shared DIR]      # needs .realweb/ (see realweb/README.md)
 """
@@ -25,12 +31,14 @@ the side where damage would lie), with the share of each group beyond it. The re
 from __future__ import annotations
 
 import math
+import random
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from pipeline.quality.pairs import PairTables, build_tables, pair_counts
 from pipeline.spin.reference import Reference, load_reference
 from pipeline.text import WORD, split_sentences
 
@@ -40,15 +48,31 @@ MIN_ZIPF = 3.0
 # Log-probability of a part-of-speech pair the reference never saw (as the word scorer uses).
 UNSEEN_POS_LOGP = -12.0
 # Which side of each metric damage would be on: "max" (high values) or "min".
-SIDES = {"unattested_pairs": "max", "pair_pmi": "min", "pos_logp": "min", "unattested_run": "max"}
+SIDES = {"unattested_pairs": "max", "pair_pmi": "min", "pos_logp": "min", "unattested_run": "max",
+         "improbable_pairs": "max"}
+# improbable_pairs needs this many judged pairs (quality.toml pair_fit_min_pairs).
+MIN_PAIRS = 20
+# Word-level damage made from clean texts: runs of this many words are shuffled.
+FRAGMENT_WORDS = (2, 5)
 PERCENTILES = (1, 5, 50, 95, 99)
 # Beyond the sound pages' tail by this share of its value (``workbench.realweb.calibrate.MARGIN``).
 MARGIN = 0.1
 
 
+_TABLES: dict[int, tuple[Reference, PairTables]] = {}
+
+
+def _tables(ref: Reference) -> PairTables:
+    got = _TABLES.get(id(ref))
+    if got is None or got[0] is not ref:
+        got = _TABLES[id(ref)] = (ref, build_tables(ref))
+    return got[1]
+
+
 def fluency(text: str, ref: Reference | None = None, min_zipf: float = MIN_ZIPF) -> dict[str, float]:
-    """The four pair metrics of ``text`` (NaN for a ratio with no pair to judge)."""
+    """The five pair metrics of ``text`` (NaN for a ratio with no pair to judge)."""
     ref = ref if ref is not None else load_reference()
+    judged, improbable = pair_counts(text, _tables(ref))
     zipf, gen, dom, pos, pos_lp = ref.zipf, ref.gen_bi, ref.dom_bi, ref.pos, ref.pos_bigram_logp
     log_n = math.log10(max(ref.dom_words, 1))
     pairs = unattested = run_max = 0
@@ -86,12 +110,30 @@ def fluency(text: str, ref: Reference | None = None, min_zipf: float = MIN_ZIPF)
         "pair_pmi": pmi_sum / pairs if pairs else nan,
         "pos_logp": sum(lps) / len(lps) if lps else nan,
         "unattested_run": float(run_max),
+        "improbable_pairs": improbable / judged if judged >= MIN_PAIRS else nan,
     }
 
 
+def word_shuffle(text: str, rng: random.Random) -> str:
+    """``text`` with the words of each sentence shuffled (word salad)."""
+    return " ".join(" ".join(rng.sample(s.split(), len(s.split()))) for s in split_sentences(text))
+
+
+def fragment_shuffle(text: str, rng: random.Random, sizes: tuple[int, int] = FRAGMENT_WORDS) -> str:
+    """``text`` cut into runs of ``sizes`` words, shuffled (fragments stitched mid-phrase)."""
+    words, runs, i = text.split(), [], 0
+    while i < len(words):
+        n = rng.randint(*sizes)
+        runs.append(words[i:i + n])
+        i += n
+    rng.shuffle(runs)
+    return " ".join(w for run in runs for w in run)
+
+
 def groups(shared: Path, seed: int = 0, root: Path | None = None) -> dict[str, list[str]]:
-    """Texts by group: real-web dev pages (sound, damaged, spun; the stored page text) and the
-    counsel-chat dev half (``cc_clean`` and ``cc_<degradation>``)."""
+    """Texts by group: real-web dev pages (sound, damaged, spun; the stored page text), the
+    counsel-chat dev half (``cc_clean`` and ``cc_<degradation>``) and the word-level damages
+    made from its clean texts (``cc_word_shuffle``, ``cc_fragment_shuffle``; seeded)."""
     from workbench.quality.dataset import build_split
     from workbench.realweb.evaluate import load_pages, read_folder
 
@@ -106,6 +148,10 @@ def groups(shared: Path, seed: int = 0, root: Path | None = None) -> dict[str, l
     dev, _ = build_split(shared, seed)
     for e in dev:
         out.setdefault(f"cc_{e.kind}" if e.low else "cc_clean", []).append(e.text)
+    rng = random.Random(seed)
+    clean = out.get("cc_clean", [])
+    out["cc_word_shuffle"] = [word_shuffle(t, rng) for t in clean]
+    out["cc_fragment_shuffle"] = [fragment_shuffle(t, rng) for t in clean]
     return out
 
 

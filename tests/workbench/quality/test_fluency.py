@@ -1,4 +1,4 @@
-"""Word-pair fluency metrics (measured for salad, not shipped) on a tiny hand-made reference."""
+"""Word-pair fluency metrics (measured for salad) on a tiny hand-made reference."""
 
 from __future__ import annotations
 
@@ -7,7 +7,15 @@ import math
 import pytest
 
 from pipeline.spin.reference import Reference
-from workbench.quality.fluency import UNSEEN_POS_LOGP, auc, fluency, limit
+from workbench.quality.fluency import (
+    MIN_PAIRS,
+    UNSEEN_POS_LOGP,
+    auc,
+    fluency,
+    fragment_shuffle,
+    limit,
+    word_shuffle,
+)
 
 # Zipf 6 = one in a thousand words; "zyx" is too rare to judge (Zipf < 3).
 REF = Reference(
@@ -50,6 +58,8 @@ def _pmi(count: float, za: float, zb: float) -> float:
     ],
 )
 def test_fluency(text, expected):
+    # The tiny reference's 1,000 words let independence predict no pair often enough to judge it.
+    expected = {**expected, "improbable_pairs": NAN}
     got = fluency(text, REF)
     assert set(got) == set(expected)
     for key, value in expected.items():
@@ -80,3 +90,17 @@ def test_limit(side, values, expected):
 )
 def test_auc(values, reference, side, expected):
     assert auc(values, reference, side) == expected
+
+
+def test_improbable_pairs_on_the_shipped_reference():
+    # "the of" never occurs in English, "of the" does: 20 of the 39 judged pairs are improbable.
+    assert fluency("the of " * MIN_PAIRS)["improbable_pairs"] == pytest.approx(20 / 39)
+    assert math.isnan(fluency("the of the")["improbable_pairs"])
+
+
+@pytest.mark.parametrize("text", ["", "One.", "The cat sat down. Then it slept on the mat all day."])
+def test_word_level_damage_keeps_the_words(text):
+    import random
+
+    for damage in (word_shuffle, fragment_shuffle):
+        assert sorted(damage(text, random.Random(0)).split()) == sorted(text.split())

@@ -1,0 +1,69 @@
+"""Host names about another trade (pipeline/host_topic.py) and the audit's review note."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.host_topic import host_of, host_words, offtopic_host, page_terms, segment
+
+HOSTILE = '<script>alert(1)</script>"; DROP TABLE articles; --'
+
+
+@pytest.mark.parametrize(("label", "expected"), [
+    ("", ()),
+    ("visualfoodie", ("visual", "foodie")),
+    ("psychologytoday", ("psychology", "today")),
+    ("chimneysweep", ("chimney", "sweep")),
+    ("therapy", ("therapy",)),
+])
+def test_segment(label, expected):
+    assert segment(label) == expected
+
+
+def test_segment_covers_every_letter():
+    for label in ("qxzvbnm", "eatsip", "abcdefghijklmnopqrstuvwxyzabcdefghij"):
+        assert "".join(segment(label)) == label
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("", ""), ("not a url", ""), (HOSTILE, ""), ("http://[::1", ""),
+    ("https://WWW.Example.COM:8080/a?b", "www.example.com"),
+])
+def test_host_of(url, expected):
+    assert host_of(url) == expected
+
+
+def test_host_words_split_labels_on_digits_and_hyphens():
+    assert host_words("eat365-foodie.example") == ("eat", "foodie", "example")
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("https://visualfoodie.example/ethics-for-therapists", ("food", "foodie")),
+    ("https://handbagsoutlet.example/why-therapy", ("shop", "handbags")),
+    ("https://best-casino-slots.example/post", ("casino", "casino")),
+    ("https://zz.cheapcars.example/p", ("cars", "cars")),
+    # A host that also names health, therapy or psychology is on topic.
+    ("https://www.nationaleatingdisorders.example/treatment", None),
+    ("https://mindfoodclinic.example/", None),
+    ("https://foodpsychologytoday.example/", None),
+    # Nothing of another trade: no note.
+    ("https://www.psychologytoday.example/us/therapists", None),
+    ("https://qxzvbn.example/", None),
+    ("", None), (HOSTILE, None),
+])
+def test_offtopic_host(url, expected):
+    assert offtopic_host(url) == expected
+
+
+THERAPY = "A therapist and a client agree on goals. Counselling takes time. " * 3
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("", 0), (HOSTILE, 0),
+    (THERAPY, 6),
+    # Anxiety or "mental health" alone is no therapy article; whole words only.
+    ("Self-care for anxiety and your mental health.", 0),
+    ("Therapeutics, counselor, Psychotherapy.", 2),
+])
+def test_page_terms(text, expected):
+    assert page_terms(text) == expected
