@@ -717,10 +717,12 @@ def spam_matches(text: str, name: str = "spam_patterns.tsv") -> list[tuple[str, 
             continue
         if p.per_line:
             # A page's own title and subtitle ("Grief – What Helps") open the text: a feed
-            # headline is one that turns up further down.
+            # headline is one that turns up further down. A line repeated (a manual's running
+            # header) is one insertion, not one per page of the print view.
             lines = parse(text).lines
-            out.extend((p.name, p.weight, ln) for ln in lines[SPAM_HEAD_LINES:]
-                       if len(ln) <= 170 and p.regex.search(ln))
+            hits = dict.fromkeys(ln for ln in lines[SPAM_HEAD_LINES:]
+                                 if len(ln) <= 170 and p.regex.search(ln))
+            out.extend((p.name, p.weight, ln) for ln in hits)
         else:
             out.extend((p.name, p.weight, mt.group(0)) for mt in p.regex.finditer(text))
     return out

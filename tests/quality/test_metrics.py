@@ -94,6 +94,8 @@ CASES = [
     (m.spam_insertions, "Access this article. Read this post and explore this site.", 0),
     (m.spam_insertions, "The list is Extra resources a queue. Think of it Genetic mutations like a line.", 0.5),
     (m.spam_insertions, "His teacher was Freud a long time ago.", 0.25),
+    (m.spam_insertions, "The app offers a free trial week.", 0.2),
+    (m.spam_insertions, "Order now and get a free trial!", 1.2),
     (m.mixed_typography, "", 0), (m.mixed_typography, HOSTILE, 0),
     (m.mixed_typography, "I don't know. You don’t either.", 1),
     (m.mixed_typography, "I don't know.\n\nYou don’t either.", 0),
@@ -329,3 +331,13 @@ def test_teaser_stub_word_limit_is_the_setting():
 ])
 def test_markup_per_100w(text, expected):
     assert m.markup_per_100w(text) == pytest.approx(expected)
+
+
+def test_a_repeated_feed_line_counts_once_and_one_is_not_spam():
+    body = "Counselling helps people talk about loss.\n"
+    header = "Section 1 Grief Support – A Framework\n"
+    once = body * 3 + header + body
+    assert m.spam_insertions(once) == pytest.approx(0.16)
+    assert m.spam_insertions(once + header + body + header) == pytest.approx(0.16)
+    three = body * 3 + header + "Section 2 Loss Work – Next Steps\n" + "Weekly Health News – The Herald\n"
+    assert m.spam_insertions(three) == pytest.approx(0.48)
