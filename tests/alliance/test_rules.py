@@ -62,6 +62,16 @@ CASES = [
     ("Therapy with a good counsellor feels less like a task and more like support.", set()),
     ("Your therapist may set a task between sessions.", {"tasks"}),
     ("Rupture and repair is normal in any kind of healthy long-term relationship.", set()),
+    # exclusions from the full-page dev labels (issue 15): the counsellor's own burnout, an idiom,
+    # a conflict inside the client's mind
+    ("Many counsellors suffer compassion fatigue after years of trauma work.", set()),
+    ("Clients say therapy was worth it, but make no mistake, the fees add up.", set()),
+    ("The therapist interprets dreams to uncover the client's unconscious conflict.", set()),
+    ("Clients who voice a conflict with their therapist often stay longer.", {"rupture_repair"}),
+    # tasks: work between sessions, the therapist teaching how to do something
+    ("Your counsellor may ask you to practise the breathing between sessions.", {"tasks"}),
+    ("Early on, the counsellor teaches the client ways to slow an anxious breath.", {"tasks"}),
+    ("Parents teach children how to share toys.", set()),
     # degenerate input
     ("", set()),
     ("\x00\ufeff<script>alert('trust')</script>{{{|||}}}" * 20, set()),
@@ -160,6 +170,7 @@ FEATURE_ONLY_CASES = [
     ("Your therapist may suggest homework such as tracking your moods between sessions.",
      {"tasks"}),  # a strong cue still labels
     ("My sister and I argued for weeks before we made up.", set()),
+    ("Choosing a new counsellor in another town takes some searching.", set()),  # no bond yet
     ("", set()),
 ]
 

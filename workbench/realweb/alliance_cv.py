@@ -5,7 +5,10 @@ Repeats the grouped cross-validation of ``workbench.alliance.train.cross_validat
 ``union``) over several random partitions of the documents, and prints the real-web dev
 precision/recall/F1 per label and micro for each partition, then their mean and spread. A change
 to the rules, the data or the features is worth keeping only when it moves the mean by more than
-the spread. Partition 0 is the unshuffled one of the model card. Reads the dev split only.
+the spread. Partition 0 is the unshuffled one of the model card. Besides all real-web dev rows
+(``micro``), the figures per labels file (``tasks:sent``, ``micro:lb``... for
+``sentences_sent.csv``, ``sentences_lb.csv``): a new file must not pull down the others. Reads the
+dev split only.
 
     SHARED=../shared python -m workbench.realweb.alliance_cv [--reps 3]
 """
@@ -18,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from sklearn.model_selection import GroupKFold
 
 from workbench.alliance.train import (
@@ -60,7 +64,24 @@ def summary(runs: list[dict[str, tuple[float, float, float]]]) -> dict[str, dict
     return out
 
 
+def label_files(frame: pd.DataFrame, project_root: Path) -> dict[str, np.ndarray]:
+    """Per ``sentences_<tag>.csv``, the mask of the real-web rows it labels (by page and start)."""
+    from workbench.realweb.alliance_data import REALWEB_LABELS
+
+    keys = list(zip(frame["doc"].astype(str), frame["start"].astype(int), strict=True))
+    web = (frame["origin"] == "realweb").to_numpy()
+    out = {}
+    for path in sorted((Path(project_root) / REALWEB_LABELS).glob("sentences_*.csv")):
+        df = pd.read_csv(path, dtype={"page_id": str}, keep_default_na=False)
+        own = set(zip(df["page_id"], df["start"].astype(int), strict=True))
+        mask = web & np.array([k in own for k in keys], dtype=bool)
+        if mask.any():
+            out[path.stem.removeprefix("sentences_")] = mask
+    return out
+
+
 def one_partition(data: Any, rule_names: list[str], rep: int, seed: int = 0,
+                  files: dict[str, np.ndarray] | None = None,
                   ) -> dict[str, tuple[float, float, float]]:
     """Out-of-fold union decisions for one partition, scored on the real-web dev rows."""
     y = data.frame[list(LABELS)].to_numpy()
@@ -78,6 +99,9 @@ def one_partition(data: Any, rule_names: list[str], rep: int, seed: int = 0,
     web = (data.frame["origin"] == "realweb").to_numpy()
     out = {lab: prf(y[web, j], pred[web, j]) for j, lab in enumerate(LABELS)}
     out["micro"] = prf(y[web], pred[web])
+    for tag, mask in (files or {}).items():
+        out.update({f"{lab}:{tag}": prf(y[mask, j], pred[mask, j]) for j, lab in enumerate(LABELS)})
+        out[f"micro:{tag}"] = prf(y[mask], pred[mask])
     return out
 
 
@@ -95,13 +119,14 @@ def main(argv: list[str] | None = None) -> int:
         print("no real-web dev sentences (stored pages missing): see workbench/realweb/README.md")
         return 1
     rule_names = AllianceExtractor(_settings(), None).rules.rule_names
+    files = label_files(data.frame, PROJECT_ROOT)
     runs = []
     for rep in range(args.reps):
-        runs.append(one_partition(data, rule_names, rep))
+        runs.append(one_partition(data, rule_names, rep, files=files))
         cells = "  ".join(f"{k} {p:.2f}/{r:.2f}/{f:.3f}" for k, (p, r, f) in runs[-1].items())
         print(f"partition {rep}: {cells}")
     for key, m in summary(runs).items():
-        print(f"mean {key:15s} P {m['precision']:.3f}  R {m['recall']:.3f}  "
+        print(f"mean {key:20s} P {m['precision']:.3f}  R {m['recall']:.3f}  "
               f"F1 {m['f1']:.3f} (sd {m['f1_sd']:.3f})")
     return 0
 

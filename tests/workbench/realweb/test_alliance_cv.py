@@ -43,3 +43,20 @@ def test_partition_zero_is_the_model_cards_and_others_differ():
     for rep in (0, 1, 2):  # a group never straddles the training and the scored part
         for tr, te in CV.splitter(5, rep).split(idx, groups=groups):
             assert set(groups[tr]).isdisjoint(groups[te])
+
+
+def test_label_files_masks_the_rows_of_each_file(tmp_path):
+    import pandas as pd
+
+    folder = tmp_path / "workbench" / "realweb"
+    folder.mkdir(parents=True)
+    head = "sent_id,split,page_id,start,end\n"
+    (folder / "sentences_old.csv").write_text(head + "a1,dev,p1,0,5\na2,dev,p1,6,9\n")
+    (folder / "sentences_new.csv").write_text(head + "b1,dev,p2,0,4\n")
+    frame = pd.DataFrame({"origin": ["realweb", "realweb", "realweb", "seed", "realweb"],
+                          "doc": ["p1", "p1", "p2", "p1", "p2"],
+                          "start": [0, 6, 0, 0, 7]})
+    masks = CV.label_files(frame, tmp_path)
+    assert set(masks) == {"old", "new"}
+    assert masks["old"].tolist() == [True, True, False, False, False]  # a seed row never counts
+    assert masks["new"].tolist() == [False, False, True, False, False]  # unlabelled start: no
