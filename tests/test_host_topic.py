@@ -42,6 +42,9 @@ def test_host_words_split_labels_on_digits_and_hyphens():
     ("https://handbagsoutlet.example/why-therapy", ("shop", "handbags")),
     ("https://best-casino-slots.example/post", ("casino", "casino")),
     ("https://zz.cheapcars.example/p", ("cars", "cars")),
+    ("https://llamafarmstay.example/grief-counselling", ("animals", "llama")),
+    ("https://webcssstudio.example/what-is-counselling", ("tech", "css")),
+    ("https://www.petcounselling.example/", None),  # "counsel" keeps it on topic
     # A host that also names health, therapy or psychology is on topic.
     ("https://www.nationaleatingdisorders.example/treatment", None),
     ("https://mindfoodclinic.example/", None),
