@@ -315,6 +315,7 @@ class SpinSettings(_Section):
     model_weight: NonNeg
     combined_threshold: Float
     model_alone_threshold: Ratio
+    model_alone_min_z: Float
     span_evidence_prior: Ratio
     # --- the suggested original of an evidence span (suggest.py)
     suggest_signals: list[Str]

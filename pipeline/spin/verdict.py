@@ -93,10 +93,15 @@ def combined(z: float, model_p: float, cfg: dict[str, Any]) -> float:
 
 def verdict_score(z: float, model_p: float, cfg: dict[str, Any]) -> float:
     """The detector's 0..1 score: at or above ``threshold`` exactly when the combined evidence
-    reaches ``combined_threshold`` or the model alone reaches ``model_alone_threshold``
+    reaches ``combined_threshold`` or the model alone reaches ``model_alone_threshold`` with the
+    ratio's z-score at least ``model_alone_min_z``
     (each margin is shifted onto the log-odds of ``threshold``; slope 1)."""
-    margin = max(combined(z, model_p, cfg) - float(cfg.combined_threshold),
-                 _logit(model_p) - _logit(float(cfg.model_alone_threshold)))
+    margin = combined(z, model_p, cfg) - float(cfg.combined_threshold)
+    # The model alone decides only when the span evidence does not speak against it: informal
+    # or specialised clean prose (a forum thread, a training plan) can look odd word by word
+    # while it shows fewer explained swaps than clean text does (z below zero).
+    if z >= float(cfg.model_alone_min_z):
+        margin = max(margin, _logit(model_p) - _logit(float(cfg.model_alone_threshold)))
     x = margin + _logit(float(cfg.threshold))
     return 1.0 / (1.0 + math.exp(-max(min(x, 50.0), -50.0)))
 

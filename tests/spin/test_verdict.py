@@ -52,8 +52,10 @@ VERDICTS = [
     (3.0, 0.5, False),
     (3.0, 0.7, True),         # weak evidence of both kinds adds up
     (3.95, 0.05, False),      # the ratio alone, against a sure model, is not enough
-    (-5.0, 0.85, True),       # the model alone
-    (-5.0, 0.75, False),
+    (0.5, 0.85, True),        # the model alone
+    (0.5, 0.75, False),
+    (-0.2, 0.85, False),      # the model alone, but fewer explained swaps than clean text
+    (-0.2, 0.999, True),      # a model this sure carries the combined evidence by itself
 ]
 
 
@@ -61,8 +63,9 @@ VERDICTS = [
 def test_verdict_score_is_the_combined_rule(z, p, expected):
     cfg = SpinSettings.defaults().model_copy(update={
         "model_weight": 0.75, "combined_threshold": 3.45, "model_alone_threshold": 0.8,
-        "threshold": 0.65})
-    spun = combined(z, p, cfg) >= cfg.combined_threshold or p >= cfg.model_alone_threshold
+        "model_alone_min_z": 0.0, "threshold": 0.65})
+    spun = (combined(z, p, cfg) >= cfg.combined_threshold
+            or p >= cfg.model_alone_threshold and z >= cfg.model_alone_min_z)
     assert spun is expected
     assert (verdict_score(z, p, cfg) >= cfg.threshold) is expected
     assert 0.0 <= verdict_score(z, p, cfg) <= 1.0
