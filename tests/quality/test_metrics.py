@@ -341,3 +341,46 @@ def test_a_repeated_feed_line_counts_once_and_one_is_not_spam():
     assert m.spam_insertions(once + header + body + header) == pytest.approx(0.16)
     three = body * 3 + header + "Section 2 Loss Work – Next Steps\n" + "Weekly Health News – The Herald\n"
     assert m.spam_insertions(three) == pytest.approx(0.48)
+
+
+# --- seventh pass (issue 15): damage a script repairs ------------------------------------------
+@pytest.mark.parametrize(("text", "expected"), [
+    ("", 0.0), (HOSTILE, 0.0),
+    # Apostrophes lost to question marks: two in 7 words.
+    ("We don?t know why it?s hard today.", 200.0 / 7),
+    # Mojibake of a curly apostrophe and an accented letter, and a replacement character.
+    ("Itâ€™s a cafÃ© \ufffd visit.", 300.0 / 5),
+    # One stray sequence is no damage; real questions and "?" before a word are not faults.
+    ("We don?t know why it is hard.", 0.0),
+    ("Why? So we ask: what?s next? Is it? Yes.", 0.0),
+    ("Can you? Do it? Then tell me?", 0.0),
+])
+def test_encoding_damage(text, expected):
+    assert close(m.encoding_damage(text), expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("", 0.0), (HOSTILE, 0.0),
+    # Two words split by a stray space (a rare part joined into a common word): 12 words.
+    ("The treatment is controvers ial and we must consid er the risks.", 200.0 / 12),
+    # Two common words that also make one ("some times", "every one") and a single typo are left.
+    ("Some times every one needs help from them selves and others.", 0.0),
+    # Words glued to punctuation or digits on either side are not pairs of fragments.
+    ("See e.g. thera-py or thera2 py and x.con texts here.", 0.0),
+])
+def test_split_words(text, expected):
+    assert close(m.split_words(text), expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("", 0.0), (HOSTILE, 0.0),
+    # Two headings run onto the end of the previous sentence: 17 words ("here.You" is two).
+    ("You feel safe here.You Feel Heard\nThey listen to you.What Comes Next?\nMore text follows.",
+     200.0 / 17),
+    # One glued label is no damage; a lost space mid-line before a sentence is not a heading.
+    ("You feel safe here.You Feel Heard\nThey listen.So we go on. Then we rest.", 0.0),
+    # Headings on their own lines, and a heading-like run after a space, are sound.
+    ("Feeling Heard\nThey listen to you.\nWhat Comes Next?\nWe rest. Call Us Today\n", 0.0),
+])
+def test_glued_headings(text, expected):
+    assert close(m.glued_headings(text), expected)
