@@ -868,12 +868,31 @@ _GLUED_HEADING = re.compile(
     r"[a-z)][.!?][\"”’]?[A-Z][A-Za-z’'-]*(?: [A-Za-z][A-Za-z’'-]*){0,11}\??[ \t]*$", re.MULTILINE)
 
 
+# A heading run into the start of its paragraph ("How to cope with grief Take care of..."): at a
+# line start, a sentence-case run of 2-7 words without punctuation that ends on a content word,
+# then a capitalised common word opening a sentence of lower-case words that ends with a stop.
+_HEADING_INTO_SENTENCE = re.compile(
+    r"^[ \t]*[A-Z][a-z]+(?: [a-z]+)*? ([a-z]+) ([A-Z][a-z]+)(?: [a-z,]+){3,}[^\n]*[.!?]", re.MULTILINE)
+
+
+def _heading_into_sentence(m: re.Match, max_words: int = 7, min_opener_zipf: float = 4.0) -> bool:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    head_words = m.group(0)[:m.start(2) - m.start(0)].split()
+    # A function word at the end ("is", "the") means the line is one sentence with a name in it.
+    return (len(head_words) <= max_words and m.group(1) not in STOP_WORDS
+            and _zipf(m.group(2).lower()) >= min_opener_zipf)
+
+
 def glued_headings(text: str, min_count: int = 2) -> float:
-    """Headings run onto the end of the previous sentence without a line break, per 100 words
-    (0 when fewer than ``min_count``: one glued label is no damage)."""
+    """Headings run onto the end of the previous sentence or into the start of the next without a
+    line break, per 100 words (0 when fewer than ``min_count``: one glued label is no damage)."""
     ws = parse(text).words
+    if not ws:
+        return 0.0
     n = len(_GLUED_HEADING.findall(text or ""))
-    return 100.0 * n / len(ws) if ws and n >= min_count else 0.0
+    n += sum(1 for mt in _HEADING_INTO_SENTENCE.finditer(text or "") if _heading_into_sentence(mt))
+    return 100.0 * n / len(ws) if n >= min_count else 0.0
 
 
 

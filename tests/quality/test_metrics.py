@@ -379,6 +379,12 @@ def test_split_words(text, expected):
      200.0 / 17),
     # One glued label is no damage; a lost space mid-line before a sentence is not a heading.
     ("You feel safe here.You Feel Heard\nThey listen.So we go on. Then we rest.", 0.0),
+    # Two headings run into the start of their paragraphs: 22 words.
+    ("How to cope with loss Take your time and rest.\nWhen to ask for help Call a friend or a "
+     "counsellor today.", 200.0 / 22),
+    # A line that names someone after a function word is one sentence, not a heading.
+    ("The book says that God is kind to all.\nWe met with Dr Smith today.\nHow to cope with loss "
+     "Take your time and rest.", 0.0),
     # Headings on their own lines, and a heading-like run after a space, are sound.
     ("Feeling Heard\nThey listen to you.\nWhat Comes Next?\nWe rest. Call Us Today\n", 0.0),
 ])
