@@ -870,18 +870,19 @@ _GLUED_HEADING = re.compile(
 
 # A heading run into the start of its paragraph ("How to cope with grief Take care of..."): at a
 # line start, a sentence-case run of 2-7 words without punctuation that ends on a content word,
-# then a capitalised common word opening a sentence of lower-case words that ends with a stop.
+# then a capitalised common word opening a sentence of lower-case words that ends with a stop on
+# that line. Bounded repeats keep the match linear on long lines.
 _HEADING_INTO_SENTENCE = re.compile(
-    r"^[ \t]*[A-Z][a-z]+(?: [a-z]+)*? ([a-z]+) ([A-Z][a-z]+)(?: [a-z,]+){3,}[^\n]*[.!?]", re.MULTILINE)
+    r"^[ \t]*[A-Z][a-z]+(?: [a-z]+){0,5} ([a-z]+) ([A-Z][a-z]+)(?: [a-z,]+){3}([^\n]*)", re.MULTILINE)
+_STOP = re.compile(r"[.!?]")
 
 
-def _heading_into_sentence(m: re.Match, max_words: int = 7, min_opener_zipf: float = 4.0) -> bool:
+def _heading_into_sentence(m: re.Match, min_opener_zipf: float = 4.0) -> bool:
     from spacy.lang.en.stop_words import STOP_WORDS
 
-    head_words = m.group(0)[:m.start(2) - m.start(0)].split()
     # A function word at the end ("is", "the") means the line is one sentence with a name in it.
-    return (len(head_words) <= max_words and m.group(1) not in STOP_WORDS
-            and _zipf(m.group(2).lower()) >= min_opener_zipf)
+    return (m.group(1) not in STOP_WORDS and _zipf(m.group(2).lower()) >= min_opener_zipf
+            and _STOP.search(m.group(3)) is not None)
 
 
 def glued_headings(text: str, min_count: int = 2) -> float:

@@ -365,6 +365,8 @@ def test_encoding_damage(text, expected):
     ("The treatment is controvers ial and we must consid er the risks.", 200.0 / 12),
     # Two common words that also make one ("some times", "every one") and a single typo are left.
     ("Some times every one needs help from them selves and others.", 0.0),
+    # A hostile run of one-letter words: no part makes a long enough word.
+    ("a b " * 5000, 0.0),
     # Words glued to punctuation or digits on either side are not pairs of fragments.
     ("See e.g. thera-py or thera2 py and x.con texts here.", 0.0),
 ])
@@ -385,6 +387,8 @@ def test_split_words(text, expected):
     # A line that names someone after a function word is one sentence, not a heading.
     ("The book says that God is kind to all.\nWe met with Dr Smith today.\nHow to cope with loss "
      "Take your time and rest.", 0.0),
+    # A hostile single line of 20,000 words without a stop: linear, nothing found.
+    ("Abc " + "word " * 20000, 0.0),
     # Headings on their own lines, and a heading-like run after a space, are sound.
     ("Feeling Heard\nThey listen to you.\nWhat Comes Next?\nWe rest. Call Us Today\n", 0.0),
 ])
