@@ -843,8 +843,8 @@ _SPLIT_PAIR = re.compile(r"(?<![\w'’.-])(?=([A-Za-z]+) ([a-z]+)(?![\w'’-]))"
 
 def split_words(text: str, min_count: int = 2, max_part_zipf: float = 3.0,
                 min_joined_zipf: float = 3.0, min_joined_len: int = 6) -> float:
-    """Words split by stray spaces ("controvers ial", "betwee n") per 100 words (0 when fewer than
-    ``min_count``: "them selves" is a typo, not damage).
+    """Words split by stray spaces ("anxie ty", "sympt oms") per 100 words (0 when fewer than
+    ``min_count``: one split word is a typo, not damage).
 
     A pair counts when the two parts written together are a common word (Zipf >=
     ``min_joined_zipf``) and at least one part is rare or no word at all (Zipf <
@@ -861,7 +861,7 @@ def split_words(text: str, min_count: int = 2, max_part_zipf: float = 3.0,
     return 100.0 * n / len(ws) if n >= min_count else 0.0
 
 
-# A heading run onto the end of the sentence before it ("...safe.You Feel Heard and Understood"):
+# A heading run onto the end of the sentence before it ("...each night.Sleep Well Tonight"):
 # a lower-case letter, the sentence's stop, then with no space a capitalised run of at most
 # twelve words and no stop of its own (a question mark may end it) up to the end of the line.
 _GLUED_HEADING = re.compile(

@@ -361,10 +361,10 @@ def test_encoding_damage(text, expected):
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("", 0.0), (HOSTILE, 0.0),
-    # Two words split by a stray space (a rare part joined into a common word): 12 words.
-    ("The treatment is controvers ial and we must consid er the risks.", 200.0 / 12),
+    # Two words split by a stray space (a rare part joined into a common word): 13 words.
+    ("The treatment of anxie ty helps and we must consid er the risks.", 200.0 / 13),
     # Two common words that also make one ("some times", "every one") and a single typo are left.
-    ("Some times every one needs help from them selves and others.", 0.0),
+    ("Some times every one needs help from friends and others.", 0.0),
     # A hostile run of one-letter words: no part makes a long enough word.
     ("a b " * 5000, 0.0),
     # Words glued to punctuation or digits on either side are not pairs of fragments.
@@ -376,11 +376,11 @@ def test_split_words(text, expected):
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("", 0.0), (HOSTILE, 0.0),
-    # Two headings run onto the end of the previous sentence: 17 words ("here.You" is two).
-    ("You feel safe here.You Feel Heard\nThey listen to you.What Comes Next?\nMore text follows.",
+    # Two headings run onto the end of the previous sentence: 17 words ("you.Sleep" is two).
+    ("Rest is good for you.Sleep Well Tonight\nWalks help you think.What Comes Next?\nMore follows.",
      200.0 / 17),
     # One glued label is no damage; a lost space mid-line before a sentence is not a heading.
-    ("You feel safe here.You Feel Heard\nThey listen.So we go on. Then we rest.", 0.0),
+    ("Rest is good for you.Sleep Well Tonight\nThey listen.So we go on. Then we rest.", 0.0),
     # Two headings run into the start of their paragraphs: 22 words.
     ("How to cope with loss Take your time and rest.\nWhen to ask for help Call a friend or a "
      "counsellor today.", 200.0 / 22),
@@ -390,7 +390,7 @@ def test_split_words(text, expected):
     # A hostile single line of 20,000 words without a stop: linear, nothing found.
     ("Abc " + "word " * 20000, 0.0),
     # Headings on their own lines, and a heading-like run after a space, are sound.
-    ("Feeling Heard\nThey listen to you.\nWhat Comes Next?\nWe rest. Call Us Today\n", 0.0),
+    ("Sleep Well\nThey listen to you.\nWhat Comes Next?\nWe rest. Call Us Today\n", 0.0),
 ])
 def test_glued_headings(text, expected):
     assert close(m.glued_headings(text), expected)
