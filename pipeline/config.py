@@ -186,6 +186,9 @@ class QualitySettings(_Section):
     max_error_dump_lines: Count
     min_content_words: Count
     max_glued_words: NonNeg
+    max_encoding_damage: NonNeg
+    max_split_words: NonNeg
+    max_glued_headings: NonNeg
     max_improbable_pairs: Ratio
     max_grade: Float
     # --- when a rule applies
@@ -210,6 +213,7 @@ class QualitySettings(_Section):
     discourse_markers: Str
     placeholder_phrases: Str
     teaser_endings: Str
+    encoding_faults: Str
     markup_patterns: Str
     error_dumps: Str
     keyword_list_lines: Str

@@ -81,6 +81,10 @@ def make(text: str = "word " * 400, *, words: int | None = None, quality: float 
     (make(low=True, quality=0.4, flags=3), "remove", "severely low"),
     # Damage that can be repaired (glued words only) is rewritten, not removed or reviewed.
     (make(low=True, quality=0.4, glued=True), "rewrite", "repaired without removing"),
+    # Split words and encoding damage are repaired too; a glued heading alone is for review.
+    (make(low=True, quality=0.16, rules=("split_words", "encoding_damage")), "rewrite",
+     "repaired without removing"),
+    (make(low=True, quality=0.4, rules=("glued_headings",)), "review", "low quality"),
     (make(low=True, quality=0.1, flags=2, glued=True), "remove", "severely low"),
     (make(low=True, quality=0.4, flags=1, glued=True), "review", "low quality"),
     # Ten repetition rules tripped by one repeated block are one kind of damage.

@@ -823,6 +823,80 @@ def glued_words(text: str, min_count: int = 2) -> float:
 
 
 
+@lru_cache(maxsize=8)
+def load_encoding_faults(name: str = "encoding_faults.txt") -> re.Pattern:
+    """The encoding-fault patterns (question-mark apostrophes, mojibake) as one pattern."""
+    return re.compile("|".join(f"(?:{ln.strip()})" for ln in _lines_of(name)))
+
+
+def encoding_damage(text: str, name: str = "encoding_faults.txt", min_count: int = 2) -> float:
+    """Characters garbled by a wrong text encoding ("don?t", mojibake) per 100 words (0 when
+    fewer than ``min_count``: one stray sequence is no damage)."""
+    n_words = len((text or "").split())
+    n = len(load_encoding_faults(name).findall(text or "")) if n_words else 0
+    return 100.0 * n / n_words if n >= min_count else 0.0
+
+
+# Two letter runs one space apart on one line, neither joined to other word characters.
+_SPLIT_PAIR = re.compile(r"(?<![\w'’.-])(?=([A-Za-z]+) ([a-z]+)(?![\w'’-]))")
+
+
+def split_words(text: str, min_count: int = 2, max_part_zipf: float = 3.0,
+                min_joined_zipf: float = 3.0, min_joined_len: int = 6) -> float:
+    """Words split by stray spaces ("anxie ty", "sympt oms") per 100 words (0 when fewer than
+    ``min_count``: one split word is a typo, not damage).
+
+    A pair counts when the two parts written together are a common word (Zipf >=
+    ``min_joined_zipf``) and at least one part is rare or no word at all (Zipf <
+    ``max_part_zipf``): two common words ("some times", "every one") are left alone."""
+    ws = parse(text).words
+    if not ws:
+        return 0.0
+    n = 0
+    for a, b in _SPLIT_PAIR.findall(text or ""):
+        joined = (a + b).lower()
+        if len(joined) < min_joined_len or min(_zipf(a.lower()), _zipf(b)) >= max_part_zipf:
+            continue
+        n += _zipf(joined) >= min_joined_zipf
+    return 100.0 * n / len(ws) if n >= min_count else 0.0
+
+
+# A heading run onto the end of the sentence before it ("...each night.Sleep Well Tonight"):
+# a lower-case letter, the sentence's stop, then with no space a capitalised run of at most
+# twelve words and no stop of its own (a question mark may end it) up to the end of the line.
+_GLUED_HEADING = re.compile(
+    r"[a-z)][.!?][\"”’]?[A-Z][A-Za-z’'-]*(?: [A-Za-z][A-Za-z’'-]*){0,11}\??[ \t]*$", re.MULTILINE)
+
+
+# A heading run into the start of its paragraph ("How to cope with grief Take care of..."): at a
+# line start, a sentence-case run of 2-7 words without punctuation that ends on a content word,
+# then a capitalised common word opening a sentence of lower-case words that ends with a stop on
+# that line. Bounded repeats keep the match linear on long lines.
+_HEADING_INTO_SENTENCE = re.compile(
+    r"^[ \t]*[A-Z][a-z]+(?: [a-z]+){0,5} ([a-z]+) ([A-Z][a-z]+)(?: [a-z,]+){3}([^\n]*)", re.MULTILINE)
+_STOP = re.compile(r"[.!?]")
+
+
+def _heading_into_sentence(m: re.Match, min_opener_zipf: float = 4.0) -> bool:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    # A function word at the end ("is", "the") means the line is one sentence with a name in it.
+    return (m.group(1) not in STOP_WORDS and _zipf(m.group(2).lower()) >= min_opener_zipf
+            and _STOP.search(m.group(3)) is not None)
+
+
+def glued_headings(text: str, min_count: int = 2) -> float:
+    """Headings run onto the end of the previous sentence or into the start of the next without a
+    line break, per 100 words (0 when fewer than ``min_count``: one glued label is no damage)."""
+    ws = parse(text).words
+    if not ws:
+        return 0.0
+    n = len(_GLUED_HEADING.findall(text or ""))
+    n += sum(1 for mt in _HEADING_INTO_SENTENCE.finditer(text or "") if _heading_into_sentence(mt))
+    return 100.0 * n / len(ws) if n >= min_count else 0.0
+
+
+
 def improbable_pairs(text: str, min_pairs: int = 20) -> float:
     """Adjacent word pairs English puts together less often than chance (word salad, stitched
     fragments), as a share of the judged pairs (``quality.pairs``; NaN under ``min_pairs``)."""

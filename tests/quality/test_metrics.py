@@ -341,3 +341,56 @@ def test_a_repeated_feed_line_counts_once_and_one_is_not_spam():
     assert m.spam_insertions(once + header + body + header) == pytest.approx(0.16)
     three = body * 3 + header + "Section 2 Loss Work – Next Steps\n" + "Weekly Health News – The Herald\n"
     assert m.spam_insertions(three) == pytest.approx(0.48)
+
+
+# --- seventh pass (issue 15): damage a script repairs ------------------------------------------
+@pytest.mark.parametrize(("text", "expected"), [
+    ("", 0.0), (HOSTILE, 0.0),
+    # Apostrophes lost to question marks: two in 7 words.
+    ("We don?t know why it?s hard today.", 200.0 / 7),
+    # Mojibake of a curly apostrophe and an accented letter, and a replacement character.
+    ("Itâ€™s a cafÃ© \ufffd visit.", 300.0 / 5),
+    # One stray sequence is no damage; real questions and "?" before a word are not faults.
+    ("We don?t know why it is hard.", 0.0),
+    ("Why? So we ask: what?s next? Is it? Yes.", 0.0),
+    ("Can you? Do it? Then tell me?", 0.0),
+])
+def test_encoding_damage(text, expected):
+    assert close(m.encoding_damage(text), expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("", 0.0), (HOSTILE, 0.0),
+    # Two words split by a stray space (a rare part joined into a common word): 13 words.
+    ("The treatment of anxie ty helps and we must consid er the risks.", 200.0 / 13),
+    # Two common words that also make one ("some times", "every one") and a single typo are left.
+    ("Some times every one needs help from friends and others.", 0.0),
+    # A hostile run of one-letter words: no part makes a long enough word.
+    ("a b " * 5000, 0.0),
+    # Words glued to punctuation or digits on either side are not pairs of fragments.
+    ("See e.g. thera-py or thera2 py and x.con texts here.", 0.0),
+])
+def test_split_words(text, expected):
+    assert close(m.split_words(text), expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("", 0.0), (HOSTILE, 0.0),
+    # Two headings run onto the end of the previous sentence: 17 words ("you.Sleep" is two).
+    ("Rest is good for you.Sleep Well Tonight\nWalks help you think.What Comes Next?\nMore follows.",
+     200.0 / 17),
+    # One glued label is no damage; a lost space mid-line before a sentence is not a heading.
+    ("Rest is good for you.Sleep Well Tonight\nThey listen.So we go on. Then we rest.", 0.0),
+    # Two headings run into the start of their paragraphs: 22 words.
+    ("How to cope with loss Take your time and rest.\nWhen to ask for help Call a friend or a "
+     "counsellor today.", 200.0 / 22),
+    # A line that names someone after a function word is one sentence, not a heading.
+    ("The book says that God is kind to all.\nWe met with Dr Smith today.\nHow to cope with loss "
+     "Take your time and rest.", 0.0),
+    # A hostile single line of 20,000 words without a stop: linear, nothing found.
+    ("Abc " + "word " * 20000, 0.0),
+    # Headings on their own lines, and a heading-like run after a space, are sound.
+    ("Sleep Well\nThey listen to you.\nWhat Comes Next?\nWe rest. Call Us Today\n", 0.0),
+])
+def test_glued_headings(text, expected):
+    assert close(m.glued_headings(text), expected)
