@@ -117,7 +117,7 @@ def add_extra_documents(df: pd.DataFrame, recs: list[dict[str, Any]], ex: Allian
     rows, extra_recs = [], []
     for d in extra_documents(project_root):
         spans = [(a, b) for a, b, _, _ in d["rows"]]
-        extra_recs += ex.sentence_records(nlp(d["text"]), None, spans)
+        extra_recs += page_records(ex, nlp, d["text"], spans)
         for a, b, labels, note in d["rows"]:
             rows.append({"text": d["text"][a:b], "origin": d["origin"], "doc": d["doc"],
                          "group": f"{d['origin']}:{d['doc']}", "start": a, "end": b, **labels,
@@ -125,6 +125,20 @@ def add_extra_documents(df: pd.DataFrame, recs: list[dict[str, Any]], ex: Allian
     if not rows:
         return df, recs
     return pd.concat([df, pd.DataFrame(rows)], ignore_index=True), recs + extra_recs
+
+
+def page_records(ex: AllianceExtractor, nlp: Any, text: str,
+                 spans: list[tuple[int, int]]) -> list[dict[str, Any]]:
+    """Records of the labelled ``spans`` analysed among all the page's sentences (the splitter's
+    spans that overlap no labelled one fill the gaps), so that the neighbours (the gate and the
+    ``ctx:`` words) are those the component sees on the page, not the other labelled rows."""
+    own = sorted(spans)
+    fill = [(a, b) for a, b in split_sentences(text)
+            if not any(a < e and s < b for s, e in own)]
+    every = sorted(set(own) | set(fill))
+    recs = ex.sentence_records(nlp(text), None, every)
+    by_span = dict(zip(every, recs, strict=True))
+    return [by_span[sp] for sp in spans]
 
 
 def _corpus_text(project_root: Path, doc_id: str, rows: pd.DataFrame) -> str | None:

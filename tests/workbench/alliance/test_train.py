@@ -172,3 +172,21 @@ def test_add_extra_documents(tmp_path, monkeypatch):
     assert df["group"].tolist() == ["own:a", "own:a"]
     assert [r["gate"] for r in recs] == [True, True]  # the neighbour names the counsellor
     assert T.add_extra_documents(empty, [], ex, nlp, tmp_path / "none")[0].empty
+
+
+def test_page_records_use_the_page_neighbours():
+    """A labelled sentence is analysed among all the page's sentences: its neighbour is the
+    unlabelled sentence beside it on the page, not the next labelled one."""
+    from pipeline.alliance.extract import AllianceExtractor
+
+    text = ("I met my counsellor in May. The garden was full of roses. "
+            "Lunch was late that day. The kettle broke again. I left upset.")
+    first, last = (0, 27), (text.index("I left"), len(text))
+    nlp = T._blank_nlp()
+    ex = AllianceExtractor(T._settings(combine="rules"), nlp.vocab, tokenizer=nlp.tokenizer)
+    alone = ex.sentence_records(nlp(text), None, [first, last])
+    on_page = T.page_records(ex, nlp, text, [first, last])
+    assert [r["text"] for r in on_page] == ["I met my counsellor in May.", "I left upset."]
+    assert alone[1]["gate"] and "counsellor" in alone[1]["context"]
+    assert not on_page[1]["gate"]  # the counsellor is four sentences away on the page
+    assert "kettle" in on_page[1]["context"] and "counsellor" not in on_page[1]["context"]
