@@ -178,7 +178,7 @@ def load_alliance(skops_path: Path) -> dict[str, Any] | None:
 
 # -- spin reference tables -----------------------------------------------------------------
 TABLES_FILE = "spin_tables.compact.bin"
-TABLES_MAGIC = b"alliance-audit spin tables 3\n"
+TABLES_MAGIC = b"alliance-audit spin tables 4\n"
 # Entries per compressed block of a lazy table's values: a look-up decodes its block only, so
 # the first article touches a few hundred small blocks instead of every value (measured: the
 # eager load took 0.8 s of the start-up); 32 keeps the file near the size of one zlib stream.
