@@ -28,8 +28,10 @@ $(STAMP): pyproject.toml requirements.lock requirements-model.txt pipeline/spin/
 # process to process: set order), so it is built here rather than kept in git.
 TABLES := models/spin_tables.compact.bin
 $(TABLES): models/spin_unigrams.tsv.gz models/spin_bigrams.tsv.gz models/spin_synonyms.tsv.gz \
-           models/spin_reference.json models/spin_thesaurus.tsv.gz models/spin_antonyms.tsv.gz | $(STAMP)
+           models/spin_reference.json models/spin_thesaurus.tsv.gz models/spin_antonyms.tsv.gz \
+           pipeline/compact.py workbench/compact.py | $(STAMP)
 	$(BIN)/python -m workbench compact --tables-only
+	@touch $(TABLES)
 
 install: $(STAMP) $(TABLES) ## create .venv, install the pinned dependencies (English model included), build the spin tables
 

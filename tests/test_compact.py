@@ -204,3 +204,29 @@ def test_lazy_table_round_trip(tmp_path):
         lazy = compact.LazyTable(keys, memoryview(bytes(blob)), offsets)
         assert dict(lazy.items()) == table and list(lazy) == list(table) and len(lazy) == n
         assert "missing" not in lazy and lazy.get("missing", 1) == 1
+
+
+def test_interned_keeps_values_and_container_types():
+    parts = ["wor", "d"]
+    value = {"".join(parts): ({"a" + "b", "c"}, frozenset({"x"}), [("y", 1, 2.5, None)])}
+    out = compact_write.interned(value)
+    assert out == value
+    key = next(iter(out))
+    assert key is sys.intern("".join(parts))
+    sets, fset, rows = out[key]
+    assert type(sets) is set and type(fset) is frozenset and type(rows) is list
+    assert all(s is sys.intern(s) for s in sets) and type(rows[0]) is tuple
+
+
+def test_lazy_blocks_share_one_string_per_word(tmp_path):
+    """Two blocks naming the same word hold one string object (marshal re-interns), so the
+    decoded blocks of a long run do not hold a copy of a word per block."""
+    table = {f"k{i}": frozenset({"shared" + "word".upper().lower(), f"own{i}"})
+             for i in range(2 * compact.BLOCK + 1)}
+    blob = bytearray()
+    keys, offsets = compact_write.pack_lazy(table, blob)
+    lazy = compact.LazyTable(keys, memoryview(bytes(blob)), offsets)
+    first = next(w for w in lazy["k0"] if w.startswith("shared"))
+    last = next(w for w in lazy[f"k{2 * compact.BLOCK}"] if w.startswith("shared"))
+    assert first == last == "sharedword" and first is last
+    assert dict(lazy.items()) == table

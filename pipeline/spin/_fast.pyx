@@ -2,8 +2,8 @@
 """Compiled twins of the spin detector's hottest loops.
 
 ``rows`` is ``pipeline.spin.words._py_rows`` (with ``_context``), ``ratio`` is
-``pipeline.spin.spans._py_ratio``. Each does the same float operations
-in the same order on the same memo tables as its original, so the results are bit-identical
+``pipeline.spin.spans._py_ratio``, ``best_original`` is ``pipeline.spin.suggest._py_best``.
+Each does the same float operations in the same order on the same memo tables as its original, so the results are bit-identical
 (``tests/spin/test_fast.py``); only the interpreter overhead goes. The Python originals stay
 the reference: change them first, then mirror the change here.
 """
@@ -199,6 +199,10 @@ def rows(list toks, st, set present, Py_ssize_t max_near, Py_ssize_t max_near_fu
 def ratio(m, tuple info, left, right, double max_lr):
     """``spans._py_ratio``: (log LR, best original) of a span with the facts ``info``
     (``spans._key_info``) between ``left`` and ``right``."""
+    return _ratio(m, info, left, right, max_lr)
+
+
+cdef tuple _ratio(m, tuple info, left, right, double max_lr):
     cdef dict single = info[0]
     cdef frozenset cset = info[1]
     cdef tuple multi = info[2]
@@ -296,6 +300,128 @@ def ratio(m, tuple info, left, right, double max_lr):
     return min(log(total), log(max_lr)), best
 
 
+cdef inline double _lbi(m, dict bi, a, b) except? -1.0:
+    """``m.lbi(a, b)`` with its memo row read here (the method only on a miss)."""
+    row = bi.get(a)
+    if row is not None:
+        v = (<dict>row).get(b)
+        if v is not None:
+            return <double>v
+    return <double>m.lbi(a, b)
+
+
+cdef inline double _lp(m, dict memo, w) except? -1.0:
+    """``m.lp(w)`` with its memo read here."""
+    v = memo.get(w)
+    if v is not None:
+        return <double>v
+    return <double>m.lp(w)
+
+
+_SENT_END = ".!?:\"“"
+
+
+def span_hits(m, thes, list toks, list lows, list spans_ok, double max_lr, double gate,
+              double min_log):
+    """``spans._py_hits``: the candidate spans of ``toks`` reaching ``min_log``, with
+    ``_single_ok``, ``_lemmas``, ``_fits`` and ``_score`` read from their memos here (the
+    Python functions only on a miss)."""
+    from pipeline.spin import spans as S
+
+    cdef dict memo = m._ctx
+    cdef dict single_ok = m._single
+    cdef dict keys = m._keys
+    cdef dict lemmas = m._lemmas
+    cdef dict bi = m._bi
+    cdef dict lpm = m._lp
+    firsts = thes.first_words
+    seconds = thes.second_words
+    by_second, by_middle = thes.multiword_index()
+    no_hit = S._NO_HIT
+    SpanHit = S.SpanHit
+    cdef list hits = []
+    cdef list cands
+    cdef Py_ssize_t n = len(toks), i, j, k, k0
+    cdef tuple v, info
+    cdef double lw
+    cdef bint fits
+    cdef str text
+    for i in range(n):
+        w = spans_ok[i]
+        if w is None:
+            continue
+        left = lows[i - 1] if i else None
+        cands = []
+        ok = single_ok.get(w)
+        if ok is None:
+            ok = S._single_ok(m, thes, w)
+        if ok:
+            cands.append((i, w))
+        if w in firsts:
+            w2 = spans_ok[i + 1]
+            if w2 is not None and w2 in seconds:
+                starts = _tget(by_second, w2, None)
+                if starts:
+                    lem = lemmas.get(w)
+                    if lem is None:
+                        lem = S._lemmas(m, w)
+                    if not starts.isdisjoint(lem):
+                        key = w + " " + w2
+                        if thes.originals(key):
+                            cands.append((i + 1, key))
+                w3 = spans_ok[i + 2]
+                if w3 is not None:
+                    starts = _tget(by_middle, w2, None)
+                    if starts:
+                        lem = lemmas.get(w)
+                        if lem is None:
+                            lem = S._lemmas(m, w)
+                        if not starts.isdisjoint(lem):
+                            key = w + " " + w2 + " " + w3
+                            if thes.originals(key):
+                                cands.append((i + 2, key))
+        for j, key in cands:
+            right = lows[j + 1]
+            ck = (left, key, right)
+            vo = memo.get(ck)
+            if vo is None:
+                fits = False
+                if j == i and left and right:
+                    # _fits(m, left, key, right, gate): the same calls in the same order.
+                    lw = _lp(m, lpm, key)
+                    fits = (_lbi(m, bi, left, key) - lw > gate
+                            and _lbi(m, bi, key, right) - _lp(m, lpm, right) > gate)
+                if fits:
+                    v = no_hit
+                else:
+                    # _score(m, thes, left, key, right, max_lr), its _key_info memo read here.
+                    io = keys.get(key)
+                    if io is None:
+                        io = S._key_info(m, thes, key)
+                    elif not io:
+                        io = None
+                    if io is None:
+                        v = (NEG_INF, "")
+                    else:
+                        v = _ratio(m, <tuple>io, left, right, max_lr)
+                memo[ck] = v
+            else:
+                v = <tuple>vo
+            if <double>v[0] < min_log:
+                continue
+            # Names: a capitalised word inside a sentence is left alone (shouted text is not).
+            k0 = i
+            if i == 0 or (<str>(<tuple>toks[i - 1])[2]) in _SENT_END:
+                k0 = i + 1
+            for k in range(k0, j + 1):
+                text = (<tuple>toks[k])[2]
+                if text[0].isupper() and not text.isupper():
+                    break
+            else:
+                hits.append(SpanHit(i, j, v[0], v[1], key))
+    return hits
+
+
 def lbi(m, a, b):
     """``spans._Model.lbi`` (bound as that method): log P(b | a), smoothed toward P(b)."""
     cdef dict bi = m._bi
@@ -351,6 +477,47 @@ def fit_parts(m, left, tuple parts, right):
     if right:
         s += <double>m.lbi(last, right)
     return s
+
+
+# -- suggest.py ----------------------------------------------------------------------------
+def best_original(m, tuple cands, left, right, frozenset lemmas, str joined, double bonus):
+    """``suggest._py_best``: the original of ``cands`` (``suggest._static``) that fits best
+    between ``left`` and ``right`` (``fit_parts`` inlined, its bigram memo rows read here)."""
+    cdef str best = ""
+    cdef double best_v = NEG_INF, v, s
+    cdef dict bi = m._bi
+    cdef tuple item, parts
+    for item in cands:
+        c = item[0]
+        if c == left or c == right:
+            continue
+        parts = <tuple>item[1]
+        first = parts[0]
+        rare = parts[1]
+        last = parts[3]
+        # fit_parts(left, parts, right): the same sums in the same order.
+        if left:
+            row = bi.get(left)
+            xo = (<dict>row).get(first) if row is not None else None
+            s = m.lbi(left, first) if xo is None else <double>xo
+        else:
+            s = m.lp(first)
+        if rare is not None:
+            s += <double>rare
+        for x in <tuple>parts[2]:
+            s += <double>x
+        if right:
+            row = bi.get(last)
+            xo = (<dict>row).get(right) if row is not None else None
+            s += <double>(m.lbi(last, right) if xo is None else xo)
+        v = s + <double>item[2]
+        if bonus:
+            forms = item[3]
+            if (" " + c + " " in joined) if forms is None else not (<frozenset>forms).isdisjoint(lemmas):
+                v += bonus
+        if v > best_v or v == best_v and c < best:
+            best, best_v = c, v
+    return best
 
 
 # -- spelling variants (spans.py) and lemma guesses (signals/base.py) ----------------------

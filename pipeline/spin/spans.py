@@ -438,29 +438,19 @@ def _lemmas(m: _Model, w: str) -> frozenset[str]:
     return v
 
 
-def span_evidence(toks: list[Tok], thes: Thesaurus, ref: Reference,
-                  cfg: dict[str, Any]) -> list[SpanHit]:
-    """Candidate swaps of ``toks`` (non-overlapping, best log LR first when they compete)."""
-    m = model_for(ref, cfg)
+def _py_hits(m: _Model, thes: Thesaurus, toks: list[Tok], lows: list[str | None],
+             spans_ok: list[str | None], max_lr: float, gate: float,
+             min_log: float) -> list[SpanHit]:
+    """Every candidate span of ``toks`` whose log LR reaches ``min_log`` (overlapping, in text
+    order): the loop of :func:`span_evidence` over the padded word lists ``lows`` and
+    ``spans_ok`` (the reference implementation of ``pipeline.spin._fast.span_hits``)."""
     memo = m._ctx
     firsts = thes.first_words
     seconds = thes.second_words
     by_second, by_middle = thes.multiword_index()
     single_ok = m._single
-    max_lr = float(cfg.span_max_lr)
-    gate = float(cfg.span_gate_pmi)
-    min_log = math.log(float(cfg.span_min_lr))
-    n = len(toks)
-    blocked = _fixed_cover(toks)
-    # Neighbours: None where a token is not a word. Span words: None also inside a fixed
-    # term. Padded so that i + 1 .. i + 3 never run past the end.
-    lows = [t.low if t.is_word else None for t in toks]
-    spans_ok = list(lows) if not blocked else [
-        None if k in blocked else w for k, w in enumerate(lows)]
-    lows.append(None)
-    spans_ok += [None, None, None]
     hits: list[SpanHit] = []
-    for i in range(n):
+    for i in range(len(toks)):
         w = spans_ok[i]
         if w is None:
             continue
@@ -503,6 +493,29 @@ def span_evidence(toks: list[Tok], thes: Thesaurus, ref: Reference,
                    for k in range(i + (1 if sent_start else 0), j + 1)):
                 continue
             hits.append(SpanHit(i, j, v[0], v[1], key))
+    return hits
+
+
+# The compiled twin when built (the Python above is its reference).
+_hits = FAST.span_hits if FAST is not None else _py_hits
+
+
+def span_evidence(toks: list[Tok], thes: Thesaurus, ref: Reference,
+                  cfg: dict[str, Any]) -> list[SpanHit]:
+    """Candidate swaps of ``toks`` (non-overlapping, best log LR first when they compete)."""
+    m = model_for(ref, cfg)
+    max_lr = float(cfg.span_max_lr)
+    gate = float(cfg.span_gate_pmi)
+    min_log = math.log(float(cfg.span_min_lr))
+    blocked = _fixed_cover(toks)
+    # Neighbours: None where a token is not a word. Span words: None also inside a fixed
+    # term. Padded so that i + 1 .. i + 3 never run past the end.
+    lows = [t.low if t.is_word else None for t in toks]
+    spans_ok = list(lows) if not blocked else [
+        None if k in blocked else w for k, w in enumerate(lows)]
+    lows.append(None)
+    spans_ok += [None, None, None]
+    hits = _hits(m, thes, toks, lows, spans_ok, max_lr, gate, min_log)
     # Non-overlapping: the strongest span wins its tokens.
     hits.sort(key=lambda h: (-h.log_lr, h.i))
     taken: set[int] = set()

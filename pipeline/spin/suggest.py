@@ -27,6 +27,7 @@ from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from pipeline.spin.compiled import FAST
 from pipeline.spin.reference import Reference
 from pipeline.spin.signals.base import _inflections
 from pipeline.spin.spans import model_for, respelt
@@ -107,7 +108,13 @@ def choose(toks: list[Tok], i: int, j: int, thes: Thesaurus, ref: Reference, cfg
     left = toks[i - 1].low if i > 0 and toks[i - 1].is_word else None
     right = toks[j + 1].low if j + 1 < len(toks) and toks[j + 1].is_word else None
     lemmas, joined = present if present is not None else text_words(toks)
-    bonus = float(cfg.suggest_in_text)
+    return _best(m, cands, left, right, lemmas, joined, float(cfg.suggest_in_text))
+
+
+def _py_best(m: Any, cands: tuple[tuple, ...], left: str | None, right: str | None,
+             lemmas: frozenset[str], joined: str, bonus: float) -> str:
+    """The loop of :func:`choose` over the span's originals (:func:`_static`): the reference
+    implementation of ``pipeline.spin._fast.best_original``."""
     best, best_v = "", -math.inf
     for c, parts, fixed, forms in cands:
         if c in (left, right):
@@ -118,6 +125,10 @@ def choose(toks: list[Tok], i: int, j: int, thes: Thesaurus, ref: Reference, cfg
         if v > best_v or v == best_v and c < best:
             best, best_v = c, v
     return best
+
+
+# The compiled twin when built (the Python above is its reference).
+_best = FAST.best_original if FAST is not None else _py_best
 
 
 def resuggest(text: str, toks: list[Tok], spans: list[dict[str, Any]], thes: Thesaurus,

@@ -30,9 +30,11 @@ ROOT = Path(__file__).resolve().parents[2]
 _PURE = [
     (words, "_rows", words._py_rows),
     (spans, "_ratio", spans._py_ratio),
+    (spans, "_hits", spans._py_hits),
     (spans, "respelt", spans._py_respelt),
     (spans, "_variant", spans._py_variant),
     (suggest, "respelt", spans._py_respelt),
+    (suggest, "_best", suggest._py_best),
     *((m, "_inflections", base._py_inflections) for m in (base, spans, suggest, terms, thesaurus)),
     (base, "inflect", base._py_inflect),
     (thesaurus, "inflect", base._py_inflect),
@@ -53,6 +55,7 @@ def _kernels(pure: bool):
             setattr(obj, name, f)
     words._STATS.clear()
     spans._MODELS.clear()
+    suggest._STATIC.clear()
     thes = thesaurus.load_thesaurus()
     if thes is not None:
         thes.memo.clear()
@@ -103,6 +106,7 @@ def test_the_compiled_kernels_are_the_ones_in_use():
     assert spans._Model.lbi is _fast.lbi and base._inflections is _fast.inflections
     assert len(words._CONTEXT) == _fast.N_CONTEXT
     assert base.candidates is _fast.candidates and detector._TREE_RAW is _fast.tree_raw
+    assert suggest._best is _fast.best_original and spans._hits is _fast.span_hits
 
 
 def test_demo_corpus_is_bit_identical():
@@ -117,7 +121,7 @@ _WORDS = ["the", "therapy", "therapist", "restorative", "alliance", "client", "g
           "counseling", "matters", "within", "work", "time", "Session", "agree", "tasks",
           "depended", "on", "marvel", "if", "I", "wonder", "curative", "helpful", "centre"]
 _TOKEN = st.one_of(st.sampled_from(_WORDS), st.sampled_from(_WORDS).map(str.capitalize),
-                   st.sampled_from([".", ",", "!", "?", ":", "’s", "3", "\n\n"]),
+                   st.sampled_from([".", ",", "!", "?", ":", "’s", "3", "\n\n", "\"", "“"]),
                    st.text(alphabet="abcdeilnorstuyİé’'", min_size=1, max_size=10))
 
 
@@ -210,3 +214,40 @@ def test_tree_walk_is_bit_identical():
     assert _fast.tree_raw(trees, X[:0]).shape == (0,)
     assert (trees.predict_proba(X, raw=_fast.tree_raw).tobytes()
             == trees.predict_proba(X).tobytes())
+
+
+_SPANS = ["restorative", "curative", "helpful", "marvel", "flavors", "therapy", "bond", "trust",
+          "depended on", "within the", "remedy", "nervousness", "melancholy", "work", "goals"]
+_NEIGHBOURS = [w.lower() for w in _WORDS if w.isalpha()]
+
+
+def _choice(pure: bool, key: str, left, right, lemmas: frozenset, bonus: float):
+    from pipeline.spin.detector import get_detector
+
+    det = get_detector()
+    with _kernels(pure=pure):
+        m = spans.model_for(det.ref, det.cfg)
+        cands = suggest._static(det.thes, det.ref, key, det.cfg)
+        joined = " " + " ".join(sorted(lemmas)) + " "
+        best = (suggest._py_best if pure else _fast.best_original)(
+            m, cands, left, right, lemmas, joined, bonus)
+    return cands, best
+
+
+def test_suggestion_choice_has_originals_to_choose_from():
+    cands, best = _choice(False, "restorative", "the", "alliance", frozenset({"therapy"}), 0.5)
+    assert len(cands) > 1 and best
+    assert (cands, best) == _choice(True, "restorative", "the", "alliance",
+                                    frozenset({"therapy"}), 0.5)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(_SPANS), st.sampled_from([*_NEIGHBOURS, None]),
+       st.sampled_from([*_NEIGHBOURS, None]),
+       st.frozensets(st.sampled_from([*_NEIGHBOURS, "healing", "therapeutic", "fear"]), max_size=6),
+       st.sampled_from([0.0, 0.7, 2.5]))
+def test_suggestion_choice_is_bit_identical(key, left, right, lemmas, bonus):
+    """``suggest.choose``'s loop (``best_original``) against ``_py_best``, each with its own
+    memo tables, ties and the in-text bonus included."""
+    assert _choice(False, key, left, right, lemmas, bonus) == _choice(True, key, left, right,
+                                                                      lemmas, bonus)
