@@ -80,11 +80,15 @@ def predict_proba(bundle: dict[str, Any], texts: Sequence[str], rule_rows,
 
 
 def save(bundle: dict[str, Any], path: Path) -> None:
+    """Write ``bundle`` to ``path`` atomically, deflated (the vectorisers' vocabularies are JSON
+    in the skops schema: stored plain, the file was 17 MB)."""
+    import zipfile
+
     import skops.io as sio
 
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    sio.dump(bundle, tmp)
+    sio.dump(bundle, tmp, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
     tmp.replace(path)
 
 

@@ -100,6 +100,18 @@ def test_fit_predict_roundtrip(tmp_path, options):
     assert np.allclose(T.predict(again, data, idx), proba)
 
 
+def test_saved_bundle_is_deflated(tmp_path):
+    """The vocabularies sit in the skops schema as JSON: the file is written compressed."""
+    import zipfile
+
+    data = _tiny_prepared()
+    names = T.AllianceExtractor(T._settings(), None).rules.rule_names
+    bundle = T.fit_bundle(data, np.arange(len(data.frame)), names, seed=0)
+    model_io.save(bundle, tmp_path / "m.skops")
+    with zipfile.ZipFile(tmp_path / "m.skops") as z:
+        assert {i.compress_type for i in z.infolist()} == {zipfile.ZIP_DEFLATED}
+
+
 def test_component_uses_a_bundle(tmp_path, alliance_nlp):
     """A saved bundle is picked up by the component, which reports model evidence."""
     data = _tiny_prepared()
