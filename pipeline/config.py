@@ -207,6 +207,7 @@ class QualitySettings(_Section):
     discourse_min_words_around: Count
     teaser_max_words: Count
     pair_fit_min_pairs: Positive
+    glued_token_chars: Positive
     # --- lexicons and patterns (files in pipeline/resources/quality/)
     gopher_stop_words: Str
     spam_patterns: Str

@@ -778,8 +778,11 @@ def _splits_into_words(token: str, min_zipf: float, parts: int = 3) -> bool:
 
 
 @lru_cache(maxsize=WORD_CACHE_SIZE)
-def is_glued(token: str, min_len: int = 8, min_zipf: float = 3.1) -> bool:
-    """One token that is really several words run together (see the module comment)."""
+def is_glued(token: str, min_len: int = 8, min_zipf: float = 3.1, max_len: int = 45) -> bool:
+    """One token that is really several words run together (see the module comment); tokens
+    longer than ``max_len`` characters are never split (no run of a few words is that long)."""
+    if len(token) > max_len:
+        return False
     if _CAMEL.match(token):
         a, b = _CAMEL.match(token).groups()
         return _zipf(a) >= min_zipf and _zipf(b.lower()) >= min_zipf and _zipf(token.lower()) == 0
@@ -793,8 +796,10 @@ def is_glued(token: str, min_len: int = 8, min_zipf: float = 3.1) -> bool:
 
 
 # Addresses, handles and hashtags join words on purpose ("goodtherapy.org", "#marriagetips").
+# Matches start only where a token or a dotted name starts: starting inside a run of letters would
+# rescan the run from every position (quadratic on a hostile 200,000-letter token).
 _JOINED_ON_PURPOSE = re.compile(
-    r"(?:https?://|www\.)\S+|\S+@\S+|[@#]\w+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|edu|gov|io|co|uk|au|ca|us|info|health)\b\S*",
+    r"(?:https?://|www\.)\S+|(?<!\S)\S+@\S+|[@#]\w+|(?<![\w-])(?<!\w\.)[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|edu|gov|io|co|uk|au|ca|us|info|health)\b\S*",
     re.IGNORECASE)
 
 
@@ -810,14 +815,15 @@ def _stop_glued(head: str, tail: str, min_zipf: float = 3.1) -> bool:
     return _zipf(head.lower()) >= min_zipf and _zipf(tail) >= min_zipf + 1.0
 
 
-def glued_words(text: str, min_count: int = 2) -> float:
+def glued_words(text: str, min_count: int = 2, max_token_chars: int = 45) -> float:
     """Words run together by a bad scrape ("millionadults", "affects16.1", "types.we") per 100 words (0 when
-    fewer than ``min_count``: one odd compound such as "sandtray" is no damage)."""
+    fewer than ``min_count``: one odd compound such as "sandtray" is no damage; tokens over
+    ``max_token_chars`` are not candidates)."""
     ws = parse(text).words
     if not ws:
         return 0.0
     prose = _JOINED_ON_PURPOSE.sub(" ", text or "")
-    n = sum(1 for t in _GLUE_TOKEN.findall(prose) if is_glued(t))
+    n = sum(1 for t in _GLUE_TOKEN.findall(prose) if is_glued(t, max_len=max_token_chars))
     n += sum(1 for a, b in _STOP_GLUE.findall(prose) if _stop_glued(a, b))
     return 100.0 * n / len(ws) if n >= min_count else 0.0
 

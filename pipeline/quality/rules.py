@@ -61,7 +61,7 @@ def _text_metrics(s: QualitySettings) -> dict[str, Callable[[str], float]]:
             t, s.shuffle_coherence_decay, s.shuffle_coherence_max_sentences, s.pronoun_classes),
         "content_words": m.content_words,
         "keyword_density": m.keyword_density,
-        "glued_words": m.glued_words,
+        "glued_words": lambda t: m.glued_words(t, max_token_chars=s.glued_token_chars),
         "encoding_damage": lambda t: m.encoding_damage(t, s.encoding_faults),
         "split_words": m.split_words,
         "glued_headings": m.glued_headings,

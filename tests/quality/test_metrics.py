@@ -394,3 +394,27 @@ def test_split_words(text, expected):
 ])
 def test_glued_headings(text, expected):
     assert close(m.glued_headings(text), expected)
+
+
+def test_glued_words_skips_tokens_longer_than_the_cap():
+    # A hostile 200,000-letter token is no run of a few words: never split (the split search is
+    # quadratic in the token's length), so the metric stays that of the rest of the text.
+    text = "The notyouplace session millionadults helped. " * 3
+    assert m.glued_words(text) > 0
+    n_words = len(text.split())
+    per_100 = m.glued_words(text) * n_words / 100
+    assert m.glued_words("therapy" * 30000 + " " + text) == pytest.approx(100 * per_100 / (n_words + 1))
+    assert not m.is_glued("millionadults", max_len=10)
+    assert m.is_glued("millionadults")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("see goodtherapy.org today", ["goodtherapy.org"]),
+    ("..goodtherapy.org", ["goodtherapy.org"]),
+    ("x.goodtherapy.org", ["x.goodtherapy.org"]),
+    ("(me@x.org) wrote", ["(me@x.org)"]),
+    ("#tips and @handle", ["#tips", "@handle"]),
+    ("", []),
+])
+def test_joined_on_purpose_starts_at_token_starts(text, expected):
+    assert m._JOINED_ON_PURPOSE.findall(text) == expected
