@@ -313,6 +313,8 @@ class SpinSettings(_Section):
     span_max_lr: Annotated[float, Strict(), Field(gt=0)]
     span_prior: Ratio
     span_type_cap: NonNeg
+    span_in_text_factor: Annotated[float, Strict(), Field(gt=0)]
+    span_not_in_text_factor: Annotated[float, Strict(), Field(gt=0)]
     llr_clean_mean: Float
     llr_clean_sd: Annotated[float, Strict(), Field(gt=0)]
     llr_z_threshold: Float

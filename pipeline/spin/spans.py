@@ -17,6 +17,10 @@ against known false evidence: capitalised names in mid-sentence are skipped, fix
 terms (``resources/spin/fixed_phrases.txt``) are never spans, originals that are antonyms of
 the span are dropped.
 
+Each ratio is then weighted by whether the span's best original is written elsewhere in the
+same text (:func:`weigh_in_text`): a spinner swaps some occurrences of a word, so the original
+usually survives elsewhere in the article.
+
 ``span_evidence(toks, thes, ref, cfg)`` returns the non-overlapping spans with their log
 ratios, best originals and word counts (table look-ups memoised per (left, span, right)).
 """
@@ -500,9 +504,44 @@ def _py_hits(m: _Model, thes: Thesaurus, toks: list[Tok], lows: list[str | None]
 _hits = FAST.span_hits if FAST is not None else _py_hits
 
 
+def original_in_text(original: str, words: set[str], joined: str) -> bool:
+    """Whether ``original`` (lower case; a phrase word for word) is written in the text:
+    ``words`` its word forms, ``joined`` its words joined by spaces, padded, with ``|`` where a
+    token is not a word (a phrase does not run across punctuation)."""
+    if not original:
+        return False
+    if " " in original:
+        return f" {original} " in joined
+    return original in words
+
+
+def weigh_in_text(hits: list[SpanHit], lows: list[str | None],
+                  cfg: dict[str, Any]) -> list[SpanHit]:
+    """Each hit's ratio times ``span_in_text_factor`` when its original is written elsewhere in
+    the text (a spinner swaps some occurrences of a word, so the original usually survives
+    elsewhere in the article), times ``span_not_in_text_factor`` when not. ``lows``: the
+    text's lower-case words, None where a token is not a word. The span itself is never its
+    original (a respelling or the same word is not a candidate), so any occurrence is
+    elsewhere."""
+    if not hits:
+        return hits
+    up = math.log(float(cfg.span_in_text_factor))
+    down = math.log(float(cfg.span_not_in_text_factor))
+    if up == 0.0 and down == 0.0:
+        return hits
+    words = {w for w in lows if w is not None}
+    joined = ""
+    if any(" " in h.original for h in hits):
+        joined = " " + " ".join(w if w is not None else "|" for w in lows) + " "
+    return [h._replace(log_lr=h.log_lr + (up if original_in_text(h.original, words, joined)
+                                          else down)) for h in hits]
+
+
 def span_evidence(toks: list[Tok], thes: Thesaurus, ref: Reference,
                   cfg: dict[str, Any]) -> list[SpanHit]:
-    """Candidate swaps of ``toks`` (non-overlapping, best log LR first when they compete)."""
+    """Candidate swaps of ``toks`` (non-overlapping, best log LR first when they compete), each
+    ratio weighted by whether its original is written elsewhere in the text
+    (:func:`weigh_in_text`)."""
     m = model_for(ref, cfg)
     max_lr = float(cfg.span_max_lr)
     gate = float(cfg.span_gate_pmi)
@@ -515,7 +554,7 @@ def span_evidence(toks: list[Tok], thes: Thesaurus, ref: Reference,
         None if k in blocked else w for k, w in enumerate(lows)]
     lows.append(None)
     spans_ok += [None, None, None]
-    hits = _hits(m, thes, toks, lows, spans_ok, max_lr, gate, min_log)
+    hits = weigh_in_text(_hits(m, thes, toks, lows, spans_ok, max_lr, gate, min_log), lows, cfg)
     # Non-overlapping: the strongest span wins its tokens.
     hits.sort(key=lambda h: (-h.log_lr, h.i))
     taken: set[int] = set()

@@ -50,6 +50,50 @@ def test_empty_and_hostile_inputs(thes, ref):
     assert span_evidence(tokenize("{{{|}}} ((( ))) \x00 ;;;"), thes, ref, SpinSettings.defaults()) == []
 
 
+# (text, whether the span's original is written elsewhere in it): the same swap in the same
+# context, with and without its original in another sentence.
+IN_TEXT = [
+    ("It takes a long fourth dimension to heal.", "fourth dimension", False),
+    ("Give it time. It takes a long fourth dimension to heal.", "fourth dimension", True),
+    ("Your healer will listen to you.", "healer", False),
+    ("A good therapist listens. Your healer will listen to you.", "healer", True),
+    ("They flavor so relieved after the session.", "flavor", False),
+    ("I feel fine. They flavor so relieved after the session.", "flavor", True),
+]
+
+
+@pytest.mark.parametrize(("text", "span", "in_text"), IN_TEXT)
+def test_an_original_written_elsewhere_weighs_the_ratio(text, span, in_text, thes, ref):
+    cfg = SpinSettings.defaults()
+    neutral = cfg.model_copy(update={"span_in_text_factor": 1.0, "span_not_in_text_factor": 1.0})
+    toks = tokenize(text)
+    hit = {h.key: h for h in span_evidence(toks, thes, ref, cfg)}[span]
+    plain = {h.key: h for h in span_evidence(toks, thes, ref, neutral)}[span]
+    factor = cfg.span_in_text_factor if in_text else cfg.span_not_in_text_factor
+    assert hit.log_lr == pytest.approx(plain.log_lr + math.log(factor), abs=1e-12)
+
+
+def test_an_original_written_elsewhere_raises_the_spans_contribution(thes, ref):
+    from pipeline.spin.verdict import contributions
+
+    cfg = SpinSettings.defaults()
+    assert cfg.span_in_text_factor > 1.0 > cfg.span_not_in_text_factor
+    for (absent, span, _), (present, _, _) in zip(IN_TEXT[::2], IN_TEXT[1::2], strict=True):
+        a = [h for h in span_evidence(tokenize(absent), thes, ref, cfg) if h.key == span]
+        b = [h for h in span_evidence(tokenize(present), thes, ref, cfg) if h.key == span]
+        assert contributions(b, cfg)[0] > contributions(a, cfg)[0] > 0
+
+
+@pytest.mark.parametrize(("original", "expected"), [
+    ("", False), ("time", True), ("long time", True), ("time heals", True),
+    ("time time", False), ("heal", False)])   # not across the full stop; whole words only
+def test_original_in_text(original, expected):
+    lows = [t.low if t.is_word else None for t in tokenize("It takes a long time. Time heals.")]
+    words = {w for w in lows if w}
+    joined = " " + " ".join(w or "|" for w in lows) + " "
+    assert spans.original_in_text(original, words, joined) is expected
+
+
 RESPELT = [
     ("", "", False),
     ("", "colour", False),
@@ -223,6 +267,12 @@ def _reference_hits(toks, thes, ref, cfg):
                     for k in range(start, j + 1)):
                 continue
             hits.append((i, j, lr, orig, key))
+    # The original written elsewhere in the text (a phrase word for word, not across
+    # punctuation) multiplies the ratio by span_in_text_factor, else span_not_in_text_factor.
+    words = [t.low if t.is_word else "|" for t in toks]
+    hits = [(i, j, lr + math.log(cfg.span_in_text_factor if orig and any(
+        words[k:k + len(orig.split())] == orig.split() for k in range(len(words)))
+        else cfg.span_not_in_text_factor), orig, key) for i, j, lr, orig, key in hits]
     hits.sort(key=lambda h: (-h[2], h[0]))
     taken, out = set(), []
     for h in hits:
