@@ -25,15 +25,17 @@ $(STAMP): pyproject.toml requirements.lock requirements-model.txt pipeline/spin/
 	touch $(STAMP)
 
 # The spin tables' compact form is derived from the committed TSV tables (and its bytes vary from
-# process to process: set order), so it is built here rather than kept in git.
-TABLES := models/spin_tables.compact.bin
-$(TABLES): models/spin_unigrams.tsv.gz models/spin_bigrams.tsv.gz models/spin_synonyms.tsv.gz \
+# process to process: set order), and wordfreq's English frequencies from the installed wordfreq,
+# so both are built here rather than kept in git (one command writes both; each is rewritten
+# only when its sources changed).
+TABLES := models/spin_tables.compact.bin models/wordfreq_en.compact.bin
+$(TABLES) &: models/spin_unigrams.tsv.gz models/spin_bigrams.tsv.gz models/spin_synonyms.tsv.gz \
            models/spin_reference.json models/spin_thesaurus.tsv.gz models/spin_antonyms.tsv.gz \
-           pipeline/compact.py workbench/compact.py | $(STAMP)
+           pipeline/compact.py workbench/compact.py requirements.lock | $(STAMP)
 	$(BIN)/python -m workbench compact --tables-only
 	@touch $(TABLES)
 
-install: $(STAMP) $(TABLES) ## create .venv, install the pinned dependencies (English model included), build the spin tables
+install: $(STAMP) $(TABLES) ## create .venv, install the pinned dependencies (English model included), build the spin and wordfreq tables
 
 analyze: $(STAMP) $(TABLES) ## analyse CORPUS (default: the demo corpus) into OUT (default: reports/)
 	$(BIN)/alliance-audit analyze $(CORPUS) --out $(OUT) $(ARGS)

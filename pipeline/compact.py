@@ -35,6 +35,8 @@ from typing import Any
 
 import numpy as np
 
+from pipeline.paths import MODELS_DIR
+
 SUFFIX = ".compact.npz"
 
 
@@ -185,7 +187,10 @@ TABLES_FILE = "spin_tables.compact.bin"
 # bench articles, for a file of 21.5 MB instead of 19.5.
 BLOCK = 8
 # The format (and the block size) in the header: a file written with another block size is stale.
-TABLES_MAGIC = b"alliance-audit spin tables 4 block %d\n" % BLOCK
+TABLES_MAGIC = b"alliance-audit spin tables 5 block %d\n" % BLOCK
+# The word-pair arrays of ``quality.pairs.PairTables`` (stored prebuilt: building them from the
+# reference statistics took 0.3-0.5 s of every start-up), in this order, each 8-byte aligned.
+PAIR_ARRAYS = (("log_p", "<f8"), ("keys", "<i8"), ("log_count", "<f8"))
 # The tables the signals look up a few times per candidate (not per word): loaded lazily.
 # ("suggest": the suggestion-only originals, read only on documents judged spun.)
 LAZY_TABLES = ("synonyms", "succ", "pred", "thesaurus", "by_second", "by_middle", "suggest")
@@ -246,12 +251,16 @@ def tables_key(models_dir: Path, sources: tuple[str, ...]) -> bytes:
 @lru_cache(maxsize=2)
 def load_tables(models_dir: Path, sources: tuple[str, ...]) -> dict[str, Any] | None:
     """The spin tables (reference statistics, their neighbour sets, the thesaurus and its
-    multiword index) of ``models_dir`` from :data:`TABLES_FILE`, or None (absent, or made
-    from other sources).
+    multiword index, the word-pair arrays) of ``models_dir`` from :data:`TABLES_FILE`, or None
+    (absent, or made from other sources).
 
-    Plain dicts, tuples, sets and strings in :mod:`marshal` form (``marshal`` builds values,
-    it runs no code); the tables named in :data:`LAZY_TABLES` are :class:`LazyTable` s over
-    the memory-mapped file, the rest are read at once (one zlib stream)."""
+    The file: the header, the lengths of the eager part and of the arrays (8 bytes each), the
+    eager part (plain dicts, tuples, sets and strings in :mod:`marshal` form, uncompressed:
+    ``marshal`` builds values, it runs no code, and reading it straight from the memory-mapped
+    file spares a 13 MB decompression at every start), the word-pair arrays (raw little-endian,
+    read in place with ``numpy.frombuffer``; ``tables["pairs"]``, the fields of
+    ``quality.pairs.PairTables``), then the compressed blocks of the tables named in
+    :data:`LAZY_TABLES`, which are :class:`LazyTable` s over the memory-mapped file."""
     path = models_dir / TABLES_FILE
     if not path.is_file():
         return None
@@ -260,10 +269,16 @@ def load_tables(models_dir: Path, sources: tuple[str, ...]) -> dict[str, Any] | 
         if fh.read(len(head)) != head:
             return None
         data = memoryview(mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ))
+    start = len(head) + 16
     eager_len = int.from_bytes(data[len(head):len(head) + 8], "little")
-    start = len(head) + 8
-    tables = marshal.loads(zlib.decompress(data[start:start + eager_len]))
-    blob = data[start + eager_len:]
+    arrays_len = int.from_bytes(data[len(head) + 8:start], "little")
+    tables = marshal.loads(data[start:start + eager_len])
+    arrays = data[start + eager_len:start + eager_len + arrays_len]
+    blob = data[start + eager_len + arrays_len:]
+    pairs = tables["pairs"]
+    for name, dtype in PAIR_ARRAYS:
+        offset, count = pairs[name]
+        pairs[name] = np.frombuffer(arrays, dtype=dtype, count=count, offset=offset)
     lazy = {name: LazyTable(keys, blob, offsets)
             for name, (keys, offsets) in tables.pop("lazy").items()}
     ref = tables["reference"]
@@ -272,3 +287,106 @@ def load_tables(models_dir: Path, sources: tuple[str, ...]) -> dict[str, Any] | 
     tables["thesaurus"] = (lazy["thesaurus"], *tables["thesaurus"], lazy["suggest"])
     tables["multiword"] = (lazy["by_second"], lazy["by_middle"])
     return tables
+
+
+# -- wordfreq's English Zipf frequencies ----------------------------------------------------
+WORDFREQ_FILE = "wordfreq_en.compact.bin"
+WORDFREQ_MAGIC = b"alliance-audit wordfreq en 1\n"
+# The words the runtime looks up are runs of lower-case ASCII letters (glued-word parts, host
+# name pieces): wordfreq reads such a word as one token, itself, so its Zipf frequency is the
+# stored value of the word, or that of an unknown word. Anything else goes to wordfreq.
+_PLAIN_WORD = re.compile(r"[a-z]+")
+
+
+def wordfreq_key() -> bytes | None:
+    """Hex sha256 of wordfreq's code and English word list (found without importing it), or
+    None when wordfreq is not installed."""
+    from importlib.util import find_spec
+
+    spec = find_spec("wordfreq")
+    if spec is None or not spec.origin:
+        return None
+    root = Path(spec.origin).parent
+    h = hashlib.sha256()
+    for path in (root / "__init__.py", root / "data" / "large_en.msgpack.gz"):
+        h.update(path.name.encode())
+        h.update(hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"-")
+    return h.hexdigest().encode()
+
+
+class ZipfTable:
+    """``word -> wordfreq.zipf_frequency(word, "en")`` for the plain words of wordfreq's
+    English list: an open-addressing hash table (``zlib.crc32`` of the ASCII bytes, linear
+    probing) over the memory-mapped :data:`WORDFREQ_FILE`, read in place.
+
+    The file: the header, then five little-endian 8-byte fields (words ``n``, slots (a power of
+    two), blob length, the unknown word's value as float64, 0), the slots (uint32: word index +
+    1, 0 empty), the word offsets (uint32, ``n + 1``), the values (float64, ``n``), and the
+    words' ASCII bytes one after another."""
+
+    __slots__ = ("_slots", "_offsets", "_values", "_blob", "_mask", "unknown")
+
+    def __init__(self, data: memoryview) -> None:
+        n, n_slots, blob_len = (int.from_bytes(data[i:i + 8], "little") for i in (0, 8, 16))
+        self.unknown = float(np.frombuffer(data[24:32], dtype="<f8")[0])
+        at = 40
+        self._slots = data[at:at + 4 * n_slots].cast("I")
+        at += 4 * n_slots
+        self._offsets = data[at:at + 4 * (n + 1)].cast("I")
+        at += 4 * (n + 1)
+        self._values = data[at:at + 8 * n].cast("d")
+        at += 8 * n
+        self._blob = data[at:at + blob_len]
+        self._mask = n_slots - 1
+
+    def find(self, word: bytes) -> int:
+        """The index of ``word`` (ASCII bytes), or -1."""
+        slots, offsets, blob, mask = self._slots, self._offsets, self._blob, self._mask
+        h = zlib.crc32(word) & mask
+        while True:
+            j = slots[h]
+            if not j:
+                return -1
+            if blob[offsets[j - 1]:offsets[j]] == word:
+                return j - 1
+            h = (h + 1) & mask
+
+    def zipf(self, word: str) -> float | None:
+        """The Zipf frequency of a plain word (lower-case ASCII letters), else None."""
+        if not _PLAIN_WORD.fullmatch(word):
+            return None
+        i = self.find(word.encode("ascii"))
+        return self._values[i] if i >= 0 else self.unknown
+
+
+@lru_cache(maxsize=2)
+def load_zipf_table(models_dir: Path) -> ZipfTable | None:
+    """The :class:`ZipfTable` of ``models_dir``, or None (absent, or made from another
+    wordfreq: its code and English list are in the header)."""
+    path = models_dir / WORDFREQ_FILE
+    if not path.is_file():
+        return None
+    key = wordfreq_key()
+    if key is None:
+        return None
+    head = WORDFREQ_MAGIC + key + b"\n\n"
+    with path.open("rb") as fh:
+        if fh.read(len(head)) != head:
+            return None
+        data = memoryview(mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ))
+    return ZipfTable(data[len(head):])
+
+
+def zipf_en(word: str) -> float:
+    """``wordfreq.zipf_frequency(word, "en")``, value for value (``tests/test_compact.py``):
+    read from :data:`WORDFREQ_FILE` for plain words, so the run does not import wordfreq and
+    load its list (0.15-0.3 s of the start-up); any other word, or without a current file,
+    from wordfreq itself."""
+    table = load_zipf_table(MODELS_DIR)
+    if table is not None:
+        value = table.zipf(word)
+        if value is not None:
+            return value
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")

@@ -581,9 +581,9 @@ def _fit_tables():
 def _p_word(word: str, ref, n: float) -> float:
     z = ref.zipf.get(word)
     if z is None:
-        from wordfreq import zipf_frequency
+        from pipeline.compact import zipf_en  # wordfreq's value, without loading wordfreq
 
-        z = zipf_frequency(word, "en") or 0.0
+        z = zipf_en(word) or 0.0
     return max(10.0 ** (z - 9.0), ref.dom_uni.get(word, 0) / n, 1e-9)
 
 

@@ -30,9 +30,9 @@ LONG_STEM = 6           # on-topic stems this long count anywhere in the host's 
 
 
 def _zipf(word: str) -> float:
-    from wordfreq import zipf_frequency
+    from pipeline.compact import zipf_en  # wordfreq's value, without loading wordfreq
 
-    return zipf_frequency(word, "en")
+    return zipf_en(word)
 
 
 @lru_cache(maxsize=SEGMENT_CACHE)

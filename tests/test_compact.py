@@ -230,3 +230,79 @@ def test_lazy_blocks_share_one_string_per_word(tmp_path):
     last = next(w for w in lazy[f"k{2 * compact.BLOCK}"] if w.startswith("shared"))
     assert first == last == "sharedword" and first is last
     assert dict(lazy.items()) == table
+
+
+def test_prebuilt_pair_arrays_equal_the_ones_built_at_load_time():
+    """``quality.pairs.pair_tables`` reads the word-pair arrays stored in the tables file; they
+    are what ``build_tables`` makes of the reference statistics, value for value and in order."""
+    import dataclasses
+
+    from pipeline.quality import pairs
+    from pipeline.spin import reference
+
+    assert reference.prebuilt_pairs() is not None, "models/spin_tables.compact.bin missing or stale: run `make install`"
+    stored = pairs.pair_tables()
+    built = pairs.build_tables(reference.parse_reference(MODELS_DIR))
+    assert list(stored.vocab.items()) == list(built.vocab.items())
+    for field in dataclasses.fields(pairs.PairTables):
+        a, b = getattr(stored, field.name), getattr(built, field.name)
+        if isinstance(b, np.ndarray):
+            assert a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes(), field.name
+        elif not isinstance(b, dict):
+            assert a == b, field.name
+    text = "The of the client is very the goals and and therapist a an session."
+    assert pairs.pair_counts(text, stored) == pairs.pair_counts(text, built)
+
+
+def test_wordfreq_table_is_current():
+    assert compact.load_zipf_table(MODELS_DIR) is not None, (
+        "models/wordfreq_en.compact.bin missing or made from another wordfreq: run `make install`")
+
+
+def test_zipf_en_equals_wordfreq_on_a_sample():
+    """``compact.zipf_en`` returns exactly ``wordfreq.zipf_frequency(w, "en")``: words of
+    wordfreq's list, letter strings it mostly does not know, and words that are not plain
+    (wordfreq answers those itself)."""
+    import random
+
+    from wordfreq import get_frequency_dict, zipf_frequency
+
+    known = sorted(get_frequency_dict("en"))
+    rng = random.Random(19)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    sample = rng.sample(known, 5000) + known[:200] + known[-200:]
+    sample += ["".join(rng.choice(letters) for _ in range(rng.randint(1, 14))) for _ in range(5000)]
+    sample += ["", "a", "i", "the", "The", "THE", "don't", "co-op", "café", "naïve", "16.1",
+               "affects16", "1million", " the", "the ", "x" * 60, "\u2019s", "ﬁnd"]
+    for word in sample:
+        got, expected = compact.zipf_en(word), zipf_frequency(word, "en")
+        assert got == expected and type(got) is type(expected), word
+
+
+def test_stale_wordfreq_table_is_not_used(tmp_path):
+    good = (MODELS_DIR / compact.WORDFREQ_FILE).read_bytes()
+    (tmp_path / compact.WORDFREQ_FILE).write_bytes(good)
+    assert compact.load_zipf_table(tmp_path) is not None
+    (tmp_path / compact.WORDFREQ_FILE).write_bytes(good.replace(b"wordfreq en 1", b"wordfreq en 0", 1))
+    compact.load_zipf_table.cache_clear()
+    assert compact.load_zipf_table(tmp_path) is None
+    assert compact.load_zipf_table(tmp_path / "absent") is None
+    compact.load_zipf_table.cache_clear()
+
+
+def test_zipf_table_finds_every_word_it_holds(tmp_path, monkeypatch):
+    """The hash table answers for its own words and misses the others (a small table written
+    by ``compact_wordfreq`` from a fake word list: probing and wrap-around included)."""
+    import wordfreq
+
+    freqs = {w: 10 ** (-k / 10) for k, w in enumerate(["the", "of", "zz", "a", "therapy", "x" * 30])}
+    monkeypatch.setattr(wordfreq, "get_frequency_dict", lambda lang: freqs)
+    monkeypatch.setattr(wordfreq, "zipf_frequency", lambda w, lang: round(9 + np.log10(freqs.get(w, 1e-9)), 2))
+    compact_write.compact_wordfreq(tmp_path)
+    table = compact.load_zipf_table(tmp_path)
+    assert table is not None
+    for w, f in freqs.items():
+        assert table.zipf(w) == round(9 + np.log10(f), 2)
+    assert table.zipf("therapist") == table.unknown == 0.0
+    assert table.zipf("Therapy") is None and table.zipf("") is None
+    compact.load_zipf_table.cache_clear()

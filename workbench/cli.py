@@ -92,14 +92,16 @@ def startup(
 @app.command()
 def compact(
     tables_only: Annotated[bool, typer.Option(
-        "--tables-only", help="Only models/spin_tables.compact.bin (built by make install; not in git).")] = False,
+        "--tables-only", help="Only the files not in git, built by make install: models/spin_tables.compact.bin and models/wordfreq_en.compact.bin.")] = False,
 ) -> None:
-    """Write models/<name>.compact.npz from each .skops model and models/spin_tables.compact.bin
-    from the spin TSV tables (what the runtime loads)."""
+    """Write models/<name>.compact.npz from each .skops model, models/spin_tables.compact.bin
+    from the spin TSV tables and models/wordfreq_en.compact.bin from wordfreq (what the runtime
+    loads)."""
     from pipeline.paths import MODELS_DIR
-    from workbench.compact import compact_tables, write_all
+    from workbench.compact import compact_tables, compact_wordfreq, write_all
 
-    written = [compact_tables(MODELS_DIR)] if tables_only else write_all(MODELS_DIR)
+    written = ([compact_tables(MODELS_DIR), compact_wordfreq(MODELS_DIR)] if tables_only
+               else write_all(MODELS_DIR))
     for path in written:
         if path is not None:
             out_console.print(f"wrote {path}")

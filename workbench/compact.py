@@ -8,6 +8,7 @@ the parsed TSV tables, so it lives here, off the runtime's import graph.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import marshal
 import sys
@@ -20,6 +21,7 @@ import numpy as np
 
 from pipeline import compact
 from pipeline.alliance import model as alliance_model
+from pipeline.quality import pairs
 from pipeline.spin import detector, reference, thesaurus
 
 # Fixed time stamp: the same model gives the same bytes (the cache fingerprint reads them).
@@ -127,8 +129,9 @@ def pack_lazy(table: dict[str, Any], blob: bytearray) -> tuple[list[str], list[i
 
 def write_tables(models_dir: Path, sources: tuple[str, ...], tables: dict[str, Any]) -> Path:
     """Write :data:`compact.TABLES_FILE` from ``tables`` (the structure :func:`load_tables` returns,
-    with plain dicts); kept as it is when made from the same sources (the sets' order, and so
-    the bytes, changes from process to process)."""
+    with plain dicts, and ``"pairs"`` the fields of a ``quality.pairs.PairTables``); kept as it
+    is when made from the same sources (the sets' order, and so the bytes, changes from process
+    to process)."""
     path = models_dir / compact.TABLES_FILE
     head = compact.TABLES_MAGIC + compact.tables_key(models_dir, sources) + b"\n\n"
     if path.is_file():
@@ -143,10 +146,23 @@ def write_tables(models_dir: Path, sources: tuple[str, ...], tables: dict[str, A
                    "suggest": suggest}
     blob = bytearray()
     lazy = {name: pack_lazy(lazy_tables[name], blob) for name in compact.LAZY_TABLES}
-    eager = zlib.compress(marshal.dumps({"reference": ref_fields,
-                                         "thesaurus": tuple(thesaurus_rest), "lazy": lazy}), 6)
+    # The pair arrays, raw and 8-byte aligned; the eager part holds their (offset, count) and
+    # the rest of the fields. The vocabulary's words are the ``zipf`` dict's own strings, so
+    # marshal writes each once (a reference the second time) and the load shares them.
+    pairs = dict(tables["pairs"])
+    raw = bytearray()
+    for name, dtype in compact.PAIR_ARRAYS:
+        arr = np.ascontiguousarray(pairs[name], dtype=dtype)
+        raw += bytes(-len(raw) % 8)
+        pairs[name] = (len(raw), len(arr))
+        raw += arr.tobytes()
+    eager = marshal.dumps({"reference": ref_fields, "thesaurus": tuple(thesaurus_rest),
+                           "lazy": lazy, "pairs": pairs})
+    start = len(head) + 16
+    eager += bytes(-(start + len(eager)) % 8)     # the arrays start 8-byte aligned in the file
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(head + len(eager).to_bytes(8, "little") + eager + blob)
+    tmp.write_bytes(head + len(eager).to_bytes(8, "little") + len(raw).to_bytes(8, "little")
+                    + eager + raw + blob)
     tmp.replace(path)
     compact.load_tables.cache_clear()
     return path
@@ -154,7 +170,8 @@ def write_tables(models_dir: Path, sources: tuple[str, ...], tables: dict[str, A
 
 def compact_tables(models_dir: Path) -> Path | None:
     """Write the compact spin tables of ``models_dir`` (:data:`pipeline.compact.TABLES_FILE`):
-    the parsed reference statistics, their neighbour sets and the thesaurus."""
+    the parsed reference statistics, their neighbour sets, the thesaurus and the word-pair
+    arrays the quality rules read (``quality.pairs.build_tables``)."""
     d = Path(models_dir)
     if not all((d / name).is_file() for name in reference.TABLE_SOURCES):
         return None
@@ -164,9 +181,54 @@ def compact_tables(models_dir: Path) -> Path | None:
         "zipf", "dom_uni", "gen_bi", "dom_bi", "synonyms", "pos", "pos_bigram_logp",
         "phrase_counts", "dom_words", "meta")}
     parsed = thesaurus._parse_thesaurus(d)
+    built = pairs.build_tables(ref)
+    pair_fields = {f.name: getattr(built, f.name) for f in dataclasses.fields(built)}
     return write_tables(d, reference.TABLE_SOURCES, {"reference": fields, "neighbours": (succ, pred),
                                                      "thesaurus": parsed,
-                                                     "multiword": thesaurus._multiword_index(parsed[0])})
+                                                     "multiword": thesaurus._multiword_index(parsed[0]),
+                                                     "pairs": pair_fields})
+
+
+def compact_wordfreq(models_dir: Path) -> Path | None:
+    """Write :data:`pipeline.compact.WORDFREQ_FILE`: ``wordfreq.zipf_frequency(w, "en")`` of
+    every plain word (lower-case ASCII letters) of wordfreq's English list, as wordfreq itself
+    computes it, and of an unknown plain word (see :class:`pipeline.compact.ZipfTable`). Kept
+    as it is when made from the same wordfreq. None without wordfreq."""
+    key = compact.wordfreq_key()
+    if key is None:
+        return None
+    path = Path(models_dir) / compact.WORDFREQ_FILE
+    head = compact.WORDFREQ_MAGIC + key + b"\n\n"
+    if path.is_file():
+        with path.open("rb") as fh:
+            if fh.read(len(head)) == head:
+                return path
+    from wordfreq import get_frequency_dict, zipf_frequency
+
+    known = get_frequency_dict("en")
+    words = sorted(w for w in known if compact._PLAIN_WORD.fullmatch(w))
+    unknown = next(w for w in ("zq" * k for k in range(1, 100)) if w not in known)
+    n_slots = 1 << max(2 * len(words), 1).bit_length()      # at most half full
+    slots = np.zeros(n_slots, dtype="<u4")
+    offsets = np.zeros(len(words) + 1, dtype="<u4")
+    blob = bytearray()
+    for i, w in enumerate(words):
+        b = w.encode("ascii")
+        h = zlib.crc32(b) & (n_slots - 1)
+        while slots[h]:
+            h = (h + 1) & (n_slots - 1)
+        slots[h] = i + 1
+        blob += b
+        offsets[i + 1] = len(blob)
+    values = np.array([zipf_frequency(w, "en") for w in words], dtype="<f8")
+    fields = (len(words).to_bytes(8, "little") + n_slots.to_bytes(8, "little")
+              + len(blob).to_bytes(8, "little")
+              + np.array([zipf_frequency(unknown, "en")], dtype="<f8").tobytes() + bytes(8))
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(head + fields + slots.tobytes() + offsets.tobytes() + values.tobytes() + bytes(blob))
+    tmp.replace(path)
+    compact.load_zipf_table.cache_clear()
+    return path
 
 
 def write_all(models_dir: Path) -> list[Path]:
@@ -182,7 +244,7 @@ def write_all(models_dir: Path) -> list[Path]:
         out = compact.compact_path(skops_path)
         save_npz(out, convert(read(skops_path), compact.sha256_of(skops_path)))
         written.append(out)
-    tables = compact_tables(models_dir)
-    if tables is not None:
-        written.append(tables)
+    for derived in (compact_tables(models_dir), compact_wordfreq(models_dir)):
+        if derived is not None:
+            written.append(derived)
     return written

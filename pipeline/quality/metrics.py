@@ -746,9 +746,9 @@ _LETTERS_DIGITS = re.compile(r"^([a-z]{3,})(\d+[.,]\d+)$|^(\d[\d.,]*)([a-z]{3,})
 
 @lru_cache(maxsize=WORD_CACHE_SIZE)
 def _zipf(word: str) -> float:
-    from wordfreq import zipf_frequency
+    from pipeline.compact import zipf_en  # wordfreq's value, without loading wordfreq
 
-    return zipf_frequency(word, "en")
+    return zipf_en(word)
 
 
 # Two-letter English function words that a scrape glues to a longer word ("sessionor").

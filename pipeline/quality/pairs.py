@@ -50,9 +50,14 @@ class PairTables:
 
 @lru_cache(maxsize=1)
 def pair_tables() -> PairTables:
-    """The arrays of the shipped reference statistics (built once per process, ~0.5 s)."""
-    from pipeline.spin.reference import load_reference
+    """The arrays of the shipped reference statistics, once per process: prebuilt in the
+    compact tables file (``workbench.compact`` stores what :func:`build_tables` returns), else
+    built here (~0.5 s)."""
+    from pipeline.spin.reference import load_reference, prebuilt_pairs
 
+    prebuilt = prebuilt_pairs()
+    if prebuilt is not None:
+        return PairTables(**prebuilt)
     return build_tables(load_reference())
 
 

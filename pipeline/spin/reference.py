@@ -99,6 +99,16 @@ def _load_reference(d: Path) -> Reference:
     return ref
 
 
+def prebuilt_pairs(models_dir: Path | str | None = None) -> dict | None:
+    """The fields of ``quality.pairs.PairTables`` for the reference statistics of
+    ``models_dir`` as the compact tables file stores them, or None (no current file: build them
+    from :func:`load_reference`)."""
+    from pipeline.compact import load_tables
+
+    tables = load_tables(Path(models_dir) if models_dir is not None else MODELS_DIR, TABLE_SOURCES)
+    return None if tables is None else tables.get("pairs")
+
+
 def parse_reference(d: Path) -> Reference:
     """The reference statistics of ``d`` read from its TSV and JSON files."""
     missing = [v for v in FILES.values() if not (d / v).is_file()]
