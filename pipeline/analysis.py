@@ -8,6 +8,7 @@ them into the :class:`~pipeline.article.Article`.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
@@ -19,8 +20,23 @@ from pipeline.config import Settings
 from pipeline.doctable import doc_table, set_doc_text
 
 
+def tokenizer_text(text: str, run_chars: int, step: int) -> str:
+    """``text`` with a space over every ``step``-th character of each run of at least
+    ``run_chars`` non-space characters: same length and offsets, linear for spaCy's tokenizer."""
+    if len(text) < run_chars:
+        return text
+
+    def brk(m: re.Match) -> str:
+        run = list(m.group())
+        run[step::step] = " " * len(run[step::step])
+        return "".join(run)
+
+    return re.sub(rf"\S{{{run_chars},}}", brk, text)
+
+
 def _doc_for(nlp: Language, article: Article, settings: Settings) -> Doc:
-    doc = nlp.make_doc(article.text)
+    ing = settings.ingest
+    doc = nlp.make_doc(tokenizer_text(article.text, ing.token_run_chars, ing.token_run_step))
     set_doc_text(doc, article.text)
     applicable = article.language in settings.ingest.analysed_languages
     doc._.meta = {

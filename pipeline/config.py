@@ -128,6 +128,8 @@ class IngestSettings(_Section):
     recurring_line_min_share: Ratio
     language_min_chars: Count
     analysed_languages: list[Str]
+    token_run_chars: Positive
+    token_run_step: Positive
     trafilatura_fast: Bool
 
 
