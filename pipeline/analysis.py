@@ -38,7 +38,7 @@ def _doc_for(nlp: Language, article: Article, settings: Settings) -> Doc:
     ing = settings.ingest
     doc = nlp.make_doc(tokenizer_text(article.text, ing.token_run_chars, ing.token_run_step))
     set_doc_text(doc, article.text)
-    applicable = article.language in settings.ingest.analysed_languages
+    applicable = article.language in ing.analysed_languages
     doc._.meta = {
         "article_id": article.article_id,
         "source": article.source,
