@@ -384,6 +384,8 @@ class DedupSettings(_Section):
     min_words: Count
     drop_function_words: Bool
     align_max_swap_words: Positive
+    align_max_cost: Positive
+    align_max_words: Positive
     align_min_matched: Ratio
     align_min_equal: Ratio
     align_texts_kept: Positive
@@ -457,6 +459,7 @@ class AuditSettings(_Section):
     report_max_text_chars: Count
     report_max_diffs: Count
     report_diff_max_words: Count
+    report_diff_max_cost: Positive
 
     @model_validator(mode="after")
     def _actions_are_listed(self) -> Self:

@@ -44,6 +44,7 @@ from pipeline.article import Article, SpinSpan
 from pipeline.audit import quality_of
 from pipeline.config import DedupSettings
 from pipeline.text import LETTER_WORD as _WORD
+from pipeline.text import word_opcodes
 
 KINDS = ("exact", "near", "spun_copy")
 
@@ -246,6 +247,8 @@ class _Params:
     lsh_factor: float
     max_candidates: int
     max_swap_words: int
+    max_align_cost: int
+    max_align_words: int
     min_aligned: float
     min_equal: float
     fit_margin: float
@@ -282,7 +285,8 @@ class _Params:
                    bool(s.drop_function_words), float(s.threshold), float(s.spun_threshold),
                    float(s.frame_threshold), float(s.spun_min_gain), float(s.spun_min_lead),
                    float(s.verify_factor), float(s.lsh_factor), int(s.max_candidates),
-                   int(s.align_max_swap_words), float(s.align_min_matched),
+                   int(s.align_max_swap_words), int(s.align_max_cost), int(s.align_max_words),
+                   float(s.align_min_matched),
                    float(s.align_min_equal), float(s.swap_fit_margin),
                    float(s.swap_smoothing), float(s.swap_shared_weight), int(s.copy_min_swaps),
                    float(s.copy_min_swap_rate), float(s.copy_dominance),
@@ -530,18 +534,20 @@ class PairAlignment:
         return sum(1 for s in self.swaps if s.worse == side)
 
 
-def align_words(x: list[str], y: list[str], max_swap_words: int) -> PairAlignment:
-    """Align two token lists (difflib on words): equal runs, and replaced blocks of at most
-    ``max_swap_words`` words a side as swaps (longer blocks are rewrites, not synonyms)."""
+def align_words(x: list[str], y: list[str], max_swap_words: int,
+                max_cost: int = 2_000_000, max_words: int = 10_000) -> PairAlignment:
+    """Align the first ``max_words`` tokens of two token lists (difflib on words,
+    :func:`pipeline.text.word_opcodes` within ``max_cost``): equal runs, and replaced blocks of
+    at most ``max_swap_words`` words a side as swaps (longer blocks are rewrites, not
+    synonyms). The shares are of the aligned tokens."""
+    # The matcher is quadratic on long texts of a small vocabulary (dedup.toml).
+    x, y = x[:max_words], y[:max_words]
     if not x or not y:
         return PairAlignment(0.0, 0.0, [])
-    from difflib import SequenceMatcher
-
     equal = swapped_x = swapped_y = 0
     swaps: list[Swap] = []
     runs: list[tuple[int, int]] = []
-    # autojunk off: "the" and "and" are most of the alignment's anchors.
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, x, y, autojunk=False).get_opcodes():
+    for tag, i1, i2, j1, j2 in word_opcodes(x, y, max_cost):
         if tag == "equal":
             equal += i2 - i1
             runs.append((i1, i2))
@@ -835,7 +841,7 @@ def _align_edges(edges: dict[int, dict[int, tuple[str, float]]], texts: _Texts |
     for x, y in _pairs_to_align(edges, p.max_near_aligned):
         kind, sim = edges[x][y]
         tx, ty = texts.get(x)[0], texts.get(y)[0]
-        al = align_words(tx, ty, p.max_swap_words)
+        al = align_words(tx, ty, p.max_swap_words, p.max_align_cost, p.max_align_words)
         if kind in ("spun_copy", "near_aligned"):
             # Confirmed by the words: a long shared text is a near copy (a swapped side found
             # by judge_swaps still becomes a spun copy), swaps between equal runs a spun one.

@@ -14,6 +14,8 @@ the patterns are named by what they keep:
 from __future__ import annotations
 
 import re
+from collections import Counter
+from difflib import SequenceMatcher
 
 WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 LETTER_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
@@ -52,3 +54,17 @@ def match_case(suggestion: str, original: str) -> str:
             return " ".join(w[:1].upper() + w[1:] for w in suggestion.split())
         return suggestion[0].upper() + suggestion[1:]
     return suggestion
+
+
+def word_opcodes(a: list[str], b: list[str], max_cost: int) -> list[tuple[str, int, int, int, int]]:
+    """:class:`difflib.SequenceMatcher` opcodes of two word lists.
+
+    Common words are kept as anchors (``autojunk`` off: in a short article "the" and "and" hold
+    the alignment together), unless the pair's repeated-word cost, the sum over shared words of
+    their counts on each side, exceeds ``max_cost``: a text that repeats one word thousands of
+    times makes the matcher quadratic, so its popular words are junked for that pair only.
+    """
+    ca, cb = Counter(a), Counter(b)
+    small, big = (ca, cb) if len(ca) <= len(cb) else (cb, ca)
+    cost = sum(n * big.get(w, 0) for w, n in small.items())
+    return SequenceMatcher(None, a, b, autojunk=cost > max_cost).get_opcodes()

@@ -496,6 +496,23 @@ def test_align_words(x, y, equal, swaps):
     assert len(al.swaps) == swaps
 
 
+def test_align_words_aligns_only_the_first_max_words():
+    x = ["the", "good", "therapist", "listens"] + ["x"] * 6
+    y = ["the", "good", "specialist", "listens"] + ["y"] * 6
+    al = dedup.align_words(x, y, 3, max_words=4)
+    assert al.equal == pytest.approx(0.75)   # of the four aligned words, not of ten
+    assert [(s.x, s.y) for s in al.swaps] == [((2, 3), (2, 3))]
+
+
+def test_align_words_on_a_degenerate_pair_keeps_its_shape():
+    # Thousands of one word on both sides: the popular word is junked, the text still aligns.
+    x = ["a"] * 4000 + ["the", "client", "agreed"]
+    y = ["a"] * 4000 + ["the", "customer", "agreed"]
+    al = dedup.align_words(x, y, 3, max_cost=10**6)
+    assert 0.0 <= al.equal <= 1.0 and 0.0 <= al.matched <= 1.0
+    assert ((4001, 4002), (4001, 4002)) in [(s.x, s.y) for s in al.swaps]
+
+
 def test_the_rarer_worse_fitting_side_of_a_swap_is_the_spun_one(settings):
     p = dedup._Params.of(settings)
     x = dedup.word_tokens("You can trust your therapist to keep it private.")[0]

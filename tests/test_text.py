@@ -2,7 +2,15 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.text import GLUED, LETTER_WORD, TOKEN, match_case, split_sentences, words
+from pipeline.text import (
+    GLUED,
+    LETTER_WORD,
+    TOKEN,
+    match_case,
+    split_sentences,
+    word_opcodes,
+    words,
+)
 
 HOSTILE = "\x00{|}" + "é" * 50 + " ’' -- \u202e\ufeff" * 20
 
@@ -63,3 +71,31 @@ def test_split_sentences(text, expected):
 )
 def test_match_case(suggestion, original, expected):
     assert match_case(suggestion, original) == expected
+
+
+def _opcodes(a, b, autojunk):
+    from difflib import SequenceMatcher
+
+    return SequenceMatcher(None, a, b, autojunk=autojunk).get_opcodes()
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [([], []), ([], ["x"]),
+     (words("the client and the therapist agree on the goals of the work"),
+      words("the customer and the therapist agree on the aims of the work"))],
+)
+def test_word_opcodes_keeps_common_words_as_anchors(a, b):
+    assert word_opcodes(a, b, max_cost=10**6) == _opcodes(a, b, autojunk=False)
+
+
+def test_word_opcodes_junks_popular_words_of_a_degenerate_pair():
+    # One word 3,000 times on both sides: 9,000,000 comparisons per step without junking.
+    a = ["a"] * 3000 + words("the plan was agreed")
+    b = words("we agreed the plan") + ["a"] * 3000
+    got = word_opcodes(a, b, max_cost=10**6)
+    assert got == _opcodes(a, b, autojunk=True)
+    assert got != _opcodes(a, b, autojunk=False)
+    # The opcodes still cover both lists end to end.
+    assert got[0][1] == got[0][3] == 0
+    assert (got[-1][2], got[-1][4]) == (len(a), len(b))

@@ -56,12 +56,14 @@ def read_text(data: bytes, markdown: bool = False) -> Iterator[Extracted | Recor
         yield RecordError(f"binary content ({what}), not text")
         return
     text, encoding = decode_bytes(data)
+    saved_page = not markdown and text.lstrip()[:1] == "<" and looks_like_html(text)
     # Random bytes without NULs decode to a soup of symbols: binary, not a one-word article.
-    what = garbled_text(text)
+    # (Markup is mostly symbols too: a saved page is judged by the text extracted from it.)
+    what = "" if saved_page else garbled_text(text)
     if what:
         yield RecordError(f"binary content ({what}), not text")
         return
-    if not markdown and text.lstrip()[:1] == "<" and looks_like_html(text):
+    if saved_page:
         # A saved page under a .txt name: extract it as HTML rather than keep the markup.
         result = extract_html(text)
         if isinstance(result, Extracted):

@@ -12,8 +12,8 @@ words did not avoid each other, so its absence is evidence. Pairs of rarer words
 are not judged: the table cannot know them. A judged pair is **improbable** when its reference
 count (plus half the listing cutoff) is below what independence predicts.
 
-The tables are arrays (word -> id, sorted pair keys): a text costs one regex pass, one
-``np.unique`` and a few vectorised look-ups, no Python per pair.
+The tables are arrays (word -> id, sorted pair keys): a text costs one regex pass,
+a dict look-up per token and a few vectorised look-ups, no Python per pair.
 """
 
 from __future__ import annotations
@@ -92,9 +92,10 @@ def pair_counts(text: str, tables: PairTables | None = None) -> tuple[int, int]:
     toks = _PAIR_TOKEN.findall((text or "").lower().replace("\u2019", "'"))
     if len(toks) < 2:
         return 0, 0
-    uniq, inv = np.unique(np.asarray(toks), return_inverse=True)
-    ids = np.fromiter((t.vocab.get(w, -1) for w in uniq.tolist()), dtype=np.int64,
-                      count=len(uniq))[inv.ravel()]
+    # A dict look-up per token: np.unique on a string array pads every token to the longest
+    # (one 200,000-letter token made a 1,000-token page an 800 MB array).
+    get = t.vocab.get
+    ids = np.fromiter((get(w, -1) for w in toks), dtype=np.int64, count=len(toks))
     a, b = ids[:-1], ids[1:]
     known = (a >= 0) & (b >= 0)
     a, b = a[known], b[known]

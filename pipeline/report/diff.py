@@ -6,11 +6,12 @@ compared and long runs of equal words are folded, so a pair costs the same on an
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
+
+from pipeline.text import word_opcodes
 
 _WORDS = re.compile(r"\S+")
 
@@ -25,7 +26,8 @@ class Diff:
     cut: bool
 
 
-def word_diff(canonical: str, other: str, max_words: int = 4000, context: int = 12) -> Diff:
+def word_diff(canonical: str, other: str, max_words: int = 4000, context: int = 12,
+              max_cost: int = 2_000_000) -> Diff:
     """``other`` against ``canonical``: removed words in ``<del>``, added ones in ``<ins>``,
     equal runs longer than ``2 * context`` words folded to their ends."""
     a_all, b_all = _WORDS.findall(canonical or ""), _WORDS.findall(other or "")
@@ -33,8 +35,7 @@ def word_diff(canonical: str, other: str, max_words: int = 4000, context: int = 
     cut = len(a_all) > max_words or len(b_all) > max_words
     out: list[str] = []
     changed = 0
-    # autojunk off: in a short article the common words must still be matched.
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    for op, i1, i2, j1, j2 in word_opcodes(a, b, max_cost):
         if op == "equal":
             run = a[i1:i2]
             if len(run) > 2 * context:

@@ -279,13 +279,14 @@ def _diff_pairs(cluster_list: list[dict[str, Any]], max_pairs: int) -> list[tupl
 
 
 def _attach_diffs(cluster_list: list[dict[str, Any]], pairs: list[tuple[str, str]],
-                  texts: dict[str, str], max_words: int) -> None:
+                  texts: dict[str, str], max_words: int, max_cost: int) -> None:
     shown = set(pairs)
     for c in cluster_list:
         for m in c["members"]:
             m["diff"] = None
             if (c["canonical"], m["id"]) in shown and c["canonical"] in texts and m["id"] in texts:
-                m["diff"] = word_diff(texts[c["canonical"]], texts[m["id"]], max_words)
+                m["diff"] = word_diff(texts[c["canonical"]], texts[m["id"]], max_words,
+                                      max_cost=max_cost)
 
 
 def _charts(scan: _Scan, sources: list[dict], thresholds: dict[str, float]) -> dict[str, Markup]:
@@ -369,7 +370,8 @@ def build_context(articles: Iterable[Article], errors: list[IngestError], run_in
     pairs = _diff_pairs(cluster_list, int(options.get("report_max_diffs", 200)))
     details, fix_first, texts = _second_pass(articles, anchors, fix_ids,
                                              {i for pair in pairs for i in pair}, limit)
-    _attach_diffs(cluster_list, pairs, texts, int(options.get("report_diff_max_words", 4000)))
+    _attach_diffs(cluster_list, pairs, texts, int(options.get("report_diff_max_words", 4000)),
+                  int(options.get("report_diff_max_cost", 2_000_000)))
     thresholds = {"spin": float(options.get("spin_threshold", 0.5)),
                   "quality": float(options.get("low_quality_below", 0.5))}
     return {

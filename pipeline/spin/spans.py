@@ -504,15 +504,25 @@ def _py_hits(m: _Model, thes: Thesaurus, toks: list[Tok], lows: list[str | None]
 _hits = FAST.span_hits if FAST is not None else _py_hits
 
 
-def original_in_text(original: str, words: set[str], joined: str) -> bool:
+def original_in_text(original: str, words: set[str], phrases: set[str]) -> bool:
     """Whether ``original`` (lower case; a phrase word for word) is written in the text:
-    ``words`` its word forms, ``joined`` its words joined by spaces, padded, with ``|`` where a
-    token is not a word (a phrase does not run across punctuation)."""
+    ``words`` its word forms, ``phrases`` its runs of words (:func:`text_phrases`)."""
     if not original:
         return False
-    if " " in original:
-        return f" {original} " in joined
-    return original in words
+    return original in (phrases if " " in original else words)
+
+
+def text_phrases(lows: list[str | None], lengths: set[int]) -> set[str]:
+    """The runs of ``lengths`` consecutive words of a text, joined by spaces (``lows``: its
+    lower-case words, None where a token is not a word: a phrase does not run across
+    punctuation). A set, so that each look-up is constant time on any length of text."""
+    out: set[str] = set()
+    for n in lengths:
+        for k in range(len(lows) - n + 1):
+            run = lows[k:k + n]
+            if None not in run:
+                out.add(" ".join(run))   # type: ignore[arg-type]
+    return out
 
 
 def weigh_in_text(hits: list[SpanHit], lows: list[str | None],
@@ -530,10 +540,8 @@ def weigh_in_text(hits: list[SpanHit], lows: list[str | None],
     if up == 0.0 and down == 0.0:
         return hits
     words = {w for w in lows if w is not None}
-    joined = ""
-    if any(" " in h.original for h in hits):
-        joined = " " + " ".join(w if w is not None else "|" for w in lows) + " "
-    return [h._replace(log_lr=h.log_lr + (up if original_in_text(h.original, words, joined)
+    phrases = text_phrases(lows, {h.original.count(" ") + 1 for h in hits if " " in h.original})
+    return [h._replace(log_lr=h.log_lr + (up if original_in_text(h.original, words, phrases)
                                           else down)) for h in hits]
 
 

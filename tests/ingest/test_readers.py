@@ -275,6 +275,12 @@ def test_text_file_holding_a_saved_page() -> None:
     assert _one(list(read_text(prose.encode()))).text == prose
 
 
+def test_text_file_of_mostly_markup_is_a_saved_page_not_binary() -> None:
+    # Thousands of empty tags before the text: mostly symbols, but markup, not binary data.
+    ex = _one(list(read_text(("<p>" * 5000 + page()).encode())))
+    assert BODY in ex.text and "<p>" not in ex.text
+
+
 @pytest.mark.parametrize(
     ("data", "expected"),
     [

@@ -90,8 +90,20 @@ def test_an_original_written_elsewhere_raises_the_spans_contribution(thes, ref):
 def test_original_in_text(original, expected):
     lows = [t.low if t.is_word else None for t in tokenize("It takes a long time. Time heals.")]
     words = {w for w in lows if w}
-    joined = " " + " ".join(w or "|" for w in lows) + " "
-    assert spans.original_in_text(original, words, joined) is expected
+    phrases = spans.text_phrases(lows, {2})
+    assert spans.original_in_text(original, words, phrases) is expected
+
+
+@pytest.mark.parametrize(("text", "lengths", "expected"), [
+    ("", {2}, set()),
+    ("One.", {2}, set()),
+    ("a long time. Time heals", {2}, {"a long", "long time", "time heals"}),
+    ("a long time", {2, 3}, {"a long", "long time", "a long time"}),
+    ("a long time", {4}, set()),
+])
+def test_text_phrases(text, lengths, expected):
+    lows = [t.low if t.is_word else None for t in tokenize(text)]
+    assert spans.text_phrases(lows, lengths) == expected
 
 
 RESPELT = [
