@@ -363,7 +363,7 @@ class AllianceSettings(_Section):
 
 # The evidence that picks the member of a duplicate cluster to keep (pipeline.dedup.RANK_FIELDS).
 KeepField = Literal["declared_canonical", "aligned_copy", "damaged_if_undated", "date", "archive",
-                    "swap_lean", "spun", "damaged", "truncated", "quality", "id"]
+                    "off_topic_host", "swap_lean", "spun", "damaged", "truncated", "quality", "id"]
 
 
 class DedupSettings(_Section):
@@ -412,6 +412,7 @@ class DedupSettings(_Section):
     archive_patterns: list[Str]
     keep_order: Annotated[list[KeepField], Field(min_length=1)]
     truncated_share: Ratio
+    topical_host_stems: list[Str]
 
     @model_validator(mode="after")
     def _keep_order_once(self) -> Self:

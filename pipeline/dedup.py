@@ -16,7 +16,8 @@ tells the copy from its source; the swaps become the copy's ``aligned_copy`` spi
 
 Clusters are stars around the articles an editor would keep (:data:`RANK_FIELDS`, in the order
 of ``keep_order``: named as canonical by another member, not a synonym-swapped copy, sound text
-when a member is undated, earliest date, not at an archive address, then not spun, sound text,
+when a member is undated, earliest date, not at an archive address, not on a site named for
+something other than therapy, fewer worse-fitting words in undecided swaps, not spun, sound text,
 the complete text over an excerpt, best quality, smallest id); every duplicate points to a kept
 article it is directly similar to, never through a chain, and ``canonical_reason`` says why that
 one is kept. When the kept article is itself a swapped copy, every member is a spin of a source that
@@ -43,6 +44,7 @@ import numpy as np
 from pipeline.article import Article, SpinSpan
 from pipeline.audit import quality_of
 from pipeline.config import DedupSettings
+from pipeline.host_topic import host_names
 from pipeline.text import LETTER_WORD as _WORD
 from pipeline.text import word_opcodes
 
@@ -274,6 +276,7 @@ class _Params:
     min_runs: float
     archive: re.Pattern[str] | None
     keep_order: tuple[str, ...]
+    topical_stems: tuple[str, ...]
     truncated_share: float
 
     @classmethod
@@ -298,7 +301,8 @@ class _Params:
                    int(s.pair_candidates), int(s.pair_chunk), float(s.align_min_swapped),
                    float(s.align_min_runs),
                    re.compile(archive, re.IGNORECASE) if archive else None,
-                   (*(f for f in s.keep_order if f != "id"), "id"), float(s.truncated_share))
+                   (*(f for f in s.keep_order if f != "id"), "id"),
+                   tuple(s.topical_host_stems), float(s.truncated_share))
 
 
 def _readings(a: Article, p: _Params, normal: bool = True,
@@ -459,8 +463,10 @@ def address_key(address: str) -> str:
     return text.rstrip("/")
 
 
-def _facts(a: Article) -> tuple[str, str, tuple[str, ...], str, str]:
-    """(own address, its key, keys of the addresses the page declares, date, date source).
+def _facts(a: Article, topical: tuple[str, ...]) -> tuple[str, str, tuple[str, ...], str, str,
+                                                          bool]:
+    """(own address, its key, keys of the addresses the page declares, date, date source,
+    whether its site's name has none of the ``topical`` stems: therapy, psychology...).
 
     A file's own address is its corpus path (``url`` of a saved page is the address the page
     declares: trafilatura reads it from ``rel=canonical`` or ``og:url``); a record's (JSONL,
@@ -470,7 +476,8 @@ def _facts(a: Article) -> tuple[str, str, tuple[str, ...], str, str]:
     canonical = str(meta.get("canonical_url") or "")
     own = a.url if ("#" in a.article_id and a.url) else (a.path or a.article_id)
     declared = tuple(sorted({address_key(u) for u in (canonical, a.url) if u} - {""}))
-    return (own, address_key(own), declared, a.date or "", str(meta.get("date_source") or ""))
+    return (own, address_key(own), declared, a.date or "", str(meta.get("date_source") or ""),
+            host_names(a.url or own, topical) is False)
 
 
 def _iso_date(date: str) -> str:
@@ -980,7 +987,7 @@ def _named(edges: Mapping[int, Mapping[int, tuple]], facts: list[tuple]) -> set[
 # The facts that rank the members of a cluster (the order is ``keep_order`` in dedup.toml, the
 # id always last): each field in that order, the first difference decides.
 RANK_FIELDS = ("declared_canonical", "aligned_copy", "damaged_if_undated", "date", "archive",
-               "swap_lean", "spun", "damaged", "truncated", "quality", "id")
+               "off_topic_host", "swap_lean", "spun", "damaged", "truncated", "quality", "id")
 
 
 def _components(edges: Mapping[int, Mapping[int, tuple]]) -> dict[int, int]:
@@ -1007,8 +1014,8 @@ def _rank_keys(edges: Mapping[int, Mapping[int, tuple]], ids: list[str], facts: 
     in the text, ahead of dates, which a copier sets); sound text when the dates cannot decide
     (a member of its group is undated: a date read from one copy only says nothing of the
     others); earliest date (undated last); not at an archive, print, feed or mirror address;
-    fewer worse words in undecided swaps; not spun; sound text (not low quality); the complete
-    text, not an excerpt (fewer words than ``truncated_share`` of its group's longest member);
+    not on a site whose name lacks every ``topical_host_stems`` stem; fewer worse words in
+    undecided swaps; not spun; sound text (not low quality); the complete text, not an excerpt (fewer words than ``truncated_share`` of its group's longest member);
     higher quality score; then the id."""
     named = _named(edges, facts)
     lean = _lean(aligned)
@@ -1026,6 +1033,7 @@ def _rank_keys(edges: Mapping[int, Mapping[int, tuple]], ids: list[str], facts: 
             "damaged_if_undated": damaged and group[n] in undated,
             "date": dates[n] or "\uffff",
             "archive": bool(p.archive and p.archive.search(facts[n][0].lower())),
+            "off_topic_host": facts[n][5],
             "swap_lean": lean.get(n, 0), "spun": spun, "damaged": damaged,
             "truncated": -neg_words < p.truncated_share * longest[group[n]],
             "quality": neg_quality, "id": article_id,
@@ -1088,6 +1096,9 @@ def _why_kept(k: int, members: list[int], rank: Mapping[int, tuple], facts: list
         return f"kept: earliest {source} {_long_date(mine)}"
     if field == "archive":
         return "kept: the others are at archive, print, feed or mirror addresses"
+    if field == "off_topic_host":
+        return ("kept: its site is about health or therapy; the others' sites are about "
+                "something else (where copies are republished)")
     if field == "swap_lean":
         return ("kept: where the wording differs, its words are the more common and "
                 "better-fitting ones")
@@ -1205,7 +1216,7 @@ class DuplicateFinder:
         self._ids.append(a.article_id)
         self._digests.append(_tokens_hash(tokens))
         self._restored.append(bool(a.restored_text.strip()))
-        self._facts.append(_facts(a))
+        self._facts.append(_facts(a, self.p.topical_stems))
         if a.exact_duplicate_of:
             self._linked[number] = a.exact_duplicate_of
 

@@ -96,21 +96,28 @@ def page_terms(text: str, name: str = "therapy_terms.txt") -> int:
     return len(_page_terms(name).findall(text or ""))
 
 
-def offtopic_host(url: str, topics_name: str = "host_topics.tsv") -> tuple[str, str] | None:
-    """(topic, word) when the host of ``url`` names an unrelated trade and nothing of health,
-    therapy or psychology; else None."""
+def host_names(url: str, stems: frozenset[str] | tuple[str, ...]) -> bool | None:
+    """Whether the host of ``url`` names one of ``stems`` (a short stem begins a word of the
+    host, a stem of ``LONG_STEM`` letters or more may be anywhere in it); None when ``url`` has
+    no host."""
     host = host_of(url)
     if not host:
         return None
-    topics = load_host_topics(topics_name)
     words = host_words(host)
     letters = re.sub(r"[^a-z]", "", host)
-    health = topics.get(HOST_TOPIC, frozenset())
     # A short stem must begin a word ("hope" is inside "eshopeasy"); a long one may be anywhere
     # (a segmentation that cuts "psychologytoday" wrongly still keeps it on topic).
-    if any(w.startswith(stem) for w in words for stem in health) or any(
-            stem in letters for stem in health if len(stem) >= LONG_STEM):
+    return any(w.startswith(stem) for w in words for stem in stems) or any(
+        stem in letters for stem in stems if len(stem) >= LONG_STEM)
+
+
+def offtopic_host(url: str, topics_name: str = "host_topics.tsv") -> tuple[str, str] | None:
+    """(topic, word) when the host of ``url`` names an unrelated trade and nothing of health,
+    therapy or psychology; else None."""
+    topics = load_host_topics(topics_name)
+    if host_names(url, topics.get(HOST_TOPIC, frozenset())) in (None, True):
         return None
+    words = host_words(host_of(url))
     for w in words:
         for topic, words in topics.items():
             if topic != HOST_TOPIC and w in words:

@@ -416,6 +416,19 @@ def test_archive_feed_print_and_mirror_copies_are_not_kept(settings, path):
     assert "archive, print, feed or mirror" in arts[1].dedup["canonical_reason"]
 
 
+def test_the_member_on_a_therapy_site_is_kept_before_one_on_a_site_about_something_else(
+        settings):
+    arts = [art("a.jsonl#1", ORIGINAL, url="https://recipesdaily.example/why-therapy-helps"),
+            art("b.jsonl#1", ORIGINAL, url="https://harbourcounselling.example/why-therapy")]
+    dedup.find_duplicates(arts, settings)
+    assert arts[0].dedup["near_duplicate_of"] == "b.jsonl#1"
+    assert "site is about health or therapy" in arts[1].dedup["canonical_reason"]
+    # Without URLs (local files) the facet does not decide: the first id is kept.
+    local = [art("a.txt", ORIGINAL), art("b.txt", ORIGINAL)]
+    dedup.find_duplicates(local, settings)
+    assert local[1].dedup["near_duplicate_of"] == "a.txt"
+
+
 def test_the_source_of_a_spun_copy_is_kept_whatever_its_id(settings):
     """Neither is flagged spun, the quality is equal and the copy sorts first: the swaps
     decide, and the copy gets them as spin evidence with the source's words."""

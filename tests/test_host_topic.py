@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.host_topic import host_of, host_words, offtopic_host, page_terms, segment
+from pipeline.host_topic import host_names, host_of, host_words, offtopic_host, page_terms, segment
 
 HOSTILE = '<script>alert(1)</script>"; DROP TABLE articles; --'
 
@@ -72,3 +72,17 @@ THERAPY = "A therapist and a client agree on goals. Counselling takes time. " * 
 ])
 def test_page_terms(text, expected):
     assert page_terms(text) == expected
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("https://www.riverbanktherapy.example/blog/x", True),
+    ("https://psychologytoday.example/us", True),     # a long stem anywhere in the letters
+    ("https://my-counselling-room.example/", True),
+    ("https://researcher.life/article/1", False),     # "life" is not a therapy stem here
+    ("https://littleprofessor.example/lexicon/family-therapy", False),   # the path does not count
+    ("https://eshopeasy.example/", False),
+    ("corpus/blog/post.txt", None), ("", None), (HOSTILE, None),
+])
+def test_host_names(url, expected):
+    stems = ("therap", "psych", "counsel", "mental")
+    assert host_names(url, stems) is expected

@@ -73,6 +73,18 @@ def bench(
 
 
 @app.command()
+def hostile(
+    size: Annotated[int, typer.Option(min=10, help="Length of each degenerate part (characters or repeats).")] = 100_000,
+    root: Annotated[Path, typer.Option(help="Folder for the generated corpus and the run's outputs.")] = Path("reports/hostile"),
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes of the run.")] = 1,
+) -> None:
+    """Time `analyze` on generated hostile files (issue 15): seconds, peak memory, none lost."""
+    from workbench.hostile import run_hostile
+
+    out_console.print(run_hostile(root, size=size, workers=workers))
+
+
+@app.command()
 def startup(
     repeat: Annotated[int, typer.Option(min=1, help="Runs of each command (the median is shown).")] = 3,
     baseline: Annotated[Path | None, typer.Option(help="Another checkout's folder to measure in turns (e.g. `git archive main | tar -x -C /tmp/base`).")] = None,
