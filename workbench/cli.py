@@ -1,4 +1,4 @@
-"""Command line of the workbench: ``python -m workbench train|evaluate|bench|compact|startup`` (``make train``,
+"""Command line of the workbench: ``python -m workbench train|evaluate|bench|compact|startup|hostile`` (``make train``,
 ``make evaluate``, ``make bench``): thin Typer commands that call one function and report."""
 
 from __future__ import annotations
