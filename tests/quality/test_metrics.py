@@ -104,6 +104,10 @@ CASES = [
     # A keyword phrase pasted between a figure and its unit.
     (m.spam_insertions, "It affects 6.8 Mood Clinic million adults each year.", 0.5),
     (m.spam_insertions, "It affects 6.8 million adults each year.", 0),
+    # An anchor whose link was stripped, run onto the end of a sentence; "for more info." is a
+    # sentence of its own.
+    (m.spam_insertions, "Love is like a failed test more info. We laugh again.", 1.0),
+    (m.spam_insertions, "Call us for more info. We answer every day.", 0),
     (m.mixed_typography, "", 0), (m.mixed_typography, HOSTILE, 0),
     (m.mixed_typography, "I don't know. You don’t either.", 1),
     (m.mixed_typography, "I don't know.\n\nYou don’t either.", 0),
