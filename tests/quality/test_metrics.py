@@ -101,6 +101,8 @@ CASES = [
     (m.spam_insertions, "Stress builds when h https://notes.example.net/n/ab12 n the day ends.", 0.57),
     (m.spam_insertions, "Visit https://www.example.org/help for more support.", 0.07),
     (m.spam_insertions, "Groups such as www.example.org suit many people.", 0.07),
+    # An address with the next sentence run onto it ends its sentence: a reference, not a plant.
+    (m.spam_insertions, "Read on the abusive relationship https://example.org/a/abuse.htmThis may help.", 0.07),
     # A keyword phrase pasted between a figure and its unit.
     (m.spam_insertions, "It affects 6.8 Mood Clinic million adults each year.", 0.5),
     (m.spam_insertions, "It affects 6.8 million adults each year.", 0),
