@@ -880,6 +880,13 @@ _GLUED_HEADING = re.compile(
 # that line. Bounded repeats keep the match linear on long lines.
 _HEADING_INTO_SENTENCE = re.compile(
     r"^[ \t]*[A-Z][a-z]+(?: [a-z]+){0,5} ([a-z]+) ([A-Z][a-z]+)(?: [a-z,]+){3}([^\n]*)", re.MULTILINE)
+# The same with a title-case heading ("What To Expect It is ..."): a run of 2-6 capitalised words
+# is as often a name ("American Addiction Centers offers ..."), so the word that opens the
+# sentence must be a function word ("It", "If", "You", "First"), which no name ends on. Its sentence
+# may wrap onto the next line (hard-wrapped text).
+_TITLE_HEADING_INTO_SENTENCE = re.compile(
+    r"^[ \t]*[A-Z][a-z]+(?: [A-Z][a-z]*){0,4} ([A-Z][a-z]*) ([A-Z][a-z]*)(?: [a-z,’']+){3}([^\n]*[.!?]|[^\n]*\n[^\n]*?[.!?])",
+    re.MULTILINE)
 _STOP = re.compile(r"[.!?]")
 
 
@@ -891,6 +898,12 @@ def _heading_into_sentence(m: re.Match, min_opener_zipf: float = 4.0) -> bool:
             and _STOP.search(m.group(3)) is not None)
 
 
+def _title_heading_into_sentence(m: re.Match) -> bool:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return m.group(2).lower() in STOP_WORDS and _STOP.search(m.group(3)) is not None
+
+
 def glued_headings(text: str, min_count: int = 2) -> float:
     """Headings run onto the end of the previous sentence or into the start of the next without a
     line break, per 100 words (0 when fewer than ``min_count``: one glued label is no damage)."""
@@ -899,6 +912,7 @@ def glued_headings(text: str, min_count: int = 2) -> float:
         return 0.0
     n = len(_GLUED_HEADING.findall(text or ""))
     n += sum(1 for mt in _HEADING_INTO_SENTENCE.finditer(text or "") if _heading_into_sentence(mt))
+    n += sum(1 for mt in _TITLE_HEADING_INTO_SENTENCE.finditer(text or "") if _title_heading_into_sentence(mt))
     return 100.0 * n / len(ws) if n >= min_count else 0.0
 
 

@@ -96,6 +96,20 @@ CASES = [
     (m.spam_insertions, "His teacher was Freud a long time ago.", 0.25),
     (m.spam_insertions, "The app offers a free trial week.", 0.2),
     (m.spam_insertions, "Order now and get a free trial!", 1.2),
+    # A page address planted inside a sentence (bare_url 0.07 + url_in_sentence 0.5); an address
+    # introduced as a reference, or a site's bare domain, is only bare_url.
+    (m.spam_insertions, "Stress builds when h https://notes.example.net/n/ab12 n the day ends.", 0.57),
+    (m.spam_insertions, "Visit https://www.example.org/help for more support.", 0.07),
+    (m.spam_insertions, "Groups such as www.example.org suit many people.", 0.07),
+    # An address with the next sentence run onto it ends its sentence: a reference, not a plant.
+    (m.spam_insertions, "Read on the abusive relationship https://example.org/a/abuse.htmThis may help.", 0.07),
+    # A keyword phrase pasted between a figure and its unit.
+    (m.spam_insertions, "It affects 6.8 Mood Clinic million adults each year.", 0.5),
+    (m.spam_insertions, "It affects 6.8 million adults each year.", 0),
+    # An anchor whose link was stripped, run onto the end of a sentence; "for more info." is a
+    # sentence of its own.
+    (m.spam_insertions, "Love is like a failed test more info. We laugh again.", 1.0),
+    (m.spam_insertions, "Call us for more info. We answer every day.", 0),
     (m.mixed_typography, "", 0), (m.mixed_typography, HOSTILE, 0),
     (m.mixed_typography, "I don't know. You don’t either.", 1),
     (m.mixed_typography, "I don't know.\n\nYou don’t either.", 0),
@@ -391,6 +405,13 @@ def test_split_words(text, expected):
     ("Abc " + "word " * 20000, 0.0),
     # Headings on their own lines, and a heading-like run after a space, are sound.
     ("Sleep Well\nThey listen to you.\nWhat Comes Next?\nWe rest. Call Us Today\n", 0.0),
+    # Title-case headings run into sentences that open on a function word, one of them wrapped
+    # onto the next line: 25 words.
+    ("What You Can Expect It is fine to feel unsure at first.\nWhen To Reach Out If the worry "
+     "stays for\nweeks, talk to someone.", 200.0 / 25),
+    # Names in title case open sentences too: the next word is no function word.
+    ("American Counselling Centers offers free help to all.\nThe National Group Works runs "
+     "groups each week.", 0.0),
 ])
 def test_glued_headings(text, expected):
     assert close(m.glued_headings(text), expected)

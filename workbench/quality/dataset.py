@@ -3,7 +3,8 @@
 Clean: single therapist answers (Gopher's 50-word minimum makes a page) and article-sized texts
 (the answers to one question, or answers on one topic under their question headings).
 Degraded, the way content farms degrade text: sentence salad from several articles, repeated
-paragraphs, keyword stuffing, boilerplate-dominated pages, stubs, spam insertions.
+paragraphs, keyword stuffing, boilerplate-dominated pages, stubs, spam insertions; and the way a
+bad scrape damages it (``KINDS_SCRAPE``).
 Split by questionID into two halves (dev for tuning, test for reporting); nothing is written out.
 """
 
@@ -21,11 +22,18 @@ from pipeline.quality.metrics import words
 from pipeline.text import split_sentences
 
 KINDS_CLEAN = ("single", "question", "topic")
-KINDS_DEGRADED = ("salad", "repeated", "stuffing", "boilerplate", "stub", "spam", "glued")
+KINDS_DEGRADED = ("salad", "repeated", "stuffing", "boilerplate", "stub", "spam", "glued",
+                  "headings", "planted_url", "encoding", "split")
+# Scrape damage (issue 15), made here so the scrape rules are checked on text that is not the
+# real-web dev pages they were read from: headings run into the text, addresses planted inside
+# sentences, apostrophes lost to a wrong character set, words split by stray spaces.
+KINDS_SCRAPE = ("headings", "planted_url", "encoding", "split")
 
 # "word.Next" -> "word. Next" (the answers are often glued).
 _GLUE = re.compile(r"(?<=[a-z0-9)][.!?])(?=[A-Z][a-z])")
 _SPACES = re.compile(r"[ \t\u00a0]+")
+# The apostrophe of a contraction or possessive ("don't", "person’s").
+_CONTRACTION = re.compile(r"(?<=[A-Za-z])['’](?=(?:s|t|ve|re|ll|d|m)\b)")
 
 
 @dataclass
@@ -260,6 +268,79 @@ class _Builder:
                     joined.append(w)
             out.append(" ".join(joined))
         self.add("glued", True, "\n\n".join(out))
+
+
+    # ------------------------------------------------------------------ scrape damage
+    def headings(self) -> None:
+        """Section headings a scrape ran into the text without a line break: onto the end of the
+        sentence before ("...each night.Next Steps") or into the start of the next paragraph
+        ("Next Steps Talk to someone you trust...")."""
+        rng, mat = self.rng, self.mat
+        text, _ = self.article()
+        paras = [p for p in text.split("\n\n") if p]
+        sents = [s for p in paras for s in split_sentences(p)]
+        if len(paras) < 3:  # one long answer: cut it into paragraphs of a few sentences
+            size = max(2, len(sents) // 4)
+            paras = [" ".join(sents[i:i + size]) for i in range(0, len(sents), size)]
+        heads = rng.sample(mat["section_headings"], min(len(mat["section_headings"]), len(paras)))
+        out = [paras[0]]
+        for para, head in zip(paras[1:], heads, strict=False):
+            if rng.random() < 0.5 and out[-1][-1:] in ".!?":
+                out[-1] = f"{out[-1]}{head}"
+                out.append(para)
+            else:
+                out.append(f"{head} {para}")
+        self.add("headings", True, "\n\n".join(out))
+
+    def planted_url(self) -> None:
+        """One or two link addresses planted inside sentences, the words around them cut the way
+        a spam tool pastes them ("...that h https://notes.example/x n the...")."""
+        rng, mat = self.rng, self.mat
+        text, _ = self.article()
+        paras = text.split("\n\n")
+        for _ in range(rng.randint(1, 2)):
+            # Between two lower-case words of one sentence (a paragraph that has such a pair).
+            spots = [(i, j) for i, p in enumerate(paras) for j, (a, b) in enumerate(
+                zip(p.split(" "), p.split(" ")[1:], strict=False), start=1)
+                if a.isalpha() and a.islower() and b.isalpha() and b.islower()]
+            i, j = rng.choice(spots)
+            words = paras[i].split(" ")
+            code = "".join(rng.choice("abcdefghijkmnpqrstuvwxyz23456789") for _ in range(8))
+            url = f"https://{rng.choice(mat['planted_url_hosts'])}{code}"
+            if rng.random() < 0.5:  # the cut letters of the words around the link
+                url = f"{words[j][:1]} {url} {words[j][1:2] or 'n'}"
+            words.insert(j, url)
+            paras[i] = " ".join(words)
+        self.add("planted_url", True, "\n\n".join(paras))
+
+    def encoding(self) -> None:
+        """Curly apostrophes lost to a wrong character set ("don?t", mojibake) on most contractions."""
+        rng, mat = self.rng, self.mat
+        for _ in range(20):  # a text needs contractions to lose their apostrophes
+            text, _ = self.article()
+            if len(_CONTRACTION.findall(text)) >= 3:
+                break
+        mark = rng.choice(mat["lost_apostrophe"])
+        rate = rng.uniform(0.6, 1.0)
+        text = _CONTRACTION.sub(lambda mt: mark if rng.random() < rate else mt.group(0), text)
+        self.add("encoding", True, text)
+
+    def split(self) -> None:
+        """Words split by stray spaces ("anxie ty"), as a PDF or layout scrape leaves them: 6-20% of
+        the words of seven letters or more, about 0.8-2.6 splits per 100 words (the split-word
+        pages of the real-web dev part have 0.7-3.3)."""
+        rng = self.rng
+        text, _ = self.article()
+        rate = rng.uniform(0.06, 0.2)
+
+        def cut(mt: re.Match) -> str:
+            w = mt.group(0)
+            if rng.random() >= rate:
+                return w
+            k = rng.randint(2, len(w) - 2)
+            return f"{w[:k]} {w[k:]}"
+
+        self.add("split", True, re.sub(r"\b[a-z]{7,}\b", cut, text))
 
 
 def build(rows: list[dict[str, Any]], seed: int = 0, prefix: str = "q",

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from workbench.quality.dataset import KINDS_DEGRADED, build, load_answers, repair, split_questions
+from workbench.quality.dataset import (
+    KINDS_DEGRADED,
+    KINDS_SCRAPE,
+    build,
+    load_answers,
+    repair,
+    split_questions,
+)
 from workbench.quality.evaluate import predict, scores
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -46,3 +53,24 @@ def test_scores_on_a_small_sample(rows):
     assert res["n"] == len(ex) and res["n_low"] == 4 * len(KINDS_DEGRADED)
     assert res["flagged_with_reasons"] == 1.0
     assert res["f1"] > 0.6  # loose: the full numbers are in models/quality_rules.md
+
+
+# The rule each scrape simulator is there to check (on text that is not the real-web dev pages).
+_SCRAPE_RULES = {"headings": "glued_headings", "planted_url": "spam_insertions",
+                 "encoding": "encoding_damage", "split": "split_words"}
+
+
+def test_scrape_damage_shows_in_its_rule(rows):
+    dev_q, _ = split_questions(rows, seed=0)
+    ex = build([r for r in rows if r["qid"] in dev_q], seed=0, n_single=10, n_articles=10,
+               n_per_degradation=10)
+    assert set(_SCRAPE_RULES) == set(KINDS_SCRAPE) <= set(KINDS_DEGRADED)
+    clean = [e for e in ex if not e.low]
+    for kind, rule in _SCRAPE_RULES.items():
+        damaged = [e for e in ex if e.kind == kind]
+        preds = predict(damaged)
+        hit = sum(any(f["rule"] == rule for f in q["flags"]) for q in preds)
+        assert hit >= 6, (kind, hit)  # the full rates are in models/quality_rules.md
+    # The clean texts the damage was made from do not fire those rules.
+    fired = {f["rule"] for q in predict(clean) for f in q["flags"]}
+    assert not fired & set(_SCRAPE_RULES.values()) - {"spam_insertions"}
