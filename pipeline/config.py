@@ -317,6 +317,11 @@ class SpinSettings(_Section):
     span_type_cap: NonNeg
     span_in_text_factor: Annotated[float, Strict(), Field(gt=0)]
     span_not_in_text_factor: Annotated[float, Strict(), Field(gt=0)]
+    span_twice_factor: Annotated[float, Strict(), Field(gt=0)]
+    span_repeated_factor: Annotated[float, Strict(), Field(gt=0)]
+    span_shorter_factor: Annotated[float, Strict(), Field(gt=0)]
+    span_longer_factor: Annotated[float, Strict(), Field(gt=0)]
+    span_stop_original_factor: Annotated[float, Strict(), Field(gt=0)]
     llr_clean_mean: Float
     llr_clean_sd: Annotated[float, Strict(), Field(gt=0)]
     llr_z_threshold: Float

@@ -19,7 +19,8 @@ the span are dropped.
 
 Each ratio is then weighted by whether the span's best original is written elsewhere in the
 same text (:func:`weigh_in_text`): a spinner swaps some occurrences of a word, so the original
-usually survives elsewhere in the article.
+usually survives elsewhere in the article, and by whether the span itself is written again
+(a swap rarely lands on the same written word twice; clean text repeats its topic words).
 
 ``span_evidence(toks, thes, ref, cfg)`` returns the non-overlapping spans with their log
 ratios, best originals and word counts (table look-ups memoised per (left, span, right)).
@@ -30,6 +31,7 @@ from __future__ import annotations
 import functools
 import math
 import operator
+from collections.abc import Container
 from typing import Any, NamedTuple
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -504,7 +506,7 @@ def _py_hits(m: _Model, thes: Thesaurus, toks: list[Tok], lows: list[str | None]
 _hits = FAST.span_hits if FAST is not None else _py_hits
 
 
-def original_in_text(original: str, words: set[str], phrases: set[str]) -> bool:
+def original_in_text(original: str, words: Container[str], phrases: Container[str]) -> bool:
     """Whether ``original`` (lower case; a phrase word for word) is written in the text:
     ``words`` its word forms, ``phrases`` its runs of words (:func:`text_phrases`)."""
     if not original:
@@ -512,37 +514,81 @@ def original_in_text(original: str, words: set[str], phrases: set[str]) -> bool:
     return original in (phrases if " " in original else words)
 
 
-def text_phrases(lows: list[str | None], lengths: set[int]) -> set[str]:
-    """The runs of ``lengths`` consecutive words of a text, joined by spaces (``lows``: its
-    lower-case words, None where a token is not a word: a phrase does not run across
-    punctuation). A set, so that each look-up is constant time on any length of text."""
-    out: set[str] = set()
+def text_phrases(lows: list[str | None], lengths: set[int]) -> dict[str, int]:
+    """How often each run of ``lengths`` consecutive words of a text is written, the words
+    joined by spaces (``lows``: its lower-case words, None where a token is not a word: a phrase
+    does not run across punctuation). A dict, so that each look-up is constant time on any
+    length of text."""
+    out: dict[str, int] = {}
     for n in lengths:
         for k in range(len(lows) - n + 1):
             run = lows[k:k + n]
             if None not in run:
-                out.add(" ".join(run))   # type: ignore[arg-type]
+                key = " ".join(run)   # type: ignore[arg-type]
+                out[key] = out.get(key, 0) + 1
     return out
+
+
+def written_count(span: str, counts: dict[str, int], phrases: dict[str, int]) -> int:
+    """How often ``span`` (lower case; a phrase word for word) is written in the text:
+    ``counts`` its word counts, ``phrases`` as in :func:`original_in_text`."""
+    return (phrases if " " in span else counts).get(span, 0)
+
+
+def shape_weight(key: str, original: str, shorter: float, longer: float, stop: float) -> float:
+    """The log factor of a span's shape (logs of ``span_shorter_factor``,
+    ``span_longer_factor``, ``span_stop_original_factor``): ``shorter`` when the original has
+    more words than the span (clean writing often has one word where a phrase could stand:
+    "leaves" for "allows for"), ``longer`` when the span has more (a multiword lemma written
+    for one word: "fourth dimension" for time), plus ``stop`` when every word of the original
+    is a stop word and the span has a content word ("furthermore" for "and")."""
+    if not original:
+        return 0.0
+    ow, kw = original.split(), key.split()
+    w = shorter if len(ow) > len(kw) else longer if len(kw) > len(ow) else 0.0
+    if all(x in STOP_WORDS for x in ow) and not all(x in STOP_WORDS for x in kw):
+        w += stop
+    return w
 
 
 def weigh_in_text(hits: list[SpanHit], lows: list[str | None],
                   cfg: dict[str, Any]) -> list[SpanHit]:
-    """Each hit's ratio times ``span_in_text_factor`` when its original is written elsewhere in
-    the text (a spinner swaps some occurrences of a word, so the original usually survives
-    elsewhere in the article), times ``span_not_in_text_factor`` when not. ``lows``: the
-    text's lower-case words, None where a token is not a word. The span itself is never its
-    original (a respelling or the same word is not a candidate), so any occurrence is
-    elsewhere."""
+    """Each hit's ratio weighted by what the rest of the text and the span's shape say:
+
+    - times ``span_in_text_factor`` when its original is written elsewhere in the text (a
+      spinner swaps some occurrences of a word, so the original usually survives elsewhere in
+      the article), times ``span_not_in_text_factor`` when not;
+    - times ``span_twice_factor`` when the span itself is written twice in the text and
+      ``span_repeated_factor`` when three times or more (a swap at a low rate rarely lands on
+      the same written word again, while clean text repeats its topic words);
+    - times the shape factors of :func:`shape_weight`.
+
+    Each factor is the ratio of how often swaps and clean text's candidates show the property
+    (measured on two simulated spinners against clean pages; spin.toml). ``lows``: the text's
+    lower-case words, None where a token is not a word. The span itself is never its original
+    (a respelling or the same word is not a candidate), so any occurrence is elsewhere."""
     if not hits:
         return hits
     up = math.log(float(cfg.span_in_text_factor))
     down = math.log(float(cfg.span_not_in_text_factor))
-    if up == 0.0 and down == 0.0:
-        return hits
-    words = {w for w in lows if w is not None}
-    phrases = text_phrases(lows, {h.original.count(" ") + 1 for h in hits if " " in h.original})
-    return [h._replace(log_lr=h.log_lr + (up if original_in_text(h.original, words, phrases)
-                                          else down)) for h in hits]
+    twice = math.log(float(cfg.span_twice_factor))
+    more = math.log(float(cfg.span_repeated_factor))
+    shape = (math.log(float(cfg.span_shorter_factor)), math.log(float(cfg.span_longer_factor)),
+             math.log(float(cfg.span_stop_original_factor)))
+    counts: dict[str, int] = {}
+    for w in lows:
+        if w is not None:
+            counts[w] = counts.get(w, 0) + 1
+    phrases = text_phrases(lows, {p.count(" ") + 1 for h in hits for p in (h.original, h.key)
+                                  if " " in p})
+    out = []
+    for h in hits:
+        w = up if original_in_text(h.original, counts, phrases) else down
+        n = written_count(h.key, counts, phrases)
+        w += twice if n == 2 else more if n >= 3 else 0.0
+        w += shape_weight(h.key, h.original, *shape)
+        out.append(h._replace(log_lr=h.log_lr + w) if w != 0.0 else h)
+    return out
 
 
 def span_evidence(toks: list[Tok], thes: Thesaurus, ref: Reference,

@@ -95,15 +95,62 @@ def test_original_in_text(original, expected):
 
 
 @pytest.mark.parametrize(("text", "lengths", "expected"), [
-    ("", {2}, set()),
-    ("One.", {2}, set()),
-    ("a long time. Time heals", {2}, {"a long", "long time", "time heals"}),
-    ("a long time", {2, 3}, {"a long", "long time", "a long time"}),
-    ("a long time", {4}, set()),
+    ("", {2}, {}),
+    ("One.", {2}, {}),
+    ("a long time. Time heals", {2}, {"a long": 1, "long time": 1, "time heals": 1}),
+    ("a long time", {2, 3}, {"a long": 1, "long time": 1, "a long time": 1}),
+    ("a long time", {4}, {}),
+    ("take time, take time", {2}, {"take time": 2}),
 ])
 def test_text_phrases(text, lengths, expected):
     lows = [t.low if t.is_word else None for t in tokenize(text)]
     assert spans.text_phrases(lows, lengths) == expected
+
+
+@pytest.mark.parametrize(("span", "expected"), [
+    ("", 0), ("time", 2), ("long time", 1), ("time heals", 1), ("time time", 0), ("heal", 0)])
+def test_written_count(span, expected):
+    lows = [t.low if t.is_word else None for t in tokenize("It takes a long time. Time heals.")]
+    counts: dict[str, int] = {}
+    for w in lows:
+        if w:
+            counts[w] = counts.get(w, 0) + 1
+    phrases = spans.text_phrases(lows, {2})
+    assert spans.written_count(span, counts, phrases) == expected
+
+
+# (span, original, expected log factor with shorter=-1, longer=2, stop=-4)
+SHAPES = [
+    ("", "", 0.0),
+    ("healer", "", 0.0),                          # no original: no shape
+    ("healer", "therapist", 0.0),                 # one word for one word
+    ("leaves", "allows for", -1.0),               # one word where a phrase could stand
+    ("fourth dimension", "time", 2.0),            # a multiword lemma for one word
+    ("furthermore", "and", -4.0),                 # a content word for a stop word
+    ("magic", "in the", -5.0),                    # both
+    ("within the", "in the", 0.0),                # function phrases: verdict's own factor
+    ("on that point", "there", -2.0),             # longer, and "point" is a content word
+]
+
+
+@pytest.mark.parametrize(("key", "original", "expected"), SHAPES)
+def test_shape_weight(key, original, expected):
+    assert spans.shape_weight(key, original, -1.0, 2.0, -4.0) == expected
+
+
+def test_a_span_written_again_weighs_less(thes, ref):
+    cfg = SpinSettings.defaults()
+    assert 1.0 > cfg.span_twice_factor > cfg.span_repeated_factor
+    once = "Your healer will listen to you."
+    more = ("Your healer will listen to you. Ask the healer about it. The healer can help.")
+    a = {h.key: h for h in span_evidence(tokenize(once), thes, ref, cfg)}["healer"]
+    neutral = cfg.model_copy(update={"span_repeated_factor": 1.0})
+    b = [h for h in span_evidence(tokenize(more), thes, ref, cfg) if h.key == "healer"]
+    c = [h for h in span_evidence(tokenize(more), thes, ref, neutral) if h.key == "healer"]
+    assert b and len(b) == len(c)
+    for x, y in zip(b, c, strict=True):
+        assert x.log_lr == pytest.approx(y.log_lr + math.log(cfg.span_repeated_factor), abs=1e-12)
+    assert a.log_lr > 0
 
 
 RESPELT = [
@@ -280,11 +327,30 @@ def _reference_hits(toks, thes, ref, cfg):
                 continue
             hits.append((i, j, lr, orig, key))
     # The original written elsewhere in the text (a phrase word for word, not across
-    # punctuation) multiplies the ratio by span_in_text_factor, else span_not_in_text_factor.
+    # punctuation) multiplies the ratio by span_in_text_factor, else span_not_in_text_factor;
+    # the span written twice by span_twice_factor, three times or more by
+    # span_repeated_factor; a span shorter than its original by span_shorter_factor, longer by
+    # span_longer_factor; a content span for an all-stop-word original by
+    # span_stop_original_factor.
     words = [t.low if t.is_word else "|" for t in toks]
-    hits = [(i, j, lr + math.log(cfg.span_in_text_factor if orig and any(
-        words[k:k + len(orig.split())] == orig.split() for k in range(len(words)))
-        else cfg.span_not_in_text_factor), orig, key) for i, j, lr, orig, key in hits]
+
+    def written(phrase):
+        n = len(phrase.split())
+        return sum(words[k:k + n] == phrase.split() for k in range(len(words)))
+
+    def factor(orig, key):
+        f = cfg.span_in_text_factor if orig and written(orig) else cfg.span_not_in_text_factor
+        f *= {2: cfg.span_twice_factor}.get(written(key), 1.0 if written(key) < 2
+                                            else cfg.span_repeated_factor)
+        if orig:
+            no, nk = len(orig.split()), len(key.split())
+            f *= cfg.span_shorter_factor if no > nk else cfg.span_longer_factor if nk > no else 1
+            if all(w in STOP_WORDS for w in orig.split()) and not all(
+                    w in STOP_WORDS for w in key.split()):
+                f *= cfg.span_stop_original_factor
+        return math.log(f)
+
+    hits = [(i, j, lr + factor(orig, key), orig, key) for i, j, lr, orig, key in hits]
     hits.sort(key=lambda h: (-h[2], h[0]))
     taken, out = set(), []
     for h in hits:
