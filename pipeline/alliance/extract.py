@@ -235,8 +235,11 @@ class AllianceExtractor:
             return
         texts = [r["restored"] for r in cands]
         use_ctx = bool(self.bundle.get("context"))
+        window = int(self.bundle.get("frame_window", 0))
+        frame = self.rules.frame
         lemma_texts = [
-            model_io.lemma_text(r["scored_lemmas"], r["context"] if use_ctx else ())
+            model_io.lemma_text(r["scored_lemmas"], r["context"] if use_ctx else (),
+                                model_io.frame_near(r["scored_lemmas"], frame, window))
             for r in cands
         ]
         if self.fast is not None and self.fast.supported:

@@ -1,7 +1,7 @@
 """The sentence classifier bundle: features shared by training and inference, skops load/save.
 
-The bundle is a plain dict persisted with skops: fitted ``TfidfVectorizer`` (words; optionally
-chars and lemmas),
+The bundle is a plain dict persisted with skops: fitted ``TfidfVectorizer`` (lemmas with the
+neighbours' ``ctx:`` and the frame's ``near:`` words; optionally words and chars),
 one ``LogisticRegression`` per label, the rule names that make up the rule features (in order),
 the tuned thresholds and metadata. Inference does the dot product itself (no per-call sklearn
 validation), which matters when a few sentences per article are scored.
@@ -10,7 +10,7 @@ validation), which matters when a few sentences per article are scored.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,12 +42,29 @@ def rule_feature_indices(hits: Sequence[Hit], gate_self: bool,
     return out
 
 
-def lemma_text(lemmas: Sequence[str], context: Sequence[str] = ()) -> str:
+def frame_near(lemmas: Sequence[str], frame: Collection[str], window: int) -> list[str]:
+    """Content lemmas within ``window`` tokens of a frame word (therapist, client, alliance
+    ...), in sentence order: what the sentence says next to the client-therapist pair
+    ("judged", "trust", "homework"), the same whatever the page's own wording around it."""
+    if window <= 0:
+        return []
+    at = [i for i, w in enumerate(lemmas) if w in frame]
+    if not at:
+        return []
+    return [w for i, w in enumerate(lemmas)
+            if len(w) > 3 and w.isalpha() and w not in frame
+            and any(abs(i - j) <= window for j in at)]
+
+
+def lemma_text(lemmas: Sequence[str], context: Sequence[str] = (),
+               near: Sequence[str] = ()) -> str:
     """The sentence as space-joined lookup lemmas (input of the lemma TF-IDF), then the
-    content words of its neighbours marked ``ctx:`` (what "bring it up" refers to)."""
-    own = " ".join(lemmas)
-    ctx = " ".join(f"ctx:{w}" for w in context if len(w) > 3 and w.isalpha())
-    return f"{own} {ctx}" if ctx else own
+    content words of its neighbours marked ``ctx:`` (what "bring it up" refers to), then the
+    words next to a frame word marked ``near:`` (see :func:`frame_near`)."""
+    parts = [" ".join(lemmas)]
+    parts += [f"ctx:{w}" for w in context if len(w) > 3 and w.isalpha()]
+    parts += [f"near:{w}" for w in near]
+    return " ".join(p for p in parts if p)
 
 
 def feature_matrix(bundle: dict[str, Any], texts: Sequence[str],

@@ -42,6 +42,7 @@ class Prepared:
     texts: list[str]
     lemma_texts: list[str]
     context_texts: list[str]  # lemma text + neighbour context words
+    near_texts: list[str]  # context text + words beside a frame word (FEATURES frame_window)
     hits: list[list[Any]]
     role: np.ndarray
     candidate: np.ndarray
@@ -99,6 +100,8 @@ def prepare(shared: Path, project_root: Path) -> Prepared:
         texts=[r["restored"] for r in recs],
         lemma_texts=[model_io.lemma_text(r["scored_lemmas"]) for r in recs],
         context_texts=[model_io.lemma_text(r["scored_lemmas"], r["context"]) for r in recs],
+        near_texts=[model_io.lemma_text(r["scored_lemmas"], r["context"], model_io.frame_near(
+            r["scored_lemmas"], ex.rules.frame, int(FEATURES["frame_window"]))) for r in recs],
         hits=[r["hits"] for r in recs],
         role=np.array([bool(r["role"]) for r in recs]),
         candidate=np.array([bool(r["candidate"]) for r in recs]),
@@ -154,8 +157,8 @@ def _corpus_text(project_root: Path, doc_id: str, rows: pd.DataFrame) -> str | N
     return text if ok else None
 
 
-FEATURES = {"word": True, "char": False, "lemma": True, "lemma_ngrams": 2, "context": True,
-            "c": 4.0, "rule_weight": 1.0, "origin_weight": {"realweb": 3.0, "own": 3.0}}
+FEATURES = {"word": False, "char": False, "lemma": True, "lemma_ngrams": 2, "context": True,
+            "frame_window": 3, "min_df": 2, "c": 4.0, "rule_weight": 1.0, "origin_weight": {"realweb": 3.0, "own": 3.0}}
 
 
 def fit_bundle(data: Prepared, idx: np.ndarray, rule_names: list[str], seed: int,
@@ -168,7 +171,7 @@ def fit_bundle(data: Prepared, idx: np.ndarray, rule_names: list[str], seed: int
     opt = {**FEATURES, **options}
     idx = np.asarray([i for i in idx if data.candidate[i]])
     texts = [data.texts[i] for i in idx]
-    lemmas = data.context_texts if opt["context"] else data.lemma_texts
+    lemmas = _lemma_input(data, bool(opt["context"]), int(opt["frame_window"]))
     lemma_texts = [lemmas[i] for i in idx]
     word = char = lemma = None
     if opt["word"]:
@@ -179,11 +182,13 @@ def fit_bundle(data: Prepared, idx: np.ndarray, rule_names: list[str], seed: int
                                sublinear_tf=True, max_features=20000)
         char.fit(texts)
     if opt["lemma"]:
-        lemma = TfidfVectorizer(ngram_range=(1, int(opt["lemma_ngrams"])), min_df=2, sublinear_tf=True,
+        lemma = TfidfVectorizer(ngram_range=(1, int(opt["lemma_ngrams"])), min_df=int(opt["min_df"]),
+                                sublinear_tf=True,
                                 lowercase=False, token_pattern=r"\S+")
         lemma.fit(lemma_texts)
     bundle: dict[str, Any] = {
         "word": word, "char": char, "lemma": lemma, "context": bool(opt["context"]),
+        "frame_window": int(opt["frame_window"]),
         "rule_weight": float(opt["rule_weight"]),
         "rule_names": list(rule_names), "labels": list(LABELS),
     }
@@ -209,10 +214,19 @@ def fit_bundle(data: Prepared, idx: np.ndarray, rule_names: list[str], seed: int
     return bundle
 
 
+def _lemma_input(data: Prepared, context: bool, frame_window: int) -> list[str]:
+    """The lemma TF-IDF's input rows: lemmas, + neighbour ``ctx:`` words, + ``near:`` words."""
+    if frame_window:
+        if not context:
+            raise ValueError("frame_window features are built on the context rows")
+        return data.near_texts
+    return data.context_texts if context else data.lemma_texts
+
+
 def predict(bundle: dict[str, Any], data: Prepared, idx: np.ndarray) -> np.ndarray:
     """(len(idx), 4) probabilities; non-candidate sentences get 0."""
     out = np.zeros((len(idx), len(LABELS)))
-    lemmas = data.context_texts if bundle.get("context") else data.lemma_texts
+    lemmas = _lemma_input(data, bool(bundle.get("context")), int(bundle.get("frame_window", 0)))
     cand = [k for k, i in enumerate(idx) if data.candidate[i]]
     if cand:
         rows = [model_io.rule_features(data.hits[idx[k]], data.role[idx[k]], bundle["rule_names"])
@@ -445,6 +459,8 @@ def model_card(m: dict[str, Any]) -> str:
         "alliance_classifier.md.j2",
         m=m,
         c=FEATURES["c"],
+        frame_window=FEATURES["frame_window"],
+        min_df=FEATURES["min_df"],
         origin_weight=FEATURES["origin_weight"],
         pairs=lambda d, sep: ", ".join(f"{k}{sep}{v}" for k, v in d.items()),
         thresholds=", ".join(f"{k} {v:.2f}" for k, v in m["thresholds"].items()),

@@ -77,6 +77,8 @@ def _tiny_prepared() -> T.Prepared:
         frame=frame, texts=texts,
         lemma_texts=[model_io.lemma_text(r["scored_lemmas"]) for r in recs],
         context_texts=[model_io.lemma_text(r["scored_lemmas"], r["context"]) for r in recs],
+        near_texts=[model_io.lemma_text(r["scored_lemmas"], r["context"], model_io.frame_near(
+            r["scored_lemmas"], ex.rules.frame, 3)) for r in recs],
         hits=[r["hits"] for r in recs],
         role=np.array([r["role"] for r in recs]),
         candidate=np.array([r["candidate"] for r in recs]),
@@ -84,7 +86,9 @@ def _tiny_prepared() -> T.Prepared:
     )
 
 
-@pytest.mark.parametrize("options", [{}, {"char": True, "lemma": False}, {"context": True}])
+@pytest.mark.parametrize("options", [{}, {"char": True, "lemma": False}, {"context": True},
+                                     {"word": True, "frame_window": 0},
+                                     {"context": False, "frame_window": 0}])
 def test_fit_predict_roundtrip(tmp_path, options):
     data = _tiny_prepared()
     names = T.AllianceExtractor(T._settings(), None).rules.rule_names
@@ -163,6 +167,38 @@ def test_fast_scorer_matches_sklearn():
 )
 def test_lemma_text(lemmas, context, expected):
     assert model_io.lemma_text(lemmas, context) == expected
+
+
+FRAME = {"therapist", "client"}
+
+
+@pytest.mark.parametrize(
+    ("lemmas", "window", "expected"),
+    [
+        ([], 3, []),
+        (["my", "therapist", "judge", "me", "harshly"], 2, ["judge"]),
+        (["my", "therapist", "judge", "me", "harshly"], 3, ["judge", "harshly"]),
+        (["my", "therapist", "judge", "me", "harshly"], 0, []),
+        (["walk", "with", "a", "friend", "every", "morning"], 3, []),  # no frame word
+        (["client", "\x00\x00\x00\x00", "1234", "therapist"], 3, []),  # no content words
+        (["trust", "the", "therapist", "and", "the", "client", "more"], 1, ["more"]),
+    ],
+)
+def test_frame_near(lemmas, window, expected):
+    assert model_io.frame_near(lemmas, FRAME, window) == expected
+
+
+def test_lemma_text_marks_near_words():
+    assert model_io.lemma_text(["feel", "judge"], ["session"], ["judge"]) == (
+        "feel judge ctx:session near:judge")
+    assert model_io.lemma_text([], [], ["trust"]) == "near:trust"
+
+
+def test_frame_window_needs_context():
+    data = _tiny_prepared()
+    names = T.AllianceExtractor(T._settings(), None).rules.rule_names
+    with pytest.raises(ValueError, match="context"):
+        T.fit_bundle(data, np.arange(len(data.frame)), names, seed=0, context=False)
 
 
 def test_add_extra_documents(tmp_path, monkeypatch):
