@@ -48,12 +48,21 @@ def frame_near(lemmas: Sequence[str], frame: Collection[str], window: int) -> li
     ("judged", "trust", "homework"), the same whatever the page's own wording around it."""
     if window <= 0:
         return []
-    at = [i for i, w in enumerate(lemmas) if w in frame]
-    if not at:
-        return []
+    # Distance to the nearest frame word, one pass each way (linear on any sentence length).
+    n = len(lemmas)
+    gap = [n + window + 1] * n
+    last = -(n + window + 1)
+    for i, w in enumerate(lemmas):
+        if w in frame:
+            last = i
+        gap[i] = i - last
+    last = 2 * n + window + 1
+    for i in range(n - 1, -1, -1):
+        if lemmas[i] in frame:
+            last = i
+        gap[i] = min(gap[i], last - i)
     return [w for i, w in enumerate(lemmas)
-            if len(w) > 3 and w.isalpha() and w not in frame
-            and any(abs(i - j) <= window for j in at)]
+            if gap[i] <= window and len(w) > 3 and w.isalpha() and w not in frame]
 
 
 def lemma_text(lemmas: Sequence[str], context: Sequence[str] = (),
