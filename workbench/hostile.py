@@ -3,8 +3,8 @@
 Each file is one of our generated articles with a degenerate part that once made a stage
 quadratic or huge: a one-word run without spaces, one word glued thousands of times, a
 one-letter sentence repeated, punctuation without spaces, the article joined on one line and
-repeated, thousands of empty tags before it, and two long texts drawn from a small vocabulary
-(the word alignment of such a pair). Every file must end up analysed or in ``errors.csv``; the
+repeated, thousands of empty tags before it, a zero-width space after every letter, and two
+long texts drawn from a small vocabulary (the word alignment of such a pair). Every file must end up analysed or in ``errors.csv``; the
 result is the run's time and peak memory, for the note of issue 15 (never a timed test).
 """
 
@@ -35,6 +35,7 @@ def hostile_texts(size: int, seed: int = 0) -> dict[str, str]:
         "empty_tags.txt": "<p>" * size + "<p>" + base.replace("\n\n", "</p><p>") + "</p>",
         "small_vocab_1.txt": " ".join(rng.choice(vocab) for _ in range(size)),
         "small_vocab_2.txt": " ".join(rng.choice(vocab) for _ in range(size)),
+        "zero_width.txt": "\u200b".join(base),
     }
 
 

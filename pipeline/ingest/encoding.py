@@ -71,9 +71,13 @@ def garbled_text(text: str, sample: int = 8192, max_odd_share: float = 0.25) -> 
     Random bytes without NULs pass :func:`sniff_binary` and decode (cp1252 maps nearly every
     byte to a character), but then a large share of the characters are controls, unassigned,
     replacement characters or symbols; prose in any script is letters, digits, spaces and a
-    little punctuation. Short texts (< 64 characters) are not judged.
+    little punctuation. Short texts (< 64 characters) are not judged. Invisible characters
+    that cleaning removes or turns into spaces (zero-width spaces between every letter) are
+    judged as cleaning leaves them.
     """
-    head = text[:sample]
+    from pipeline.clean import unicode_tables
+
+    head = text[:sample].translate(unicode_tables()[0])
     if len(head) < 64:
         return ""
     odd = 0

@@ -84,6 +84,14 @@ def test_random_bytes_without_nul_are_garbled() -> None:
     assert garbled_text(text) == "binary data"
 
 
+def test_text_with_invisible_characters_between_letters_is_not_garbled() -> None:
+    # A zero-width space after every letter (a scraper's or an obfuscator's): cleaning removes
+    # them, so the text is judged without them; the same share of visible symbols is garbled.
+    prose = "The client and the therapist agree on the goals of their work. " * 4
+    assert garbled_text("\u200b".join(prose)) == ""
+    assert garbled_text("\u2593".join(prose)) == "binary data"
+
+
 @pytest.mark.parametrize(("text", "codec"), [
     (LATIN * 3, "cp1252"),
     ("Привет, как дела? Это простой текст на русском языке. " * 4, "cp1251"),
