@@ -8,7 +8,6 @@ them into the :class:`~pipeline.article.Article`.
 from __future__ import annotations
 
 import contextlib
-import re
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
@@ -18,24 +17,13 @@ from spacy.tokens import Doc
 from pipeline.article import Article, IngestError, Sentence, SpinSpan
 from pipeline.config import Settings
 from pipeline.doctable import doc_table, set_doc_text
-
-
-def tokenizer_text(text: str, run_chars: int, step: int) -> str:
-    """``text`` with a space over every ``step``-th character of each run of at least
-    ``run_chars`` non-space characters: same length and offsets, linear for spaCy's tokenizer."""
-    if len(text) < run_chars:
-        return text
-
-    def brk(m: re.Match) -> str:
-        run = list(m.group())
-        run[step::step] = " " * len(run[step::step])
-        return "".join(run)
-
-    return re.sub(rf"\S{{{run_chars},}}", brk, text)
+from pipeline.tokenizer import tokenizer_text
 
 
 def _doc_for(nlp: Language, article: Article, settings: Settings) -> Doc:
     ing = settings.ingest
+    # Any pipeline, build_nlp's or not, gets the linear tokenisation (pipeline.tokenizer; a
+    # second pass over an already broken text changes nothing).
     doc = nlp.make_doc(tokenizer_text(article.text, ing.token_run_chars, ing.token_run_step))
     set_doc_text(doc, article.text)
     applicable = article.language in ing.analysed_languages

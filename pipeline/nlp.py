@@ -15,6 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.config import Settings
+from pipeline.tokenizer import RunSafeTokenizer
 
 # Our components, in pipe order, and the settings section each takes.
 COMPONENTS: dict[str, str] = {
@@ -49,6 +50,9 @@ def build_nlp(settings: Settings, components: tuple[str, ...] | None = None) -> 
         section = COMPONENTS[name]
         nlp.add_pipe(name, config={"settings": getattr(settings, section).model_dump(mode="json")})
     nlp.initialize()
+    # Linear on runs without spaces (nlp(text) and nlp.pipe included, not only `analyze`).
+    nlp.tokenizer = RunSafeTokenizer(nlp.tokenizer, int(settings.ingest.token_run_chars),
+                                     int(settings.ingest.token_run_step))
     # No parser or NER here, so spaCy's 1M-character guard is not about memory: ingestion
     # already reports longer texts (``max_chars``), and the pipeline accepts what it lets in.
     nlp.max_length = max(nlp.max_length, int(settings.ingest.max_chars))
