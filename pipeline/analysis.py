@@ -16,16 +16,14 @@ from spacy.tokens import Doc
 
 from pipeline.article import Article, IngestError, Sentence, SpinSpan
 from pipeline.config import Settings
-from pipeline.doctable import doc_table, set_doc_text
-from pipeline.tokenizer import tokenizer_text
+from pipeline.doctable import doc_table
 
 
 def _doc_for(nlp: Language, article: Article, settings: Settings) -> Doc:
     ing = settings.ingest
-    # Any pipeline, build_nlp's or not, gets the linear tokenisation (pipeline.tokenizer; a
-    # second pass over an already broken text changes nothing).
-    doc = nlp.make_doc(tokenizer_text(article.text, ing.token_run_chars, ing.token_run_step))
-    set_doc_text(doc, article.text)
+    # build_nlp's tokenizer breaks long runs without spaces and records the text
+    # (pipeline.tokenizer.RunSafeTokenizer).
+    doc = nlp.make_doc(article.text)
     applicable = article.language in ing.analysed_languages
     doc._.meta = {
         "article_id": article.article_id,

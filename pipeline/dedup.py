@@ -1015,7 +1015,8 @@ def _rank_keys(edges: Mapping[int, Mapping[int, tuple]], ids: list[str], facts: 
     (a member of its group is undated: a date read from one copy only says nothing of the
     others); earliest date (undated last); not at an archive, print, feed or mirror address;
     not on a site whose name lacks every ``topical_host_stems`` stem; fewer worse words in
-    undecided swaps; not spun; sound text (not low quality); the complete text, not an excerpt (fewer words than ``truncated_share`` of its group's longest member);
+    undecided swaps; not spun; sound text (not low quality); the complete text, not an excerpt
+    (fewer words than ``truncated_share`` of its group's longest member);
     higher quality score; then the id."""
     named = _named(edges, facts)
     lean = _lean(aligned)

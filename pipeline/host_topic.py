@@ -115,7 +115,7 @@ def offtopic_host(url: str, topics_name: str = "host_topics.tsv") -> tuple[str, 
     """(topic, word) when the host of ``url`` names an unrelated trade and nothing of health,
     therapy or psychology; else None."""
     topics = load_host_topics(topics_name)
-    if host_names(url, topics.get(HOST_TOPIC, frozenset())) in (None, True):
+    if host_names(url, topics.get(HOST_TOPIC, frozenset())) is not False:   # no host, or health
         return None
     words = host_words(host_of(url))
     for w in words:

@@ -11,6 +11,7 @@ result is the run's time and peak memory, for the note of issue 15 (never a time
 from __future__ import annotations
 
 import csv
+import random
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,6 @@ from workbench.bench import _run_cli, generate_texts
 def hostile_texts(size: int, seed: int = 0) -> dict[str, str]:
     """File name -> text: ``size`` is the length of each degenerate part (characters or
     repeats); 100,000 is the stress size, a few hundred keep a test fast."""
-    import random
-
     base = generate_texts(1, 300, seed)[0]
     rng = random.Random(seed)
     vocab = sorted(set(base.split()))
