@@ -343,6 +343,7 @@ class SpinSettings(_Section):
     term_llr: NonNeg
     acronym_llr: NonNeg
     fingerprint_llr: NonNeg
+    fingerprint_max_per_phrase: Count
     term_swap_max_dom: Count
 
 

@@ -31,6 +31,7 @@ from pipeline.spin.compiled import FAST
 from pipeline.spin.reference import Reference, load_reference
 from pipeline.spin.restore import restore
 from pipeline.spin.signals import registry
+from pipeline.spin.signals.fingerprints import counted_hits
 from pipeline.spin.spans import span_evidence
 from pipeline.spin.suggest import resuggest
 from pipeline.spin.thesaurus import load_thesaurus
@@ -160,7 +161,7 @@ class Detector:
         idx, X, sugg = word_features(toks, self.ref, self.cfg)
         n_words = sum(1 for t in toks if t.is_word)
         hits = span_evidence(toks, self.thes, self.ref, self.cfg) if self.thes is not None else []
-        n_fp = sum(1 for s in rule_spans if s["signal"] == "fingerprint")
+        n_fp = counted_hits(rule_spans, int(self.cfg.fingerprint_max_per_phrase))
         term_spans, term_llr = terms.analyse(text, toks, self.thes, self.ref, self.cfg, n_fp)
         rule_spans = rule_spans + term_spans
         llr = llr_verdict.doc_llr(hits, self.cfg) + term_llr

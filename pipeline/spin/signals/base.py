@@ -157,23 +157,34 @@ def _phrase_table(name: str) -> dict[int, dict[str, str]]:
 
 
 def _ngram_hits(toks: list[Tok], table: dict[int, dict[str, str]]) -> list[tuple[int, int, str, str]]:
-    """(first token, last token, phrase, replacement) for every table phrase in the tokens."""
+    """(first token, last token, phrase, replacement) for every table phrase in the tokens.
+
+    A ``#`` in a phrase stands for any number ("this # months": "this 12 months").
+    """
     firsts = _first_words(id(table), table)
     hits = []
     n_toks = len(toks)
-    for i, t in enumerate(toks):
-        if not t.is_word or t.low not in firsts:
+    keys = [_phrase_word(t) for t in toks]
+    for i, w in enumerate(keys):
+        if w is None or w not in firsts:
             continue
         for n, phrases in table.items():
             if i + n > n_toks:
                 continue
-            window = toks[i : i + n]
-            if not all(x.is_word for x in window):
+            window = keys[i : i + n]
+            if None in window:
                 continue
-            key = t.low if n == 1 else " ".join(x.low for x in window)
+            key = w if n == 1 else " ".join(window)
             if key in phrases:
                 hits.append((i, i + n - 1, key, phrases[key]))
     return hits
+
+
+def _phrase_word(t: Tok) -> str | None:
+    # Words match themselves, whole numbers match "#", punctuation breaks a phrase.
+    if t.is_word:
+        return t.low
+    return "#" if t.low.isdigit() else None
 
 
 _FIRSTS: dict[int, frozenset] = {}

@@ -24,10 +24,30 @@ def fingerprints(
     cfg = _cfg(settings)
     toks = tokenize(text) if toks is None else toks
     out = []
-    for i, j, _key, orig in _ngram_hits(toks, _phrase_table("fingerprints.tsv")):
+    for i, j, _key, orig in outermost(_ngram_hits(toks, _phrase_table("fingerprints.tsv"))):
         s, e = toks[i].start, toks[j].end
         out.append(_span(text, s, e, match_case(orig, text[s:e]), "fingerprint", cfg.score_fingerprint))
     return out
+
+
+def outermost(hits: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+    """The hits that overlap no longer (or, at equal length, earlier) one: "cognitive remedy"
+    within "cognitive behavioral remedy" is one swap, not two. In text order."""
+    kept: list[tuple[int, int, str, str]] = []
+    for h in sorted(hits, key=lambda h: (h[0] - h[1], h[0])):
+        if not any(k[0] <= h[1] and h[0] <= k[1] for k in kept):
+            kept.append(h)
+    return sorted(kept)
+
+
+def counted_hits(spans: list[Span], cap: int) -> int:
+    """Fingerprint spans counted for the verdict, each phrase at most ``cap`` times."""
+    per: dict[str, int] = {}
+    for s in spans:
+        if s["signal"] == "fingerprint":
+            key = s["text"].lower()
+            per[key] = per.get(key, 0) + 1
+    return sum(min(n, cap) for n in per.values())
 
 
 def _find(text: str, cfg: dict[str, Any], ref: Reference, toks: list[Tok]):

@@ -1,0 +1,54 @@
+"""Fingerprint phrases: number slots, nested hits, the per-phrase cap (signals/fingerprints.py)."""
+
+from pipeline.spin.signals.base import _ngram_hits
+from pipeline.spin.signals.fingerprints import counted_hits, fingerprints, outermost
+from pipeline.spin.tokens import tokenize
+
+TABLE = {2: {"remedy periods": "therapy sessions", "# weeks": "a month"},
+         3: {"this # months": "this year", "behavioral remedy periods": "behavioral therapy sessions"}}
+
+
+def _hits(text):
+    return [(k, o) for _, _, k, o in _ngram_hits(tokenize(text), TABLE)]
+
+
+def test_a_hash_matches_any_whole_number_and_nothing_else():
+    assert _hits("We met this 12 months and again this 3 months.") == [
+        ("this # months", "this year"), ("this # months", "this year")]
+    assert _hits("this twelve months, this 1.5 months") == []
+
+
+def test_a_phrase_never_spans_punctuation():
+    assert _hits("remedy, periods") == []
+
+
+def test_the_empty_text_has_no_hits():
+    assert _hits("") == [] and fingerprints("") == []
+
+
+def test_a_hit_inside_a_longer_one_is_the_same_swap():
+    hits = _ngram_hits(tokenize("Try behavioral remedy periods twice."), TABLE)
+    assert len(hits) == 2
+    assert [h[2] for h in outermost(hits)] == ["behavioral remedy periods"]
+
+
+def test_of_two_overlapping_hits_of_one_length_the_earlier_is_kept():
+    hits = [(0, 1, "a b", "x"), (1, 2, "b c", "y"), (4, 5, "d e", "z")]
+    assert outermost(hits) == [(0, 1, "a b", "x"), (4, 5, "d e", "z")]
+
+
+def test_shipped_table_finds_spinner_phrases_with_their_originals():
+    got = {s["text"]: s["suggestion"] for s in fingerprints(
+        "Cognitive behavioral remedy helps panic dysfunction; the examine discovered it this 12 months.")}
+    assert got == {"Cognitive behavioral remedy": "Cognitive behavioral therapy",
+                   "panic dysfunction": "panic disorder", "the examine": "the study",
+                   "this 12 months": "this year"}
+
+
+def test_one_repeated_phrase_counts_at_most_cap_times():
+    spans = [{"signal": "fingerprint", "text": t} for t in
+             ["Remedy periods", "remedy periods", "remedy periods", "panic dysfunction"]]
+    spans.append({"signal": "word_model", "text": "healer"})
+    assert counted_hits(spans, 2) == 3
+    assert counted_hits(spans, 1) == 2
+    assert counted_hits([], 2) == 0
