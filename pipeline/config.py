@@ -177,6 +177,7 @@ class QualitySettings(_Section):
     max_newline_word_ratio: NonNeg
     # --- ours
     max_boilerplate_ratio: Ratio
+    max_boilerplate_ratio__stub: Ratio
     max_search_phrases: Count
     max_spam_insertions: NonNeg
     max_misplaced_discourse: Count

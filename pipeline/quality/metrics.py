@@ -882,10 +882,11 @@ _HEADING_INTO_SENTENCE = re.compile(
     r"^[ \t]*[A-Z][a-z]+(?: [a-z]+){0,5} ([a-z]+) ([A-Z][a-z]+)(?: [a-z,]+){3}([^\n]*)", re.MULTILINE)
 # The same with a title-case heading ("What To Expect It is ..."): a run of 2-6 capitalised words
 # is as often a name ("American Addiction Centers offers ..."), so the word that opens the
-# sentence must be a function word ("It", "If", "You", "First"), which no name ends on. Its sentence
-# may wrap onto the next line (hard-wrapped text).
+# sentence must be a function word ("It", "If", "You", "First"), which no name ends on, one
+# contracted ("I’ve", "You're", "It's": a name takes no contraction) or a text's opening formula
+# ("Hello, and thank you"). Its sentence may wrap onto the next line (hard-wrapped text).
 _TITLE_HEADING_INTO_SENTENCE = re.compile(
-    r"^[ \t]*[A-Z][a-z]+(?: [A-Z][a-z]*){0,4} ([A-Z][a-z]*) ([A-Z][a-z]*)(?: [a-z,’']+){3}([^\n]*[.!?]|[^\n]*\n[^\n]*?[.!?])",
+    r"^[ \t]*[A-Z][a-z]+(?: [A-Z][a-z]*){0,4} ([A-Z][a-z]*) ([A-Z][a-z]*)(?:['’][a-z]{1,2})?,?(?: [a-z,’']+){3}([^\n]*[.!?]|[^\n]*\n[^\n]*?[.!?])",
     re.MULTILINE)
 _STOP = re.compile(r"[.!?]")
 
@@ -901,7 +902,14 @@ def _heading_into_sentence(m: re.Match, min_opener_zipf: float = 4.0) -> bool:
 def _title_heading_into_sentence(m: re.Match) -> bool:
     from spacy.lang.en.stop_words import STOP_WORDS
 
-    return m.group(2).lower() in STOP_WORDS and _STOP.search(m.group(3)) is not None
+    if _STOP.search(m.group(3)) is None:
+        return False
+    if m.group(2).lower() in STOP_WORDS:
+        return True
+    # A text's opening formula ("Hello, and thank you for ...", discourse_markers.tsv) after a
+    # title-case run: a greeting ends no name either.
+    opener = load_discourse_markers().get("opener")
+    return opener is not None and opener.match(m.string[m.start(2):m.start(2) + 60]) is not None
 
 
 def glued_headings(text: str, min_count: int = 2) -> float:
