@@ -211,6 +211,8 @@ class QualitySettings(_Section):
     teaser_max_words: Count
     pair_fit_min_pairs: Positive
     glued_token_chars: Positive
+    split_unlisted_min_zipf: NonNeg
+    split_unlisted_min_len: Positive
     # --- lexicons and patterns (files in pipeline/resources/quality/)
     gopher_stop_words: Str
     spam_patterns: Str

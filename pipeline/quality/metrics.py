@@ -848,22 +848,33 @@ _SPLIT_PAIR = re.compile(r"(?<![\w'’.-])(?=([A-Za-z]+) ([a-z]+)(?![\w'’-]))"
 
 
 def split_words(text: str, min_count: int = 2, max_part_zipf: float = 3.0,
-                min_joined_zipf: float = 3.0, min_joined_len: int = 6) -> float:
+                min_joined_zipf: float = 3.0, min_joined_len: int = 6,
+                unlisted_min_zipf: float = 3.5, unlisted_min_len: int = 7) -> float:
     """Words split by stray spaces ("anxie ty", "sympt oms") per 100 words (0 when fewer than
     ``min_count``: one split word is a typo, not damage).
 
     A pair counts when the two parts written together are a common word (Zipf >=
     ``min_joined_zipf``) and at least one part is rare or no word at all (Zipf <
-    ``max_part_zipf``): two common words ("some times", "every one") are left alone."""
+    ``max_part_zipf``). Two common parts ("compass ion", "at tempt") count when written
+    together they make a common word of at least ``unlisted_min_len`` letters (Zipf >=
+    ``unlisted_min_zipf``) and the reference bigram tables do not list them as a pair
+    (``quality.pairs.pair_listed``): "some times", "every one", "health care" are listed."""
+    from pipeline.compact import zipf_en
+    from pipeline.quality.pairs import pair_listed
+
     ws = parse(text).words
     if not ws:
         return 0.0
     n = 0
     for a, b in _SPLIT_PAIR.findall(text or ""):
         joined = (a + b).lower()
-        if len(joined) < min_joined_len or min(_zipf(a.lower()), _zipf(b)) >= max_part_zipf:
+        if len(joined) < min_joined_len:
             continue
-        n += _zipf(joined) >= min_joined_zipf
+        if min(_zipf(a.lower()), _zipf(b)) < max_part_zipf:
+            n += _zipf(joined) >= min_joined_zipf
+        elif (len(joined) >= unlisted_min_len and min(len(a), len(b)) >= 2
+              and zipf_en(joined) >= unlisted_min_zipf):  # uncached: any two words make one
+            n += not pair_listed(a.lower(), b)
     return 100.0 * n / len(ws) if n >= min_count else 0.0
 
 

@@ -382,6 +382,10 @@ def test_encoding_damage(text, expected):
     ("", 0.0), (HOSTILE, 0.0),
     # Two words split by a stray space (a rare part joined into a common word): 13 words.
     ("The treatment of anxie ty helps and we must consid er the risks.", 200.0 / 13),
+    # Two common parts that make a common word and are never written as a pair ("compass ion",
+    # "at tempt"): 14 words; one alone is a typo.
+    ("Kind words show compass ion and each at tempt to help is worth it.", 200.0 / 14),
+    ("Kind words show compass ion and help.", 0.0),
     # Two common words that also make one ("some times", "every one") and a single typo are left.
     ("Some times every one needs help from friends and others.", 0.0),
     # A hostile run of one-letter words: no part makes a long enough word.
