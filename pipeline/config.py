@@ -177,6 +177,7 @@ class QualitySettings(_Section):
     max_newline_word_ratio: NonNeg
     # --- ours
     max_boilerplate_ratio: Ratio
+    max_boilerplate_ratio__stub: Ratio
     max_search_phrases: Count
     max_spam_insertions: NonNeg
     max_misplaced_discourse: Count
@@ -210,6 +211,8 @@ class QualitySettings(_Section):
     teaser_max_words: Count
     pair_fit_min_pairs: Positive
     glued_token_chars: Positive
+    split_unlisted_min_zipf: NonNeg
+    split_unlisted_min_len: Positive
     # --- lexicons and patterns (files in pipeline/resources/quality/)
     gopher_stop_words: Str
     spam_patterns: Str

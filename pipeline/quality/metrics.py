@@ -848,22 +848,33 @@ _SPLIT_PAIR = re.compile(r"(?<![\w'’.-])(?=([A-Za-z]+) ([a-z]+)(?![\w'’-]))"
 
 
 def split_words(text: str, min_count: int = 2, max_part_zipf: float = 3.0,
-                min_joined_zipf: float = 3.0, min_joined_len: int = 6) -> float:
+                min_joined_zipf: float = 3.0, min_joined_len: int = 6,
+                unlisted_min_zipf: float = 3.5, unlisted_min_len: int = 7) -> float:
     """Words split by stray spaces ("anxie ty", "sympt oms") per 100 words (0 when fewer than
     ``min_count``: one split word is a typo, not damage).
 
     A pair counts when the two parts written together are a common word (Zipf >=
     ``min_joined_zipf``) and at least one part is rare or no word at all (Zipf <
-    ``max_part_zipf``): two common words ("some times", "every one") are left alone."""
+    ``max_part_zipf``). Two common parts ("compass ion", "at tempt") count when written
+    together they make a common word of at least ``unlisted_min_len`` letters (Zipf >=
+    ``unlisted_min_zipf``) and the reference bigram tables do not list them as a pair
+    (``quality.pairs.pair_listed``): "some times", "every one", "health care" are listed."""
+    from pipeline.compact import zipf_en
+    from pipeline.quality.pairs import pair_listed
+
     ws = parse(text).words
     if not ws:
         return 0.0
     n = 0
     for a, b in _SPLIT_PAIR.findall(text or ""):
         joined = (a + b).lower()
-        if len(joined) < min_joined_len or min(_zipf(a.lower()), _zipf(b)) >= max_part_zipf:
+        if len(joined) < min_joined_len:
             continue
-        n += _zipf(joined) >= min_joined_zipf
+        if min(_zipf(a.lower()), _zipf(b)) < max_part_zipf:
+            n += _zipf(joined) >= min_joined_zipf
+        elif (len(joined) >= unlisted_min_len and min(len(a), len(b)) >= 2
+              and zipf_en(joined) >= unlisted_min_zipf):  # uncached: any two words make one
+            n += not pair_listed(a.lower(), b)
     return 100.0 * n / len(ws) if n >= min_count else 0.0
 
 
@@ -882,10 +893,11 @@ _HEADING_INTO_SENTENCE = re.compile(
     r"^[ \t]*[A-Z][a-z]+(?: [a-z]+){0,5} ([a-z]+) ([A-Z][a-z]+)(?: [a-z,]+){3}([^\n]*)", re.MULTILINE)
 # The same with a title-case heading ("What To Expect It is ..."): a run of 2-6 capitalised words
 # is as often a name ("American Addiction Centers offers ..."), so the word that opens the
-# sentence must be a function word ("It", "If", "You", "First"), which no name ends on. Its sentence
-# may wrap onto the next line (hard-wrapped text).
+# sentence must be a function word ("It", "If", "You", "First"), which no name ends on, one
+# contracted ("I’ve", "You're", "It's": a name takes no contraction) or a text's opening formula
+# ("Hello, and thank you"). Its sentence may wrap onto the next line (hard-wrapped text).
 _TITLE_HEADING_INTO_SENTENCE = re.compile(
-    r"^[ \t]*[A-Z][a-z]+(?: [A-Z][a-z]*){0,4} ([A-Z][a-z]*) ([A-Z][a-z]*)(?: [a-z,’']+){3}([^\n]*[.!?]|[^\n]*\n[^\n]*?[.!?])",
+    r"^[ \t]*[A-Z][a-z]+(?: [A-Z][a-z]*){0,4} ([A-Z][a-z]*) ([A-Z][a-z]*)(?:['’][a-z]{1,2})?,?(?: [a-z,’']+){3}([^\n]*[.!?]|[^\n]*\n[^\n]*?[.!?])",
     re.MULTILINE)
 _STOP = re.compile(r"[.!?]")
 
@@ -901,7 +913,14 @@ def _heading_into_sentence(m: re.Match, min_opener_zipf: float = 4.0) -> bool:
 def _title_heading_into_sentence(m: re.Match) -> bool:
     from spacy.lang.en.stop_words import STOP_WORDS
 
-    return m.group(2).lower() in STOP_WORDS and _STOP.search(m.group(3)) is not None
+    if _STOP.search(m.group(3)) is None:
+        return False
+    if m.group(2).lower() in STOP_WORDS:
+        return True
+    # A text's opening formula ("Hello, and thank you for ...", discourse_markers.tsv) after a
+    # title-case run: a greeting ends no name either.
+    opener = load_discourse_markers().get("opener")
+    return opener is not None and opener.match(m.string[m.start(2):m.start(2) + 60]) is not None
 
 
 def glued_headings(text: str, min_count: int = 2) -> float:

@@ -110,3 +110,15 @@ def pair_counts(text: str, tables: PairTables | None = None) -> tuple[int, int]:
     listed = t.keys[pos] == key if len(t.keys) else np.zeros(len(key), dtype=bool)
     log_seen = np.where(listed, t.log_count[pos] if len(t.keys) else 0.0, t.log_smooth)
     return int(len(a)), int(np.count_nonzero(log_seen < log_expected))
+
+
+def pair_listed(a: str, b: str, tables: PairTables | None = None) -> bool:
+    """True when the reference lists the pair "``a`` ``b``" (lower-case words) in its general
+    or in-domain bigram table; False for a pair it does not list or a word it does not know."""
+    t = tables if tables is not None else pair_tables()
+    ia, ib = t.vocab.get(a), t.vocab.get(b)
+    if ia is None or ib is None or not len(t.keys):
+        return False
+    key = ia * len(t.log_p) + ib
+    pos = int(np.searchsorted(t.keys, key))
+    return pos < len(t.keys) and int(t.keys[pos]) == key

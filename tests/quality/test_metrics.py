@@ -110,6 +110,11 @@ CASES = [
     # sentence of its own.
     (m.spam_insertions, "Love is like a failed test more info. We laugh again.", 1.0),
     (m.spam_insertions, "Call us for more info. We answer every day.", 0),
+    # A capitalised call to action pasted mid-clause (click_here 0.15 + cta_in_clause 0.5); the
+    # same words written as part of the sentence, or a title-case button label, are not.
+    (m.spam_insertions, "Rest helps when you feel Click here about the day ahead.", 0.65),
+    (m.spam_insertions, "You can click here to book a session.", 0.15),
+    (m.spam_insertions, "Our team Learn More about us.", 0),
     (m.mixed_typography, "", 0), (m.mixed_typography, HOSTILE, 0),
     (m.mixed_typography, "I don't know. You don’t either.", 1),
     (m.mixed_typography, "I don't know.\n\nYou don’t either.", 0),
@@ -377,6 +382,10 @@ def test_encoding_damage(text, expected):
     ("", 0.0), (HOSTILE, 0.0),
     # Two words split by a stray space (a rare part joined into a common word): 13 words.
     ("The treatment of anxie ty helps and we must consid er the risks.", 200.0 / 13),
+    # Two common parts that make a common word and are never written as a pair ("compass ion",
+    # "at tempt"): 14 words; one alone is a typo.
+    ("Kind words show compass ion and each at tempt to help is worth it.", 200.0 / 14),
+    ("Kind words show compass ion and help.", 0.0),
     # Two common words that also make one ("some times", "every one") and a single typo are left.
     ("Some times every one needs help from friends and others.", 0.0),
     # A hostile run of one-letter words: no part makes a long enough word.
@@ -409,6 +418,12 @@ def test_split_words(text, expected):
     # onto the next line: 25 words.
     ("What You Can Expect It is fine to feel unsure at first.\nWhen To Reach Out If the worry "
      "stays for\nweeks, talk to someone.", 200.0 / 25),
+    # A contracted opener ("I’ve") and a greeting ("Hello, and thank you") end no name: 18 words.
+    ("Why It Helps I’ve seen this work for many people.\nFinding Support Hello, and thank you for "
+     "asking.", 200.0 / 18),
+    # A name in the first one, a greeting in the second: one heading is no damage.
+    ("Why It Helps Anna said this work was hard.\nFinding Support Hello, and thank you for "
+     "asking.", 0.0),
     # Names in title case open sentences too: the next word is no function word.
     ("American Counselling Centers offers free help to all.\nThe National Group Works runs "
      "groups each week.", 0.0),

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from pipeline.quality import metrics as m
-from pipeline.quality.pairs import build_tables, pair_counts, pair_tables
+from pipeline.quality.pairs import build_tables, pair_counts, pair_listed, pair_tables
 from pipeline.spin.reference import Reference, load_reference
 
 HOSTILE = "\x00 \u202e ### ... ¿?"
@@ -40,6 +40,18 @@ TABLES = build_tables(REF)
 ])
 def test_pair_counts(text, expected):
     assert pair_counts(text, TABLES) == expected
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    ("", "", False), (HOSTILE, HOSTILE, False),
+    ("sat", "down", True),   # general table
+    ("cat", "sat", True),    # in-domain table
+    ("down", "sat", False),  # both words known, the pair in this order never listed
+    ("zyx", "the", False),   # known words, unlisted pair
+    ("dog", "sat", False),   # a word the reference does not know
+])
+def test_pair_listed(a, b, expected):
+    assert pair_listed(a, b, TABLES) is expected
 
 
 def test_tables_are_sorted_and_smoothed():
