@@ -265,18 +265,22 @@ def scores(y: np.ndarray, p: np.ndarray) -> dict[str, Any]:
     return out
 
 
-def tune_thresholds(y: np.ndarray, proba: np.ndarray, rules: np.ndarray, mode: str) -> np.ndarray:
-    """Per label, the grid threshold maximising F1 of the combined decision."""
+def tune_thresholds(y: np.ndarray, proba: np.ndarray, rules: np.ndarray, mode: str,
+                    beta: float = 1.0) -> np.ndarray:
+    """Per label, the grid threshold maximising F-beta of the combined decision (F1 by
+    default; ``beta`` below 1 weighs precision more, as ``alliance_cv --beta`` measures)."""
+    b2 = beta * beta
     best = np.full(len(LABELS), 0.5)
     for j in range(len(LABELS)):
         top = -1.0
         for t in THRESHOLD_GRID:
             pred = combine(proba[:, [j]], rules[:, [j]], np.array([t]), mode)[:, 0]
             tp = ((y[:, j] == 1) & (pred == 1)).sum()
-            f1 = 2 * tp / max(1, 2 * tp + ((y[:, j] == 0) & (pred == 1)).sum()
-                              + ((y[:, j] == 1) & (pred == 0)).sum())
-            if f1 > top + 1e-9:
-                top, best[j] = f1, t
+            fp = ((y[:, j] == 0) & (pred == 1)).sum()
+            fn = ((y[:, j] == 1) & (pred == 0)).sum()
+            f = (1 + b2) * tp / max(1, (1 + b2) * tp + b2 * fn + fp)
+            if f > top + 1e-9:
+                top, best[j] = f, t
     return best
 
 

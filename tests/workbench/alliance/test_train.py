@@ -44,6 +44,19 @@ def test_tune_thresholds_separates():
     assert 0.4 < thr[0] <= 0.7
 
 
+def test_tune_thresholds_beta_below_one_trades_recall_for_precision():
+    # Label 0: four positives at 0.8, two at 0.5 beside two negatives at 0.5. F1 takes the
+    # lower threshold (6 found, 2 wrong); F0.5 the higher (4 found, none wrong).
+    y = np.array([[1, 0, 0, 0]] * 6 + [[0, 0, 0, 0]] * 2)
+    proba = np.zeros((8, 4))
+    proba[:4, 0] = 0.8
+    proba[4:, 0] = 0.5
+    rules = np.zeros_like(y)
+    assert T.tune_thresholds(y, proba, rules, "model")[0] <= 0.5
+    assert T.tune_thresholds(y, proba, rules, "model", beta=1.0)[0] <= 0.5
+    assert 0.5 < T.tune_thresholds(y, proba, rules, "model", beta=0.5)[0] <= 0.8
+
+
 def test_discusses_accuracy():
     frame = pd.DataFrame({"doc": ["a", "a", "b"], **{lab: [0, 1, 0] for lab in LABELS}})
     pred = np.array([[0, 0, 0, 0], [1, 1, 1, 0], [0, 0, 0, 0]])
