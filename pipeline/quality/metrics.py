@@ -910,7 +910,7 @@ def _heading_into_sentence(m: re.Match, min_opener_zipf: float = 4.0) -> bool:
             and _STOP.search(m.group(3)) is not None)
 
 
-def _title_heading_into_sentence(m: re.Match) -> bool:
+def _title_heading_into_sentence(m: re.Match, markers: str = "discourse_markers.tsv") -> bool:
     from spacy.lang.en.stop_words import STOP_WORDS
 
     if _STOP.search(m.group(3)) is None:
@@ -919,21 +919,22 @@ def _title_heading_into_sentence(m: re.Match) -> bool:
         return True
     # A text's opening formula ("Hello, and thank you for ...", discourse_markers.tsv) after a
     # title-case run: a greeting ends no name either.
-    opener = load_discourse_markers().get("opener")
+    opener = load_discourse_markers(markers).get("opener")
     return opener is not None and opener.match(m.string[m.start(2):m.start(2) + 60]) is not None
 
 
-def glued_headings(text: str, min_count: int = 2) -> float:
+def glued_headings(text: str, min_count: int = 2, markers: str = "discourse_markers.tsv") -> float:
     """Headings run onto the end of the previous sentence or into the start of the next without a
-    line break, per 100 words (0 when fewer than ``min_count``: one glued label is no damage)."""
+    line break, per 100 words (0 when fewer than ``min_count``: one glued label is no damage).
+    ``markers``: the discourse-marker file whose openers a title-case heading may run into."""
     ws = parse(text).words
     if not ws:
         return 0.0
     n = len(_GLUED_HEADING.findall(text or ""))
     n += sum(1 for mt in _HEADING_INTO_SENTENCE.finditer(text or "") if _heading_into_sentence(mt))
-    n += sum(1 for mt in _TITLE_HEADING_INTO_SENTENCE.finditer(text or "") if _title_heading_into_sentence(mt))
+    n += sum(1 for mt in _TITLE_HEADING_INTO_SENTENCE.finditer(text or "")
+             if _title_heading_into_sentence(mt, markers))
     return 100.0 * n / len(ws) if n >= min_count else 0.0
-
 
 
 def improbable_pairs(text: str, min_pairs: int = 20) -> float:

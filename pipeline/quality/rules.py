@@ -65,7 +65,7 @@ def _text_metrics(s: QualitySettings) -> dict[str, Callable[[str], float]]:
         "encoding_damage": lambda t: m.encoding_damage(t, s.encoding_faults),
         "split_words": lambda t: m.split_words(t, unlisted_min_zipf=s.split_unlisted_min_zipf,
                                               unlisted_min_len=s.split_unlisted_min_len),
-        "glued_headings": m.glued_headings,
+        "glued_headings": lambda t: m.glued_headings(t, markers=s.discourse_markers),
         "improbable_pairs": lambda t: m.improbable_pairs(t, s.pair_fit_min_pairs),
         "search_phrases": lambda t: m.search_phrases(t, s.search_phrases),
         "keyphrase_per_100w": m.keyphrase_per_100w,
