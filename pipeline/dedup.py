@@ -1074,6 +1074,21 @@ def _rank_keys(edges: Mapping[int, Mapping[int, tuple]], ids: list[str], facts: 
     return out
 
 
+def _hub_first(edges: Mapping[int, Mapping[int, tuple[str, float]]],
+               copies: Mapping[int, int], rank: Mapping[int, tuple]) -> dict[int, tuple]:
+    """The order in which :func:`_stars` keeps articles: ``rank``, except that in a linked
+    group whose every member is a synonym-swapped copy (no original to keep) the member
+    directly similar to the most others comes first, so that the star around it holds as many
+    of them as it can (no chains: a spin linked only to a member that is not kept would be
+    left out of the cluster)."""
+    group = _components(edges)
+    spun = {g: True for g in group.values()}
+    for n, g in group.items():
+        if n not in copies:
+            spun[g] = False
+    return {n: (-len(edges[n]) if spun[group[n]] else 0, *rank[n]) for n in edges}
+
+
 def _stars(edges: Mapping[int, Mapping[int, tuple[str, float]]],
            rank: Mapping[int, tuple]) -> tuple[dict[int, list[int]], dict[int, int]]:
     """Star clusters, best article first: an article directly similar to one already kept joins
@@ -1305,7 +1320,7 @@ class DuplicateFinder:
                              (p.light_min_pairs, p.light_min_worse, p.light_min_share))
         _spread_over_exact(copies, edges)
         rank = _rank_keys(edges, ix.ids, facts, aligned, copies, keys, p)
-        kept, target_of = _stars(edges, rank)
+        kept, target_of = _stars(edges, _hub_first(edges, copies, rank))
         words_of = {n: -keys[ix.ids[n]][5] for n in edges}
         reasons = {k: _why_kept(k, members, rank, facts, copies, p.keep_order, words_of)
                    for k, members in kept.items() if members}

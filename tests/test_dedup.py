@@ -835,3 +835,17 @@ def test_light_spins_join_the_copies_only_when_asked():
                              light=(2, 5, 0.16))[0] == 5
     assert 0 not in dedup._copy_sides(aligned, 5, min_outvoted=3, min_share=0.5,
                                       light=(3, 5, 0.16))
+
+
+def test_in_a_group_of_spins_the_member_linked_to_most_others_is_kept():
+    # 0 - 1 - 2 (0 and 2 not directly similar): 0 ranks first by the keep order.
+    edges = {0: {1: ("spun_copy", 0.7)}, 1: {0: ("spun_copy", 0.7), 2: ("spun_copy", 0.6)},
+             2: {1: ("spun_copy", 0.6)}}
+    rank = {0: (0,), 1: (1,), 2: (2,)}
+    # Every member a spin: 1 is kept and both others join it (no chains: 0 first would leave
+    # 2 alone).
+    kept, target_of = dedup._stars(edges, dedup._hub_first(edges, {0: 5, 1: 5, 2: 5}, rank))
+    assert kept == {1: [0, 2]} and target_of == {0: 1, 2: 1}
+    # An original among them: the keep order decides as before.
+    kept, _ = dedup._stars(edges, dedup._hub_first(edges, {1: 5, 2: 5}, rank))
+    assert kept == {0: [1], 2: []}
