@@ -418,6 +418,9 @@ class DedupSettings(_Section):
     both_spun_min_consistent: Count
     spin_min_outvoted: Positive
     spin_outvoted_share: Ratio
+    spin_min_pairs: Positive
+    spin_min_worse_each: Positive
+    spin_min_worse_share: Ratio
     archive_patterns: list[Str]
     keep_order: Annotated[list[KeepField], Field(min_length=1)]
     truncated_share: Ratio

@@ -22,7 +22,8 @@ the complete text over an excerpt, best quality, smallest id); every duplicate p
 article it is directly similar to, never through a chain, and ``canonical_reason`` says why that
 one is kept. When the kept article is itself a swapped copy, every member is a spin of a source that
 is not in the corpus (``all_spun``); so is a member the others outvote (its words differ where
-they agree, and are the worse ones: the lightest spin of a lost source).
+they agree, and are the worse ones), and one whose worse words show against each of two or more
+others (the lightest spin of a lost source, which the heavier spins rarely outvote).
 """
 
 from __future__ import annotations
@@ -263,6 +264,9 @@ class _Params:
     min_consistent: int
     min_outvoted: int
     outvoted_share: float
+    light_min_pairs: int
+    light_min_worse: int
+    light_min_share: float
     texts_kept: int
     max_near_aligned: int
     near_aligned: float
@@ -295,6 +299,8 @@ class _Params:
                    float(s.copy_min_swap_rate), float(s.copy_dominance),
                    float(s.both_spun_min_share), int(s.both_spun_min_consistent),
                    int(s.spin_min_outvoted), float(s.spin_outvoted_share),
+                   int(s.spin_min_pairs), int(s.spin_min_worse_each),
+                   float(s.spin_min_worse_share),
                    int(s.align_texts_kept), int(s.align_max_near),
                    float(s.near_aligned_threshold), float(s.near_min_equal),
                    int(s.pair_max_df), int(s.pair_min_shared), float(s.pair_min_share),
@@ -880,11 +886,14 @@ def _pairs_to_align(edges: Mapping[int, Mapping[int, tuple[str, float]]],
 
 def _copy_sides(aligned: Mapping[tuple[int, int], PairAlignment],
                 min_consistent: int, min_outvoted: int,
-                min_share: float) -> dict[int, int]:
+                min_share: float,
+                light: tuple[int, int, float] | None = None) -> dict[int, int]:
     """Articles that are the synonym-swapped side of an aligned pair, with their swaps counted.
     A side of a "both" pair counts only when it is no pair's clear source (one noisy pair must
     not turn an original into a spin), or when at least ``min_consistent`` of its words are
-    the worse side against two or more others (see :func:`_consistent_swaps`)."""
+    the worse side against two or more others (see :func:`_consistent_swaps`). So is an
+    article the others outvote (:func:`_outvoted_swaps`) and, with ``light`` = (pairs, worse,
+    share), one whose worse words show against every other member (:func:`_light_spins`)."""
     copy_of: dict[int, int] = {}
     both: dict[int, int] = {}
     source: set[int] = set()
@@ -903,7 +912,29 @@ def _copy_sides(aligned: Mapping[tuple[int, int], PairAlignment],
     for n, count in _outvoted_swaps(aligned, min_share).items():
         if n not in copy_of and count >= min_outvoted:
             copy_of[n] = count
+    if light is not None:
+        for n, count in _light_spins(aligned, *light).items():
+            copy_of.setdefault(n, count)
     return copy_of
+
+
+def _light_spins(aligned: Mapping[tuple[int, int], PairAlignment], min_pairs: int,
+                 min_worse: int, min_share: float) -> dict[int, int]:
+    """Articles aligned with at least ``min_pairs`` others that hold the worse wording of at
+    least ``min_worse`` swaps, and ``min_share`` of the decided ones, in every one of those
+    pairs (counted: the fewest of any pair). The lightest spin of a lost source is the better
+    side of each of its pairs, but its own swaps still show against every other spin, which
+    swapped the same places otherwise (spinners pick the same swappable words); a source's
+    chance worse words are few against its lightest copy, which differs from it only where
+    that copy swapped."""
+    pairs: dict[int, list[tuple[int, int]]] = {}
+    for (x, y), al in aligned.items():
+        vx, vy = al.votes("x"), al.votes("y")
+        pairs.setdefault(x, []).append((vx, vy))
+        pairs.setdefault(y, []).append((vy, vx))
+    return {n: min(w for w, _ in votes) for n, votes in pairs.items()
+            if len(votes) >= min_pairs
+            and all(w >= min_worse and w >= min_share * (w + b) for w, b in votes)}
 
 
 def _outvoted_swaps(aligned: Mapping[tuple[int, int], PairAlignment],
@@ -1041,6 +1072,21 @@ def _rank_keys(edges: Mapping[int, Mapping[int, tuple]], ids: list[str], facts: 
         }
         out[n] = tuple(value[f] for f in p.keep_order)
     return out
+
+
+def _hub_first(edges: Mapping[int, Mapping[int, tuple[str, float]]],
+               copies: Mapping[int, int], rank: Mapping[int, tuple]) -> dict[int, tuple]:
+    """The order in which :func:`_stars` keeps articles: ``rank``, except that in a linked
+    group whose every member is a synonym-swapped copy (no original to keep) the member
+    directly similar to the most others comes first, so that the star around it holds as many
+    of them as it can (no chains: a spin linked only to a member that is not kept would be
+    left out of the cluster)."""
+    group = _components(edges)
+    spun = {g: True for g in group.values()}
+    for n, g in group.items():
+        if n not in copies:
+            spun[g] = False
+    return {n: (-len(edges[n]) if spun[group[n]] else 0, *rank[n]) for n in edges}
 
 
 def _stars(edges: Mapping[int, Mapping[int, tuple[str, float]]],
@@ -1270,10 +1316,11 @@ class DuplicateFinder:
         texts = _Texts(ix.ids, text_of, p.texts_kept) if text_of is not None else None
         aligned = _align_edges(edges, texts, p)
         facts = [self._facts[i] for i in ix.order]
-        copies = _copy_sides(aligned, p.min_consistent, p.min_outvoted, p.outvoted_share)
+        copies = _copy_sides(aligned, p.min_consistent, p.min_outvoted, p.outvoted_share,
+                             (p.light_min_pairs, p.light_min_worse, p.light_min_share))
         _spread_over_exact(copies, edges)
         rank = _rank_keys(edges, ix.ids, facts, aligned, copies, keys, p)
-        kept, target_of = _stars(edges, rank)
+        kept, target_of = _stars(edges, _hub_first(edges, copies, rank))
         words_of = {n: -keys[ix.ids[n]][5] for n in edges}
         reasons = {k: _why_kept(k, members, rank, facts, copies, p.keep_order, words_of)
                    for k, members in kept.items() if members}

@@ -800,3 +800,52 @@ def test_lightest_spin_of_a_lost_source_is_outvoted_by_the_others():
     mostly_better = [(i, "same", i < 3) for i in range(10)]
     aligned = {(0, 1): _pair(mostly_better), (0, 2): _pair(mostly_better)}
     assert 0 not in dedup._copy_sides(aligned, 5, min_outvoted=3, min_share=0.5)
+
+
+def _voted(x_worse: int, y_worse: int) -> dedup.PairAlignment:
+    """A pair whose x side holds the worse wording of ``x_worse`` swaps, y of ``y_worse``."""
+    sides = ["x"] * x_worse + ["y"] * y_worse
+    return dedup.PairAlignment(1.0, 0.8, [dedup.Swap((i, i + 1), (i, i + 1), w, (f"a{i}", f"b{i}"))
+                                          for i, w in enumerate(sides)])
+
+
+@pytest.mark.parametrize(("votes", "expected"), [
+    # Article 0 against 1 and 2: (its worse swaps, the other's). The lightest spin of a lost
+    # source: the better side of both pairs, but its own swaps show against each.
+    ({(0, 1): (6, 20), (0, 2): (5, 12)}, {0: 5}),
+    # A source against its lightest copy: few worse words there, whatever the heavier copy says.
+    ({(0, 1): (2, 14), (0, 2): (9, 30)}, {}),
+    # Enough worse words against each, but a small share of the decided swaps.
+    ({(0, 1): (6, 40), (0, 2): (6, 20)}, {}),
+    # One pair alone proves nothing (a source and its single copy).
+    ({(0, 1): (8, 10)}, {}),
+    # Both sides of a pair can qualify (each needs two pairs).
+    ({(0, 1): (6, 6), (0, 2): (5, 10), (1, 2): (7, 9)}, {0: 5, 1: 6, 2: 9}),
+])
+def test_a_spin_whose_worse_words_show_against_every_other_member(votes, expected):
+    aligned = {pair: _voted(*v) for pair, v in votes.items()}
+    assert dedup._light_spins(aligned, 2, 5, 0.16) == expected
+
+
+def test_light_spins_join_the_copies_only_when_asked():
+    aligned = {(0, 1): _voted(6, 20), (0, 2): _voted(5, 12)}
+    # Without the rule, article 0 is the better side of both pairs: no spin.
+    assert 0 not in dedup._copy_sides(aligned, 5, min_outvoted=3, min_share=0.5)
+    assert dedup._copy_sides(aligned, 5, min_outvoted=3, min_share=0.5,
+                             light=(2, 5, 0.16))[0] == 5
+    assert 0 not in dedup._copy_sides(aligned, 5, min_outvoted=3, min_share=0.5,
+                                      light=(3, 5, 0.16))
+
+
+def test_in_a_group_of_spins_the_member_linked_to_most_others_is_kept():
+    # 0 - 1 - 2 (0 and 2 not directly similar): 0 ranks first by the keep order.
+    edges = {0: {1: ("spun_copy", 0.7)}, 1: {0: ("spun_copy", 0.7), 2: ("spun_copy", 0.6)},
+             2: {1: ("spun_copy", 0.6)}}
+    rank = {0: (0,), 1: (1,), 2: (2,)}
+    # Every member a spin: 1 is kept and both others join it (no chains: 0 first would leave
+    # 2 alone).
+    kept, target_of = dedup._stars(edges, dedup._hub_first(edges, {0: 5, 1: 5, 2: 5}, rank))
+    assert kept == {1: [0, 2]} and target_of == {0: 1, 2: 1}
+    # An original among them: the keep order decides as before.
+    kept, _ = dedup._stars(edges, dedup._hub_first(edges, {1: 5, 2: 5}, rank))
+    assert kept == {0: [1], 2: []}
