@@ -15,7 +15,7 @@ from libc.math cimport exp, log, log1p
 from libc.stdint cimport int64_t
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from pipeline.compact import BLOCK, LazyTable
+from pipeline.compact import LazyTable
 from pipeline.text import match_case
 
 # Must equal len(pipeline.spin.words._CONTEXT); words.py refuses this module otherwise.
@@ -25,21 +25,20 @@ _NO_PAIR = (0.0, 0.0, 0.0)
 _UNSEEN = object()
 cdef frozenset _EMPTY = frozenset()
 cdef double NEG_INF = float("-inf")
+cdef object _MISSING = object()
 
 
 cdef object _tget(table, key, default):
     """``table.get(key, default)``: a :class:`LazyTable`'s ``get`` done here (the same
     look-ups, without two Python calls per read of the neighbour tables)."""
-    cdef Py_ssize_t i
     if type(table) is LazyTable:
-        k = table._index.get(key)
-        if k is None:
+        i = table._index.get(key)
+        if i is None:
             return default
-        i = k
-        values = table._blocks.get(i // BLOCK)
-        if values is None:
-            values = table._block(i // BLOCK)
-        return values[i % BLOCK]
+        v = (<dict>table._values).get(i, _MISSING)
+        if v is _MISSING:
+            return table._value(i)
+        return v
     return table.get(key, default)
 
 
