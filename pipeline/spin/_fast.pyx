@@ -661,6 +661,87 @@ def candidates(str word, ref):
     return out
 
 
+# -- tokens (tokens.py) and phrase tables (signals/base.py) --------------------------------
+def tokens(str text, str low, pattern, tok):
+    """``tokens._py_tokens``: the tokens of ``text`` (``tok`` the ``Tok`` class; built as its
+    ``__new__`` builds it, a tuple of the five fields)."""
+    cdef list out = []
+    cdef Py_ssize_t a, b
+    for m in pattern.finditer(text):
+        a, b = m.span()
+        out.append(tuple.__new__(tok, (a, b, text[a:b], low[a:b], text[a].isalpha())))
+    return out
+
+
+def ngram_hits(list toks, dict table, frozenset firsts):
+    """``signals.base._py_hits_loop``: (first token, last token, phrase, replacement) of every
+    phrase of ``table`` ({length: {phrase: replacement}}) in ``toks``."""
+    cdef list hits = []
+    cdef Py_ssize_t n_toks = len(toks), i, n, k
+    cdef tuple t
+    cdef bint ok
+    cdef dict phrases
+    for i in range(n_toks):
+        t = <tuple>toks[i]
+        if not t[4] or t[3] not in firsts:
+            continue
+        for n_obj, phrases_obj in table.items():
+            n = n_obj
+            if i + n > n_toks:
+                continue
+            ok = True
+            for k in range(i, i + n):
+                if not (<tuple>toks[k])[4]:
+                    ok = False
+                    break
+            if not ok:
+                continue
+            if n == 1:
+                key = t[3]
+            else:
+                key = " ".join([(<tuple>toks[k])[3] for k in range(i, i + n)])
+            phrases = <dict>phrases_obj
+            if key in phrases:
+                hits.append((i, i + n - 1, key, phrases[key]))
+    return hits
+
+
+# -- domain-term windows (terms.py) ---------------------------------------------------------
+def term_windows(list toks, dict index, list sizes):
+    """``terms._py_windows``: (first token, length, lower-case words) of every window
+    ``term_swaps`` examines, in order."""
+    cdef list out = []
+    cdef Py_ssize_t n = len(toks), i, k, size, count
+    cdef tuple t
+    cdef bint ok
+    for i in range(n):
+        t = <tuple>toks[i]
+        if not t[4]:
+            continue
+        if t[3] not in index and (i + 1 >= n or (<tuple>toks[i + 1])[3] not in index):
+            continue
+        for size_obj in sizes:
+            size = size_obj
+            if i + size > n:
+                continue
+            ok = True
+            for k in range(i, i + size):
+                if not (<tuple>toks[k])[4]:
+                    ok = False
+                    break
+            if not ok:
+                continue
+            words = tuple([(<tuple>toks[k])[3] for k in range(i, i + size)])
+            count = 0
+            for w in words:
+                if size_obj in index.get(w, ()):
+                    count += 1
+            if count < size - 1:
+                continue
+            out.append((i, size_obj, words))
+    return out
+
+
 # -- the compact word model (pipeline/compact.py) ------------------------------------------
 @cython.boundscheck(False)
 @cython.wraparound(False)

@@ -158,7 +158,13 @@ def _phrase_table(name: str) -> dict[int, dict[str, str]]:
 
 def _ngram_hits(toks: list[Tok], table: dict[int, dict[str, str]]) -> list[tuple[int, int, str, str]]:
     """(first token, last token, phrase, replacement) for every table phrase in the tokens."""
-    firsts = _first_words(id(table), table)
+    return _hits_loop(toks, table, _first_words(id(table), table))
+
+
+def _py_hits_loop(toks: list[Tok], table: dict[int, dict[str, str]],
+                  firsts: frozenset) -> list[tuple[int, int, str, str]]:
+    """The token loop of :func:`_ngram_hits` (``firsts``: the first words of the table's
+    phrases); the reference implementation of ``pipeline.spin._fast.ngram_hits``."""
     hits = []
     n_toks = len(toks)
     for i, t in enumerate(toks):
@@ -174,6 +180,10 @@ def _ngram_hits(toks: list[Tok], table: dict[int, dict[str, str]]) -> list[tuple
             if key in phrases:
                 hits.append((i, i + n - 1, key, phrases[key]))
     return hits
+
+
+# The compiled twin when built (the Python above is its reference).
+_hits_loop = FAST.ngram_hits if FAST is not None else _py_hits_loop
 
 
 _FIRSTS: dict[int, frozenset] = {}
