@@ -706,6 +706,27 @@ def ngram_hits(list toks, dict table, frozenset firsts):
     return hits
 
 
+# -- phrase counts (spans.py) ---------------------------------------------------------------
+def text_phrases(list lows, lengths):
+    """``spans._py_text_phrases``: how often each run of ``lengths`` consecutive words of
+    ``lows`` (None: not a word) is written, the words joined by spaces."""
+    cdef dict out = {}
+    cdef Py_ssize_t m = len(lows), n, k, q
+    cdef bint ok
+    for n_obj in lengths:
+        n = n_obj
+        for k in range(m - n + 1):
+            ok = True
+            for q in range(k, k + n):
+                if lows[q] is None:
+                    ok = False
+                    break
+            if ok:
+                key = " ".join(lows[k:k + n])
+                out[key] = out.get(key, 0) + 1
+    return out
+
+
 # -- domain-term windows (terms.py) ---------------------------------------------------------
 def term_windows(list toks, dict index, list sizes):
     """``terms._py_windows``: (first token, length, lower-case words) of every window

@@ -44,6 +44,7 @@ _PURE = [
     (tokens, "_tokens", tokens._py_tokens),
     (base, "_hits_loop", base._py_hits_loop),
     (terms, "_windows", terms._py_windows),
+    (spans, "text_phrases", spans._py_text_phrases),
     *((spans._Model, name, f) for name, f in spans._PY_METHODS.items()),
 ]
 
@@ -111,7 +112,7 @@ def test_the_compiled_kernels_are_the_ones_in_use():
     assert base.candidates is _fast.candidates and detector._TREE_RAW is _fast.tree_raw
     assert suggest._best is _fast.best_original and spans._hits is _fast.span_hits
     assert tokens._tokens is _fast.tokens and base._hits_loop is _fast.ngram_hits
-    assert terms._windows is _fast.term_windows
+    assert terms._windows is _fast.term_windows and spans.text_phrases is _fast.text_phrases
 
 
 def test_demo_corpus_is_bit_identical():
@@ -296,3 +297,11 @@ def test_term_windows_are_identical(text):
     by_len, _, index = terms.domain_terms()
     sizes = sorted(by_len, reverse=True)
     assert _fast.term_windows(toks, index, sizes) == terms._py_windows(toks, index, sizes)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.sampled_from(_WORDS)), max_size=30),
+       st.sets(st.integers(min_value=0, max_value=4)))
+@example(["the", "goals", None, "of", "the", "goals"], {1, 2, 3})
+def test_phrase_counts_are_identical(lows, lengths):
+    assert _fast.text_phrases(lows, lengths) == spans._py_text_phrases(lows, lengths)
