@@ -184,8 +184,8 @@ TABLES_FILE = "spin_tables.compact.bin"
 # so the first article touches a few hundred small records instead of every value (measured:
 # the eager load took 0.8 s of the start-up), and decoded values stay decoded. Blocks of 8
 # values decoded 7 neighbours per look-up the run mostly never read (issue 19: on 120 bench
-# articles 2.7 s of marshal and zlib, for 1.3 million decoded strings; records of one value
-# decode a fifth of them, and a worker keeps fewer).
+# articles 2.7 s of marshal and zlib for 1.6 million decoded strings; one-value records, 0.9 s
+# for 0.8 million; the file grew from 38 to 46 MB).
 # The format in the header: a file written in another format is stale.
 TABLES_MAGIC = b"alliance-audit spin tables 6 records\n"
 # The word-pair arrays of ``quality.pairs.PairTables`` (stored prebuilt: building them from the
