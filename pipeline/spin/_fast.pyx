@@ -673,13 +673,23 @@ def tokens(str text, str low, pattern, tok):
     return out
 
 
+cdef inline bint _words_run(list toks, Py_ssize_t i, Py_ssize_t size, Py_ssize_t n):
+    """Whether ``toks[i:i + size]`` holds ``size`` tokens (of ``n``), every one a word."""
+    cdef Py_ssize_t k
+    if i + size > n:
+        return False
+    for k in range(i, i + size):
+        if not (<tuple>toks[k])[4]:
+            return False
+    return True
+
+
 def ngram_hits(list toks, dict table, frozenset firsts):
     """``signals.base._py_hits_loop``: (first token, last token, phrase, replacement) of every
     phrase of ``table`` ({length: {phrase: replacement}}) in ``toks``."""
     cdef list hits = []
     cdef Py_ssize_t n_toks = len(toks), i, n, k
     cdef tuple t
-    cdef bint ok
     cdef dict phrases
     for i in range(n_toks):
         t = <tuple>toks[i]
@@ -687,14 +697,7 @@ def ngram_hits(list toks, dict table, frozenset firsts):
             continue
         for n_obj, phrases_obj in table.items():
             n = n_obj
-            if i + n > n_toks:
-                continue
-            ok = True
-            for k in range(i, i + n):
-                if not (<tuple>toks[k])[4]:
-                    ok = False
-                    break
-            if not ok:
+            if not _words_run(toks, i, n, n_toks):
                 continue
             if n == 1:
                 key = t[3]
@@ -734,7 +737,6 @@ def term_windows(list toks, dict index, list sizes):
     cdef list out = []
     cdef Py_ssize_t n = len(toks), i, k, size, count
     cdef tuple t
-    cdef bint ok
     for i in range(n):
         t = <tuple>toks[i]
         if not t[4]:
@@ -743,14 +745,7 @@ def term_windows(list toks, dict index, list sizes):
             continue
         for size_obj in sizes:
             size = size_obj
-            if i + size > n:
-                continue
-            ok = True
-            for k in range(i, i + size):
-                if not (<tuple>toks[k])[4]:
-                    ok = False
-                    break
-            if not ok:
+            if not _words_run(toks, i, size, n):
                 continue
             words = tuple([(<tuple>toks[k])[3] for k in range(i, i + size)])
             count = 0
