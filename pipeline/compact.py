@@ -180,53 +180,57 @@ def load_alliance(skops_path: Path) -> dict[str, Any] | None:
 
 # -- spin reference tables -----------------------------------------------------------------
 TABLES_FILE = "spin_tables.compact.bin"
-# Entries per compressed block of a lazy table's values: a look-up decodes its block only, so
-# the first article touches a few hundred small blocks instead of every value (measured: the
-# eager load took 0.8 s of the start-up). Decoded blocks stay decoded, and a look-up decodes
-# its block's other entries too: 8 instead of 32 took a worker's peak from 947 to 891 MB on 300
-# bench articles, for a file of 21.5 MB instead of 19.5.
-BLOCK = 8
-# The format (and the block size) in the header: a file written with another block size is stale.
-TABLES_MAGIC = b"alliance-audit spin tables 5 block %d\n" % BLOCK
+# Each value of a lazy table is its own compressed record: a look-up decodes that value only,
+# so the first article touches a few hundred small records instead of every value (measured:
+# the eager load took 0.8 s of the start-up), and decoded values stay decoded. Blocks of 8
+# values decoded 7 neighbours per look-up the run mostly never read (issue 19: on 120 bench
+# articles 2.7 s of marshal and zlib for 1.6 million decoded strings; one-value records, 0.9 s
+# for 0.8 million; the file grew from 38 to 46 MB).
+# The format in the header: a file written in another format is stale.
+TABLES_MAGIC = b"alliance-audit spin tables 6 records\n"
 # The word-pair arrays of ``quality.pairs.PairTables`` (stored prebuilt: building them from the
 # reference statistics took 0.3-0.5 s of every start-up), in this order, each 8-byte aligned.
 PAIR_ARRAYS = (("log_p", "<f8"), ("keys", "<i8"), ("log_count", "<f8"))
 # The tables the signals look up a few times per candidate (not per word): loaded lazily.
 # ("suggest": the suggestion-only originals, read only on documents judged spun.)
 LAZY_TABLES = ("synonyms", "succ", "pred", "thesaurus", "by_second", "by_middle", "suggest")
+# A lazy table's record offsets: native unsigned 64-bit integers (``array("Q")`` bytes), read
+# through a memoryview (one Python int per look-up, not a list of them per process).
+OFFSET_TYPE = "Q"
 
 
 class LazyTable(Mapping):
-    """A read-only dict whose values are decoded on first look-up, a block at a time.
+    """A read-only dict whose values are decoded on first look-up, one value at a time.
 
     The keys (in their original order) are an ordinary dict from key to position, so
     membership and misses cost one dict look-up; the values stay compressed in the tables
-    file (memory-mapped) until a key of their block is read."""
+    file (memory-mapped) until their key is read."""
 
-    __slots__ = ("_index", "_data", "_offsets", "_blocks")
+    __slots__ = ("_index", "_data", "_offsets", "_values")
 
-    def __init__(self, keys: list[str], data: Any, offsets: list[int]) -> None:
+    def __init__(self, keys: list[str], data: Any, offsets: bytes) -> None:
         self._index = dict(zip(keys, range(len(keys)), strict=True))
-        self._data = data            # buffer holding the compressed blocks
-        self._offsets = offsets      # block b is data[offsets[b]:offsets[b + 1]]
-        self._blocks: dict[int, list] = {}
+        self._data = data            # buffer holding the compressed records
+        # value i is data[offsets[i]:offsets[i + 1]]
+        self._offsets = memoryview(offsets).cast(OFFSET_TYPE)
+        self._values: dict[int, Any] = {}
 
-    def _block(self, b: int) -> list:
-        values = self._blocks.get(b)
-        if values is None:
-            raw = zlib.decompress(self._data[self._offsets[b]:self._offsets[b + 1]])
-            values = self._blocks[b] = marshal.loads(raw)
-        return values
+    def _value(self, i: int) -> Any:
+        values = self._values
+        if i in values:
+            return values[i]
+        offsets = self._offsets
+        v = values[i] = marshal.loads(zlib.decompress(self._data[offsets[i]:offsets[i + 1]]))
+        return v
 
     def __getitem__(self, key: str) -> Any:
-        i = self._index[key]
-        return self._block(i // BLOCK)[i % BLOCK]
+        return self._value(self._index[key])
 
     def get(self, key: str, default: Any = None) -> Any:
         i = self._index.get(key)
         if i is None:
             return default
-        return self._block(i // BLOCK)[i % BLOCK]
+        return self._value(i)
 
     def __contains__(self, key: object) -> bool:
         return key in self._index
@@ -259,7 +263,7 @@ def load_tables(models_dir: Path, sources: tuple[str, ...]) -> dict[str, Any] | 
     ``marshal`` builds values, it runs no code, and reading it straight from the memory-mapped
     file spares a 13 MB decompression at every start), the word-pair arrays (raw little-endian,
     read in place with ``numpy.frombuffer``; ``tables["pairs"]``, the fields of
-    ``quality.pairs.PairTables``), then the compressed blocks of the tables named in
+    ``quality.pairs.PairTables``), then the compressed records of the tables named in
     :data:`LAZY_TABLES`, which are :class:`LazyTable` s over the memory-mapped file."""
     path = models_dir / TABLES_FILE
     if not path.is_file():

@@ -63,9 +63,27 @@ def analyse_batch(articles: list[Article], settings: Settings) -> list[Article |
     nlp = _nlp_for(settings)
     from pipeline.analysis import analyse
 
-    done = list(analyse(articles, nlp, settings))
+    with _no_collection():
+        done = list(analyse(articles, nlp, settings))
     _settle()
     return done
+
+
+@contextlib.contextmanager
+def _no_collection() -> Iterator[None]:
+    """No cyclic garbage collection during a batch (:func:`_settle` collects after it).
+
+    A batch makes no cyclic garbage worth collecting (measured: the collection after a batch of
+    32 bench articles found none), but its new memo entries and decoded table values trigger
+    some 2,000 collections over 200 articles that rescan them (about 5% of the analysis, issue
+    19). Changes no result."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _settle() -> None:

@@ -71,3 +71,30 @@ def test_a_batch_leaves_its_survivors_frozen_and_no_result_changes(settings):
     gc.collect()
     again = [dataclasses.asdict(a) for a in analyse_batch(_articles(), settings)]
     assert again == plain
+
+
+def test_a_batch_runs_without_collections_and_restores_the_collector(settings, monkeypatch):
+    """engine.analyse_batch turns the cyclic collector off while the batch runs (its memo
+    entries would be rescanned for nothing), on again after, also when the batch raises."""
+    import gc
+
+    from pipeline import analysis, engine
+
+    seen = []
+    real = analysis.analyse
+
+    def spy(articles, nlp, s):
+        seen.append(gc.isenabled())
+        return real(articles, nlp, s)
+
+    monkeypatch.setattr(analysis, "analyse", spy)
+    out = engine.analyse_batch(_articles(), settings)
+    assert seen == [False] and gc.isenabled() and len(out) == len(TEXTS)
+
+    def boom(articles, nlp, s):
+        raise RuntimeError("batch failed")
+
+    monkeypatch.setattr(analysis, "analyse", boom)
+    with pytest.raises(RuntimeError):
+        engine.analyse_batch(_articles(), settings)
+    assert gc.isenabled()

@@ -200,8 +200,8 @@ def test_lazy_tables_look_up_like_the_eager_dicts():
 
 
 def test_lazy_table_round_trip(tmp_path):
-    """A table of any size (block boundaries) packs and reads back value for value."""
-    for n in (0, 1, compact.BLOCK, compact.BLOCK + 1, 3 * compact.BLOCK - 1):
+    """A table of any size packs and reads back value for value."""
+    for n in (0, 1, 2, 9, 23):
         table = {f"k{i}": ({f"v{i}", "x"} if i % 2 else (f"w{i}", i)) for i in range(n)}
         blob = bytearray()
         keys, offsets = compact_write.pack_lazy(table, blob)
@@ -222,16 +222,16 @@ def test_interned_keeps_values_and_container_types():
     assert all(s is sys.intern(s) for s in sets) and type(rows[0]) is tuple
 
 
-def test_lazy_blocks_share_one_string_per_word(tmp_path):
-    """Two blocks naming the same word hold one string object (marshal re-interns), so the
-    decoded blocks of a long run do not hold a copy of a word per block."""
+def test_lazy_values_share_one_string_per_word(tmp_path):
+    """Two values naming the same word hold one string object (marshal re-interns), so the
+    decoded values of a long run do not hold a copy of a word per value."""
     table = {f"k{i}": frozenset({"shared" + "word".upper().lower(), f"own{i}"})
-             for i in range(2 * compact.BLOCK + 1)}
+             for i in range(17)}
     blob = bytearray()
     keys, offsets = compact_write.pack_lazy(table, blob)
     lazy = compact.LazyTable(keys, memoryview(bytes(blob)), offsets)
     first = next(w for w in lazy["k0"] if w.startswith("shared"))
-    last = next(w for w in lazy[f"k{2 * compact.BLOCK}"] if w.startswith("shared"))
+    last = next(w for w in lazy["k16"] if w.startswith("shared"))
     assert first == last == "sharedword" and first is last
     assert dict(lazy.items()) == table
 

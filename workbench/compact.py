@@ -14,6 +14,7 @@ import marshal
 import sys
 import zipfile
 import zlib
+from array import array
 from pathlib import Path
 from typing import Any
 
@@ -116,15 +117,15 @@ def interned(value: Any) -> Any:
     return value
 
 
-def pack_lazy(table: dict[str, Any], blob: bytearray) -> tuple[list[str], list[int]]:
-    """Append ``table``'s values to ``blob`` as compressed blocks: (keys, block offsets)."""
+def pack_lazy(table: dict[str, Any], blob: bytearray) -> tuple[list[str], bytes]:
+    """Append ``table``'s values to ``blob``, each a compressed record: (keys, record offsets
+    as :data:`compact.OFFSET_TYPE` array bytes)."""
     keys = interned(list(table))
-    values = interned(list(table.values()))
-    offsets = [len(blob)]
-    for b in range(0, len(values), compact.BLOCK):
-        blob += zlib.compress(marshal.dumps(values[b:b + compact.BLOCK]), 6)
+    offsets = array(compact.OFFSET_TYPE, [len(blob)])
+    for value in interned(list(table.values())):
+        blob += zlib.compress(marshal.dumps(value), 6)
         offsets.append(len(blob))
-    return keys, offsets
+    return keys, offsets.tobytes()
 
 
 def write_tables(models_dir: Path, sources: tuple[str, ...], tables: dict[str, Any]) -> Path:

@@ -15,7 +15,7 @@ from libc.math cimport exp, log, log1p
 from libc.stdint cimport int64_t
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from pipeline.compact import BLOCK, LazyTable
+from pipeline.compact import LazyTable
 from pipeline.text import match_case
 
 # Must equal len(pipeline.spin.words._CONTEXT); words.py refuses this module otherwise.
@@ -25,21 +25,20 @@ _NO_PAIR = (0.0, 0.0, 0.0)
 _UNSEEN = object()
 cdef frozenset _EMPTY = frozenset()
 cdef double NEG_INF = float("-inf")
+cdef object _MISSING = object()
 
 
 cdef object _tget(table, key, default):
     """``table.get(key, default)``: a :class:`LazyTable`'s ``get`` done here (the same
     look-ups, without two Python calls per read of the neighbour tables)."""
-    cdef Py_ssize_t i
     if type(table) is LazyTable:
-        k = table._index.get(key)
-        if k is None:
+        i = table._index.get(key)
+        if i is None:
             return default
-        i = k
-        values = table._blocks.get(i // BLOCK)
-        if values is None:
-            values = table._block(i // BLOCK)
-        return values[i % BLOCK]
+        v = (<dict>table._values).get(i, _MISSING)
+        if v is _MISSING:
+            return table._value(i)
+        return v
     return table.get(key, default)
 
 
@@ -659,6 +658,117 @@ def candidates(str word, ref):
             if form and form not in seen:
                 seen.add(form)
                 out.append(form)
+    return out
+
+
+# -- tokens (tokens.py) and phrase tables (signals/base.py) --------------------------------
+def tokens(str text, str low, pattern, tok):
+    """``tokens._py_tokens``: the tokens of ``text`` (``tok`` the ``Tok`` class; built as its
+    ``__new__`` builds it, a tuple of the five fields)."""
+    cdef list out = []
+    cdef Py_ssize_t a, b
+    for m in pattern.finditer(text):
+        a, b = m.span()
+        out.append(tuple.__new__(tok, (a, b, text[a:b], low[a:b], text[a].isalpha())))
+    return out
+
+
+cdef inline bint _words_run(list toks, Py_ssize_t i, Py_ssize_t size, Py_ssize_t n):
+    """Whether ``toks[i:i + size]`` holds ``size`` tokens (of ``n``), every one a word."""
+    cdef Py_ssize_t k
+    if i + size > n:
+        return False
+    for k in range(i, i + size):
+        if not (<tuple>toks[k])[4]:
+            return False
+    return True
+
+
+def ngram_hits(list toks, dict table, frozenset firsts):
+    """``signals.base._py_hits_loop``: (first token, last token, phrase, replacement) of every
+    phrase of ``table`` ({length: {phrase: replacement}}) in ``toks`` (``#``: any number)."""
+    cdef list hits = []
+    cdef Py_ssize_t n_toks = len(toks), i, n, k
+    cdef tuple t
+    cdef dict phrases
+    cdef list keys = []
+    cdef bint ok
+    for i in range(n_toks):
+        t = <tuple>toks[i]
+        if t[4]:
+            keys.append(t[3])
+        elif (<str>t[3]).isdecimal():
+            keys.append("#")
+        else:
+            keys.append(None)
+    for i in range(n_toks):
+        w = keys[i]
+        if w is None or w not in firsts:
+            continue
+        for n_obj, phrases_obj in table.items():
+            n = n_obj
+            if i + n > n_toks:
+                continue
+            ok = True
+            for k in range(i, i + n):
+                if keys[k] is None:
+                    ok = False
+                    break
+            if not ok:
+                continue
+            key = w if n == 1 else " ".join(keys[i:i + n])
+            phrases = <dict>phrases_obj
+            if key in phrases:
+                hits.append((i, i + n - 1, key, phrases[key]))
+    return hits
+
+
+# -- phrase counts (spans.py) ---------------------------------------------------------------
+def text_phrases(list lows, lengths):
+    """``spans._py_text_phrases``: how often each run of ``lengths`` consecutive words of
+    ``lows`` (None: not a word) is written, the words joined by spaces."""
+    cdef dict out = {}
+    cdef Py_ssize_t m = len(lows), n, k, q
+    cdef bint ok
+    for n_obj in lengths:
+        n = n_obj
+        for k in range(m - n + 1):
+            ok = True
+            for q in range(k, k + n):
+                if lows[q] is None:
+                    ok = False
+                    break
+            if ok:
+                key = " ".join(lows[k:k + n])
+                out[key] = out.get(key, 0) + 1
+    return out
+
+
+# -- domain-term windows (terms.py) ---------------------------------------------------------
+def term_windows(list toks, dict index, list sizes):
+    """``terms._py_windows``: (first token, length, lower-case words) of every window
+    ``term_swaps`` examines, in order."""
+    cdef list out = []
+    cdef Py_ssize_t n = len(toks), i, k, size, count
+    cdef tuple t
+    for i in range(n):
+        t = <tuple>toks[i]
+        if not t[4]:
+            continue
+        if t[3] not in index and (i + 1 >= n or (<tuple>toks[i + 1])[3] not in index):
+            continue
+        for size_obj in sizes:
+            size = size_obj
+            if not _words_run(toks, i, size, n):
+                continue
+            words = tuple([(<tuple>toks[k])[3] for k in range(i, i + size)])
+            count = 0
+            for w in words:
+                if size_obj in index.get(w, ()):
+                    count += 1
+            if count < size - 1:
+                continue
+            out.append((i, size_obj, words))
     return out
 
 

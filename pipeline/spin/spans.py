@@ -514,11 +514,11 @@ def original_in_text(original: str, words: Container[str], phrases: Container[st
     return original in (phrases if " " in original else words)
 
 
-def text_phrases(lows: list[str | None], lengths: set[int]) -> dict[str, int]:
+def _py_text_phrases(lows: list[str | None], lengths: set[int]) -> dict[str, int]:
     """How often each run of ``lengths`` consecutive words of a text is written, the words
     joined by spaces (``lows``: its lower-case words, None where a token is not a word: a phrase
     does not run across punctuation). A dict, so that each look-up is constant time on any
-    length of text."""
+    length of text. (The reference implementation of ``pipeline.spin._fast.text_phrases``.)"""
     out: dict[str, int] = {}
     for n in lengths:
         for k in range(len(lows) - n + 1):
@@ -527,6 +527,10 @@ def text_phrases(lows: list[str | None], lengths: set[int]) -> dict[str, int]:
                 key = " ".join(run)   # type: ignore[arg-type]
                 out[key] = out.get(key, 0) + 1
     return out
+
+
+# The compiled twin when built (the Python above is its reference).
+text_phrases = FAST.text_phrases if FAST is not None else _py_text_phrases
 
 
 def written_count(span: str, counts: dict[str, int], phrases: dict[str, int]) -> int:

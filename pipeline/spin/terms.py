@@ -22,6 +22,7 @@ from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from pipeline.spin.compiled import FAST
 from pipeline.spin.reference import Reference, read_tsv
 from pipeline.spin.signals.base import _inflections, _span
 from pipeline.spin.thesaurus import Thesaurus
@@ -65,11 +66,41 @@ def term_swaps(text: str, toks: list[Tok], thes: Thesaurus, ref: Reference,
     """Listed domain terms with exactly one word swapped for a thesaurus neighbour."""
     by_len, _, index = domain_terms()
     out: list[dict[str, Any]] = []
-    n = len(toks)
     done = -1
-    sizes = sorted(by_len, reverse=True)
+    # A window ends the search at its first token when it is a term or holds a swap: the
+    # token's other windows and those of the tokens it covers are skipped.
+    for i, size, words in _windows(toks, index, sorted(by_len, reverse=True)):
+        if i <= done:
+            continue
+        if words in by_len[size]:
+            done = i + size - 1
+            continue
+        hit = _one_swap(words, by_len[size], thes, ref)
+        if hit is None:
+            continue
+        k, orig = hit
+        t = toks[i + k]
+        # Two-word terms are often reworded by writers ("therapeutic connection"): there
+        # only a word clean in-domain text hardly uses, or a capitalised one (a name), counts.
+        if size == 2 and not (ref.dom_uni.get(t.low, 0) <= int(cfg.term_swap_max_dom)
+                              or t.text[:1].isupper() and k > 0):
+            continue
+        out.append(_span(text, t.start, t.end, match_case(orig, t.text), "domain_term",
+                         float(cfg.score_domain_term)))
+        done = i + size - 1
+    return out
+
+
+def _py_windows(toks: list[Tok], index: dict[str, list[int]],
+                sizes: list[int]) -> list[tuple[int, int, tuple[str, ...]]]:
+    """The windows :func:`term_swaps` examines, in order: (first token, length, lower-case
+    words) of every run of ``size`` words (longest first) starting at a word, all but one of
+    them words of terms of that length (the reference implementation of
+    ``pipeline.spin._fast.term_windows``)."""
+    out = []
+    n = len(toks)
     for i in range(n):
-        if i <= done or not toks[i].is_word:
+        if not toks[i].is_word:
             continue
         # All but one word of a window are term words: one of its first two must be.
         if toks[i].low not in index and (i + 1 >= n or toks[i + 1].low not in index):
@@ -82,24 +113,12 @@ def term_swaps(text: str, toks: list[Tok], thes: Thesaurus, ref: Reference,
             # Cheap gate: all but one word must be term words somewhere.
             if sum(1 for w in words if size in index.get(w, ())) < size - 1:
                 continue
-            if words in by_len[size]:
-                done = i + size - 1
-                break
-            hit = _one_swap(words, by_len[size], thes, ref)
-            if hit is None:
-                continue
-            k, orig = hit
-            t = window[k]
-            # Two-word terms are often reworded by writers ("therapeutic connection"): there
-            # only a word clean in-domain text hardly uses, or a capitalised one (a name), counts.
-            if size == 2 and not (ref.dom_uni.get(t.low, 0) <= int(cfg.term_swap_max_dom)
-                                  or t.text[:1].isupper() and k > 0):
-                continue
-            out.append(_span(text, t.start, t.end, match_case(orig, t.text), "domain_term",
-                             float(cfg.score_domain_term)))
-            done = i + size - 1
-            break
+            out.append((i, size, words))
     return out
+
+
+# The compiled twin when built (the Python above is its reference).
+_windows = FAST.term_windows if FAST is not None else _py_windows
 
 
 def _related(w: str, c: str, thes: Thesaurus, ref: Reference) -> bool:

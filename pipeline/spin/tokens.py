@@ -6,8 +6,10 @@ words, numbers and punctuation marks; a regex is ~10x cheaper than walking spaCy
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
+from pipeline.spin.compiled import FAST
 from pipeline.text import GLUED, TOKEN
 
 
@@ -32,8 +34,18 @@ def tokenize(text: str) -> list[Tok]:
     if len(low) != len(text):   # a few characters lower-case to two ("İ"): per token then
         return [Tok(m.start(), m.end(), m.group(), normalise(m.group()), m.group()[0].isalpha())
                 for m in TOKEN.finditer(text)]
-    return [Tok(a, b, text[a:b], low[a:b], text[a].isalpha())
-            for a, b in (m.span() for m in TOKEN.finditer(text))]
+    return _tokens(text, low, TOKEN, Tok)
+
+
+def _py_tokens(text: str, low: str, pattern: re.Pattern, tok: type[Tok]) -> list[Tok]:
+    """The tokens of ``text`` (``low``: its lower case, as long as it): the reference
+    implementation of ``pipeline.spin._fast.tokens``."""
+    return [tok(a, b, text[a:b], low[a:b], text[a].isalpha())
+            for a, b in (m.span() for m in pattern.finditer(text))]
+
+
+# The compiled twin when built (the Python above is its reference).
+_tokens = FAST.tokens if FAST is not None else _py_tokens
 
 
 def unglue(text: str) -> str:

@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from pipeline.spin import compiled, detector, spans, suggest, terms, thesaurus, words
+from pipeline.spin import compiled, detector, spans, suggest, terms, thesaurus, tokens, words
 from pipeline.spin.signals import base
 
 try:
@@ -41,6 +41,10 @@ _PURE = [
     (base, "candidates", base._py_candidates),
     (words, "candidates", base._py_candidates),
     (detector, "_TREE_RAW", None),
+    (tokens, "_tokens", tokens._py_tokens),
+    (base, "_hits_loop", base._py_hits_loop),
+    (terms, "_windows", terms._py_windows),
+    (spans, "text_phrases", spans._py_text_phrases),
     *((spans._Model, name, f) for name, f in spans._PY_METHODS.items()),
 ]
 
@@ -107,6 +111,8 @@ def test_the_compiled_kernels_are_the_ones_in_use():
     assert len(words._CONTEXT) == _fast.N_CONTEXT
     assert base.candidates is _fast.candidates and detector._TREE_RAW is _fast.tree_raw
     assert suggest._best is _fast.best_original and spans._hits is _fast.span_hits
+    assert tokens._tokens is _fast.tokens and base._hits_loop is _fast.ngram_hits
+    assert terms._windows is _fast.term_windows and spans.text_phrases is _fast.text_phrases
 
 
 def test_demo_corpus_is_bit_identical():
@@ -251,3 +257,57 @@ def test_suggestion_choice_is_bit_identical(key, left, right, lemmas, bonus):
     memo tables, ties and the in-text bonus included."""
     assert _choice(False, key, left, right, lemmas, bonus) == _choice(True, key, left, right,
                                                                       lemmas, bonus)
+
+
+_TEXT = st.lists(st.one_of(_TOKEN, st.text(min_size=1, max_size=6)), max_size=40).map(" ".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TEXT)
+@example("")
+@example("Therapy’s goals, agreed: 3 tasks.\n\nTRUST")
+def test_tokens_are_identical(text):
+    low = tokens.normalise(text)
+    assume(len(low) == len(text))   # else tokenize goes token by token, without the kernel
+    fast = _fast.tokens(text, low, tokens.TOKEN, tokens.Tok)
+    assert fast == tokens._py_tokens(text, low, tokens.TOKEN, tokens.Tok)
+    assert all(type(t) is tokens.Tok for t in fast)
+
+
+_PHRASES = {1: {"marvel": "wonder", "tasks": "jobs", "#": "n"},
+            2: {"i marvel": "i wonder", "of the": "x", "# months": "a year"},
+            3: {"the goals of": "aims", "trust and bond": "y", "this # months": "this year"},
+            0: {"": "empty"}}
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TEXT, st.sets(st.sampled_from([0, 1, 2, 3])))
+@example("I marvel if the goals of therapy, trust and bond.", {0, 1, 2, 3})
+@example("This 12 months, 3 tasks; 4.5 months and ² months", {1, 2, 3})
+def test_phrase_hits_are_identical(text, lengths):
+    toks = tokens.tokenize(text)
+    table = {n: _PHRASES[n] for n in sorted(lengths)}
+    firsts = frozenset(p.split()[0] for ps in table.values() for p in ps if p)
+    assert _fast.ngram_hits(toks, table, firsts) == base._py_hits_loop(toks, table, firsts)
+    if lengths == {1, 2, 3} and text.startswith("This 12"):   # "#": a whole number, no more
+        assert [h[2] for h in base._py_hits_loop(toks, table, firsts)] == [
+            "this # months", "#", "# months", "#", "tasks"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(sorted(terms.domain_terms()[2])[:300]), _TOKEN),
+                max_size=40).map(" ".join))
+@example("the therapeutic alliance and the working alliance, goals of therapy")
+def test_term_windows_are_identical(text):
+    toks = tokens.tokenize(text)
+    by_len, _, index = terms.domain_terms()
+    sizes = sorted(by_len, reverse=True)
+    assert _fast.term_windows(toks, index, sizes) == terms._py_windows(toks, index, sizes)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.sampled_from(_WORDS)), max_size=30),
+       st.sets(st.integers(min_value=0, max_value=4)))
+@example(["the", "goals", None, "of", "the", "goals"], {1, 2, 3})
+def test_phrase_counts_are_identical(lows, lengths):
+    assert _fast.text_phrases(lows, lengths) == spans._py_text_phrases(lows, lengths)

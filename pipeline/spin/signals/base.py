@@ -161,7 +161,13 @@ def _ngram_hits(toks: list[Tok], table: dict[int, dict[str, str]]) -> list[tuple
 
     A ``#`` in a phrase stands for any number ("this # months": "this 12 months").
     """
-    firsts = _first_words(id(table), table)
+    return _hits_loop(toks, table, _first_words(id(table), table))
+
+
+def _py_hits_loop(toks: list[Tok], table: dict[int, dict[str, str]],
+                  firsts: frozenset) -> list[tuple[int, int, str, str]]:
+    """The token loop of :func:`_ngram_hits` (``firsts``: the first words of the table's
+    phrases); the reference implementation of ``pipeline.spin._fast.ngram_hits``."""
     hits = []
     n_toks = len(toks)
     keys = [_phrase_word(t) for t in toks]
@@ -184,7 +190,11 @@ def _phrase_word(t: Tok) -> str | None:
     # Words match themselves, whole numbers match "#", punctuation breaks a phrase.
     if t.is_word:
         return t.low
-    return "#" if t.low.isdigit() else None
+    return "#" if t.low.isdecimal() else None
+
+
+# The compiled twin when built (the Python above is its reference).
+_hits_loop = FAST.ngram_hits if FAST is not None else _py_hits_loop
 
 
 _FIRSTS: dict[int, frozenset] = {}
