@@ -256,6 +256,7 @@ _LAUNCHER = (
 
 def _run_cli(corpus: Path, out: Path, workers: int, cache: bool) -> tuple[float, float]:
     """Run `alliance-audit analyze` as a user would; returns (seconds, peak RSS MB of children)."""
+    corpus, out = corpus.resolve(), out.resolve()   # the run starts in out's parent folder
     cmd = [sys.executable, "-m", "pipeline.cli", "analyze", str(corpus), "--out", str(out),
            "--workers", str(workers), "--quiet", "--cache" if cache else "--no-cache"]
     # The run is started by a small launcher that reports its children's peak: a process

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from workbench.hostile import hostile_texts, run_hostile
 
 
@@ -13,8 +15,10 @@ def test_hostile_texts_hold_their_degenerate_parts():
     assert texts["small_vocab_1.txt"] != texts["small_vocab_2.txt"]
 
 
-def test_every_hostile_file_is_analysed_or_listed_with_a_reason(tmp_path):
-    result = run_hostile(tmp_path, size=600)
+def test_every_hostile_file_is_analysed_or_listed_with_a_reason(tmp_path, monkeypatch):
+    # A relative root, as `python -m workbench hostile` passes by default (reports/hostile).
+    monkeypatch.chdir(tmp_path)
+    result = run_hostile(Path("reports/hostile"), size=600)
     assert result["files"] == 9
     assert result["lost"] == []
     assert len(result["analysed"]) + len(result["errors"]) == 9
