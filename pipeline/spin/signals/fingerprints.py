@@ -34,9 +34,12 @@ def outermost(hits: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str
     """The hits that overlap no longer (or, at equal length, earlier) one: "cognitive remedy"
     within "cognitive behavioral remedy" is one swap, not two. In text order."""
     kept: list[tuple[int, int, str, str]] = []
+    taken: set[int] = set()   # tokens of kept hits: linear in the hits (a page may repeat one)
     for h in sorted(hits, key=lambda h: (h[0] - h[1], h[0])):
-        if not any(k[0] <= h[1] and h[0] <= k[1] for k in kept):
+        span = range(h[0], h[1] + 1)
+        if taken.isdisjoint(span):
             kept.append(h)
+            taken.update(span)
     return sorted(kept)
 
 

@@ -52,3 +52,11 @@ def test_one_repeated_phrase_counts_at_most_cap_times():
     assert counted_hits(spans, 2) == 3
     assert counted_hits(spans, 1) == 2
     assert counted_hits([], 2) == 0
+
+
+def test_a_page_repeating_fingerprints_keeps_each_outer_hit_once():
+    text = "panic dysfunction and cognitive behavioral remedy. " * 3000
+    spans = fingerprints(text)
+    assert len(spans) == 6000
+    assert {s["suggestion"] for s in spans} == {"panic disorder", "cognitive behavioral therapy"}
+    assert counted_hits(spans, 2) == 4
