@@ -158,9 +158,9 @@ def page_scores(got: pd.DataFrame, pages: pd.DataFrame) -> dict[str, Any]:
         "spun_pages": int(gold_spun.sum()),
         "actions_right": _rate(int(right.sum()), int(len(df))),
         "actions_right_by_gold": by_action,
-        "false_low_quality_by_rule": dict(sorted(rules.items(), key=lambda kv: -kv[1])),
+        "false_low_quality_by_rule": dict(sorted(rules.items(), key=lambda kv: (-kv[1], kv[0]))),
         "rule_fires_on_sound": {k: _rate(v, int(sound.sum()))
-                                for k, v in sorted(fired.items(), key=lambda kv: -kv[1])},
+                                for k, v in sorted(fired.items(), key=lambda kv: (-kv[1], kv[0]))},
         "wrong_actions": [
             f"{r.page_id}: {r.action_gold} -> {r.action} ({r.action_reason if 'action_reason' in df else ''})"
             for r in df.loc[~right].itertuples()],

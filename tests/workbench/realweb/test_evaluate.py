@@ -124,3 +124,15 @@ def test_duplicate_scores_all_spun_clusters_and_false_links():
     ("devc017", "devc"), ("dvb001", "dvb"), ("test120", "test"), ("", ""), ("spun", "spun")])
 def test_collection_is_the_id_without_its_number(page_id, expected):
     assert ev.collection(page_id) == expected
+
+
+def test_rules_tied_on_sound_pages_are_listed_by_name():
+    pages = pd.DataFrame({"page_id": ["p1", "p2"], "low_quality": [False, False],
+                          "spun": [False, False], "action": ["keep", "keep"]})
+    got = pd.DataFrame({"page_id": ["p1", "p2"], "low_quality": ["true", "false"],
+                        "spun": ["false", "false"], "action": ["keep", "keep"],
+                        "quality_flags": ["zeta=1>0;alpha=2>1;mid=3>2", "mid=3>2"],
+                        "action_reason": ["", ""]})
+    r = ev.page_scores(got, pages)
+    assert list(r["rule_fires_on_sound"]) == ["mid", "alpha", "zeta"]
+    assert list(r["false_low_quality_by_rule"]) == ["alpha", "mid", "zeta"]
