@@ -1347,9 +1347,19 @@ def merge_aligned_evidence(a: Article, spans: list[SpinSpan]) -> None:
 
 def apply_result(a: Article, found: Mapping[str, dict],
                  evidence: Mapping[str, list[SpinSpan]]) -> None:
-    """Set ``a.dedup`` from :meth:`DuplicateFinder.resolve` and merge its aligned evidence."""
+    """Set ``a.dedup`` from :meth:`DuplicateFinder.resolve` and merge its aligned evidence.
+    A member of an all-spun cluster is spun even without aligned spans of its own (the
+    lightest spin of a lost source is the better side of each of its pairs)."""
     a.dedup = found.get(a.article_id) or empty_result(a.article_id)
     merge_aligned_evidence(a, evidence.get(a.article_id, []))
+    if a.dedup.get("all_spun") and not (a.spin or {}).get("spun"):
+        spin = dict(a.spin or {})
+        spin["spun"] = True
+        spin["reasons"] = [*spin.get("reasons", []),
+                           "one of several synonym-swapped copies of a source that is not in "
+                           "the corpus: every member of its cluster shows swaps against the "
+                           "others"]
+        a.spin = spin
 
 
 def find_duplicates(articles: list[Article], settings: DedupSettings) -> None:

@@ -561,6 +561,23 @@ def test_aligned_evidence_replaces_overlapping_detector_spans():
     assert a.spin == before
 
 
+def test_a_member_of_an_all_spun_cluster_is_spun_without_aligned_spans():
+    found = {"a": {**dedup.empty_result("a"), "cluster": "c1", "all_spun": True},
+             "b": {**dedup.empty_result("b"), "cluster": "c1"}}
+    a = Article("a", "a", "s", "Some text here.")
+    a.spin = {"spun": False, "score": 0.1, "reasons": []}
+    dedup.apply_result(a, found, {})
+    assert a.spin["spun"] is True and a.spin["score"] == 0.1
+    assert "source that is not in the corpus" in a.spin["reasons"][0]
+    b = Article("b", "b", "s", "Some text here.")
+    b.spin = {"spun": False, "score": 0.1, "reasons": []}
+    dedup.apply_result(b, found, {})
+    assert b.spin == {"spun": False, "score": 0.1, "reasons": []}
+    alone = Article("z", "z", "s", "")
+    dedup.apply_result(alone, found, {})
+    assert alone.dedup == dedup.empty_result("z") and not (alone.spin or {}).get("spun")
+
+
 def test_texts_are_re_read_a_few_at_a_time():
     reads: list[str] = []
 
