@@ -1337,11 +1337,14 @@ def merge_aligned_evidence(a: Article, spans: list[SpinSpan]) -> None:
     kept = [s for s in a.spin_spans
             if not any(s.start_char < t.end_char and t.start_char < s.end_char for t in spans)]
     a.spin_spans = sorted([*kept, *spans], key=lambda s: (s.start_char, s.end_char, s.signal))
+    _mark_spun(a, f"aligned copy: {len(spans)} words swapped against another article of the "
+                  "corpus (the suggestions are its words)")
+
+
+def _mark_spun(a: Article, reason: str) -> None:
     spin = dict(a.spin or {})
     spin["spun"] = True
-    spin["reasons"] = [*spin.get("reasons", []),
-                       f"aligned copy: {len(spans)} words swapped against another article of "
-                       "the corpus (the suggestions are its words)"]
+    spin["reasons"] = [*spin.get("reasons", []), reason]
     a.spin = spin
 
 
@@ -1353,13 +1356,8 @@ def apply_result(a: Article, found: Mapping[str, dict],
     a.dedup = found.get(a.article_id) or empty_result(a.article_id)
     merge_aligned_evidence(a, evidence.get(a.article_id, []))
     if a.dedup.get("all_spun") and not (a.spin or {}).get("spun"):
-        spin = dict(a.spin or {})
-        spin["spun"] = True
-        spin["reasons"] = [*spin.get("reasons", []),
-                           "one of several synonym-swapped copies of a source that is not in "
-                           "the corpus: every member of its cluster shows swaps against the "
-                           "others"]
-        a.spin = spin
+        _mark_spun(a, "one of several synonym-swapped copies of a source that is not in the "
+                      "corpus: every member of its cluster shows swaps against the others")
 
 
 def find_duplicates(articles: list[Article], settings: DedupSettings) -> None:

@@ -41,10 +41,12 @@ def resource_path(name: str) -> Path:
     return Path(str(resources.files("pipeline") / "resources" / "spin" / name))
 
 
-def read_tsv(name: str) -> list[list[str]]:
-    """Rows of a resource TSV (``#`` comments and blank lines skipped)."""
+def read_tsv(name: str | Path) -> list[list[str]]:
+    """Rows of a resource TSV, or of the file at a ``Path`` (``#`` comments and blank lines
+    skipped)."""
+    path = name if isinstance(name, Path) else resource_path(name)
     rows = []
-    for line in resource_path(name).read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             rows.append(line.split("\t"))
     return rows

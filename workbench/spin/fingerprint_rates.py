@@ -20,24 +20,13 @@ import os
 from collections import Counter
 from pathlib import Path
 
-from pipeline.spin.signals.base import _ngram_hits
+from pipeline.spin.signals.base import _ngram_hits, _phrase_table
 from pipeline.spin.tokens import tokenize, unglue
 
 
 def phrase_table(path: Path | None) -> dict[int, dict[str, str]]:
     """``{length: {phrase: original}}`` of a fingerprint TSV (the shipped one when ``None``)."""
-    from pipeline.spin.signals.base import _phrase_table
-
-    if path is None:
-        return _phrase_table("fingerprints.tsv")
-    table: dict[int, dict[str, str]] = {}
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            row = line.split("\t")
-            if len(row) >= 2:
-                key = row[0].strip().lower()
-                table.setdefault(len(key.split()), {})[key] = row[1].strip()
-    return table
+    return _phrase_table("fingerprints.tsv" if path is None else Path(path))
 
 
 def count_hits(texts: list[str], table: dict[int, dict[str, str]]

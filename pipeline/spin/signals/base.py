@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from pipeline.config import SpinSettings
@@ -147,7 +148,8 @@ candidates = FAST.candidates if FAST is not None else _py_candidates
 
 
 @functools.lru_cache(maxsize=4)
-def _phrase_table(name: str) -> dict[int, dict[str, str]]:
+def _phrase_table(name: str | Path) -> dict[int, dict[str, str]]:
+    """``{length: {phrase: replacement}}`` of a resource TSV (or of the file at a ``Path``)."""
     table: dict[int, dict[str, str]] = {}
     for row in read_tsv(name):
         if len(row) >= 2:
