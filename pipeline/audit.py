@@ -107,13 +107,22 @@ def _review_note(article: Article, flags: list, s: AuditSettings) -> str:
     if found:
         name, why = found[0]
         return f"passes the quality check, but its URL looks like a copy (url {name}: {why})"
-    if s.offtopic_host_topics:
-        off = offtopic_host(article.url or article.source, s.offtopic_host_topics)
-        if off and page_terms(article.text, s.offtopic_host_terms) >= s.offtopic_host_min_page_terms:
-            topic, word = off
-            return (f"passes the quality check, but this therapy article is on a {topic} site "
-                    f"(host word '{word}'): a copy or content-farm page, a person checks it")
+    off = _offtopic_host(article, s)
+    if off:
+        topic, word = off
+        return (f"passes the quality check, but this therapy article is on a {topic} site "
+                f"(host word '{word}'): a copy or content-farm page, a person checks it")
     return ""
+
+
+def _offtopic_host(article: Article, s: AuditSettings) -> tuple[str, str] | None:
+    """(topic, host word) when a therapy article sits on a host named for another trade."""
+    if not s.offtopic_host_topics:
+        return None
+    off = offtopic_host(article.url or article.source, s.offtopic_host_topics)
+    if off and page_terms(article.text, s.offtopic_host_terms) >= s.offtopic_host_min_page_terms:
+        return off
+    return None
 
 
 def decide(article: Article, settings: AuditSettings) -> tuple[str, str]:
@@ -160,6 +169,11 @@ def decide(article: Article, settings: AuditSettings) -> tuple[str, str]:
                          "are removed")
         if low:
             return s.spun_low_quality_action, f"{spun_note} and low {quality_note}"
+        off = _offtopic_host(article, s)
+        if off:
+            topic, word = off
+            return s.spun_offtopic_host_action, (f"{spun_note} on a {topic} site (host word "
+                                                 f"'{word}'): spinner output placed for its links")
         return s.spun_action, f"{spun_note}: restore the wording from the suggestions"
 
     if low:

@@ -446,6 +446,7 @@ class AuditSettings(_Section):
     duplicate_action: Str
     spun_action: Str
     spun_low_quality_action: Str
+    spun_offtopic_host_action: Str
     low_quality_action: Str
     low_quality_severe_action: Str
     low_quality_fixable_rules: list[Str]

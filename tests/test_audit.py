@@ -252,3 +252,24 @@ def test_offtopic_host_note_can_be_turned_off():
     article.url = "https://visualfoodie.example/ethics"
     settings = load_settings(audit={"offtopic_host_topics": ""}).audit
     assert audit.decide(article, settings)[0] == "keep"
+
+
+@pytest.mark.parametrize(("url", "action", "reason_part"), [
+    # Spinner output on a host named for another trade is a link vehicle: removed.
+    ("https://visualfoodie.example/ethics", "remove", "on a food site (host word 'foodie')"),
+    # The same spin on a therapy host is restored from the suggestions.
+    ("https://www.eatingdisorders.example/team", "rewrite", "restore the wording"),
+    ("", "rewrite", "restore the wording"),
+])
+def test_spun_page_on_an_offtopic_host_is_removed(url, action, reason_part):
+    article = make(THERAPY, spun=True, spin=0.9)
+    article.url = url
+    got_action, reason = audit.decide(article, load_settings().audit)
+    assert (got_action, reason_part in reason) == (action, True)
+
+
+def test_spun_offtopic_host_action_follows_the_configuration():
+    article = make(THERAPY, spun=True, spin=0.9)
+    article.url = "https://visualfoodie.example/ethics"
+    settings = load_settings(audit={"spun_offtopic_host_action": "rewrite"}).audit
+    assert audit.decide(article, settings)[0] == "rewrite"

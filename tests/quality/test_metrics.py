@@ -427,6 +427,12 @@ def test_split_words(text, expected):
     # Names in title case open sentences too: the next word is no function word.
     ("American Counselling Centers offers free help to all.\nThe National Group Works runs "
      "groups each week.", 0.0),
+    # Short sentences and the pronoun "I" after the heading ("Practical Steps This takes time.",
+    # "Why It Matters I understand ..."): 15 words.
+    ("Practical Steps This takes time.\nWhy It Matters I understand the wish to be liked.",
+     200.0 / 15),
+    # A title-case line that goes on in title case is a heading on its own line, not glued.
+    ("Things I Wish I Knew Before Therapy\nWhat To Expect In The First Session\n", 0.0),
 ])
 def test_glued_headings(text, expected):
     assert close(m.glued_headings(text), expected)

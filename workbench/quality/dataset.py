@@ -47,10 +47,20 @@ class Example:
     meta: dict[str, Any] = field(default_factory=dict)
     topic: str = ""
 
+# A lower-case word run into a capitalised one with no space (a flattened list item).
+_LIST_GLUE = re.compile(r"\b([a-z]{3,})([A-Z][a-z]{2,})\b")
+
 
 def repair(text: str) -> str:
-    """Unglue sentences and collapse runs of spaces."""
+    """Unglue sentences and list items, and collapse runs of spaces.
+
+    Some counsel-chat answers are themselves scrape-damaged: list items flattened into one line
+    ("problem solvingRealize", "controlTalk"). The glued-words rule rightly flags them, so as
+    clean examples they would count as false positives; they get their line breaks back."""
+    from pipeline.quality.metrics import is_glued
+
     text = _GLUE.sub(" ", str(text or ""))
+    text = _LIST_GLUE.sub(lambda m: f"{m[1]}\n{m[2]}" if is_glued(m[0]) else m[0], text)
     return "\n".join(_SPACES.sub(" ", ln).strip() for ln in text.splitlines()).strip()
 
 
