@@ -401,6 +401,7 @@ class DedupSettings(_Section):
     align_max_near: Positive
     near_aligned_threshold: Ratio
     near_min_equal: Ratio
+    near_min_run_words: Positive
     pair_max_df: Positive
     pair_min_shared: Positive
     pair_min_share: Ratio

@@ -271,6 +271,7 @@ class _Params:
     max_near_aligned: int
     near_aligned: float
     near_min_equal: float
+    near_min_run: int
     pair_max_df: int
     pair_min_shared: int
     pair_min_share: float
@@ -303,6 +304,7 @@ class _Params:
                    float(s.spin_min_worse_share),
                    int(s.align_texts_kept), int(s.align_max_near),
                    float(s.near_aligned_threshold), float(s.near_min_equal),
+                   int(s.near_min_run_words),
                    int(s.pair_max_df), int(s.pair_min_shared), float(s.pair_min_share),
                    int(s.pair_candidates), int(s.pair_chunk), float(s.align_min_swapped),
                    float(s.align_min_runs),
@@ -858,7 +860,7 @@ def _align_edges(edges: dict[int, dict[int, tuple[str, float]]], texts: _Texts |
         if kind in ("spun_copy", "near_aligned"):
             # Confirmed by the words: a long shared text is a near copy (a swapped side found
             # by judge_swaps still becomes a spun copy), swaps between equal runs a spun one.
-            kind = ("near" if al.equal >= p.near_min_equal
+            kind = ("near" if equal_in_runs(al, len(tx), len(ty), p) >= p.near_min_equal
                     else "spun_copy" if spin_aligned(al, p) else "")
             if not kind:
                 del edges[x][y], edges[y][x]
@@ -869,6 +871,16 @@ def _align_edges(edges: dict[int, dict[int, tuple[str, float]]], texts: _Texts |
     for n in [n for n, ys in edges.items() if not ys]:
         del edges[n]
     return aligned
+
+
+def equal_in_runs(al: PairAlignment, nx: int, ny: int, p: _Params) -> float:
+    """Share of the shorter aligned side's words in equal runs of at least ``near_min_run``
+    words: two texts repeating the same two-word phrase ("therapy text") align in short runs,
+    a copy in long ones."""
+    shorter = min(nx, ny, p.max_align_words)
+    if shorter <= 0:
+        return 0.0
+    return min(sum(b - a for a, b in al.equal_runs if b - a >= p.near_min_run) / shorter, 1.0)
 
 
 def _pairs_to_align(edges: Mapping[int, Mapping[int, tuple[str, float]]],

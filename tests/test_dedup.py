@@ -157,6 +157,26 @@ def test_unrelated_and_empty_articles_stay_alone(settings):
     assert all(a.dedup["cluster"] == "" and a.dedup["canonical"] == a.article_id for a in arts)
 
 
+@pytest.mark.parametrize(("min_run", "clusters"), [(3, 0), (1, 1)])
+def test_texts_repeating_one_short_phrase_are_not_near_duplicates(tmp_path: Path, min_run,
+                                                                   clusters):
+    """Hostile small-vocabulary pages align most words in two-word runs: no copy (with runs of
+    one word counted, as before, the run called them near duplicates at similarity 0.17)."""
+    import pandas as pd
+
+    from pipeline.run import run_analysis
+
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("secret therapy text " * 30)
+    (corpus / "b.html").write_text("<div>" + "Therapy text about the working alliance. " * 30)
+    s = load_settings(dedup={"near_min_run_words": min_run})
+    s.run.cache, s.run.workers = False, 1
+    run_analysis(corpus, tmp_path / "out", s, progress=False)
+    table = pd.read_csv(tmp_path / "out" / "duplicates.csv")
+    assert table["cluster"].nunique() == clusters
+
+
 def test_short_texts_only_match_exactly(settings):
     arts = [art("a", "Trust your therapist."), art("b", "Trust your therapist!"),
             art("c", "Trust your counsellor.")]
