@@ -50,9 +50,10 @@ def load_sentences(labels: Path | None = None) -> pd.DataFrame:
     """Every ``sentences_*.csv``: labelled sentences by offsets into the stored pages."""
     labels = Path(labels) if labels is not None else HERE
     parts = [pd.read_csv(p, dtype={"page_id": str, "sha1": str, "split": str})
+             .assign(file=p.stem.removeprefix("sentences_"))
              for p in sorted(labels.glob("sentences_*.csv"))]
     if not parts:
-        return pd.DataFrame(columns=["sent_id", "split", "page_id", "start", "end", *COMPONENTS])
+        return pd.DataFrame(columns=["sent_id", "split", "page_id", "start", "end", *COMPONENTS, "file"])
     return pd.concat(parts, ignore_index=True)
 
 
@@ -319,7 +320,14 @@ def evaluate(root: Path | None = None, parts: Iterable[str] = ("dev", "test"),
                       if k not in ("rule_fires_on_sound", "false_low_quality_by_rule")}
                 for tag in sorted(tags.unique())}
         if len(pred):
-            result[part]["sentences"] = sentence_scores(pred, sentences[sentences.split == part])
+            in_split = sentences[sentences.split == part]
+            result[part]["sentences"] = sentence_scores(pred, in_split)
+            # per labels file (sent, lb, deve ...): a file labelled after the model was trained is
+            # out-of-sample for it, while the others of the dev split are training data
+            if in_split["file"].nunique() > 1:
+                result[part]["sentences"]["by_file"] = {
+                    tag: sentence_scores(pred, in_split[in_split.file == tag])
+                    for tag in sorted(in_split["file"].unique())}
     return result
 
 

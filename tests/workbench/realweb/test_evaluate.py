@@ -136,3 +136,13 @@ def test_rules_tied_on_sound_pages_are_listed_by_name():
     r = ev.page_scores(got, pages)
     assert list(r["rule_fires_on_sound"]) == ["mid", "alpha", "zeta"]
     assert list(r["false_low_quality_by_rule"]) == ["alpha", "mid", "zeta"]
+
+
+def test_sentences_say_which_labels_file_they_come_from(tmp_path):
+    cols = {"sent_id": ["s1"], "split": ["dev"], "page_id": ["p1"], "start": [0], "end": [5],
+            "sha1": ["0" * 40], "bond": [1], "goals": [0], "tasks": [0], "rupture_repair": [0],
+            "kind": ["positive"], "notes": [""]}
+    for tag in ("lb", "deve"):
+        pd.DataFrame({**cols, "sent_id": [f"{tag}_s1"]}).to_csv(tmp_path / f"sentences_{tag}.csv", index=False)
+    df = ev.load_sentences(tmp_path)
+    assert dict(zip(df.sent_id, df.file, strict=True)) == {"lb_s1": "lb", "deve_s1": "deve"}
