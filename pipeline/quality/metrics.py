@@ -896,10 +896,11 @@ _HEADING_INTO_SENTENCE = re.compile(
 # sentence must be a function word ("It", "If", "You", "First"), which no name ends on, one
 # contracted ("I’ve", "You're", "It's": a name takes no contraction) or a text's opening formula
 # ("Hello, and thank you"). The sentence's next one to three words are lower case or the pronoun
-# "I" ("Why It Matters I understand", "Practical Steps This takes time."), and it ends with a
-# stop on that line or, hard-wrapped, on the next.
+# "I" ("Why It Matters I understand", "Practical Steps This takes time.") and go on in lower case
+# or stop (a title-case heading has short lower-case words too: "How Long Does It Take to Build
+# Trust?"), and it ends with a stop on that line or, hard-wrapped, on the next.
 _TITLE_HEADING_INTO_SENTENCE = re.compile(
-    r"^[ \t]*[A-Z][a-z]+(?: [A-Z][a-z]*){0,4} ([A-Z][a-z]*) ([A-Z][a-z]*)(?:['’][a-z]{1,2})?,?(?: (?:[a-z,’']+|I(?:['’][a-z]{1,2})?)){1,3}([^\n]*[.!?]|[^\n]*\n[^\n]*?[.!?])",
+    r"^[ \t]*[A-Z][a-z]+(?: [A-Z][a-z]*){0,4} ([A-Z][a-z]*) ([A-Z][a-z]*)(?:['’][a-z]{1,2})?,?(?: (?:[a-z,’']+|I(?:['’][a-z]{1,2})?)){1,3}(?=[.!?]| [a-z])([^\n]*[.!?]|[^\n]*\n[^\n]*?[.!?])",
     re.MULTILINE)
 _STOP = re.compile(r"[.!?]")
 

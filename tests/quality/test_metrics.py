@@ -433,6 +433,8 @@ def test_split_words(text, expected):
      200.0 / 15),
     # A title-case line that goes on in title case is a heading on its own line, not glued.
     ("Things I Wish I Knew Before Therapy\nWhat To Expect In The First Session\n", 0.0),
+    # Title-case questions keep their short lower-case words: no sentence follows them.
+    ("How Long Does It Take to Build Trust?\nWhy Does It Help to Talk?\n", 0.0),
 ])
 def test_glued_headings(text, expected):
     assert close(m.glued_headings(text), expected)
