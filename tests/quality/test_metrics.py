@@ -115,6 +115,11 @@ CASES = [
     (m.spam_insertions, "Rest helps when you feel Click here about the day ahead.", 0.65),
     (m.spam_insertions, "You can click here to book a session.", 0.15),
     (m.spam_insertions, "Our team Learn More about us.", 0),
+    # "Read more: <headline>" on a line of its own is a magazine's related-article teaser: one
+    # weighs 0.3 (under the limit), two reach it; run on after text it is link bait.
+    (m.spam_insertions, "Intro.\nSub.\nBy.\nText.\nREAD MORE: Laughter still helps\nMore.", 0.3),
+    (m.spam_insertions, "Intro.\nSub.\nBy.\nText.\nRead more: One\nMore.\nRead more: Two", 0.6),
+    (m.spam_insertions, "Rest helps a lot Read More: the day ahead.", 1.0),
     (m.mixed_typography, "", 0), (m.mixed_typography, HOSTILE, 0),
     (m.mixed_typography, "I don't know. You don’t either.", 1),
     (m.mixed_typography, "I don't know.\n\nYou don’t either.", 0),
