@@ -325,9 +325,9 @@ class SpinSettings(_Section):
     span_shorter_factor: Annotated[float, Strict(), Field(gt=0)]
     span_longer_factor: Annotated[float, Strict(), Field(gt=0)]
     span_stop_original_factor: Annotated[float, Strict(), Field(gt=0)]
-    span_trigram_factor: Annotated[float, Strict(), Field(gt=0)]
+    # (in-domain trigram count, factor) steps by rising count; [] turns the trigram factor off
+    span_trigram_factors: list[tuple[Annotated[int, Field(ge=1)], Annotated[float, Field(gt=0)]]]
     span_no_trigram_factor: Annotated[float, Strict(), Field(gt=0)]
-    span_trigram_min_count: Count
     llr_clean_mean: Float
     llr_clean_sd: Annotated[float, Strict(), Field(gt=0)]
     llr_z_threshold: Float

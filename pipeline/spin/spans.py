@@ -31,7 +31,7 @@ from __future__ import annotations
 import functools
 import math
 import operator
-from collections.abc import Container, Mapping
+from collections.abc import Container, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -581,16 +581,22 @@ def trigram_counts(lows: list[str | None], i: int, j: int, key: str, original: s
     return best(original.split(" ")), best(key.split(" "))
 
 
-def trigram_weight(orig_count: int, span_count: int, min_count: int, attested: float,
+def trigram_weight(orig_count: int, span_count: int, steps: Sequence[tuple[int, float]],
                    unattested: float) -> float:
-    """The log factor of in-domain trigram evidence (logs of ``span_trigram_factor`` and
-    ``span_no_trigram_factor``): none when the span as written sits in a trigram seen at least
-    ``min_count`` times (a phrase clean writers use), ``attested`` when only the reading with
-    the original does (the original is part of a common phrase there: "state of mind" read in
-    "country of mind"), ``unattested`` when neither does."""
-    if span_count >= min_count:
+    """The log factor of in-domain trigram evidence. ``steps``: (count, log factor) pairs by
+    rising count (``span_trigram_factors``), ``unattested`` the log of
+    ``span_no_trigram_factor``. None when the span as written sits in a trigram seen at least
+    the first step's count (a phrase clean writers use); the factor of the highest step the
+    original's count reaches when only the reading with the original does (the original is
+    part of a common phrase there, "state of mind" read in "country of mind": the more common,
+    the stronger); ``unattested`` when neither does. No steps: no factor."""
+    if not steps or span_count >= steps[0][0]:
         return 0.0
-    return attested if orig_count >= min_count else unattested
+    w = unattested
+    for k, f in steps:
+        if orig_count >= k:
+            w = f
+    return w
 
 
 def weigh_in_text(hits: list[SpanHit], lows: list[str | None],
@@ -619,8 +625,8 @@ def weigh_in_text(hits: list[SpanHit], lows: list[str | None],
     more = math.log(float(cfg.span_repeated_factor))
     shape = (math.log(float(cfg.span_shorter_factor)), math.log(float(cfg.span_longer_factor)),
              math.log(float(cfg.span_stop_original_factor)))
-    tri_min = int(cfg.span_trigram_min_count)
-    tri_w = (math.log(float(cfg.span_trigram_factor)), math.log(float(cfg.span_no_trigram_factor)))
+    tri_steps = [(int(k), math.log(float(f))) for k, f in cfg.span_trigram_factors]
+    tri_none = math.log(float(cfg.span_no_trigram_factor))
     counts: dict[str, int] = {}
     for w in lows:
         if w is not None:
@@ -635,7 +641,7 @@ def weigh_in_text(hits: list[SpanHit], lows: list[str | None],
         w += shape_weight(h.key, h.original, *shape)
         if tri and h.original:
             w += trigram_weight(*trigram_counts(lows, h.i, h.j, h.key, h.original, tri),
-                                tri_min, *tri_w)
+                                tri_steps, tri_none)
         out.append(h._replace(log_lr=h.log_lr + w) if w != 0.0 else h)
     return out
 

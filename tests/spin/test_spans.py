@@ -178,23 +178,33 @@ def test_trigram_counts(text, span, original, expected):
     assert spans.trigram_counts(lows, i, j, span, original, {}) == (0, 0)
 
 
-@pytest.mark.parametrize(("orig_count", "span_count", "expected"), [
-    (0, 0, -1.0), (1, 0, -1.0), (2, 0, 3.0), (9, 1, 3.0), (9, 2, 0.0), (0, 5, 0.0)])
-def test_trigram_weight(orig_count, span_count, expected):
-    assert spans.trigram_weight(orig_count, span_count, 2, 3.0, -1.0) == expected
+STEPS = [(2, 1.0), (5, 2.0), (10, 3.0)]
+
+
+@pytest.mark.parametrize(("orig_count", "span_count", "steps", "expected"), [
+    (0, 0, STEPS, -1.0), (1, 0, STEPS, -1.0), (2, 0, STEPS, 1.0), (4, 1, STEPS, 1.0),
+    (5, 0, STEPS, 2.0), (9, 0, STEPS, 2.0), (10, 0, STEPS, 3.0), (500, 1, STEPS, 3.0),
+    (9, 2, STEPS, 0.0), (0, 5, STEPS, 0.0),   # the span as written is a common phrase
+    (0, 0, [], 0.0), (50, 0, [], 0.0)])        # no steps: off
+def test_trigram_weight(orig_count, span_count, steps, expected):
+    assert spans.trigram_weight(orig_count, span_count, steps, -1.0) == expected
 
 
 def test_an_original_in_a_common_trigram_raises_the_ratio(thes, ref):
     cfg = SpinSettings.defaults()
-    assert cfg.span_trigram_factor > 1.0 > cfg.span_no_trigram_factor
-    neutral = cfg.model_copy(update={"span_trigram_factor": 1.0, "span_no_trigram_factor": 1.0})
+    steps = cfg.span_trigram_factors
+    assert steps and all(f > 1.0 for _, f in steps) and cfg.span_no_trigram_factor < 1.0
+    assert [k for k, _ in steps] == sorted(k for k, _ in steps)
+    neutral = cfg.model_copy(update={"span_trigram_factors": []})
     text = "It takes a long fourth dimension to heal."
     toks = tokenize(text)
     hit = {h.key: h for h in span_evidence(toks, thes, ref, cfg)}["fourth dimension"]
     plain = {h.key: h for h in span_evidence(toks, thes, ref, neutral)}["fourth dimension"]
-    assert ref.dom_tri.get("a long time", 0) >= cfg.span_trigram_min_count
+    count = ref.dom_tri.get("a long time", 0)
+    assert count >= steps[0][0]
     assert hit.original == "time"
-    assert hit.log_lr == pytest.approx(plain.log_lr + math.log(cfg.span_trigram_factor), abs=1e-12)
+    factor = [f for k, f in steps if count >= k][-1]
+    assert hit.log_lr == pytest.approx(plain.log_lr + math.log(factor), abs=1e-12)
 
 
 RESPELT = [
@@ -394,9 +404,9 @@ def _reference_hits(toks, thes, ref, cfg):
                 f *= cfg.span_stop_original_factor
         return math.log(f)
 
-    # In-domain trigrams: x span_trigram_factor when a trigram of the text read with the
-    # original is seen at least span_trigram_min_count times and none of the text as written
-    # is, x span_no_trigram_factor when neither is (two words of context, not across
+    # In-domain trigrams: x the factor of the highest span_trigram_factors step that a trigram
+    # of the text read with the original reaches when none of the text as written reaches the
+    # first step, x span_no_trigram_factor when neither does (two words of context, not across
     # punctuation).
     def tri_factor(i, j, orig, key):
         if not orig:
@@ -413,10 +423,11 @@ def _reference_hits(toks, thes, ref, cfg):
             return max([ref.dom_tri.get(" ".join(seq[a:a + 3]), 0) for a in range(len(seq) - 2)]
                        or [0])
 
-        m = cfg.span_trigram_min_count
-        if top(key) >= m:
+        steps = cfg.span_trigram_factors
+        if not steps or top(key) >= steps[0][0]:
             return 0.0
-        return math.log(cfg.span_trigram_factor if top(orig) >= m else cfg.span_no_trigram_factor)
+        reached = [f for k, f in steps if top(orig) >= k]
+        return math.log(reached[-1] if reached else cfg.span_no_trigram_factor)
 
     hits = [(i, j, lr + factor(orig, key) + tri_factor(i, j, orig, key), orig, key)
             for i, j, lr, orig, key in hits]
