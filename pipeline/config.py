@@ -351,6 +351,9 @@ class SpinSettings(_Section):
     fingerprint_llr: NonNeg
     fingerprint_max_per_phrase: Count
     term_swap_max_dom: Count
+    term_family_min_ratio: Ratio
+    term_family_min_prefix: Count
+    term_family_max_suffix: Count
 
 
 class AllianceSettings(_Section):
