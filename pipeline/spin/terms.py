@@ -65,7 +65,7 @@ def same_family(a: str, b: str, min_ratio: float, min_prefix: int = 5,
     stem of at least ``min_prefix`` letters followed by at most ``max_suffix`` in each
     ("counseling" / "counselor", "behavior" / "behavioral"). Any two spans: similar by
     ``difflib`` ratio at least ``min_ratio`` once case, spaces and hyphens are dropped (a
-    word broken by a stray space, "behavior thera py" / "behavioral therapy"). Thesauri list
+    word broken by a stray space, "mindful ness based" / "mindfulness-based"). Thesauri list
     such pairs as related, but a spinner writes another word, and writers use both forms."""
     x, y = a.lower(), b.lower()
     if not x.strip() or not y.strip():
