@@ -325,6 +325,9 @@ class SpinSettings(_Section):
     span_shorter_factor: Annotated[float, Strict(), Field(gt=0)]
     span_longer_factor: Annotated[float, Strict(), Field(gt=0)]
     span_stop_original_factor: Annotated[float, Strict(), Field(gt=0)]
+    # (in-domain trigram count, factor) steps by rising count; [] turns the trigram factor off
+    span_trigram_factors: list[tuple[Annotated[int, Field(ge=1)], Annotated[float, Field(gt=0)]]]
+    span_no_trigram_factor: Annotated[float, Strict(), Field(gt=0)]
     llr_clean_mean: Float
     llr_clean_sd: Annotated[float, Strict(), Field(gt=0)]
     llr_z_threshold: Float
@@ -348,6 +351,9 @@ class SpinSettings(_Section):
     fingerprint_llr: NonNeg
     fingerprint_max_per_phrase: Count
     term_swap_max_dom: Count
+    term_family_min_ratio: Ratio
+    term_family_min_prefix: Count
+    term_family_max_suffix: Count
 
 
 class AllianceSettings(_Section):

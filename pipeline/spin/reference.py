@@ -9,7 +9,9 @@
   count;
 - ``spin_synonyms.tsv.gz``: word or phrase -> the words it may have replaced;
 - ``spin_reference.json``: totals, part-of-speech bigram log-probabilities, in-domain counts of
-  the function phrases in ``resources/spin/function_phrases.tsv``, sources and versions.
+  the function phrases in ``resources/spin/function_phrases.tsv``, sources and versions;
+- ``spin_trigrams.tsv.gz`` (optional): in-domain word trigrams seen at least twice, with their
+  counts (``Reference.dom_tri``; empty when the file is absent).
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ FILES = {
     "meta": "spin_reference.json",
 }
 THESAURUS_FILE = "spin_thesaurus.tsv.gz"
+# Not one of TABLE_SOURCES: read beside the compact tables (small; absent = no trigram evidence).
+TRIGRAM_FILE = "spin_trigrams.tsv.gz"
 ANTONYM_FILE = "spin_antonyms.tsv.gz"
 # The files behind the compact tables (``pipeline.compact.TABLES_FILE``).
 TABLE_SOURCES = (*FILES.values(), THESAURUS_FILE, ANTONYM_FILE)
@@ -66,6 +70,8 @@ class Reference:
     phrase_counts: dict[str, int]
     dom_words: int
     meta: dict = field(default_factory=dict)
+    # In-domain word trigrams ("a b c") seen at least twice, with their counts (spans.py).
+    dom_tri: dict[str, int] = field(default_factory=dict)
 
     def neighbours(self) -> tuple[Mapping[str, set], Mapping[str, set]]:
         """Words seen after / before each word in the bigram tables (computed once)."""
@@ -98,7 +104,22 @@ def _load_reference(d: Path) -> Reference:
         return parse_reference(d)
     ref = Reference(**tables["reference"])
     ref.__dict__["_neighbours"] = tables["neighbours"]
+    ref.dom_tri = read_trigrams(d / TRIGRAM_FILE)
     return ref
+
+
+def read_trigrams(path: Path) -> dict[str, int]:
+    """``trigram<TAB>count`` lines of ``path`` (a header first) as a dict; {} when absent."""
+    if not path.is_file():
+        return {}
+    out: dict[str, int] = {}
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        next(f, None)
+        for line in f:
+            k, _, c = line.rstrip("\n").partition("\t")
+            if k and c:
+                out[k] = int(c)
+    return out
 
 
 def prebuilt_pairs(models_dir: Path | str | None = None) -> dict | None:
@@ -150,7 +171,7 @@ def parse_reference(d: Path) -> Reference:
     return Reference(
         zipf=zipf, dom_uni=dom_uni, gen_bi=gen_bi, dom_bi=dom_bi, synonyms=synonyms, pos=pos,
         pos_bigram_logp=meta.pop("pos_bigram_logp"), phrase_counts=meta.pop("phrase_counts"),
-        dom_words=int(meta["dom_words"]), meta=meta,
+        dom_words=int(meta["dom_words"]), meta=meta, dom_tri=read_trigrams(d / TRIGRAM_FILE),
     )
 
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 import functools
 import math
 import operator
-from collections.abc import Container
+from collections.abc import Container, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -555,8 +555,52 @@ def shape_weight(key: str, original: str, shorter: float, longer: float, stop: f
     return w
 
 
+def trigram_counts(lows: list[str | None], i: int, j: int, key: str, original: str,
+                   tri: Mapping[str, int]) -> tuple[int, int]:
+    """(original's, span's) largest in-domain count of a word trigram that holds at least one
+    of its words, read with the span (tokens ``i..j`` of the text's lower-case words ``lows``,
+    None where a token is not a word) replaced by ``original`` and as written (``key``). Two
+    words of context on each side; a trigram never runs across a non-word. (0, 0) without an
+    original or a table."""
+    if not original or not tri:
+        return 0, 0
+    n = len(lows)
+    w = [lows[k] if 0 <= k < n else None for k in (i - 2, i - 1, j + 1, j + 2)]
+    left = [w[0] if w[1] is not None else None, w[1]]
+    right = [w[2], w[3] if w[2] is not None else None]
+
+    def best(words: list[str]) -> int:
+        seq = left + words + right
+        top = 0
+        for a in range(len(seq) - 2):   # every window holds a word of ``words``
+            win = seq[a:a + 3]
+            if None not in win:
+                top = max(top, tri.get(" ".join(win), 0))   # type: ignore[arg-type]
+        return top
+
+    return best(original.split(" ")), best(key.split(" "))
+
+
+def trigram_weight(orig_count: int, span_count: int, steps: Sequence[tuple[int, float]],
+                   unattested: float) -> float:
+    """The log factor of in-domain trigram evidence. ``steps``: (count, log factor) pairs by
+    rising count (``span_trigram_factors``), ``unattested`` the log of
+    ``span_no_trigram_factor``. None when the span as written sits in a trigram seen at least
+    the first step's count (a phrase clean writers use); the factor of the highest step the
+    original's count reaches when only the reading with the original does (the original is
+    part of a common phrase there, "state of mind" read in "country of mind": the more common,
+    the stronger); ``unattested`` when neither does. No steps: no factor."""
+    if not steps or span_count >= steps[0][0]:
+        return 0.0
+    w = unattested
+    for k, f in steps:
+        if orig_count >= k:
+            w = f
+    return w
+
+
 def weigh_in_text(hits: list[SpanHit], lows: list[str | None],
-                  cfg: dict[str, Any]) -> list[SpanHit]:
+                  cfg: dict[str, Any], tri: Mapping[str, int] | None = None) -> list[SpanHit]:
     """Each hit's ratio weighted by what the rest of the text and the span's shape say:
 
     - times ``span_in_text_factor`` when its original is written elsewhere in the text (a
@@ -565,7 +609,9 @@ def weigh_in_text(hits: list[SpanHit], lows: list[str | None],
     - times ``span_twice_factor`` when the span itself is written twice in the text and
       ``span_repeated_factor`` when three times or more (a swap at a low rate rarely lands on
       the same written word again, while clean text repeats its topic words);
-    - times the shape factors of :func:`shape_weight`.
+    - times the shape factors of :func:`shape_weight`;
+    - times the trigram factors of :func:`trigram_weight` (``tri``: in-domain trigram counts;
+      None or empty: no trigram factor).
 
     Each factor is the ratio of how often swaps and clean text's candidates show the property
     (measured on two simulated spinners against clean pages; spin.toml). ``lows``: the text's
@@ -579,6 +625,8 @@ def weigh_in_text(hits: list[SpanHit], lows: list[str | None],
     more = math.log(float(cfg.span_repeated_factor))
     shape = (math.log(float(cfg.span_shorter_factor)), math.log(float(cfg.span_longer_factor)),
              math.log(float(cfg.span_stop_original_factor)))
+    tri_steps = [(int(k), math.log(float(f))) for k, f in cfg.span_trigram_factors]
+    tri_none = math.log(float(cfg.span_no_trigram_factor))
     counts: dict[str, int] = {}
     for w in lows:
         if w is not None:
@@ -591,6 +639,9 @@ def weigh_in_text(hits: list[SpanHit], lows: list[str | None],
         n = written_count(h.key, counts, phrases)
         w += twice if n == 2 else more if n >= 3 else 0.0
         w += shape_weight(h.key, h.original, *shape)
+        if tri and h.original:
+            w += trigram_weight(*trigram_counts(lows, h.i, h.j, h.key, h.original, tri),
+                                tri_steps, tri_none)
         out.append(h._replace(log_lr=h.log_lr + w) if w != 0.0 else h)
     return out
 
@@ -612,7 +663,8 @@ def span_evidence(toks: list[Tok], thes: Thesaurus, ref: Reference,
         None if k in blocked else w for k, w in enumerate(lows)]
     lows.append(None)
     spans_ok += [None, None, None]
-    hits = weigh_in_text(_hits(m, thes, toks, lows, spans_ok, max_lr, gate, min_log), lows, cfg)
+    hits = weigh_in_text(_hits(m, thes, toks, lows, spans_ok, max_lr, gate, min_log), lows, cfg,
+                         ref.dom_tri)
     # Non-overlapping: the strongest span wins its tokens.
     hits.sort(key=lambda h: (-h.log_lr, h.i))
     taken: set[int] = set()

@@ -17,7 +17,9 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
+from difflib import SequenceMatcher
 from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -56,6 +58,36 @@ def domain_terms() -> tuple[dict[int, set[tuple[str, ...]]], dict[str, list[tupl
     return by_len, acronyms, index
 
 
+def same_family(a: str, b: str, min_ratio: float, min_prefix: int = 5,
+                max_suffix: int = 4) -> bool:
+    """Whether ``a`` and ``b`` are one word in two forms rather than a swap. Two single words:
+    one holds the other ("psychotherapy" / "therapy", at least 4 letters) or they share a
+    stem of at least ``min_prefix`` letters followed by at most ``max_suffix`` in each
+    ("counseling" / "counselor", "behavior" / "behavioral"). Any two spans: similar by
+    ``difflib`` ratio at least ``min_ratio`` once case, spaces and hyphens are dropped (a
+    word broken by a stray space, "mindful ness based" / "mindfulness-based"). Thesauri list
+    such pairs as related, but a spinner writes another word, and writers use both forms."""
+    x, y = a.lower(), b.lower()
+    if not x.strip() or not y.strip():
+        return False
+    if " " not in x and " " not in y:
+        short, long_ = (x, y) if len(x) <= len(y) else (y, x)
+        if len(short) >= 4 and short in long_:
+            return True
+        stem = len(os.path.commonprefix([x, y]))
+        if stem >= min_prefix and len(x) - stem <= max_suffix and len(y) - stem <= max_suffix:
+            return True
+    x = x.replace(" ", "").replace("-", "")
+    y = y.replace(" ", "").replace("-", "")
+    return SequenceMatcher(None, x, y, autojunk=False).ratio() >= min_ratio
+
+
+def _family(cfg: dict[str, Any]) -> tuple[float, int, int]:
+    """:func:`same_family`'s settings from spin.toml."""
+    return (float(cfg.term_family_min_ratio), int(cfg.term_family_min_prefix),
+            int(cfg.term_family_max_suffix))
+
+
 def _attested(ref: Reference, a: str, b: str) -> bool:
     k = a + " " + b
     return ref.gen_bi.get(k, 0.0) >= 1.0 or ref.dom_bi.get(k, 0) >= 2
@@ -75,15 +107,16 @@ def term_swaps(text: str, toks: list[Tok], thes: Thesaurus, ref: Reference,
         if words in by_len[size]:
             done = i + size - 1
             continue
-        hit = _one_swap(words, by_len[size], thes, ref)
+        hit = _one_swap(words, by_len[size], thes, ref, _family(cfg))
         if hit is None:
             continue
         k, orig = hit
         t = toks[i + k]
         # Two-word terms are often reworded by writers ("therapeutic connection"): there
-        # only a word clean in-domain text hardly uses, or a capitalised one (a name), counts.
+        # only a word clean in-domain text hardly uses, or a capitalised one (a name), counts;
+        # a word in capitals is shouted (a heading), not a name.
         if size == 2 and not (ref.dom_uni.get(t.low, 0) <= int(cfg.term_swap_max_dom)
-                              or t.text[:1].isupper() and k > 0):
+                              or t.text[:1].isupper() and not t.text.isupper() and k > 0):
             continue
         out.append(_span(text, t.start, t.end, match_case(orig, t.text), "domain_term",
                          float(cfg.score_domain_term)))
@@ -144,7 +177,8 @@ def _holes() -> dict[tuple[int, tuple[str, ...]], list[tuple[str, ...]]]:
 
 
 def _one_swap(words: tuple[str, ...], terms: set[tuple[str, ...]], thes: Thesaurus,
-              ref: Reference) -> tuple[int, str] | None:
+              ref: Reference, family: tuple[float, int, int] = (1.01, 99, 0)
+              ) -> tuple[int, str] | None:
     holes = _holes()
     best: tuple[float, int, str] | None = None
     for k, w in enumerate(words):
@@ -153,7 +187,7 @@ def _one_swap(words: tuple[str, ...], terms: set[tuple[str, ...]], thes: Thesaur
         for term in holes.get((k, words[:k] + words[k + 1:]), ()):
             if term[k] == w or len(term) != len(words):
                 continue
-            if not _related(w, term[k], thes, ref):
+            if not _related(w, term[k], thes, ref) or same_family(w, term[k], *family):
                 continue
             # "group therapy" next to "family therapy": a real pairing is not a swap.
             if k + 1 < len(words) and _attested(ref, w, words[k + 1]):
@@ -250,6 +284,8 @@ def _known_mismatch(text: str, toks: list[Tok], prev: list[int],
         if not want:                       # a word inserted: take the next part along
             hi += 1
             want = [e[len(e) - tail]]
+        if same_family(" ".join(g[lo:hi]), " ".join(want), *_family(cfg)):
+            continue                       # the same words in another form, not a swap
         a, b = got[lo][1], got[hi - 1][2]
         sugg = " ".join(want)
         return _span(text, a, b, match_case(sugg, text[a:b]), "acronym",
@@ -269,7 +305,8 @@ def _one_word_fix(text, toks, prev, acr, thes, cfg):
                 continue
             for c, _ in thes.originals(toks[q].low):
                 trial = words[:k] + [c] + words[k + 1:]
-                if " " not in c and _initials(trial) == acr:
+                if " " not in c and _initials(trial) == acr and not same_family(
+                        c, toks[q].low, *_family(cfg)):
                     t = toks[q]
                     return _span(text, t.start, t.end, match_case(c, t.text), "acronym",
                                  float(cfg.score_acronym) * 0.8)

@@ -30,3 +30,10 @@ def test_reference_is_loaded_once_whatever_the_spelling_of_the_default_folder():
     assert load_reference(str(MODELS_DIR)) is ref
     thes = load_thesaurus()
     assert thes is None or thes.vocab is ref.zipf
+
+
+def test_shipped_trigrams_are_loaded(ref):
+    # models/spin_trigrams.tsv.gz: in-domain trigrams seen at least twice (spans.trigram_weight).
+    assert len(ref.dom_tri) > 10_000
+    assert min(ref.dom_tri.values()) >= 2
+    assert ref.dom_tri.get("a long time", 0) >= 2

@@ -153,6 +153,60 @@ def test_a_span_written_again_weighs_less(thes, ref):
     assert a.log_lr > 0
 
 
+TRI = {"state of mind": 5, "of mind and": 2, "a long time": 3, "once": 9}
+
+
+@pytest.mark.parametrize(("text", "span", "original", "expected"), [
+    ("", "", "", (0, 0)),
+    ("country", "country", "state", (0, 0)),                   # no words around: no trigram
+    ("my country of mind", "country", "", (0, 0)),             # no original
+    ("my country of mind", "country", "state", (5, 0)),
+    ("my country of mind and", "country", "state", (5, 0)),    # the best window counts
+    ("my state of mind", "state", "state", (5, 5)),
+    ("country. Of mind", "country", "state", (0, 0)),          # not across punctuation
+    ("a long fourth dimension", "fourth dimension", "time", (3, 0)),
+])
+def test_trigram_counts(text, span, original, expected):
+    lows = [t.low if t.is_word else None for t in tokenize(text)]
+    if span:
+        first = span.split(" ")[0]
+        i = lows.index(first)
+        j = i + span.count(" ")
+    else:
+        i = j = 0
+    assert spans.trigram_counts(lows, i, j, span, original, TRI) == expected
+    assert spans.trigram_counts(lows, i, j, span, original, {}) == (0, 0)
+
+
+STEPS = [(2, 1.0), (5, 2.0), (10, 3.0)]
+
+
+@pytest.mark.parametrize(("orig_count", "span_count", "steps", "expected"), [
+    (0, 0, STEPS, -1.0), (1, 0, STEPS, -1.0), (2, 0, STEPS, 1.0), (4, 1, STEPS, 1.0),
+    (5, 0, STEPS, 2.0), (9, 0, STEPS, 2.0), (10, 0, STEPS, 3.0), (500, 1, STEPS, 3.0),
+    (9, 2, STEPS, 0.0), (0, 5, STEPS, 0.0),   # the span as written is a common phrase
+    (0, 0, [], 0.0), (50, 0, [], 0.0)])        # no steps: off
+def test_trigram_weight(orig_count, span_count, steps, expected):
+    assert spans.trigram_weight(orig_count, span_count, steps, -1.0) == expected
+
+
+def test_an_original_in_a_common_trigram_raises_the_ratio(thes, ref):
+    cfg = SpinSettings.defaults()
+    steps = cfg.span_trigram_factors
+    assert steps and all(f > 1.0 for _, f in steps) and cfg.span_no_trigram_factor < 1.0
+    assert [k for k, _ in steps] == sorted(k for k, _ in steps)
+    neutral = cfg.model_copy(update={"span_trigram_factors": []})
+    text = "It takes a long fourth dimension to heal."
+    toks = tokenize(text)
+    hit = {h.key: h for h in span_evidence(toks, thes, ref, cfg)}["fourth dimension"]
+    plain = {h.key: h for h in span_evidence(toks, thes, ref, neutral)}["fourth dimension"]
+    count = ref.dom_tri.get("a long time", 0)
+    assert count >= steps[0][0]
+    assert hit.original == "time"
+    factor = [f for k, f in steps if count >= k][-1]
+    assert hit.log_lr == pytest.approx(plain.log_lr + math.log(factor), abs=1e-12)
+
+
 RESPELT = [
     ("", "", False),
     ("", "colour", False),
@@ -350,7 +404,33 @@ def _reference_hits(toks, thes, ref, cfg):
                 f *= cfg.span_stop_original_factor
         return math.log(f)
 
-    hits = [(i, j, lr + factor(orig, key), orig, key) for i, j, lr, orig, key in hits]
+    # In-domain trigrams: x the factor of the highest span_trigram_factors step that a trigram
+    # of the text read with the original reaches when none of the text as written reaches the
+    # first step, x span_no_trigram_factor when neither does (two words of context, not across
+    # punctuation).
+    def tri_factor(i, j, orig, key):
+        if not orig:
+            return 0.0
+        lo = [words[k] for k in (i - 2, i - 1) if k >= 0]
+        hi = [words[k] for k in (j + 1, j + 2) if k < len(words)]
+        while "|" in lo:
+            lo = lo[lo.index("|") + 1:]
+        if "|" in hi:
+            hi = hi[:hi.index("|")]
+
+        def top(phrase):
+            seq = lo + phrase.split() + hi
+            return max([ref.dom_tri.get(" ".join(seq[a:a + 3]), 0) for a in range(len(seq) - 2)]
+                       or [0])
+
+        steps = cfg.span_trigram_factors
+        if not steps or top(key) >= steps[0][0]:
+            return 0.0
+        reached = [f for k, f in steps if top(orig) >= k]
+        return math.log(reached[-1] if reached else cfg.span_no_trigram_factor)
+
+    hits = [(i, j, lr + factor(orig, key) + tri_factor(i, j, orig, key), orig, key)
+            for i, j, lr, orig, key in hits]
     hits.sort(key=lambda h: (-h[2], h[0]))
     taken, out = set(), []
     for h in hits:

