@@ -9,10 +9,12 @@ the reference: change them first, then mirror the change here.
 """
 
 import struct
+import sys
 from math import log as _pylog
 
 cimport cython
-from libc.math cimport exp, log, log1p
+from cpython.bytes cimport PyBytes_FromStringAndSize
+from libc.math cimport exp, isinf, log, log1p
 from libc.stdint cimport int32_t, int64_t
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -21,6 +23,8 @@ from pipeline.text import match_case
 
 # Must equal len(pipeline.spin.words._CONTEXT); words.py refuses this module otherwise.
 N_CONTEXT = 19
+# The packed context row is built in C on a little-endian machine (``_pack_floats``, 19 floats).
+_LITTLE = sys.byteorder == "little" and N_CONTEXT == 19
 _PACK = struct.Struct(f"<{N_CONTEXT}f").pack
 _NO_PAIR = (0.0, 0.0, 0.0)
 _UNSEEN = object()
@@ -264,13 +268,50 @@ cdef tuple _context(st, object left, str w, object right, Py_ssize_t max_near,
         if lps:
             pos_lp, pos_known = min(lps), 1.0
     zipf = st.ref.zipf
-    row = _PACK(
-        z, float(len(w)), n_cands,
-        1.0 if left else 0.0, a_l, c_l, zipf.get(left, 0.0) if left else 0.0, g_l,
-        1.0 if right else 0.0, a_r, c_r, zipf.get(right, 0.0) if right else 0.0, g_r,
-        best_delta, best_sup, log1p(<double>n_near), via_function, pos_lp, pos_known,
-    )
-    return row, best, pick
+    cdef double[19] vals
+    if not _LITTLE:
+        row = _PACK(
+            z, float(len(w)), n_cands,
+            1.0 if left else 0.0, a_l, c_l, zipf.get(left, 0.0) if left else 0.0, g_l,
+            1.0 if right else 0.0, a_r, c_r, zipf.get(right, 0.0) if right else 0.0, g_r,
+            best_delta, best_sup, log1p(<double>n_near), via_function, pos_lp, pos_known,
+        )
+        return row, best, pick
+    # _PACK's bytes without a Python float per column and a call of struct's pack.
+    vals[0] = z
+    vals[1] = <double>len(w)
+    vals[2] = n_cands
+    vals[3] = 1.0 if left else 0.0
+    vals[4] = a_l
+    vals[5] = c_l
+    vals[6] = <double>zipf.get(left, 0.0) if left else 0.0
+    vals[7] = g_l
+    vals[8] = 1.0 if right else 0.0
+    vals[9] = a_r
+    vals[10] = c_r
+    vals[11] = <double>zipf.get(right, 0.0) if right else 0.0
+    vals[12] = g_r
+    vals[13] = best_delta
+    vals[14] = best_sup
+    vals[15] = log1p(<double>n_near)
+    vals[16] = via_function
+    vals[17] = pos_lp
+    vals[18] = pos_known
+    return _pack_floats(vals), best, pick
+
+
+cdef bytes _pack_floats(double* vals):
+    """``struct.pack("<19f", *vals)`` on a little-endian machine: each double rounded to the
+    nearest float32 as ``PyFloat_Pack4`` rounds it (a C cast), with its overflow error."""
+    cdef float[19] buf
+    cdef Py_ssize_t i
+    cdef float f
+    for i in range(19):
+        f = <float>vals[i]
+        if isinf(f) and not isinf(vals[i]):
+            raise OverflowError("float too large to pack with f format")
+        buf[i] = f
+    return PyBytes_FromStringAndSize(<char*>buf, 19 * sizeof(float))
 
 
 def rows(list toks, st, set present, Py_ssize_t max_near, Py_ssize_t max_near_function):
