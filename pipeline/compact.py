@@ -206,7 +206,7 @@ class LazyTable(Mapping):
     membership and misses cost one dict look-up; the values stay compressed in the tables
     file (memory-mapped) until their key is read."""
 
-    __slots__ = ("_index", "_data", "_offsets", "_values")
+    __slots__ = ("_index", "_data", "_offsets", "_values", "_by_key")
 
     def __init__(self, keys: list[str], data: Any, offsets: bytes) -> None:
         self._index = dict(zip(keys, range(len(keys)), strict=True))
@@ -214,6 +214,10 @@ class LazyTable(Mapping):
         # value i is data[offsets[i]:offsets[i + 1]]
         self._offsets = memoryview(offsets).cast(OFFSET_TYPE)
         self._values: dict[int, Any] = {}
+        # The decoded values by key, filled by the compiled look-up (``pipeline.spin._fast``):
+        # a read of a decoded value is one dict look-up there instead of two (the position,
+        # then the value). Bounded by the table's keys, as ``_values`` is.
+        self._by_key: dict[str, Any] = {}
 
     def _value(self, i: int) -> Any:
         values = self._values

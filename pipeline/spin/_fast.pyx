@@ -9,10 +9,13 @@ the reference: change them first, then mirror the change here.
 """
 
 import struct
+import sys
+from math import log as _pylog
 
 cimport cython
-from libc.math cimport exp, log, log1p
-from libc.stdint cimport int64_t
+from cpython.bytes cimport PyBytes_FromStringAndSize
+from libc.math cimport exp, isinf, log, log1p
+from libc.stdint cimport int32_t, int64_t
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from pipeline.compact import LazyTable
@@ -20,6 +23,8 @@ from pipeline.text import match_case
 
 # Must equal len(pipeline.spin.words._CONTEXT); words.py refuses this module otherwise.
 N_CONTEXT = 19
+# The packed context row is built in C on a little-endian machine (``_pack_floats``, 19 floats).
+_LITTLE = sys.byteorder == "little" and N_CONTEXT == 19
 _PACK = struct.Struct(f"<{N_CONTEXT}f").pack
 _NO_PAIR = (0.0, 0.0, 0.0)
 _UNSEEN = object()
@@ -30,16 +35,108 @@ cdef object _MISSING = object()
 
 cdef object _tget(table, key, default):
     """``table.get(key, default)``: a :class:`LazyTable`'s ``get`` done here (the same
-    look-ups, without two Python calls per read of the neighbour tables)."""
+    look-ups, without two Python calls per read of the neighbour tables); a value read before
+    comes from the table's ``_by_key`` in one look-up."""
+    cdef dict by_key
     if type(table) is LazyTable:
+        by_key = table._by_key
+        v = by_key.get(key, _MISSING)
+        if v is not _MISSING:
+            return v
         i = table._index.get(key)
         if i is None:
             return default
         v = (<dict>table._values).get(i, _MISSING)
         if v is _MISSING:
-            return table._value(i)
+            v = table._value(i)
+        by_key[key] = v
         return v
     return table.get(key, default)
+
+
+# -- spans._Model's p, lp and lbi, memo and miss alike ------------------------------------
+# The kernels below call these directly: a call of the bound method (``m.lbi(a, b)``) costs
+# an attribute look-up and a Python call per bigram, and a cold document computes hundreds
+# of thousands of bigrams (issue 19). Each does the float operations of its Python original
+# in the same order, and fills the same memo tables with the same values.
+cdef double _mp(m, w) except? -1.0:
+    """``spans._Model.p(w)``."""
+    cdef dict memo = m._p
+    cdef double pg, d
+    v = memo.get(w)
+    if v is not None:
+        return <double>v
+    ref = m.ref
+    z = ref.zipf.get(w)
+    pg = 10.0 ** (<double>z - 9.0) if z is not None else 1e-9
+    d = <double>ref.dom_uni.get(w, 0) / <double>m.dom_n
+    if d > pg:   # max(pg, d): the first wins a tie, as in Python
+        pg = d
+    memo[w] = pg
+    return pg
+
+
+cdef double _mlp(m, w) except? -1.0:
+    """``spans._Model.lp(w)``."""
+    cdef dict memo = m._lp
+    cdef double r
+    v = memo.get(w)
+    if v is not None:
+        return <double>v
+    r = log(_mp(m, w))
+    memo[w] = r
+    return r
+
+
+cdef double _mlbi(m, a, b) except? -1.0:
+    """``spans._Model.lbi(a, b)``: log P(b | a), smoothed toward P(b)."""
+    cdef dict bi = m._bi
+    cdef dict un
+    cdef double r, c, lam
+    row = bi.get(a)
+    if row is None:
+        row = bi[a] = {}
+    v = (<dict>row).get(b)
+    if v is not None:
+        return <double>v
+    after = _tget(m.succ, a, None)
+    if after is None or b not in after:
+        un = m._unlisted
+        v = un.get(b)
+        if v is None:
+            r = log(<double>m.lam * _mp(m, b))
+            un[b] = r
+        else:
+            r = <double>v
+    else:
+        k = a + " " + b
+        ref = m.ref
+        lam = m.lam
+        # The operand types of the original are floats throughout (the counts converted as
+        # Python converts them), so the doubles here round the same way.
+        c = <double>ref.gen_bi.get(k, 0.0) + <double>m.wd * <double>ref.dom_bi.get(k, 0)
+        pb = _mp(m, b)
+        r = log((1.0 - lam) * c / (<double>m.n * _mp(m, a) + <double>m.mu) + lam * pb)
+    (<dict>row)[b] = r
+    m._n_bi += 1
+    return r
+
+
+cdef double _mfit_parts(m, left, tuple parts, right) except? -1.0:
+    """``spans._Model.fit_parts``."""
+    first, rare, inner, last = parts
+    cdef double s
+    if left:
+        s = _mlbi(m, left, first)
+    else:
+        s = _mlp(m, first)
+    if rare is not None:
+        s += <double>rare
+    for x in <tuple>inner:
+        s += <double>x
+    if right:
+        s += _mlbi(m, last, right)
+    return s
 
 
 # -- words.py ------------------------------------------------------------------------------
@@ -51,12 +148,48 @@ cdef inline tuple _info(st, dict memo, str w):
     return <tuple>v
 
 
-cdef inline tuple _pair(st, dict memo, str a, str b):
-    """``st.pair(a, b)`` with its memo read here (the method only on a miss)."""
-    v = memo.get(a + " " + b)
-    if v is None:
-        return st.pair(a, b)
+cdef double _sp(st, w) except? -1.0:
+    """``words._Stats.p(w)`` (its memo read here, a miss computed here: the same float
+    operations in the same order)."""
+    cdef dict memo = st._p
+    cdef double pg, d
+    v = memo.get(w)
+    if v is not None:
+        return <double>v
+    ref = st.ref
+    z = ref.zipf.get(w)
+    pg = 10.0 ** (<double>z - 9.0) if z is not None else 1e-9
+    d = <double>ref.dom_uni.get(w, 0) / <double>st.n
+    if d > pg:   # max(pg, d): the first wins a tie, as in Python
+        pg = d
+    memo[w] = pg
+    return pg
+
+
+cdef tuple _pair(st, dict memo, str a, str b):
+    """``st.pair(a, b)``, memo and miss alike (a cold document computes a hundred thousand
+    bigrams: the method call cost as much as the look-ups)."""
+    cdef double count, e, beta
+    k = a + " " + b
+    v = memo.get(k)
+    if v is not None:
+        return <tuple>v
+    ref = st.ref
+    g = ref.gen_bi.get(k)
+    # Floats throughout in the original too (the count converted as Python converts it).
+    count = (<double>g if g is not None else 0.0) + <double>st.wd * <double>ref.dom_bi.get(k, 0)
+    e = <double>st.n * _sp(st, a) * _sp(st, b)
+    beta = st.beta
+    v = memo[k] = (log((count + beta) / (e + beta)), log1p(count), 1.0 if g is not None else 0.0)
     return <tuple>v
+
+
+cdef inline object _tag(st, dict memo, str w):
+    """``st.tag(w)`` with its memo read here."""
+    v = memo.get(w, _UNSEEN)
+    if v is _UNSEEN:
+        return st.tag(w)
+    return v
 
 
 cdef inline frozenset _cand_set(st, dict cands, str w):
@@ -127,20 +260,58 @@ cdef tuple _context(st, object left, str w, object right, Py_ssize_t max_near,
     if tw is not None:
         lps = []
         logp = st.ref.pos_bigram_logp
-        if left and (tl := st.tag(left)) is not None:
+        tmemo = st._tag
+        if left and (tl := _tag(st, tmemo, left)) is not None:
             lps.append(logp.get(tl + " " + tw, -12.0))
-        if right and (tr := st.tag(right)) is not None:
+        if right and (tr := _tag(st, tmemo, right)) is not None:
             lps.append(logp.get(tw + " " + tr, -12.0))
         if lps:
             pos_lp, pos_known = min(lps), 1.0
     zipf = st.ref.zipf
-    row = _PACK(
-        z, float(len(w)), n_cands,
-        1.0 if left else 0.0, a_l, c_l, zipf.get(left, 0.0) if left else 0.0, g_l,
-        1.0 if right else 0.0, a_r, c_r, zipf.get(right, 0.0) if right else 0.0, g_r,
-        best_delta, best_sup, log1p(<double>n_near), via_function, pos_lp, pos_known,
-    )
-    return row, best, pick
+    cdef double[19] vals
+    if not _LITTLE:
+        row = _PACK(
+            z, float(len(w)), n_cands,
+            1.0 if left else 0.0, a_l, c_l, zipf.get(left, 0.0) if left else 0.0, g_l,
+            1.0 if right else 0.0, a_r, c_r, zipf.get(right, 0.0) if right else 0.0, g_r,
+            best_delta, best_sup, log1p(<double>n_near), via_function, pos_lp, pos_known,
+        )
+        return row, best, pick
+    # _PACK's bytes without a Python float per column and a call of struct's pack.
+    vals[0] = z
+    vals[1] = <double>len(w)
+    vals[2] = n_cands
+    vals[3] = 1.0 if left else 0.0
+    vals[4] = a_l
+    vals[5] = c_l
+    vals[6] = <double>zipf.get(left, 0.0) if left else 0.0
+    vals[7] = g_l
+    vals[8] = 1.0 if right else 0.0
+    vals[9] = a_r
+    vals[10] = c_r
+    vals[11] = <double>zipf.get(right, 0.0) if right else 0.0
+    vals[12] = g_r
+    vals[13] = best_delta
+    vals[14] = best_sup
+    vals[15] = log1p(<double>n_near)
+    vals[16] = via_function
+    vals[17] = pos_lp
+    vals[18] = pos_known
+    return _pack_floats(vals), best, pick
+
+
+cdef bytes _pack_floats(double* vals):
+    """``struct.pack("<19f", *vals)`` on a little-endian machine: each double rounded to the
+    nearest float32 as ``PyFloat_Pack4`` rounds it (a C cast), with its overflow error."""
+    cdef float[19] buf
+    cdef Py_ssize_t i
+    cdef float f
+    for i in range(19):
+        f = <float>vals[i]
+        if isinf(f) and not isinf(vals[i]):
+            raise OverflowError("float too large to pack with f format")
+        buf[i] = f
+    return PyBytes_FromStringAndSize(<char*>buf, 19 * sizeof(float))
 
 
 def rows(list toks, st, set present, Py_ssize_t max_near, Py_ssize_t max_near_function):
@@ -214,7 +385,7 @@ cdef tuple _ratio(m, tuple info, left, right, double max_lr):
     cdef tuple sc
     cdef Py_ssize_t max_near = m.max_near
     cdef dict rrow_d
-    own = m.fit_parts(left, own_parts, right)
+    own = _mfit_parts(m, left, own_parts, right)
     near = cset & _tget(m.succ, left, _EMPTY) if left else set()
     if right:
         near = near | (cset & _tget(m.pred, right, _EMPTY))
@@ -235,19 +406,19 @@ cdef tuple _ratio(m, tuple info, left, right, double max_lr):
         if left:
             xo = (<dict>lrow).get(c) if lrow is not None else None
             if xo is None:
-                v = m.lbi(left, c)
+                v = _mlbi(m, left, c)
                 lrow = m._bi[left]
             else:
                 v = xo
         else:
-            v = m.lp(c)
+            v = _mlp(m, c)
         if rare is not None:
             v += <double>rare
         if right:
             rrow_d = <dict>rrow
             xo = rrow_d.get(c)
             if xo is None:
-                x = m.lbi(c, right)
+                x = _mlbi(m, c, right)
                 rrow_d[c] = x
                 m._n_bi += 1
             else:
@@ -264,12 +435,12 @@ cdef tuple _ratio(m, tuple info, left, right, double max_lr):
         if left:
             xo = (<dict>lrow).get(first) if lrow is not None else None
             if xo is None:
-                v = m.lbi(left, first)
+                v = _mlbi(m, left, first)
                 lrow = m._bi[left]
             else:
                 v = xo
         else:
-            v = m.lp(first)
+            v = _mlp(m, first)
         if rare is not None:
             v += <double>rare
         for xi in inner:
@@ -278,7 +449,7 @@ cdef tuple _ratio(m, tuple info, left, right, double max_lr):
             rrow_d = <dict>rrow
             xo = rrow_d.get(last)
             if xo is None:
-                x = m.lbi(last, right)
+                x = _mlbi(m, last, right)
                 rrow_d[last] = x
                 m._n_bi += 1
             else:
@@ -290,31 +461,13 @@ cdef tuple _ratio(m, tuple info, left, right, double max_lr):
             best, best_v = c, v
     if rest > 0.0:
         floor = log(rest) + (<double>m.log_lam if left else 0.0) + (
-            <double>m.log_lam + <double>m.lp(right) if right else 0.0)
+            <double>m.log_lam + _mlp(m, right) if right else 0.0)
         total += exp(min(floor - own, 50.0))
         if not best:
             best = free
     if total <= 0.0:
         return NEG_INF, ""
     return min(log(total), log(max_lr)), best
-
-
-cdef inline double _lbi(m, dict bi, a, b) except? -1.0:
-    """``m.lbi(a, b)`` with its memo row read here (the method only on a miss)."""
-    row = bi.get(a)
-    if row is not None:
-        v = (<dict>row).get(b)
-        if v is not None:
-            return <double>v
-    return <double>m.lbi(a, b)
-
-
-cdef inline double _lp(m, dict memo, w) except? -1.0:
-    """``m.lp(w)`` with its memo read here."""
-    v = memo.get(w)
-    if v is not None:
-        return <double>v
-    return <double>m.lp(w)
 
 
 _SENT_END = ".!?:\"“"
@@ -331,8 +484,6 @@ def span_hits(m, thes, list toks, list lows, list spans_ok, double max_lr, doubl
     cdef dict single_ok = m._single
     cdef dict keys = m._keys
     cdef dict lemmas = m._lemmas
-    cdef dict bi = m._bi
-    cdef dict lpm = m._lp
     firsts = thes.first_words
     seconds = thes.second_words
     by_second, by_middle = thes.multiword_index()
@@ -387,9 +538,9 @@ def span_hits(m, thes, list toks, list lows, list spans_ok, double max_lr, doubl
                 fits = False
                 if j == i and left and right:
                     # _fits(m, left, key, right, gate): the same calls in the same order.
-                    lw = _lp(m, lpm, key)
-                    fits = (_lbi(m, bi, left, key) - lw > gate
-                            and _lbi(m, bi, key, right) - _lp(m, lpm, right) > gate)
+                    lw = _mlp(m, key)
+                    fits = (_mlbi(m, left, key) - lw > gate
+                            and _mlbi(m, key, right) - _mlp(m, right) > gate)
                 if fits:
                     v = no_hit
                 else:
@@ -423,29 +574,7 @@ def span_hits(m, thes, list toks, list lows, list spans_ok, double max_lr, doubl
 
 def lbi(m, a, b):
     """``spans._Model.lbi`` (bound as that method): log P(b | a), smoothed toward P(b)."""
-    cdef dict bi = m._bi
-    row = bi.get(a)
-    if row is None:
-        row = bi[a] = {}
-    v = (<dict>row).get(b)
-    if v is not None:
-        return v
-    after = _tget(m.succ, a, None)
-    if after is None or b not in after:
-        un = m._unlisted
-        v = un.get(b)
-        if v is None:
-            v = un[b] = log(<double>m.lam * <double>m.p(b))
-    else:
-        k = a + " " + b
-        ref = m.ref
-        c = ref.gen_bi.get(k, 0.0) + m.wd * ref.dom_bi.get(k, 0)
-        pb = m.p(b)
-        # Python floats throughout, as in the original (the operand types decide the rounding).
-        v = log((1.0 - m.lam) * c / (m.n * m.p(a) + m.mu) + m.lam * pb)
-    (<dict>row)[b] = v
-    m._n_bi += 1
-    return v
+    return _mlbi(m, a, b)
 
 
 def parts(m, words):
@@ -454,7 +583,7 @@ def parts(m, words):
     cdef Py_ssize_t i, n = len(words)
     cdef double v, floor = m.inner_floor
     for i in range(n - 1):
-        v = m.lbi(words[i], words[i + 1])
+        v = _mlbi(m, words[i], words[i + 1])
         if floor > v:   # max(v, floor): the first wins a tie, as in Python
             v = floor
         inner.append(v)
@@ -463,29 +592,95 @@ def parts(m, words):
 
 def fit_parts(m, left, tuple parts, right):
     """``spans._Model.fit_parts`` (bound as that method)."""
-    first, rare, inner, last = parts
-    cdef double s
-    if left:
-        s = m.lbi(left, first)
-    else:
-        s = m.lp(first)
-    if rare is not None:
-        s += <double>rare
-    for x in inner:
-        s += <double>x
-    if right:
-        s += <double>m.lbi(last, right)
-    return s
+    return _mfit_parts(m, left, parts, right)
+
+
+def key_info(m, thes, str key):
+    """``spans._py_key_info``: a span's facts (memoised in ``m._keys``; None when it has
+    nothing it could have replaced)."""
+    cdef dict keys = m._keys
+    cdef dict single
+    cdef list multi
+    cdef double mass, share, log_n
+    cdef tuple order
+    v = keys.get(key)
+    if v is not None:
+        return v or None
+    cands = thes.originals(key)
+    if not cands:
+        keys[key] = ()
+        return None
+    ants = thes.antonyms.get(key, _EMPTY)
+    single = {}
+    for c, n in cands:
+        if " " not in c and c not in ants and not respelt(key, c):
+            # math.log raises on a count below 1 (none is); so does the Python original.
+            log_n = _pylog(n) if n <= 0 else log(<double>n)
+            single[c] = (n, log_n, m.rare(c), _mp(m, c) / <double>n)
+    multi = []
+    for c, n in cands:
+        if " " in c and c not in ants and not respelt(key, c):
+            multi.append((c, _pylog(n) if n <= 0 else log(<double>n),
+                          parts(m, (<str>c).split(" "))))
+    if not single and not multi:
+        keys[key] = ()
+        return None
+    # sum() of floats: one addition after another from 0.0, as Python 3.11's sum adds them.
+    mass = 0.0
+    for x in single.values():
+        mass += <double>(<tuple>x)[3]
+    order = tuple(sorted(single, key=lambda c: (-single[c][3], c)))
+    free = order[0] if order else ""
+    v = keys[key] = (single, frozenset(single), tuple(multi), mass, free, order,
+                     parts(m, key.split(" ")))
+    return v
 
 
 # -- suggest.py ----------------------------------------------------------------------------
+# The phrases of the last text ``best_original`` saw: [its ``joined`` string, {word count:
+# set of its runs of that many words}] (one text at a time: resuggest calls it for every span
+# of a document with the same string).
+cdef list _PHRASES = [None, None]
+
+
+cdef bint _in_joined(str c, str joined):
+    """``" " + c + " " in joined`` for a ``joined`` of the form ``" " + " ".join(words) + " "``
+    without scanning the text for each phrase: the match starts after a space and ends before
+    one, so it is a run of ``c.count(" ") + 1`` consecutive pieces of ``joined.split(" ")``,
+    the first and last (empty) pieces excluded (they have no space on their outer side)."""
+    cdef Py_ssize_t k = c.count(" ") + 1, i
+    cdef dict by_len
+    cdef list pieces
+    cdef set runs
+    if _PHRASES[0] is not joined:
+        _PHRASES[0] = joined
+        _PHRASES[1] = {}
+    by_len = <dict>_PHRASES[1]
+    got = by_len.get(k)
+    if got is None:
+        pieces = joined.split(" ")
+        runs = set()
+        for i in range(1, len(pieces) - k):
+            runs.add(" ".join(pieces[i:i + k]))
+        by_len[k] = got = runs
+    return c in <set>got
+
+
+def in_joined(str c, str joined):
+    """``_in_joined`` (exposed for the parity tests): ``" " + c + " " in joined``."""
+    if joined.startswith(" ") and joined.endswith(" "):
+        return _in_joined(c, joined)
+    return " " + c + " " in joined
+
+
 def best_original(m, tuple cands, left, right, frozenset lemmas, str joined, double bonus):
     """``suggest._py_best``: the original of ``cands`` (``suggest._static``) that fits best
-    between ``left`` and ``right`` (``fit_parts`` inlined, its bigram memo rows read here)."""
+    between ``left`` and ``right`` (``fit_parts`` inlined, its bigram memo read by
+    ``_mlbi``)."""
     cdef str best = ""
     cdef double best_v = NEG_INF, v, s
-    cdef dict bi = m._bi
     cdef tuple item, parts
+    cdef bint joined_form = joined.startswith(" ") and joined.endswith(" ")
     for item in cands:
         c = item[0]
         if c == left or c == right:
@@ -496,27 +691,111 @@ def best_original(m, tuple cands, left, right, frozenset lemmas, str joined, dou
         last = parts[3]
         # fit_parts(left, parts, right): the same sums in the same order.
         if left:
-            row = bi.get(left)
-            xo = (<dict>row).get(first) if row is not None else None
-            s = m.lbi(left, first) if xo is None else <double>xo
+            s = _mlbi(m, left, first)
         else:
-            s = m.lp(first)
+            s = _mlp(m, first)
         if rare is not None:
             s += <double>rare
         for x in <tuple>parts[2]:
             s += <double>x
         if right:
-            row = bi.get(last)
-            xo = (<dict>row).get(right) if row is not None else None
-            s += <double>(m.lbi(last, right) if xo is None else xo)
+            s += _mlbi(m, last, right)
         v = s + <double>item[2]
         if bonus:
             forms = item[3]
-            if (" " + c + " " in joined) if forms is None else not (<frozenset>forms).isdisjoint(lemmas):
+            if forms is None:
+                if (_in_joined(<str>c, joined) if joined_form
+                        else (" " + c + " " in joined)):
+                    v += bonus
+            elif not (<frozenset>forms).isdisjoint(lemmas):
                 v += bonus
         if v > best_v or v == best_v and c < best:
             best, best_v = c, v
     return best
+
+
+cdef double _keyness(ref, str phrase, double clip, double dom_n) except? -1.0:
+    """``suggest.keyness`` (the same float operations in the same order)."""
+    cdef list words = phrase.split()
+    cdef double total = 0.0, general, share, r
+    zipf = ref.zipf
+    dom_uni = ref.dom_uni
+    for w in words:
+        z = zipf.get(w)
+        general = 10.0 ** (<double>z - 9.0) if z is not None else 1e-9
+        share = <double>dom_uni.get(w, 0) / dom_n
+        if 1e-9 > share:   # max(share, 1e-9)
+            share = 1e-9
+        total += log(share / general)
+    r = total / <double>(len(words) if len(words) > 1 else 1)
+    if clip < r:   # min(r, clip)
+        r = clip
+    if -clip > r:   # max(r, -clip)
+        r = -clip
+    return r
+
+
+def static_cands(thes, ref, m, str key, double g, double a, double clip):
+    """``suggest._py_static_cands``: the originals ``key`` may be given, with their
+    context-free parts (``thes.is_antonym(key, c)`` with the antonym sets of ``key``'s lemma
+    guesses read once, not once per original)."""
+    cdef list out = [], words, key_ants = []
+    cdef set seen = set()
+    cdef bint content, skip
+    cdef Py_ssize_t nw
+    cdef double dom_n = float(max(ref.dom_words, 1))
+    antonyms = thes.antonyms
+    ants = antonyms.get(key, _EMPTY)
+    content = False
+    for w in key.split(" "):
+        if w not in STOP_WORDS:
+            content = True
+            break
+    own = None if " " in key else frozenset([x for x, _ in inflections(key)])
+    for x, _ in inflections(key):
+        kx = antonyms.get(x)
+        if kx:
+            key_ants.append(kx)
+    for c, n in thes.suggestion_originals(key):
+        if c in seen or c in ants or respelt(key, c):
+            continue
+        if key_ants:
+            skip = False
+            for y, _ in inflections(c):
+                for kx in key_ants:
+                    if y in kx:
+                        skip = True
+                        break
+                if skip:
+                    break
+            if skip:
+                continue
+        seen.add(c)
+        words = (<str>c).split(" ")
+        nw = len(words)
+        if content and nw > 1:
+            skip = True
+            for w in words:
+                if w not in STOP_WORDS:
+                    skip = False
+                    break
+            if skip:
+                continue
+        if own is not None and nw > 1:
+            skip = False
+            for w in words:
+                for x, _ in inflections(w):
+                    if x in own:
+                        skip = True
+                        break
+                if skip:
+                    break
+            if skip:
+                continue
+        out.append((c, parts(m, words),
+                    -g * log(<double>(n if n > 1 else 1)) + a * _keyness(ref, c, clip, dom_n),
+                    None if nw > 1 else frozenset([x for x, _ in inflections(c)])))
+    return tuple(out)
 
 
 # -- spelling variants (spans.py) and lemma guesses (signals/base.py) ----------------------
@@ -644,17 +923,45 @@ _CLOSED_CLASS = frozenset({"AUX", "ADP", "DET", "PRON", "CCONJ", "SCONJ", "PART"
 _NO_POS_TAG = ("", 0.0)
 
 
+# Per reference: {suffix class: {thesaurus neighbour: its inflected form, or None when it is
+# closed-class or has no known form}}. A new word's candidates are its lemmas' neighbours
+# inflected; neighbouring words share most of their neighbours, so each (neighbour, suffix)
+# is inflected once instead of once per word that lists it (three or four look-ups of new
+# strings in the Zipf table each). Bounded like the other memo tables.
+cdef dict _FORMS = {}
+cdef Py_ssize_t _FORMS_MAX = 200_000
+
+
+cdef dict _forms_for(ref):
+    hit = _FORMS.get(id(ref))
+    if hit is None or (<tuple>hit)[0] is not ref:
+        if len(_FORMS) > 4:
+            _FORMS.clear()
+        hit = _FORMS[id(ref)] = (ref, {})
+    return <dict>(<tuple>hit)[1]
+
+
 def candidates(str word, ref):
     """``signals.base._py_candidates``: words ``word`` may have replaced, most common first."""
     cdef list out = []
     cdef set seen = {word}
     cdef dict pos = ref.pos, zipf = ref.zipf
+    cdef dict forms = _forms_for(ref)
+    cdef dict sub
     synonyms = ref.synonyms
     for lemma, suffix in inflections(word):
+        v = forms.get(suffix)
+        if v is None or len(<dict>v) > _FORMS_MAX:
+            v = forms[suffix] = {}
+        sub = <dict>v
         for c in _tget(synonyms, lemma, ()):
-            if (<tuple>pos.get(c, _NO_POS_TAG))[0] in _CLOSED_CLASS:
-                continue
-            form = inflect(c, suffix, zipf)
+            form = sub.get(c, _MISSING)
+            if form is _MISSING:
+                if (<tuple>pos.get(c, _NO_POS_TAG))[0] in _CLOSED_CLASS:
+                    form = None
+                else:
+                    form = inflect(c, suffix, zipf)
+                sub[c] = form
             if form and form not in seen:
                 seen.add(form)
                 out.append(form)
@@ -773,11 +1080,27 @@ def term_windows(list toks, dict index, list sizes):
 
 
 # -- the compact word model (pipeline/compact.py) ------------------------------------------
+cdef struct _Node:
+    double threshold
+    int32_t feature
+    int32_t child[2]      # absolute node indexes: [right, left]; a leaf points to itself
+    int32_t missing_left
+
+
+# Rows walked together, tree by tree: one tree's nodes stay in the L1 cache while the block's
+# rows go down it (a row's trees are still added in the model's order).
+cdef Py_ssize_t _BLOCK = 64
+
+
 @cython.boundscheck(False)
 @cython.wraparound(False)
 def tree_raw(trees, X):
     """``compact.Trees.raw``: the summed tree values of every row of ``X``, tree by tree in
-    the same order (so the same float additions)."""
+    the same order (so the same float additions).
+
+    The nodes are packed into one array of structs (a step reads one cache line, not six
+    arrays), and a leaf points to itself, so every walk takes ``depth + 1`` steps without a
+    test for the leaf (the walk ends on the same leaf: no unpredictable branch per step)."""
     import numpy as np
 
     cdef const double[:, :] x = np.ascontiguousarray(X, dtype=np.float64)
@@ -791,16 +1114,75 @@ def tree_raw(trees, X):
     cdef const unsigned char[:] is_leaf = np.ascontiguousarray(trees.is_leaf, dtype=np.uint8)
     cdef const double[:] value = np.ascontiguousarray(trees.value, dtype=np.float64)
     cdef Py_ssize_t depth = trees.depth
-    cdef Py_ssize_t n = x.shape[0], n_trees = offsets.shape[0] - 1, r, t, step
+    cdef Py_ssize_t n = x.shape[0], n_trees = offsets.shape[0] - 1, r, t, step, r0, r1, k
+    cdef Py_ssize_t n_nodes = is_leaf.shape[0]
     # The indexes below come from the model's own arrays (checked once here, not per step).
     if x.shape[0] and x.shape[1] <= max(feature):
         raise ValueError("X has fewer columns than the trees read")
-    cdef int64_t start, node
-    cdef double v, raw
-    cdef bint go_left
     out = np.empty(n, dtype=np.float64)
     cdef double[:] o = out
     cdef double baseline = trees.baseline
+    if n == 0:
+        return out
+    if x.shape[1] == 0 or n_nodes >= 2 ** 31:
+        return _tree_raw_plain(x, offsets, feature, threshold, missing_left, left, right,
+                               is_leaf, value, depth, baseline, out)
+    packed = np.zeros(n_nodes * sizeof(_Node), dtype=np.uint8)
+    cdef unsigned char[:] packed_bytes = packed
+    cdef _Node* nodes = <_Node*>&packed_bytes[0]
+    cdef int64_t start, node
+    for t in range(n_trees):
+        start = offsets[t]
+        for node in range(start, offsets[t + 1]):
+            if is_leaf[node]:
+                nodes[node].threshold = 0.0
+                nodes[node].feature = 0
+                nodes[node].child[0] = <int32_t>node
+                nodes[node].child[1] = <int32_t>node
+                nodes[node].missing_left = 1
+            else:
+                nodes[node].threshold = threshold[node]
+                nodes[node].feature = <int32_t>feature[node]
+                nodes[node].child[0] = <int32_t>(start + right[node])
+                nodes[node].child[1] = <int32_t>(start + left[node])
+                nodes[node].missing_left = 1 if missing_left[node] else 0
+    cdef double v
+    cdef int32_t cur
+    cdef _Node* nd
+    for r in range(n):
+        o[r] = 0.0
+        o[r] += baseline
+    r0 = 0
+    while r0 < n:
+        r1 = r0 + _BLOCK if r0 + _BLOCK < n else n
+        for t in range(n_trees):
+            start = offsets[t]
+            for r in range(r0, r1):
+                cur = <int32_t>start
+                for step in range(depth + 1):
+                    nd = &nodes[cur]
+                    v = x[r, nd.feature]
+                    # Left when v <= threshold, or v is NaN (never <=) and missing go left;
+                    # an index, not a branch the processor would mispredict half the time.
+                    cur = nd.child[(v <= nd.threshold) | ((v != v) & nd.missing_left)]
+                o[r] += value[cur]
+        r0 = r1
+    return out
+
+
+@cython.boundscheck(False)
+@cython.wraparound(False)
+cdef object _tree_raw_plain(const double[:, :] x, const int64_t[:] offsets,
+                            const int64_t[:] feature, const double[:] threshold,
+                            const unsigned char[:] missing_left, const int64_t[:] left,
+                            const int64_t[:] right, const unsigned char[:] is_leaf,
+                            const double[:] value, Py_ssize_t depth, double baseline, out):
+    """The walk node by node with a leaf test (no columns to read for a leaf's self-loop)."""
+    cdef Py_ssize_t n = x.shape[0], n_trees = offsets.shape[0] - 1, r, t, step
+    cdef int64_t start, node
+    cdef double v, raw
+    cdef bint go_left
+    cdef double[:] o = out
     for r in range(n):
         raw = 0.0
         raw += baseline

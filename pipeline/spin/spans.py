@@ -262,7 +262,7 @@ def function_phrase(key: str, original: str) -> bool:
         w in STOP_WORDS for w in words)
 
 
-def _key_info(m: _Model, thes: Thesaurus, key: str) -> tuple | None:
+def _py_key_info(m: _Model, thes: Thesaurus, key: str) -> tuple | None:
     """Per span (memoised): the single-word originals as {word: (n, log n, rarity term,
     P(c) / n)} and as a set, the multiword ones as (original, log n, fit parts), the
     context-free mass sum P(c) / n(c) of the single words, the best of them, all of them by
@@ -287,6 +287,10 @@ def _key_info(m: _Model, thes: Thesaurus, key: str) -> tuple | None:
         v = m._keys[key] = (single, frozenset(single), multi, mass, free, order,
                             m.parts(key.split(" ")))
     return v or None
+
+
+# The compiled twin when built (the Python above is its reference).
+_key_info = FAST.key_info if FAST is not None else _py_key_info
 
 
 _EMPTY: frozenset = frozenset()

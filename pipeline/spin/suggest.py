@@ -70,6 +70,14 @@ def _static(thes: Thesaurus, ref: Reference, key: str, cfg: Any) -> tuple[tuple,
         _STATIC.clear()
     g, a = float(cfg.suggest_count_weight), float(cfg.suggest_domain_weight)
     clip = float(cfg.suggest_domain_clip)
+    v = _STATIC[sig] = _static_cands(thes, ref, m, key, g, a, clip)
+    return v
+
+
+def _py_static_cands(thes: Thesaurus, ref: Reference, m: Any, key: str, g: float, a: float,
+                     clip: float) -> tuple[tuple, ...]:
+    """What :func:`_static` memoises (the reference implementation of
+    ``pipeline.spin._fast.static_cands``)."""
     ants = thes.antonyms.get(key, frozenset())
     content = not all(w in STOP_WORDS for w in key.split(" "))
     own = None if " " in key else frozenset(x for x, _ in _inflections(key))
@@ -87,8 +95,11 @@ def _static(thes: Thesaurus, ref: Reference, key: str, cfg: Any) -> tuple[tuple,
             continue   # a phrase holding the word itself restores nothing ("alarm clock")
         out.append((c, m.parts(words), -g * math.log(max(n, 1)) + a * keyness(ref, c, clip),
                     None if len(words) > 1 else frozenset(x for x, _ in _inflections(c))))
-    v = _STATIC[sig] = tuple(out)
-    return v
+    return tuple(out)
+
+
+# The compiled twin when built (the Python above is its reference).
+_static_cands = FAST.static_cands if FAST is not None else _py_static_cands
 
 
 _STATIC: dict[tuple, tuple[tuple, ...]] = {}

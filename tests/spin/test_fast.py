@@ -30,6 +30,8 @@ ROOT = Path(__file__).resolve().parents[2]
 _PURE = [
     (words, "_rows", words._py_rows),
     (spans, "_ratio", spans._py_ratio),
+    (spans, "_key_info", spans._py_key_info),
+    (suggest, "_static_cands", suggest._py_static_cands),
     (spans, "_hits", spans._py_hits),
     (spans, "respelt", spans._py_respelt),
     (spans, "_variant", spans._py_variant),
@@ -113,6 +115,7 @@ def test_the_compiled_kernels_are_the_ones_in_use():
     assert suggest._best is _fast.best_original and spans._hits is _fast.span_hits
     assert tokens._tokens is _fast.tokens and base._hits_loop is _fast.ngram_hits
     assert terms._windows is _fast.term_windows and spans.text_phrases is _fast.text_phrases
+    assert spans._key_info is _fast.key_info and suggest._static_cands is _fast.static_cands
 
 
 def test_demo_corpus_is_bit_identical():
@@ -311,3 +314,39 @@ def test_term_windows_are_identical(text):
 @example(["the", "goals", None, "of", "the", "goals"], {1, 2, 3})
 def test_phrase_counts_are_identical(lows, lengths):
     assert _fast.text_phrases(lows, lengths) == spans._py_text_phrases(lows, lengths)
+
+
+_PIECE = st.one_of(st.sampled_from(["the", "goals", "of", "therapy", "", "a b", "’s"]),
+                   st.text(alphabet="ab é", max_size=4))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECE, max_size=12), st.lists(_PIECE, min_size=1, max_size=4),
+       st.sampled_from([" {} ", "{}", " {}", "{} ", "  {}  "]))
+@example(["the", "goals", "of", "therapy"], ["goals", "of"], " {} ")
+@example([], [""], " {} ")
+@example(["a", "", "b"], ["", "b"], " {} ")
+def test_phrase_in_text_is_identical(words, phrase, frame):
+    """``best_original``'s in-text test of a phrase (runs of the text's words, the text read
+    once) against the substring test of ``_py_best``, odd spacing included."""
+    joined = frame.format(" ".join(words))
+    c = " ".join(phrase)
+    assert _fast.in_joined(c, joined) == (" " + c + " " in joined)
+    # The same text again (its runs are kept): still the substring test's answer.
+    assert _fast.in_joined(c + " x", joined) == (" " + c + " x " in joined)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from([*_SPANS, *_NEIGHBOURS, "remedies", "healing process", "fears"]))
+def test_span_facts_and_suggestion_originals_are_identical(key):
+    """``spans._key_info`` and ``suggest._static_cands`` (each side with its own memo tables)."""
+    from pipeline.spin.detector import get_detector
+
+    det = get_detector()
+    out = []
+    for pure in (True, False):
+        with _kernels(pure=pure):
+            m = spans.model_for(det.ref, det.cfg)
+            out.append((spans._key_info(m, det.thes, key),
+                        suggest._static_cands(det.thes, det.ref, m, key, 0.5, 0.3, 2.0)))
+    assert out[0] == out[1]
