@@ -378,6 +378,11 @@ def test_a_repeated_feed_line_counts_once_and_one_is_not_spam():
     ("We don?t know why it is hard.", 0.0),
     ("Why? So we ask: what?s next? Is it? Yes.", 0.0),
     ("Can you? Do it? Then tell me?", 0.0),
+    # Hyphens lost to question marks inside compounds: two in 7 words ("28?year?old" is one).
+    ("A goal?oriented plan for a 28?year?old client.", 200.0 / 7),
+    # An address's query is no lost hyphen, nor a question run into the next word.
+    ("See example.org/search?q=calm and www.a.example/?id=3 today.", 0.0),
+    ("Why?Because we care? Yes.", 0.0),
 ])
 def test_encoding_damage(text, expected):
     assert close(m.encoding_damage(text), expected)
