@@ -167,8 +167,13 @@ def decide(article: Article, settings: AuditSettings) -> tuple[str, str]:
             spun_note = ("spun: one of several synonym-swapped copies of a source that is not "
                          f"in the corpus ({len(article.spin_spans)} suspect spans); the others "
                          "are removed")
-        if low:
+        # Damage a script repairs (glued or split words, a wrong encoding) removes nothing,
+        # spun or not: the page is rewritten, the repair with the restored wording.
+        if low and not (flags and fixable_only(flags, s.low_quality_fixable_rules)):
             return s.spun_low_quality_action, f"{spun_note} and low {quality_note}"
+        if low:
+            return s.spun_action, (f"{spun_note} and low {quality_note}: restore the wording "
+                                   "from the suggestions and repair the damage")
         off = _offtopic_host(article, s)
         if off:
             topic, word = off

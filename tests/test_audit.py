@@ -273,3 +273,15 @@ def test_spun_offtopic_host_action_follows_the_configuration():
     article.url = "https://visualfoodie.example/ethics"
     settings = load_settings(audit={"spun_offtopic_host_action": "rewrite"}).audit
     assert audit.decide(article, settings)[0] == "rewrite"
+
+
+@pytest.mark.parametrize(("article", "action", "reason_part"), [
+    # Spun and damaged only in ways a script repairs: rewritten, never removed.
+    (make(spun=True, spin=0.9, low=True, quality=0.4, glued=True), "rewrite", "repair the damage"),
+    # Spun and damaged otherwise: removed.
+    (make(spun=True, spin=0.9, low=True, quality=0.4, flags=1, glued=True), "remove",
+     "and low quality"),
+])
+def test_spun_page_with_repairable_damage_is_rewritten(article, action, reason_part):
+    got_action, reason = audit.decide(article, load_settings().audit)
+    assert (got_action, reason_part in reason) == (action, True)
