@@ -59,21 +59,25 @@ cdef object _tget(table, key, default):
 # an attribute look-up and a Python call per bigram, and a cold document computes hundreds
 # of thousands of bigrams (issue 19). Each does the float operations of its Python original
 # in the same order, and fills the same memo tables with the same values.
-cdef double _mp(m, w) except? -1.0:
-    """``spans._Model.p(w)``."""
-    cdef dict memo = m._p
+cdef double _uni_p(dict memo, ref, double n, w) except? -1.0:
+    """A word's probability, max(general, in-domain), through ``memo``: the body of both
+    ``spans._Model.p`` (``n`` its ``dom_n``) and ``words._Stats.p`` (``n`` its ``n``)."""
     cdef double pg, d
     v = memo.get(w)
     if v is not None:
         return <double>v
-    ref = m.ref
     z = ref.zipf.get(w)
     pg = 10.0 ** (<double>z - 9.0) if z is not None else 1e-9
-    d = <double>ref.dom_uni.get(w, 0) / <double>m.dom_n
+    d = <double>ref.dom_uni.get(w, 0) / n
     if d > pg:   # max(pg, d): the first wins a tie, as in Python
         pg = d
     memo[w] = pg
     return pg
+
+
+cdef double _mp(m, w) except? -1.0:
+    """``spans._Model.p(w)``."""
+    return _uni_p(m._p, m.ref, <double>m.dom_n, w)
 
 
 cdef double _mlp(m, w) except? -1.0:
@@ -151,19 +155,7 @@ cdef inline tuple _info(st, dict memo, str w):
 cdef double _sp(st, w) except? -1.0:
     """``words._Stats.p(w)`` (its memo read here, a miss computed here: the same float
     operations in the same order)."""
-    cdef dict memo = st._p
-    cdef double pg, d
-    v = memo.get(w)
-    if v is not None:
-        return <double>v
-    ref = st.ref
-    z = ref.zipf.get(w)
-    pg = 10.0 ** (<double>z - 9.0) if z is not None else 1e-9
-    d = <double>ref.dom_uni.get(w, 0) / <double>st.n
-    if d > pg:   # max(pg, d): the first wins a tie, as in Python
-        pg = d
-    memo[w] = pg
-    return pg
+    return _uni_p(st._p, st.ref, <double>st.n, w)
 
 
 cdef tuple _pair(st, dict memo, str a, str b):
@@ -675,32 +667,17 @@ def in_joined(str c, str joined):
 
 def best_original(m, tuple cands, left, right, frozenset lemmas, str joined, double bonus):
     """``suggest._py_best``: the original of ``cands`` (``suggest._static``) that fits best
-    between ``left`` and ``right`` (``fit_parts`` inlined, its bigram memo read by
-    ``_mlbi``)."""
+    between ``left`` and ``right`` (``fit_parts`` through ``_mfit_parts``, its bigram memo
+    read by ``_mlbi``)."""
     cdef str best = ""
-    cdef double best_v = NEG_INF, v, s
-    cdef tuple item, parts
+    cdef double best_v = NEG_INF, v
+    cdef tuple item
     cdef bint joined_form = joined.startswith(" ") and joined.endswith(" ")
     for item in cands:
         c = item[0]
         if c == left or c == right:
             continue
-        parts = <tuple>item[1]
-        first = parts[0]
-        rare = parts[1]
-        last = parts[3]
-        # fit_parts(left, parts, right): the same sums in the same order.
-        if left:
-            s = _mlbi(m, left, first)
-        else:
-            s = _mlp(m, first)
-        if rare is not None:
-            s += <double>rare
-        for x in <tuple>parts[2]:
-            s += <double>x
-        if right:
-            s += _mlbi(m, last, right)
-        v = s + <double>item[2]
+        v = _mfit_parts(m, left, <tuple>item[1], right) + <double>item[2]
         if bonus:
             forms = item[3]
             if forms is None:
@@ -759,17 +736,8 @@ def static_cands(thes, ref, m, str key, double g, double a, double clip):
     for c, n in thes.suggestion_originals(key):
         if c in seen or c in ants or respelt(key, c):
             continue
-        if key_ants:
-            skip = False
-            for y, _ in inflections(c):
-                for kx in key_ants:
-                    if y in kx:
-                        skip = True
-                        break
-                if skip:
-                    break
-            if skip:
-                continue
+        if key_ants and _inflects_into([c], key_ants):
+            continue
         seen.add(c)
         words = (<str>c).split(" ")
         nw = len(words)
@@ -781,21 +749,22 @@ def static_cands(thes, ref, m, str key, double g, double a, double clip):
                     break
             if skip:
                 continue
-        if own is not None and nw > 1:
-            skip = False
-            for w in words:
-                for x, _ in inflections(w):
-                    if x in own:
-                        skip = True
-                        break
-                if skip:
-                    break
-            if skip:
-                continue
+        if own is not None and nw > 1 and _inflects_into(words, [own]):
+            continue
         out.append((c, parts(m, words),
                     -g * log(<double>(n if n > 1 else 1)) + a * _keyness(ref, c, clip, dom_n),
                     None if nw > 1 else frozenset([x for x, _ in inflections(c)])))
     return tuple(out)
+
+
+cdef bint _inflects_into(list words, list sets):
+    """Whether an inflection (``inflections``) of one of ``words`` is in one of ``sets``."""
+    for w in words:
+        for x, _ in inflections(w):
+            for st in sets:
+                if x in st:
+                    return True
+    return False
 
 
 # -- spelling variants (spans.py) and lemma guesses (signals/base.py) ----------------------
