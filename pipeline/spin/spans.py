@@ -589,8 +589,8 @@ def trigram_weight(orig_count: int, span_count: int, steps: Sequence[tuple[int, 
                    unattested: float) -> float:
     """The log factor of in-domain trigram evidence. ``steps``: (count, log factor) pairs by
     rising count (``span_trigram_factors``), ``unattested`` the log of
-    ``span_no_trigram_factor``. None when the span as written sits in a trigram seen at least
-    the first step's count (a phrase clean writers use); the factor of the highest step the
+    ``span_no_trigram_factor``. 0 (no factor) when the span as written sits in a trigram seen
+    at least the first step's count (a phrase clean writers use); the factor of the highest step the
     original's count reaches when only the reading with the original does (the original is
     part of a common phrase there, "state of mind" read in "country of mind": the more common,
     the stronger); ``unattested`` when neither does. No steps: no factor."""
