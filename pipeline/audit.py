@@ -147,6 +147,8 @@ def decide(article: Article, settings: AuditSettings) -> tuple[str, str]:
     low = bool(q.get("low_quality"))
     flags = q.get("flags") or []
     families = rule_families(flags, s.rule_families)
+    # Only damage a script repairs (glued or split words, a wrong encoding): nothing removed.
+    fixable = bool(flags) and fixable_only(flags, s.low_quality_fixable_rules)
     # Severe (garbage, remove) takes damage of several kinds: one repeated block trips ten
     # repetition rules and drives the score to 0, yet a person can still fix it.
     severe = low and (
@@ -167,13 +169,12 @@ def decide(article: Article, settings: AuditSettings) -> tuple[str, str]:
             spun_note = ("spun: one of several synonym-swapped copies of a source that is not "
                          f"in the corpus ({len(article.spin_spans)} suspect spans); the others "
                          "are removed")
-        # Damage a script repairs (glued or split words, a wrong encoding) removes nothing,
-        # spun or not: the page is rewritten, the repair with the restored wording.
-        if low and not (flags and fixable_only(flags, s.low_quality_fixable_rules)):
-            return s.spun_low_quality_action, f"{spun_note} and low {quality_note}"
         if low:
-            return s.spun_action, (f"{spun_note} and low {quality_note}: restore the wording "
-                                   "from the suggestions and repair the damage")
+            # Spun or not, repairable damage removes nothing: the page is rewritten.
+            if fixable:
+                return s.spun_action, (f"{spun_note} and low {quality_note}: restore the "
+                                       "wording from the suggestions and repair the damage")
+            return s.spun_low_quality_action, f"{spun_note} and low {quality_note}"
         off = _offtopic_host(article, s)
         if off:
             topic, word = off
@@ -182,7 +183,7 @@ def decide(article: Article, settings: AuditSettings) -> tuple[str, str]:
         return s.spun_action, f"{spun_note}: restore the wording from the suggestions"
 
     if low:
-        if flags and fixable_only(flags, s.low_quality_fixable_rules):
+        if fixable:
             return s.low_quality_fixable_action, (f"low {quality_note}; the damage can be "
                                                   "repaired without removing the content")
         if severe:

@@ -576,10 +576,16 @@ def align_words(x: list[str], y: list[str], max_swap_words: int,
             swapped_y += j2 - j1
     shorter = min(len(x), len(y))
     matched = max((equal + swapped_x) / len(x), (equal + swapped_y) / len(y))
-    in_runs = sum(b - a for a, b in runs if b - a >= 2)
     return PairAlignment(min(matched, 1.0), min(equal / shorter, 1.0), swaps, "", runs,
                          max(swapped_x / len(x), swapped_y / len(y)),
-                         min(in_runs / shorter, 1.0))
+                         run_share(runs, 2, shorter))
+
+
+def run_share(runs: list[tuple[int, int]], min_len: int, shorter: int) -> float:
+    """Share of ``shorter`` words in the equal ``runs`` of at least ``min_len`` words."""
+    if shorter <= 0:
+        return 0.0
+    return min(sum(b - a for a, b in runs if b - a >= min_len) / shorter, 1.0)
 
 
 def spin_aligned(al: PairAlignment, p: _Params) -> bool:
@@ -877,10 +883,7 @@ def equal_in_runs(al: PairAlignment, nx: int, ny: int, p: _Params) -> float:
     """Share of the shorter aligned side's words in equal runs of at least ``near_min_run``
     words: two texts repeating the same two-word phrase ("therapy text") align in short runs,
     a copy in long ones."""
-    shorter = min(nx, ny, p.max_align_words)
-    if shorter <= 0:
-        return 0.0
-    return min(sum(b - a for a, b in al.equal_runs if b - a >= p.near_min_run) / shorter, 1.0)
+    return run_share(al.equal_runs, p.near_min_run, min(nx, ny, p.max_align_words))
 
 
 def _pairs_to_align(edges: Mapping[int, Mapping[int, tuple[str, float]]],

@@ -99,12 +99,12 @@ def write_trigrams(dom: DomainCounts, out: Path) -> int:
     return len(kept)
 
 
-def train_texts(shared: Path, seed: int = 0) -> list[str]:
-    """The in-domain text: counsel-chat answers of the train part of ``split_by_question``."""
+def train_part(shared: Path, seed: int = 0):
+    """The in-domain rows: counsel-chat answers of the train part of ``split_by_question``."""
     from workbench.spin.data import load_counsel_chat, split_by_question
 
     train, _ = split_by_question(load_counsel_chat(Path(shared)), seed=seed)
-    return train["answerText"].tolist()
+    return train
 
 
 def _symspell_dir() -> Path:
@@ -214,16 +214,11 @@ def build_reference(shared: Path, out: Path, seed: int = 0, tag: bool = True) ->
     """Build the reference statistics from ``shared`` into ``out``; returns a summary."""
     import wordfreq
 
-    from workbench.spin.data import load_counsel_chat, split_by_question
-
     shared, out = Path(shared), Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    df = load_counsel_chat(shared)
-    train, _ = split_by_question(df, seed=seed)
+    train = train_part(shared, seed)
     texts = train["answerText"].tolist()
-    dom = DomainCounts()
-    for t in texts:
-        dom.add(t)
+    dom = domain_counts(texts)
     for name in ("function_phrases.tsv",):
         _ = read_tsv(name)  # fail early on a malformed resource
     n_trigrams = write_trigrams(dom, out)
@@ -356,7 +351,7 @@ def main(argv: list[str] | None = None) -> dict:
     args = ap.parse_args(argv)
     if args.trigrams_only:
         args.out.mkdir(parents=True, exist_ok=True)
-        n = write_trigrams(domain_counts(train_texts(args.shared)), args.out)
+        n = write_trigrams(domain_counts(train_part(args.shared)["answerText"]), args.out)
         load_reference.cache_clear()
         print(json.dumps({"trigrams": n}))
         return {"trigrams": n}
