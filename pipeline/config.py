@@ -350,6 +350,7 @@ class SpinSettings(_Section):
     acronym_llr: NonNeg
     fingerprint_llr: NonNeg
     fingerprint_max_per_phrase: Count
+    term_open_slot_words: Annotated[int, Strict(), Field(ge=2)]
     term_swap_max_dom: Count
     term_family_min_ratio: Ratio
     term_family_min_prefix: Count

@@ -98,6 +98,7 @@ def term_swaps(text: str, toks: list[Tok], thes: Thesaurus, ref: Reference,
     """Listed domain terms with exactly one word swapped for a thesaurus neighbour."""
     by_len, _, index = domain_terms()
     out: list[dict[str, Any]] = []
+    slots: list[tuple[tuple[str, ...], int, str]] = []   # (term, swapped position, word written)
     done = -1
     # A window ends the search at its first token when it is a term or holds a swap: the
     # token's other windows and those of the tokens it covers are skipped.
@@ -110,7 +111,7 @@ def term_swaps(text: str, toks: list[Tok], thes: Thesaurus, ref: Reference,
         hit = _one_swap(words, by_len[size], thes, ref, _family(cfg))
         if hit is None:
             continue
-        k, orig = hit
+        k, orig, term = hit
         t = toks[i + k]
         # Two-word terms are often reworded by writers ("therapeutic connection"): there
         # only a word clean in-domain text hardly uses, or a capitalised one (a name), counts;
@@ -120,8 +121,16 @@ def term_swaps(text: str, toks: list[Tok], thes: Thesaurus, ref: Reference,
             continue
         out.append(_span(text, t.start, t.end, match_case(orig, t.text), "domain_term",
                          float(cfg.score_domain_term)))
+        slots.append((term, k, t.low))
         done = i + size - 1
-    return out
+    # One slot of one term filled by several different words in the same text ("repetitive /
+    # recurring / persistent thoughts" read as "automatic thoughts") is an open slot the writer
+    # varies, not a fixed term with a word swapped: none of them counts.
+    fillers: dict[tuple[tuple[str, ...], int], set[str]] = {}
+    for term, k, w in slots:
+        fillers.setdefault((term, k), set()).add(w)
+    return [s for s, (term, k, _) in zip(out, slots, strict=True)
+            if len(fillers[(term, k)]) < int(cfg.term_open_slot_words)]
 
 
 def _py_windows(toks: list[Tok], index: dict[str, list[int]],
@@ -178,9 +187,9 @@ def _holes() -> dict[tuple[int, tuple[str, ...]], list[tuple[str, ...]]]:
 
 def _one_swap(words: tuple[str, ...], terms: set[tuple[str, ...]], thes: Thesaurus,
               ref: Reference, family: tuple[float, int, int] = (1.01, 99, 0)
-              ) -> tuple[int, str] | None:
+              ) -> tuple[int, str, tuple[str, ...]] | None:
     holes = _holes()
-    best: tuple[float, int, str] | None = None
+    best: tuple[float, int, str, tuple[str, ...]] | None = None
     for k, w in enumerate(words):
         if len(w) < 3 or w in STOP_WORDS:
             continue
@@ -197,8 +206,8 @@ def _one_swap(words: tuple[str, ...], terms: set[tuple[str, ...]], thes: Thesaur
             # Several terms may fit ("light" / "exposure therapy"): the one clean text uses most.
             use = sum(ref.dom_bi.get(a + " " + b, 0) for a, b in zip(term, term[1:], strict=False))
             if best is None or use > best[0]:
-                best = (use, k, term[k])
-    return None if best is None else (best[1], best[2])
+                best = (use, k, term[k], term)
+    return None if best is None else (best[1], best[2], best[3])
 
 
 def _initials(words: list[str]) -> str:

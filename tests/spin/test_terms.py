@@ -66,3 +66,13 @@ def test_same_family(a, b, expected):
 
     assert same_family(a, b, 0.8, 5, 4) is expected
 
+
+
+def test_one_term_slot_filled_by_several_words_is_not_evidence(thes, ref):
+    # each alone reads as a swap of "exposure"; two different words there: a slot writers vary
+    one = "We offer Revelation Therapy for phobias."
+    assert [s["suggestion"] for s in _run(one, thes, ref)[0]] == ["Exposure"]
+    assert _run(one + " We offer Publicity Therapy too.", thes, ref) == ([], 0.0)
+    # the same word written twice is still one swap, twice
+    spans, _ = _run("Publicity Therapy helps. Publicity Therapy works.", thes, ref)
+    assert [s["text"] for s in spans] == ["Publicity", "Publicity"]
