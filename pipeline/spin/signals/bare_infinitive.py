@@ -6,5 +6,5 @@ from pipeline.spin.signals.base import Signal
 
 SIGNAL = Signal(
     name="bare_infinitive", rank=90,
-    label="verbs swapped for one that takes a bare infinitive", style="bold cyan", find=None,
+    label="\"help\" swapped before a bare infinitive", style="bold cyan", find=None,
 )
