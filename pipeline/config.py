@@ -350,6 +350,13 @@ class SpinSettings(_Section):
     acronym_llr: NonNeg
     fingerprint_llr: NonNeg
     fingerprint_max_per_phrase: Count
+    term_open_slot_words: Annotated[int, Strict(), Field(ge=2)]
+    score_bare_infinitive: Ratio
+    bare_infinitive_llr: NonNeg
+    bare_infinitive_max_hits: Count
+    bare_infinitive_originals: list[Str]
+    bare_infinitive_pos_share: Ratio
+    bare_infinitive_max_zipf: NonNeg
     term_swap_max_dom: Count
     term_family_min_ratio: Ratio
     term_family_min_prefix: Count

@@ -537,6 +537,16 @@ def _py_text_phrases(lows: list[str | None], lengths: set[int]) -> dict[str, int
 text_phrases = FAST.text_phrases if FAST is not None else _py_text_phrases
 
 
+def inner_count(original: str, key: str) -> int:
+    """How often ``original`` (lower case; a phrase word for word) is written inside the span
+    ``key`` itself ("stay" in "stay on"): those occurrences are the span, not the original
+    written elsewhere in the text."""
+    ow, kw = original.split(), key.split()
+    if not ow or len(ow) >= len(kw):
+        return 0
+    return sum(1 for k in range(len(kw) - len(ow) + 1) if kw[k:k + len(ow)] == ow)
+
+
 def written_count(span: str, counts: dict[str, int], phrases: dict[str, int]) -> int:
     """How often ``span`` (lower case; a phrase word for word) is written in the text:
     ``counts`` its word counts, ``phrases`` as in :func:`original_in_text`."""
@@ -620,7 +630,8 @@ def weigh_in_text(hits: list[SpanHit], lows: list[str | None],
     Each factor is the ratio of how often swaps and clean text's candidates show the property
     (measured on two simulated spinners against clean pages; spin.toml). ``lows``: the text's
     lower-case words, None where a token is not a word. The span itself is never its original
-    (a respelling or the same word is not a candidate), so any occurrence is elsewhere."""
+    (a respelling or the same word is not a candidate), so any occurrence is elsewhere, except
+    inside a multiword span that holds it (:func:`inner_count`)."""
     if not hits:
         return hits
     up = math.log(float(cfg.span_in_text_factor))
@@ -639,8 +650,13 @@ def weigh_in_text(hits: list[SpanHit], lows: list[str | None],
                                   if " " in p})
     out = []
     for h in hits:
-        w = up if original_in_text(h.original, counts, phrases) else down
         n = written_count(h.key, counts, phrases)
+        inner = inner_count(h.original, h.key)
+        # A multiword span that holds its original ("stay on" for stay) writes the original
+        # once per occurrence of the span: only further occurrences are "elsewhere".
+        elsewhere = (written_count(h.original, counts, phrases) > inner * n if inner
+                     else original_in_text(h.original, counts, phrases))
+        w = up if elsewhere else down
         w += twice if n == 2 else more if n >= 3 else 0.0
         w += shape_weight(h.key, h.original, *shape)
         if tri and h.original:

@@ -8,6 +8,8 @@
 - **Acronyms**: "... (MBCT)" whose preceding words no longer give the letters. A known acronym
   names its expansion and the differing words; an unknown one is evidence only when swapping one
   word for one of its thesaurus originals restores the letters.
+- **Bare infinitives**: a verb a thesaurus writes for "help" left before a plain verb ("to
+  assist reduce symptoms"): only "help" takes one (:func:`bare_infinitives`).
 - **Fingerprints**: the tortured-phrase table (``fingerprints.tsv``) is the older signal; the
   verdict weighs every hit by ``fingerprint_llr``, measured against its rate on clean text.
 
@@ -98,6 +100,7 @@ def term_swaps(text: str, toks: list[Tok], thes: Thesaurus, ref: Reference,
     """Listed domain terms with exactly one word swapped for a thesaurus neighbour."""
     by_len, _, index = domain_terms()
     out: list[dict[str, Any]] = []
+    slots: list[tuple[tuple[str, ...], int, str]] = []   # (term, swapped position, word written)
     done = -1
     # A window ends the search at its first token when it is a term or holds a swap: the
     # token's other windows and those of the tokens it covers are skipped.
@@ -110,7 +113,7 @@ def term_swaps(text: str, toks: list[Tok], thes: Thesaurus, ref: Reference,
         hit = _one_swap(words, by_len[size], thes, ref, _family(cfg))
         if hit is None:
             continue
-        k, orig = hit
+        k, orig, term = hit
         t = toks[i + k]
         # Two-word terms are often reworded by writers ("therapeutic connection"): there
         # only a word clean in-domain text hardly uses, or a capitalised one (a name), counts;
@@ -120,8 +123,16 @@ def term_swaps(text: str, toks: list[Tok], thes: Thesaurus, ref: Reference,
             continue
         out.append(_span(text, t.start, t.end, match_case(orig, t.text), "domain_term",
                          float(cfg.score_domain_term)))
+        slots.append((term, k, t.low))
         done = i + size - 1
-    return out
+    # One slot of one term filled by several different words in the same text ("repetitive /
+    # recurring / persistent thoughts" read as "automatic thoughts") is an open slot the writer
+    # varies, not a fixed term with a word swapped: none of them counts.
+    fillers: dict[tuple[tuple[str, ...], int], set[str]] = {}
+    for term, k, w in slots:
+        fillers.setdefault((term, k), set()).add(w)
+    return [s for s, (term, k, _) in zip(out, slots, strict=True)
+            if len(fillers[(term, k)]) < int(cfg.term_open_slot_words)]
 
 
 def _py_windows(toks: list[Tok], index: dict[str, list[int]],
@@ -178,9 +189,9 @@ def _holes() -> dict[tuple[int, tuple[str, ...]], list[tuple[str, ...]]]:
 
 def _one_swap(words: tuple[str, ...], terms: set[tuple[str, ...]], thes: Thesaurus,
               ref: Reference, family: tuple[float, int, int] = (1.01, 99, 0)
-              ) -> tuple[int, str] | None:
+              ) -> tuple[int, str, tuple[str, ...]] | None:
     holes = _holes()
-    best: tuple[float, int, str] | None = None
+    best: tuple[float, int, str, tuple[str, ...]] | None = None
     for k, w in enumerate(words):
         if len(w) < 3 or w in STOP_WORDS:
             continue
@@ -197,8 +208,8 @@ def _one_swap(words: tuple[str, ...], terms: set[tuple[str, ...]], thes: Thesaur
             # Several terms may fit ("light" / "exposure therapy"): the one clean text uses most.
             use = sum(ref.dom_bi.get(a + " " + b, 0) for a, b in zip(term, term[1:], strict=False))
             if best is None or use > best[0]:
-                best = (use, k, term[k])
-    return None if best is None else (best[1], best[2])
+                best = (use, k, term[k], term)
+    return None if best is None else (best[1], best[2], best[3])
 
 
 def _initials(words: list[str]) -> str:
@@ -313,6 +324,70 @@ def _one_word_fix(text, toks, prev, acr, thes, cfg):
     return None
 
 
+# Words before a verb's plain form ("to", modals), the verbs that take a bare infinitive
+# themselves (never a swap there), and the object words that may stand between ("to help the
+# client find").
+_INFINITIVE_LEAD = frozenset({"to", "can", "could", "may", "might", "will", "would", "should",
+                              "must", "cannot"})
+_BARE_OK = frozenset({"help", "make", "let", "have", "see", "watch", "hear", "feel", "bid",
+                      "dare", "need", "go", "come", "try", "notice", "do", "please"})
+_OBJECTS = frozenset({"the", "a", "an", "you", "them", "him", "her", "us", "me", "your", "their",
+                      "his", "our", "my", "someone", "others", "people", "individuals",
+                      "clients", "patients", "one", "everyone", "each", "this", "that", "those",
+                      "these", "it"})
+
+
+def _plain_verb(ref: Reference, w: str, min_share: float) -> bool:
+    """A word clean in-domain text tags as a verb (at least ``min_share`` of the time) in
+    its plain form (no -ing, -ed or -s; not a stop word)."""
+    pos = ref.pos.get(w)
+    return (pos is not None and pos[0] == "VERB" and pos[1] >= min_share
+            and not w.endswith(("ing", "ed", "s")) and w not in STOP_WORDS)
+
+
+def bare_infinitives(text: str, toks: list[Tok], thes: Thesaurus, ref: Reference,
+                     cfg: dict[str, Any]) -> list[dict[str, Any]]:
+    """"to / can ... W [object] V" where W is a verb (not "help" itself, nor another verb that
+    takes a bare infinitive) that a thesaurus writes for one of ``bare_infinitive_originals``
+    and V a verb's plain form: "help" was swapped and its bare infinitive left behind. The span
+    is W, its suggestion the original."""
+    originals = frozenset(cfg.bare_infinitive_originals)
+    share = float(cfg.bare_infinitive_pos_share)
+    max_zipf = float(cfg.bare_infinitive_max_zipf)
+    out: list[dict[str, Any]] = []
+    n = len(toks)
+    for k in range(1, n - 1):
+        t = toks[k]
+        if (not t.is_word or toks[k - 1].low not in _INFINITIVE_LEAD or t.low in _BARE_OK
+                or t.low in STOP_WORDS or t.low.endswith("ing")
+                or ref.zipf.get(t.low, 0.0) >= max_zipf):
+            continue
+        pos = ref.pos.get(t.low)
+        if pos is None or pos[0] != "VERB":
+            continue
+        orig = next((c for c, _ in thes.originals(t.low) if c in originals), None)
+        if orig is None:
+            continue
+        nxt = [x for x in toks[k + 1:k + 4]]
+        if not nxt or not nxt[0].is_word:
+            continue
+        hit = _plain_verb(ref, nxt[0].low, share)
+        if not hit and nxt[0].low in _OBJECTS:
+            # one or two object words, the second not a stop word ("the individual regain")
+            for q in (1, 2):
+                if q >= len(nxt) or not all(x.is_word for x in nxt[:q + 1]):
+                    break
+                if q == 2 and nxt[1].low in STOP_WORDS:
+                    break
+                if _plain_verb(ref, nxt[q].low, share):
+                    hit = True
+                    break
+        if hit:
+            out.append(_span(text, t.start, t.end, match_case(orig, t.text), "bare_infinitive",
+                             float(cfg.score_bare_infinitive)))
+    return out
+
+
 def analyse(text: str, toks: list[Tok], thes: Thesaurus | None, ref: Reference,
             cfg: dict[str, Any], fingerprint_hits: int = 0) -> tuple[list[dict[str, Any]], float]:
     """(term and acronym spans, their log-likelihood ratio including ``fingerprint_hits``)."""
@@ -322,7 +397,12 @@ def analyse(text: str, toks: list[Tok], thes: Thesaurus | None, ref: Reference,
     taken = [(s["start_char"], s["end_char"]) for s in spans]
     spans += [s for s in acronym_mismatches(text, toks, thes, cfg)
               if not any(s["start_char"] < b and a < s["end_char"] for a, b in taken)]
+    taken = [(s["start_char"], s["end_char"]) for s in spans]
+    bare = [s for s in bare_infinitives(text, toks, thes, ref, cfg)
+            if not any(s["start_char"] < b and a < s["end_char"] for a, b in taken)]
+    spans += bare
     llr = (float(cfg.term_llr) * sum(1 for s in spans if s["signal"] == "domain_term")
            + float(cfg.acronym_llr) * sum(1 for s in spans if s["signal"] == "acronym")
-           + float(cfg.fingerprint_llr) * fingerprint_hits)
+           + float(cfg.fingerprint_llr) * fingerprint_hits
+           + float(cfg.bare_infinitive_llr) * min(len(bare), int(cfg.bare_infinitive_max_hits)))
     return spans, llr

@@ -119,6 +119,26 @@ def test_written_count(span, expected):
     assert spans.written_count(span, counts, phrases) == expected
 
 
+@pytest.mark.parametrize(("original", "key", "expected"), [
+    ("", "stay on", 0), ("stay", "stay", 0), ("stay", "stay on", 1), ("on", "on and on", 2),
+    ("stay on", "stay on it", 1), ("remain", "stay on", 0), ("sta", "stay on", 0)])
+def test_inner_count(original, key, expected):
+    assert spans.inner_count(original, key) == expected
+
+
+def test_original_inside_the_span_is_not_written_elsewhere():
+    """"stay on" read as a swap of "stay": the "stay" it holds is the span itself, so the
+    in-text factor needs another "stay" in the text."""
+    cfg = SpinSettings.defaults()
+    hit = spans.SpanHit(2, 3, 5.0, "stay", "stay on")
+    alone = [t.low if t.is_word else None for t in tokenize("The lights stay on overnight.")]
+    again = [t.low if t.is_word else None
+             for t in tokenize("The lights stay on overnight. We stay home.")]
+    a = spans.weigh_in_text([hit], alone, cfg)[0].log_lr
+    b = spans.weigh_in_text([hit], again, cfg)[0].log_lr
+    assert b - a == pytest.approx(math.log(cfg.span_in_text_factor / cfg.span_not_in_text_factor))
+
+
 # (span, original, expected log factor with shorter=-1, longer=2, stop=-4)
 SHAPES = [
     ("", "", 0.0),
@@ -381,7 +401,7 @@ def _reference_hits(toks, thes, ref, cfg):
                 continue
             hits.append((i, j, lr, orig, key))
     # The original written elsewhere in the text (a phrase word for word, not across
-    # punctuation) multiplies the ratio by span_in_text_factor, else span_not_in_text_factor;
+    # punctuation; not counting the occurrences inside the span itself) multiplies the ratio by span_in_text_factor, else span_not_in_text_factor;
     # the span written twice by span_twice_factor, three times or more by
     # span_repeated_factor; a span shorter than its original by span_shorter_factor, longer by
     # span_longer_factor; a content span for an all-stop-word original by
@@ -392,8 +412,13 @@ def _reference_hits(toks, thes, ref, cfg):
         n = len(phrase.split())
         return sum(words[k:k + n] == phrase.split() for k in range(len(words)))
 
+    def inside(orig, key):   # the original written inside the span itself, per occurrence
+        o, k = orig.split(), key.split()
+        return sum(k[a:a + len(o)] == o for a in range(len(k) - len(o) + 1)) if len(o) < len(k) else 0
+
     def factor(orig, key):
-        f = cfg.span_in_text_factor if orig and written(orig) else cfg.span_not_in_text_factor
+        elsewhere = orig and written(orig) > inside(orig, key) * written(key)
+        f = cfg.span_in_text_factor if elsewhere else cfg.span_not_in_text_factor
         f *= {2: cfg.span_twice_factor}.get(written(key), 1.0 if written(key) < 2
                                             else cfg.span_repeated_factor)
         if orig:

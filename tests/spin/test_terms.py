@@ -66,3 +66,37 @@ def test_same_family(a, b, expected):
 
     assert same_family(a, b, 0.8, 5, 4) is expected
 
+
+
+def test_one_term_slot_filled_by_several_words_is_not_evidence(thes, ref):
+    # each alone reads as a swap of "exposure"; two different words there: a slot writers vary
+    one = "We offer Revelation Therapy for phobias."
+    assert [s["suggestion"] for s in _run(one, thes, ref)[0]] == ["Exposure"]
+    assert _run(one + " We offer Publicity Therapy too.", thes, ref) == ([], 0.0)
+    # the same word written twice is still one swap, twice
+    spans, _ = _run("Publicity Therapy helps. Publicity Therapy works.", thes, ref)
+    assert [s["text"] for s in spans] == ["Publicity", "Publicity"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Therapy has been shown to assist reduce symptoms.", [("assist", "help")]),
+    ("Medication can aid the client regain some balance.", [("aid", "help")]),
+    # grammatical: "help" itself, "assist in", a plain verb not after the object, no lead word
+    ("Therapy has been shown to help reduce symptoms.", []),
+    ("Therapy has been shown to assist in reducing symptoms.", []),
+    ("Nurses assist patients and families.", []),
+    ("We aim to assist clients with their goals.", []),
+])
+def test_help_swapped_before_a_bare_infinitive(text, expected, thes, ref):
+    got = terms.bare_infinitives(text, tokenize(text), thes, ref, SpinSettings.defaults())
+    assert [(s["text"], s["suggestion"], s["signal"]) for s in got] == [
+        (w, sug, "bare_infinitive") for w, sug in expected]
+
+
+def test_bare_infinitive_hits_add_to_the_ratio_up_to_a_cap(thes, ref):
+    cfg = SpinSettings.defaults()
+    one = "Rest can assist reduce pain."
+    _, llr1 = _run(one, thes, ref)
+    _, llr3 = _run(" ".join([one] * 3), thes, ref)
+    assert llr1 == cfg.bare_infinitive_llr
+    assert llr3 == cfg.bare_infinitive_llr * cfg.bare_infinitive_max_hits
