@@ -16,7 +16,8 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-10s %s\n", $$1, $$2}'
 	@echo "  variables: CORPUS=$(CORPUS) OUT=$(OUT) SHARED=$(SHARED)"
 
-$(STAMP): pyproject.toml requirements.lock requirements-model.txt pipeline/spin/_fast.pyx
+$(STAMP): pyproject.toml requirements.lock requirements-model.txt pipeline/spin/_fast.pyx \
+          pipeline/quality/_fast.pyx
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check -c requirements.lock pip
 	$(BIN)/python -m pip install -q --disable-pip-version-check -c requirements.lock -e '.[dev,train]'

@@ -4,9 +4,10 @@ The top-level ``models/`` stays the one source (``make train`` writes there). Bu
 copies its files into ``pipeline/models/`` of the build, where :mod:`pipeline.paths` finds them
 in an installed package. An editable install reads the top-level ``models/`` directly.
 
-It also compiles the spin detector's hot loops (``pipeline/spin/_fast.pyx``, Cython) when it
-can. The extension is optional: without Cython or a working compiler the build only warns and
-the package runs its pure-Python reference code (``pipeline.spin.compiled``). Everything else
+It also compiles the spin detector's and the quality metrics' hot loops
+(``pipeline/spin/_fast.pyx``, ``pipeline/quality/_fast.pyx``, Cython) when it can. The extension is optional: without Cython or a working compiler the build only warns and
+the package runs its pure-Python reference code (``pipeline.spin.compiled``,
+``pipeline.quality.compiled``). Everything else
 about the package is in ``pyproject.toml``.
 """
 
@@ -43,7 +44,7 @@ class OptionalBuildExt(build_ext):
         try:
             super().run()
         except Exception as exc:  # the pure Python is the fallback, never fail the install
-            _warn(f"pipeline.spin._fast could not be built ({exc})")
+            _warn(f"the compiled kernels could not be built ({exc})")
 
     def build_extension(self, ext: Extension) -> None:
         try:
@@ -53,11 +54,12 @@ class OptionalBuildExt(build_ext):
 
 
 def _warn(message: str) -> None:
-    print(f"warning: {message}; the spin detector will run its pure-Python code", file=sys.stderr)
+    print(f"warning: {message}; its pure-Python code will run instead", file=sys.stderr)
 
 
 def compiled_extensions() -> list[Extension]:
-    """The Cython spin kernels, or none (with a warning) when Cython cannot translate them."""
+    """The Cython spin and quality kernels, or none (with a warning) when Cython cannot
+    translate them."""
     try:
         from Cython.Build import cythonize
     except ImportError:
@@ -66,14 +68,17 @@ def compiled_extensions() -> list[Extension]:
     # A compiler error becomes a warning (OptionalBuildExt). No FMA contraction:
     # a fused multiply-add rounds once where Python rounds twice, and the compiled results
     # must equal the Python ones bit for bit.
-    ext = Extension("pipeline.spin._fast", ["pipeline/spin/_fast.pyx"], optional=True,
-                    extra_compile_args=["-O2", "-ffp-contract=off"])
-    try:
-        # The generated C goes to build/, not next to the .pyx in the checkout.
-        return cythonize([ext], build_dir="build/cython", quiet=True)
-    except Exception as exc:  # a Cython error must not fail the install
-        _warn(f"Cython could not translate pipeline/spin/_fast.pyx ({exc})")
-        return []
+    exts = [Extension(f"pipeline.{pkg}._fast", [f"pipeline/{pkg}/_fast.pyx"], optional=True,
+                      extra_compile_args=["-O2", "-ffp-contract=off"])
+            for pkg in ("spin", "quality")]
+    out = []
+    for ext in exts:
+        try:
+            # The generated C goes to build/, not next to the .pyx in the checkout.
+            out.extend(cythonize([ext], build_dir="build/cython", quiet=True))
+        except Exception as exc:  # a Cython error must not fail the install
+            _warn(f"Cython could not translate {ext.sources[0]} ({exc})")
+    return out
 
 
 setup(cmdclass={"build_py": BuildPyWithModels, "build_ext": OptionalBuildExt},

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pyphen
 
+from pipeline.quality.compiled import FAST
 from pipeline.quality.text import WORD_CACHE_SIZE, content_stem, parse, word_list
 from pipeline.text import split_sentences
 
@@ -105,7 +106,21 @@ def syllables(word: str) -> int:
     cache = getattr(getattr(_PYPHEN, "hd", None), "cache", None)
     if cache is not None and len(cache) > WORD_CACHE_SIZE:
         cache.clear()
-    return max(1, len(_PYPHEN.positions(w)) + 1)
+    return max(1, _hyphenation_points(w) + 1)
+
+
+def _py_hyphenation_points(w: str) -> int:
+    """pyphen's hyphenation points of ``w`` (the reference of the compiled count)."""
+    return len(_PYPHEN.positions(w))
+
+
+def _fast_hyphenation_points(w: str) -> int:
+    hd = _PYPHEN.hd
+    n = FAST.syllable_count(w, hd.patterns, hd.maxlen, _PYPHEN.left, _PYPHEN.right)
+    return _py_hyphenation_points(w) if n is None else n
+
+
+_hyphenation_points = _py_hyphenation_points if FAST is None else _fast_hyphenation_points
 
 
 # Whitespace tokens without any letter/digit (resp. letter): counted in one regex pass.
@@ -744,11 +759,36 @@ _CAMEL = re.compile(r"^([a-z]{3,})([A-Z][a-z]{2,})$")
 _LETTERS_DIGITS = re.compile(r"^([a-z]{3,})(\d+[.,]\d+)$|^(\d[\d.,]*)([a-z]{3,})$")
 
 
-@lru_cache(maxsize=WORD_CACHE_SIZE)
-def _zipf(word: str) -> float:
+@lru_cache(maxsize=1)
+def _zipf_finder() -> Any:
+    """The compiled look-up into ``compact.zipf_en``'s table (any other word goes to
+    ``zipf_en``), or None without the kernels or the table."""
+    if FAST is None:
+        return None
+    from pipeline.compact import MODELS_DIR, load_zipf_table, zipf_en
+
+    table = load_zipf_table(MODELS_DIR)
+    if table is None:
+        return None
+    return FAST.ZipfFinder(table._slots, table._offsets, table._values, table._blob,
+                           table._mask, table.unknown, zipf_en)
+
+
+def _zipf_en_fn() -> Any:
+    """``compact.zipf_en``, or the compiled look-up into the same table when both are there."""
     from pipeline.compact import zipf_en  # wordfreq's value, without loading wordfreq
 
-    return zipf_en(word)
+    finder = _zipf_finder()
+    return zipf_en if finder is None else finder.zipf
+
+
+def _zipf_en(word: str) -> float:
+    return _zipf_en_fn()(word)
+
+
+@lru_cache(maxsize=WORD_CACHE_SIZE)
+def _zipf(word: str) -> float:
+    return _zipf_en(word)
 
 
 # Two-letter English function words that a scrape glues to a longer word ("sessionor").
@@ -823,7 +863,9 @@ def glued_words(text: str, min_count: int = 2, max_token_chars: int = 45) -> flo
     if not ws:
         return 0.0
     prose = _JOINED_ON_PURPOSE.sub(" ", text or "")
-    n = sum(1 for t in _GLUE_TOKEN.findall(prose) if is_glued(t, max_len=max_token_chars))
+    # Each distinct token judged once, times its count.
+    n = sum(k for t, k in Counter(_GLUE_TOKEN.findall(prose)).items()
+            if is_glued(t, max_len=max_token_chars))
     n += sum(1 for a, b in _STOP_GLUE.findall(prose) if _stop_glued(a, b))
     return 100.0 * n / len(ws) if n >= min_count else 0.0
 
@@ -859,14 +901,27 @@ def split_words(text: str, min_count: int = 2, max_part_zipf: float = 3.0,
     together they make a common word of at least ``unlisted_min_len`` letters (Zipf >=
     ``unlisted_min_zipf``) and the reference bigram tables do not list them as a pair
     (``quality.pairs.pair_listed``): "some times", "every one", "health care" are listed."""
-    from pipeline.compact import zipf_en
     from pipeline.quality.pairs import pair_listed
 
     ws = parse(text).words
     if not ws:
         return 0.0
+    pairs = _SPLIT_PAIR.findall(text or "")
+    finder = _zipf_finder()
+    count = _py_split_pairs if finder is None else FAST.split_pairs
+    n = count(pairs, finder, pair_listed, min_joined_len, max_part_zipf, min_joined_zipf,
+              unlisted_min_len, unlisted_min_zipf)
+    return 100.0 * n / len(ws) if n >= min_count else 0.0
+
+
+def _py_split_pairs(pairs: list[tuple[str, str]], finder: Any, pair_listed: Any,
+                    min_joined_len: int, max_part_zipf: float, min_joined_zipf: float,
+                    unlisted_min_len: int, unlisted_min_zipf: float) -> int:
+    """How many of the letter pairs of ``split_words`` are one word split (the reference of
+    the compiled ``split_pairs``; ``finder`` unused: the Zipf values come from ``_zipf``)."""
+    zipf_en = _zipf_en_fn()
     n = 0
-    for a, b in _SPLIT_PAIR.findall(text or ""):
+    for a, b in pairs:
         joined = (a + b).lower()
         if len(joined) < min_joined_len:
             continue
@@ -875,7 +930,7 @@ def split_words(text: str, min_count: int = 2, max_part_zipf: float = 3.0,
         elif (len(joined) >= unlisted_min_len and min(len(a), len(b)) >= 2
               and zipf_en(joined) >= unlisted_min_zipf):  # uncached: any two words make one
             n += not pair_listed(a.lower(), b)
-    return 100.0 * n / len(ws) if n >= min_count else 0.0
+    return n
 
 
 # A heading run onto the end of the sentence before it ("...each night.Sleep Well Tonight"):

@@ -1,0 +1,168 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+"""Compiled per-word kernels of the quality metrics (optional; ``pipeline.quality.compiled``).
+
+Each function here has a pure-Python reference the results must equal exactly
+(``tests/quality/test_fast.py``): ``ZipfFinder.zipf`` is ``pipeline.compact.ZipfTable.zipf``
+(the same open-addressing table, CRC-32 hashed, read in place), ``syllable_count`` is the
+hyphenation-point count of ``pyphen.Pyphen.positions`` that ``metrics.syllables`` takes.
+"""
+
+from cpython.unicode cimport PyUnicode_Substring
+from libc.stdlib cimport calloc, free
+from libc.string cimport memcmp
+
+cdef unsigned int _CRC_TABLE[256]
+
+
+cdef void _crc_init():
+    cdef unsigned int c
+    cdef int n, k
+    for n in range(256):
+        c = <unsigned int>n
+        for k in range(8):
+            if c & 1:
+                c = 0xEDB88320 ^ (c >> 1)
+            else:
+                c = c >> 1
+        _CRC_TABLE[n] = c
+
+
+_crc_init()
+
+
+cdef inline unsigned int _crc32(const unsigned char* data, Py_ssize_t n):
+    """zlib's CRC-32 (the hash ``ZipfTable.find`` takes)."""
+    cdef unsigned int c = 0xFFFFFFFF
+    cdef Py_ssize_t i
+    for i in range(n):
+        c = _CRC_TABLE[(c ^ data[i]) & 0xFF] ^ (c >> 8)
+    return c ^ 0xFFFFFFFF
+
+
+def crc32(bytes data):
+    """CRC-32 of ``data``, as ``zlib.crc32`` (for the tests)."""
+    return _crc32(<const unsigned char*>data, len(data))
+
+
+cdef class ZipfFinder:
+    """The look-up of ``pipeline.compact.ZipfTable`` over the same memory-mapped arrays."""
+
+    cdef const unsigned int[:] slots
+    cdef const unsigned int[:] offsets
+    cdef const double[:] values
+    cdef const unsigned char[:] blob
+    cdef unsigned int mask
+    cdef double unknown
+    cdef object fallback
+
+    def __init__(self, slots, offsets, values, blob, mask, unknown, fallback):
+        self.slots = slots
+        self.offsets = offsets
+        self.values = values
+        self.blob = blob
+        self.mask = <unsigned int>mask
+        self.unknown = unknown
+        self.fallback = fallback
+
+    cpdef object zipf(self, str word):
+        """The word's Zipf frequency: from the table for a plain word (lower-case ASCII
+        letters), else ``fallback(word)`` (wordfreq itself)."""
+        cdef Py_ssize_t n = len(word), i
+        cdef Py_UCS4 ch
+        cdef unsigned char buf[64]
+        cdef unsigned char* data
+        cdef bytes encoded = None
+        if n == 0:
+            return self.fallback(word)
+        for i in range(n):
+            ch = word[i]
+            if ch < 97 or ch > 122:  # not a-z: not a plain word
+                return self.fallback(word)
+        if n <= 64:
+            for i in range(n):
+                buf[i] = <unsigned char>word[i]
+            data = buf
+        else:
+            encoded = word.encode("ascii")
+            data = <unsigned char*>encoded
+        cdef unsigned int h = _crc32(data, n) & self.mask
+        cdef unsigned int j, start, end
+        while True:
+            j = self.slots[h]
+            if j == 0:
+                return self.unknown
+            start = self.offsets[j - 1]
+            end = self.offsets[j]
+            if <Py_ssize_t>(end - start) == n and (
+                    n == 0 or memcmp(&self.blob[start], data, n) == 0):
+                return self.values[j - 1]
+            h = (h + 1) & self.mask
+
+
+def syllable_count(str w, dict patterns, Py_ssize_t maxlen, Py_ssize_t left, Py_ssize_t right):
+    """``len(pyphen.Pyphen(left=left, right=right).positions(w))`` for a pyphen dictionary
+    whose pattern values are all ints (``patterns``: ``HyphDict.patterns``, ``maxlen``:
+    ``HyphDict.maxlen``); None when a pattern value is not an int (nonstandard hyphenation):
+    the caller asks pyphen."""
+    cdef str word = w.lower()
+    cdef str pointed = "." + word + "."
+    cdef Py_ssize_t size = len(pointed), i, j, k, stop, start, n_vals, last
+    cdef Py_ssize_t n_refs = size + 1
+    cdef int* refs = <int*>calloc(n_refs, sizeof(int))
+    cdef object pattern, v
+    cdef tuple values
+    cdef int value
+    cdef Py_ssize_t count = 0, hi
+    if refs == NULL:
+        raise MemoryError()
+    try:
+        for i in range(size - 1):
+            stop = min(i + maxlen, size) + 1
+            for j in range(i + 1, stop):
+                pattern = patterns.get(PyUnicode_Substring(pointed, i, j))
+                if not pattern:
+                    continue
+                start = i + <Py_ssize_t>pattern[0]
+                values = <tuple>pattern[1]
+                n_vals = len(values)
+                for k in range(n_vals):
+                    if start + k >= n_refs:
+                        break
+                    v = values[k]
+                    if type(v) is not int:
+                        return None
+                    value = v
+                    if value > refs[start + k]:
+                        refs[start + k] = value
+        # Positions i - 1 of the odd references, kept when left <= i - 1 <= len(w) - right.
+        hi = len(w) - right
+        for i in range(n_refs):
+            if refs[i] % 2 and left <= i - 1 <= hi:
+                count += 1
+        return count
+    finally:
+        free(refs)
+
+
+def split_pairs(list pairs, ZipfFinder finder, pair_listed, Py_ssize_t min_joined_len,
+                double max_part_zipf, double min_joined_zipf, Py_ssize_t unlisted_min_len,
+                double unlisted_min_zipf):
+    """The count of ``metrics._py_split_pairs`` (the letter pairs of ``metrics._SPLIT_PAIR``
+    are ASCII, so every look-up reads the Zipf table: the value ``metrics._zipf`` caches)."""
+    cdef Py_ssize_t n = 0
+    cdef str a, b, joined
+    cdef double za, zb
+    for a, b in pairs:
+        joined = (a + b).lower()
+        if len(joined) < min_joined_len:
+            continue
+        za = finder.zipf(a.lower())
+        zb = finder.zipf(b)
+        if min(za, zb) < max_part_zipf:
+            if finder.zipf(joined) >= min_joined_zipf:
+                n += 1
+        elif (len(joined) >= unlisted_min_len and min(len(a), len(b)) >= 2
+              and finder.zipf(joined) >= unlisted_min_zipf):
+            if not pair_listed(a.lower(), b):
+                n += 1
+    return n

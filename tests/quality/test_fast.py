@@ -1,0 +1,127 @@
+"""The compiled quality kernels (``pipeline/quality/_fast.pyx``) give the same results as the
+pure-Python reference: kernel by kernel on demo-corpus and generated words, and every metric of
+the demo corpus and of generated text with the kernels on and off."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import zlib
+from pathlib import Path
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from pipeline.compact import zipf_en
+from pipeline.quality import compiled, metrics, rules
+from pipeline.quality import text as qtext
+
+try:
+    from pipeline.quality import _fast
+except ImportError:
+    pytest.skip("pipeline.quality._fast is not built (`make install` compiles it when Cython "
+                "and a C compiler are available); the pure-Python code runs, nothing to compare",
+                allow_module_level=True)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _clear_caches() -> None:
+    for fn in (metrics.syllables, metrics._word_info, metrics._zipf, metrics._splits_into_words,
+               metrics.is_glued, metrics._readability_counts, metrics._norm_words,
+               metrics._word_ids, metrics._dup_ngram_fracs, metrics._sentence_words,
+               metrics._sentence_bags, metrics._word_stems, metrics._content_stems,
+               metrics._zipf_finder, qtext.parse):
+        fn.cache_clear()
+    metrics._PYPHEN.hd.cache.clear()
+
+
+@contextlib.contextmanager
+def _kernels(pure: bool):
+    """The pure-Python kernels (or the compiled ones), every cache emptied on the way in and out."""
+    saved = metrics.FAST, metrics._hyphenation_points
+    if pure:
+        metrics.FAST = None
+        metrics._hyphenation_points = metrics._py_hyphenation_points
+    _clear_caches()
+    try:
+        yield
+        assert (metrics._zipf_finder() is None) == pure
+    finally:
+        metrics.FAST, metrics._hyphenation_points = saved
+        _clear_caches()
+
+
+def _metrics(texts: list[str]) -> list[dict[str, float]]:
+    return [rules.compute_metrics(t, {"title": ""}, None) for t in texts]
+
+
+def _corpus_texts() -> list[str]:
+    from pipeline.config import load_settings
+    from pipeline.ingest import read_corpus
+
+    return [a.text for a in read_corpus(ROOT / "corpus", load_settings().ingest)
+            if getattr(a, "text", "")]
+
+
+def test_the_compiled_kernels_are_the_ones_in_use():
+    if os.environ.get(compiled.PURE_PYTHON_ENV, "").strip() not in ("", "0"):
+        pytest.skip(f"{compiled.PURE_PYTHON_ENV} is set: the pure Python runs by request")
+    assert compiled.active()
+    assert metrics._hyphenation_points is metrics._fast_hyphenation_points
+
+
+def test_demo_corpus_metrics_are_identical():
+    texts = _corpus_texts()
+    assert texts
+    with _kernels(pure=True):
+        pure = _metrics(texts)
+    with _kernels(pure=False):
+        fast = _metrics(texts)
+    assert repr(pure) == repr(fast)
+
+
+_WORDS = ["the", "therapy", "millionadults", "sessionor", "anxie", "ty", "sympt", "oms",
+          "compass", "ion", "some", "times", "depressionDealing", "affects16.1", "types.we",
+          "Hyphenation", "counselling", "extraordinarily", "İstanbul", "naïve", "don’t"]
+_TOKEN = st.one_of(st.sampled_from(_WORDS), st.sampled_from([".", ",", "!", "?", "\n", "\n\n", "..."]),
+                   st.text(alphabet="abcdeilnorstuyİéß’'-. \n", min_size=1, max_size=14))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(_TOKEN, min_size=0, max_size=80))
+def test_generated_text_metrics_are_identical(tokens):
+    text = " ".join(tokens)
+    with _kernels(pure=True):
+        pure = _metrics([text])
+    with _kernels(pure=False):
+        fast = _metrics([text])
+    assert repr(pure) == repr(fast)
+
+
+_WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzAZİéßﬁ’'-.1 ", min_size=0, max_size=50)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_WORD)
+@example("")
+@example("a" * 64)
+@example("a" * 65)
+@example("z" * 200)
+@example("hyphenation")
+@example("İi")
+def test_word_kernels_are_identical(word):
+    finder = metrics._zipf_en_fn()
+    if finder is not zipf_en:
+        assert finder(word) == zipf_en(word)
+    low = word.lower()
+    hd = metrics._PYPHEN.hd
+    n = _fast.syllable_count(low, hd.patterns, hd.maxlen, metrics._PYPHEN.left,
+                             metrics._PYPHEN.right)
+    assert n is None or n == metrics._py_hyphenation_points(low)
+
+
+@given(st.binary(max_size=300))
+def test_crc32_is_zlibs(data):
+    assert _fast.crc32(data) == zlib.crc32(data)
