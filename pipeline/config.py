@@ -332,6 +332,7 @@ class SpinSettings(_Section):
     llr_clean_sd: Annotated[float, Strict(), Field(gt=0)]
     llr_z_threshold: Float
     span_phrase_factor: Ratio
+    span_never_originals: list[Str]
     model_weight: NonNeg
     combined_threshold: Float
     model_alone_threshold: Ratio
