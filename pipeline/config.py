@@ -304,6 +304,7 @@ class SpinSettings(_Section):
     word_max_near_function: Count
     word_memo_max: Positive
     unexplained_factor: Ratio
+    quote_min_words: Count
     # --- reverse-thesaurus span evidence and its document verdict (spans.py, verdict.py)
     span_evidence: Bool
     span_mu: NonNeg
