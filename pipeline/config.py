@@ -304,6 +304,7 @@ class SpinSettings(_Section):
     word_max_near_function: Count
     word_memo_max: Positive
     unexplained_factor: Ratio
+    quote_min_words: Count
     # --- reverse-thesaurus span evidence and its document verdict (spans.py, verdict.py)
     span_evidence: Bool
     span_mu: NonNeg
@@ -332,6 +333,7 @@ class SpinSettings(_Section):
     llr_clean_sd: Annotated[float, Strict(), Field(gt=0)]
     llr_z_threshold: Float
     span_phrase_factor: Ratio
+    span_never_originals: list[Str]
     model_weight: NonNeg
     combined_threshold: Float
     model_alone_threshold: Ratio

@@ -631,6 +631,12 @@ def side_fit(tokens: list[str], span: tuple[int, int], smoothing: float) -> floa
     return logp
 
 
+def _respaced(a: str, b: str) -> bool:
+    """The same letters split or joined differently ("anxie ty" / "anxiety", "well being" /
+    "well-being"): a damaged or re-typeset copy, not a synonym swap."""
+    return a.replace(" ", "").replace("-", "") == b.replace(" ", "").replace("-", "")
+
+
 def judge_swaps(al: PairAlignment, x: list[str], y: list[str], p: _Params) -> None:
     """Mark the worse side of every swap, then the pair's direction: the side holding most of
     the rarer, worse-fitting words is the spun copy; both sides holding many is two spins."""
@@ -645,7 +651,7 @@ def judge_swaps(al: PairAlignment, x: list[str], y: list[str], p: _Params) -> No
 
     for s in al.swaps:
         s.words = (" ".join(x[s.x[0]:s.x[1]]), " ".join(y[s.y[0]:s.y[1]]))
-        if x[s.x[0]:s.x[1]] == y[s.y[0]:s.y[1]]:
+        if x[s.x[0]:s.x[1]] == y[s.y[0]:s.y[1]] or _respaced(s.words[0], s.words[1]):
             continue
         gap = fit(x, s.x) - fit(y, s.y)
         s.worse = "y" if gap >= p.fit_margin else "x" if gap <= -p.fit_margin else ""

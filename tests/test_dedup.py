@@ -556,6 +556,17 @@ def test_the_rarer_worse_fitting_side_of_a_swap_is_the_spun_one(settings):
     assert al.direction == ""   # two swaps: too few to call a copy
 
 
+def test_a_word_split_by_a_stray_space_is_no_swap(settings):
+    """A damaged copy ("anxie ty") aligned with its source is not a spun copy."""
+    p = dedup._Params.of(settings)
+    x = dedup.word_tokens("Patients with anxiety and low mood improved with well-being work.")[0]
+    y = dedup.word_tokens("Patients with anxie ty and low mood improved with well being work.")[0]
+    al = dedup.align_words(x, y, p.max_swap_words)
+    dedup.judge_swaps(al, x, y, p)
+    assert al.swaps and all(s.worse == "" for s in al.swaps)
+    assert dedup._respaced("anxiety", "anxie ty") and not dedup._respaced("trust", "belief")
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("", []),
     ("It\u2019s fine", [("it's", (0, 4)), ("fine", (5, 9))]),

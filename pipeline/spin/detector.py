@@ -35,7 +35,7 @@ from pipeline.spin.signals.fingerprints import counted_hits
 from pipeline.spin.spans import span_evidence
 from pipeline.spin.suggest import resuggest
 from pipeline.spin.thesaurus import load_thesaurus
-from pipeline.spin.tokens import tokenize
+from pipeline.spin.tokens import quoted, tokenize
 from pipeline.spin.words import damp_unexplained, word_features
 
 MODEL_FILE = "spin_detector.skops"
@@ -165,14 +165,18 @@ class Detector:
         term_spans, term_llr = terms.analyse(text, toks, self.thes, self.ref, self.cfg, n_fp)
         rule_spans = rule_spans + term_spans
         llr = llr_verdict.doc_llr(hits, self.cfg) + term_llr
+        # Words of a long quoted passage are another writer's (scripture, cited speech): the
+        # document model's word aggregates count them as 0 (spin7; the spans still read them).
+        own = ~np.fromiter(quoted(text, toks, idx, int(self.cfg.quote_min_words)), dtype=bool,
+                           count=len(idx))
         return {"text": text, "toks": toks, "rule_spans": rule_spans, "rule_feats": rule_feats,
-                "idx": idx, "X": X, "sugg": sugg, "n_words": n_words, "hits": hits,
+                "idx": idx, "X": X, "sugg": sugg, "n_words": n_words, "hits": hits, "own": own,
                 "llr": llr, "llr_z": llr_verdict.llr_z(llr, n_words, self.cfg)}
 
     def _doc_features(self, prep: dict[str, Any], p: np.ndarray) -> dict[str, float]:
         # The verdict counts unexplained words (no suggestion) at a discount (words.py).
-        return doc_features(prep["rule_feats"], damp_unexplained(p, prep["sugg"], self.cfg),
-                            prep["n_words"], self.cfg.norm_min_words,
+        p = damp_unexplained(p, prep["sugg"], self.cfg) * prep["own"]
+        return doc_features(prep["rule_feats"], p, prep["n_words"], self.cfg.norm_min_words,
                             self.cfg.top_min_words)
 
     def _scores(self, feats: list[dict[str, float]]) -> np.ndarray:

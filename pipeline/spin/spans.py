@@ -559,11 +559,15 @@ def shape_weight(key: str, original: str, shorter: float, longer: float, stop: f
     more words than the span (clean writing often has one word where a phrase could stand:
     "leaves" for "allows for"), ``longer`` when the span has more (a multiword lemma written
     for one word: "fourth dimension" for time), plus ``stop`` when every word of the original
-    is a stop word and the span has a content word ("furthermore" for "and")."""
+    is a stop word and the span has a content word ("furthermore" for "and"). A longer span
+    that holds every word of its original ("humanly possible" for possible, "medical
+    treatment" for treatment) is the word with a modifier, as clean writers put it: no
+    ``longer`` factor."""
     if not original:
         return 0.0
     ow, kw = original.split(), key.split()
-    w = shorter if len(ow) > len(kw) else longer if len(kw) > len(ow) else 0.0
+    w = (shorter if len(ow) > len(kw)
+         else longer if len(kw) > len(ow) and not set(ow) <= set(kw) else 0.0)
     if all(x in STOP_WORDS for x in ow) and not all(x in STOP_WORDS for x in kw):
         w += stop
     return w
@@ -685,6 +689,10 @@ def span_evidence(toks: list[Tok], thes: Thesaurus, ref: Reference,
     spans_ok += [None, None, None]
     hits = weigh_in_text(_hits(m, thes, toks, lows, spans_ok, max_lr, gate, min_log), lows, cfg,
                          ref.dom_tri)
+    # Originals no spinner replaces (an article: "magic" for "the" is a thesaurus artefact).
+    never = frozenset(cfg.span_never_originals)
+    if never:
+        hits = [h for h in hits if h.original not in never]
     # Non-overlapping: the strongest span wins its tokens.
     hits.sort(key=lambda h: (-h.log_lr, h.i))
     taken: set[int] = set()

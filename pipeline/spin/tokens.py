@@ -62,3 +62,27 @@ def words_with_breaks(text: str) -> list[str | None]:
         elif out and out[-1] is not None:
             out.append(None)
     return out
+
+
+# A passage in double quotation marks (straight or curly) inside one paragraph.
+QUOTED = re.compile(r'"[^"\n]+"|\u201c[^\u201d\n]+\u201d')
+
+
+def quoted(text: str, toks: list[Tok], idx: list[int], min_words: int) -> list[bool]:
+    """For each token index of ``idx``: whether it lies inside a quoted passage of at least
+    ``min_words`` words (scripture, cited speech: another writer's words; a scare-quoted
+    term is shorter). ``min_words`` 0: none."""
+    if min_words <= 0 or not idx:
+        return [False] * len(idx)
+    spans = [(m.start(), m.end()) for m in QUOTED.finditer(text)
+             if len(m.group().split()) >= min_words]
+    if not spans:
+        return [False] * len(idx)
+    out = []
+    k = 0
+    for i in idx:   # idx rises, and so do the passages
+        a = toks[i].start
+        while k < len(spans) and spans[k][1] <= a:
+            k += 1
+        out.append(k < len(spans) and spans[k][0] <= a)
+    return out

@@ -130,3 +130,19 @@ def test_span_evidence_can_be_switched_off():
     r = d.detect("It can take a long fourth dimension to find the topper healer.")
     assert d.thes is None and r["features"]["span_llr"] == 0.0
     assert not any(s["signal"] == "thesaurus_span" for s in r["spans"])
+
+
+def test_quoted_passage_leaves_the_word_aggregates(detector):
+    """A long quoted passage is another writer's words: the document model's word aggregates
+    count its words as 0 (the evidence spans still read them)."""
+    plain = ("The counselor met the family every week. Come unto me all ye that labour and are "
+             "heavy laden, and I will give you rest, for my yoke is easy and my burden is light "
+             "upon thee. They talked about their worries.")
+    cited = plain.replace("Come unto", '"Come unto').replace("thee.", 'thee."')
+    a = detector.detect(plain)["features"]
+    b = detector.detect(cited)["features"]
+    assert b["word_p_per100"] < a["word_p_per100"]
+    off = detector.cfg.model_copy(update={"quote_min_words": 0})
+    from pipeline.spin.detector import Detector
+    c = Detector(off).detect(cited)["features"]
+    assert c["word_p_per100"] > b["word_p_per100"]   # the quotation marks alone move little

@@ -150,12 +150,24 @@ SHAPES = [
     ("magic", "in the", -5.0),                    # both
     ("within the", "in the", 0.0),                # function phrases: verdict's own factor
     ("on that point", "there", -2.0),             # longer, and "point" is a content word
+    ("humanly possible", "possible", 0.0),        # the original with a modifier: not longer
+    ("medical treatment", "treatment", 0.0),
 ]
 
 
 @pytest.mark.parametrize(("key", "original", "expected"), SHAPES)
 def test_shape_weight(key, original, expected):
     assert spans.shape_weight(key, original, -1.0, 2.0, -4.0) == expected
+
+
+def test_an_article_is_never_an_original(thes, ref):
+    """Roget lists "magic" under "the": a missing article is no thesaurus swap."""
+    cfg = SpinSettings.defaults()
+    assert "the" in cfg.span_never_originals
+    text = "Many people hope that a counselor will reveal magic secret that ends their worry."
+    off = cfg.model_copy(update={"span_never_originals": []})
+    assert any(h.original == "the" for h in span_evidence(tokenize(text), thes, ref, off))
+    assert not any(h.original == "the" for h in span_evidence(tokenize(text), thes, ref, cfg))
 
 
 def test_a_span_written_again_weighs_less(thes, ref):
@@ -404,8 +416,9 @@ def _reference_hits(toks, thes, ref, cfg):
     # punctuation; not counting the occurrences inside the span itself) multiplies the ratio by span_in_text_factor, else span_not_in_text_factor;
     # the span written twice by span_twice_factor, three times or more by
     # span_repeated_factor; a span shorter than its original by span_shorter_factor, longer by
-    # span_longer_factor; a content span for an all-stop-word original by
-    # span_stop_original_factor.
+    # span_longer_factor (not when it holds every word of its original); a content span for an
+    # all-stop-word original by span_stop_original_factor; originals in span_never_originals
+    # dropped.
     words = [t.low if t.is_word else "|" for t in toks]
 
     def written(phrase):
@@ -423,7 +436,9 @@ def _reference_hits(toks, thes, ref, cfg):
                                             else cfg.span_repeated_factor)
         if orig:
             no, nk = len(orig.split()), len(key.split())
-            f *= cfg.span_shorter_factor if no > nk else cfg.span_longer_factor if nk > no else 1
+            holds = set(orig.split()) <= set(key.split())   # the original with a modifier
+            f *= (cfg.span_shorter_factor if no > nk
+                  else cfg.span_longer_factor if nk > no and not holds else 1)
             if all(w in STOP_WORDS for w in orig.split()) and not all(
                     w in STOP_WORDS for w in key.split()):
                 f *= cfg.span_stop_original_factor
@@ -455,7 +470,7 @@ def _reference_hits(toks, thes, ref, cfg):
         return math.log(reached[-1] if reached else cfg.span_no_trigram_factor)
 
     hits = [(i, j, lr + factor(orig, key) + tri_factor(i, j, orig, key), orig, key)
-            for i, j, lr, orig, key in hits]
+            for i, j, lr, orig, key in hits if orig not in cfg.span_never_originals]
     hits.sort(key=lambda h: (-h[2], h[0]))
     taken, out = set(), []
     for h in hits:

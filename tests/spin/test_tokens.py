@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.spin.tokens import normalise, tokenize, unglue, words_with_breaks
+from pipeline.spin.tokens import normalise, quoted, tokenize, unglue, words_with_breaks
 
 
 @pytest.mark.parametrize(
@@ -40,3 +40,13 @@ def test_unglue(text, expected):
 
 def test_normalise():
     assert normalise("Don’T") == "don't"
+
+
+def test_quoted_marks_long_passages_only():
+    text = ('He said "rest for the weary soul" to us, a \u201cso-called\u201d cure, and '
+            '\u201cthe lamp unto my feet\u201d.\n"No quote runs\nacross lines" here.')
+    toks = tokenize(text)
+    idx = [i for i, t in enumerate(toks) if t.is_word]
+    inside = {toks[i].text for i, q in zip(idx, quoted(text, toks, idx, 4), strict=True) if q}
+    assert inside == {"rest", "for", "the", "weary", "soul", "lamp", "unto", "my", "feet"}
+    assert not any(quoted(text, toks, idx, 0))
