@@ -856,17 +856,17 @@ def _stop_glued(head: str, tail: str, min_zipf: float = 3.1) -> bool:
 
 
 def glued_words(text: str, min_count: int = 2, max_token_chars: int = 45) -> float:
-    """Words run together by a bad scrape ("millionadults", "affects16.1", "types.we") per 100 words (0 when
-    fewer than ``min_count``: one odd compound such as "sandtray" is no damage; tokens over
-    ``max_token_chars`` are not candidates)."""
+    """Distinct words run together by a bad scrape ("millionadults", "affects16.1", "types.we")
+    per 100 words (0 when fewer than ``min_count``: one odd compound such as "sandtray" is no
+    damage, however often the page uses it; tokens over ``max_token_chars`` are not candidates)."""
     ws = parse(text).words
     if not ws:
         return 0.0
     prose = _JOINED_ON_PURPOSE.sub(" ", text or "")
-    # Each distinct token judged once, times its count.
-    n = sum(k for t, k in Counter(_GLUE_TOKEN.findall(prose)).items()
-            if is_glued(t, max_len=max_token_chars))
-    n += sum(1 for a, b in _STOP_GLUE.findall(prose) if _stop_glued(a, b))
+    # A scrape glues a different pair each time; a token the page repeats is its own word
+    # ("cleanouts" three times on a hoarding page), so each distinct token counts once.
+    n = sum(1 for t in set(_GLUE_TOKEN.findall(prose)) if is_glued(t, max_len=max_token_chars))
+    n += len({(a, b) for a, b in _STOP_GLUE.findall(prose) if _stop_glued(a, b)})
     return 100.0 * n / len(ws) if n >= min_count else 0.0
 
 

@@ -265,6 +265,9 @@ def test_coherence_vs_shuffle_signs_and_cap():
     # One glued token ("sandtray" is one too) is no damage; two are.
     ("Discuss it in your first sessionor by email.", 0.0),
     ("Discuss it in your first sessionor with yourtherapist.", 200.0 / 8),
+    # A token the page repeats is its own word, counted once: one compound is no damage.
+    ("Plan the cleanouts together. Cleanouts take time, so cleanouts go slowly.", 0.0),
+    ("Our sessionor plan: yourtherapist listens, yourtherapist helps.", 200.0 / 7),
     # Sentences run together before a lower-case word; file names, abbreviations and a lost
     # space before a capital are not counted.
     ("Both are independent.if one is ill, both suffer. Two types.we must look.", 200.0 / 14),
