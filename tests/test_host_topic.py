@@ -46,6 +46,8 @@ def test_host_words_split_labels_on_digits_and_hyphens():
     ("https://webcssstudio.example/what-is-counselling", ("tech", "css")),
     ("https://hdmovieshub.example/finding-a-counsellor", ("entertainment", "movies")),
     ("https://www.filmtherapy.example/", None),  # "therap" keeps it on topic
+    ("https://sparklecleaningservices.example/help-for-anxiety", ("home", "cleaning")),
+    ("https://psylabvr.example/fear-of-flying", None),  # "psy" begins a word: on topic
     ("https://www.petcounselling.example/", None),  # "counsel" keeps it on topic
     # A host that also names health, therapy or psychology is on topic.
     ("https://www.nationaleatingdisorders.example/treatment", None),
