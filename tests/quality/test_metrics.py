@@ -386,6 +386,9 @@ def test_a_repeated_feed_line_counts_once_and_one_is_not_spam():
     # An address's query is no lost hyphen, nor a question run into the next word.
     ("See example.org/search?q=calm and www.a.example/?id=3 today.", 0.0),
     ("Why?Because we care? Yes.", 0.0),
+    # Characters lost between sentences: two runs in 5 words; an emphatic "What???" is none.
+    ("Sleep changes.???Mood drops too.???Light helps.", 200.0 / 5),
+    ("What??? Really?? Yes, really.", 0.0),
 ])
 def test_encoding_damage(text, expected):
     assert close(m.encoding_damage(text), expected)
