@@ -546,23 +546,26 @@ def test_align_words_on_a_degenerate_pair_keeps_its_shape():
     assert ((4001, 4002), (4001, 4002)) in [(s.x, s.y) for s in al.swaps]
 
 
-def test_the_rarer_worse_fitting_side_of_a_swap_is_the_spun_one(settings):
+def _judged(settings, a: str, b: str) -> dedup.PairAlignment:
+    """Two texts aligned word by word with every swap's worse side marked."""
     p = dedup._Params.of(settings)
-    x = dedup.word_tokens("You can trust your therapist to keep it private.")[0]
-    y = dedup.word_tokens("You can belief your healer to keep it private.")[0]
+    x, y = dedup.word_tokens(a)[0], dedup.word_tokens(b)[0]
     al = dedup.align_words(x, y, p.max_swap_words)
     dedup.judge_swaps(al, x, y, p)
+    return al
+
+
+def test_the_rarer_worse_fitting_side_of_a_swap_is_the_spun_one(settings):
+    al = _judged(settings, "You can trust your therapist to keep it private.",
+                 "You can belief your healer to keep it private.")
     assert [s.worse for s in al.swaps] == ["y", "y"]
     assert al.direction == ""   # two swaps: too few to call a copy
 
 
 def test_a_word_split_by_a_stray_space_is_no_swap(settings):
     """A damaged copy ("anxie ty") aligned with its source is not a spun copy."""
-    p = dedup._Params.of(settings)
-    x = dedup.word_tokens("Patients with anxiety and low mood improved with well-being work.")[0]
-    y = dedup.word_tokens("Patients with anxie ty and low mood improved with well being work.")[0]
-    al = dedup.align_words(x, y, p.max_swap_words)
-    dedup.judge_swaps(al, x, y, p)
+    al = _judged(settings, "Patients with anxiety and low mood improved with well-being work.",
+                 "Patients with anxie ty and low mood improved with well being work.")
     assert al.swaps and all(s.worse == "" for s in al.swaps)
     assert dedup._respaced("anxiety", "anxie ty") and not dedup._respaced("trust", "belief")
 
