@@ -5,10 +5,10 @@ copies its files into ``pipeline/models/`` of the build, where :mod:`pipeline.pa
 in an installed package. An editable install reads the top-level ``models/`` directly.
 
 It also compiles the spin detector's and the quality metrics' hot loops
-(``pipeline/spin/_fast.pyx``, ``pipeline/quality/_fast.pyx``, Cython) when it can. The extension is optional: without Cython or a working compiler the build only warns and
-the package runs its pure-Python reference code (``pipeline.spin.compiled``,
-``pipeline.quality.compiled``). Everything else
-about the package is in ``pyproject.toml``.
+(``pipeline/spin/_fast.pyx``, ``pipeline/quality/_fast.pyx``, Cython) when it can. The
+extensions are optional: without Cython or a working compiler the build only warns and the
+package runs its pure-Python reference code (``pipeline.kernels`` loads what was built).
+Everything else about the package is in ``pyproject.toml``.
 """
 
 import shutil
