@@ -345,12 +345,14 @@ def run_bench(
         shutil.rmtree(tmp, ignore_errors=True)
 
     ratios = ratio_to_tokenizer(rows)
+    from pipeline.quality import compiled as quality_kernels
     from pipeline.spin import compiled
 
     kernels = "compiled" if compiled.active() else "pure Python"
     results = {
-        # Which spin kernels ran (pipeline/spin/_fast.pyx or the pure-Python fallback).
+        # Which kernels ran (pipeline/<stage>/_fast.pyx or the pure-Python fallback).
         "spin_kernels": kernels,
+        "quality_kernels": "compiled" if quality_kernels.active() else "pure Python",
         "spin_vs_rest": spin_vs_rest(rows),
         "articles": n_articles,
         "words": total_words,
@@ -370,7 +372,8 @@ def run_bench(
                f"{svr['ratio']:.2f}x" if svr else None)
     shown = ", ".join(f"{k}: {v}x" for k, v in ratios.items())
     table = Table(title=f"alliance-audit bench: {n_articles} articles, {total_words:,} words "
-                        f"(end to end / tokenizer time: {shown}; spin kernels: {kernels})",
+                        f"(end to end / tokenizer time: {shown}; spin kernels: {kernels}, "
+                        f"quality kernels: {results['quality_kernels']})",
                   caption=caption)
     for col in ("stage", "seconds", "words/s", "articles/s", "peak MB"):
         table.add_column(col, justify="left" if col == "stage" else "right")
