@@ -324,17 +324,12 @@ def _one_word_fix(text, toks, prev, acr, thes, cfg):
     return None
 
 
-# Words before a verb's plain form ("to", modals), the verbs that take a bare infinitive
-# themselves (never a swap there), and the object words that may stand between ("to help the
-# client find").
-_INFINITIVE_LEAD = frozenset({"to", "can", "could", "may", "might", "will", "would", "should",
-                              "must", "cannot"})
-_BARE_OK = frozenset({"help", "make", "let", "have", "see", "watch", "hear", "feel", "bid",
-                      "dare", "need", "go", "come", "try", "notice", "do", "please"})
-_OBJECTS = frozenset({"the", "a", "an", "you", "them", "him", "her", "us", "me", "your", "their",
-                      "his", "our", "my", "someone", "others", "people", "individuals",
-                      "clients", "patients", "one", "everyone", "each", "this", "that", "those",
-                      "these", "it"})
+@functools.lru_cache(maxsize=1)
+def bare_infinitive_words() -> dict[str, frozenset[str]]:
+    """The word lists of :func:`bare_infinitives` (``resources/spin/bare_infinitive.tsv``):
+    ``lead`` ("to", modals), ``takes_bare`` (verbs that take a bare infinitive themselves) and
+    ``object`` (words between the verb and its infinitive)."""
+    return {row[0]: frozenset(row[1].split()) for row in read_tsv("bare_infinitive.tsv")}
 
 
 def _plain_verb(ref: Reference, w: str, min_share: float) -> bool:
@@ -351,6 +346,8 @@ def bare_infinitives(text: str, toks: list[Tok], thes: Thesaurus, ref: Reference
     takes a bare infinitive) that a thesaurus writes for one of ``bare_infinitive_originals``
     and V a verb's plain form: "help" was swapped and its bare infinitive left behind. The span
     is W, its suggestion the original."""
+    words = bare_infinitive_words()
+    lead, bare_ok, objects = words["lead"], words["takes_bare"], words["object"]
     originals = frozenset(cfg.bare_infinitive_originals)
     share = float(cfg.bare_infinitive_pos_share)
     max_zipf = float(cfg.bare_infinitive_max_zipf)
@@ -358,7 +355,7 @@ def bare_infinitives(text: str, toks: list[Tok], thes: Thesaurus, ref: Reference
     n = len(toks)
     for k in range(1, n - 1):
         t = toks[k]
-        if (not t.is_word or toks[k - 1].low not in _INFINITIVE_LEAD or t.low in _BARE_OK
+        if (not t.is_word or toks[k - 1].low not in lead or t.low in bare_ok
                 or t.low in STOP_WORDS or t.low.endswith("ing")
                 or ref.zipf.get(t.low, 0.0) >= max_zipf):
             continue
@@ -368,11 +365,11 @@ def bare_infinitives(text: str, toks: list[Tok], thes: Thesaurus, ref: Reference
         orig = next((c for c, _ in thes.originals(t.low) if c in originals), None)
         if orig is None:
             continue
-        nxt = [x for x in toks[k + 1:k + 4]]
+        nxt = toks[k + 1:k + 4]
         if not nxt or not nxt[0].is_word:
             continue
         hit = _plain_verb(ref, nxt[0].low, share)
-        if not hit and nxt[0].low in _OBJECTS:
+        if not hit and nxt[0].low in objects:
             # one or two object words, the second not a stop word ("the individual regain")
             for q in (1, 2):
                 if q >= len(nxt) or not all(x.is_word for x in nxt[:q + 1]):
