@@ -782,13 +782,9 @@ def _zipf_en_fn() -> Any:
     return zipf_en if finder is None else finder.zipf
 
 
-def _zipf_en(word: str) -> float:
-    return _zipf_en_fn()(word)
-
-
 @lru_cache(maxsize=WORD_CACHE_SIZE)
 def _zipf(word: str) -> float:
-    return _zipf_en(word)
+    return _zipf_en_fn()(word)
 
 
 # Two-letter English function words that a scrape glues to a longer word ("sessionor").

@@ -687,12 +687,13 @@ def span_evidence(toks: list[Tok], thes: Thesaurus, ref: Reference,
         None if k in blocked else w for k, w in enumerate(lows)]
     lows.append(None)
     spans_ok += [None, None, None]
-    hits = weigh_in_text(_hits(m, thes, toks, lows, spans_ok, max_lr, gate, min_log), lows, cfg,
-                         ref.dom_tri)
-    # Originals no spinner replaces (an article: "magic" for "the" is a thesaurus artefact).
+    hits = _hits(m, thes, toks, lows, spans_ok, max_lr, gate, min_log)
+    # Originals no spinner replaces (an article: "magic" for "the" is a thesaurus artefact):
+    # dropped before they are weighed.
     never = frozenset(cfg.span_never_originals)
     if never:
         hits = [h for h in hits if h.original not in never]
+    hits = weigh_in_text(hits, lows, cfg, ref.dom_tri)
     # Non-overlapping: the strongest span wins its tokens.
     hits.sort(key=lambda h: (-h.log_lr, h.i))
     taken: set[int] = set()
