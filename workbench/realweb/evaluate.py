@@ -109,13 +109,19 @@ def analyse_pages(texts: dict[str, str], pages: pd.DataFrame, settings: Any = No
             (corpus / f"{pid}.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
         run_analysis(corpus, out, settings, workers=workers, use_cache=False, progress=False)
         got = pd.read_csv(out / "articles.csv", dtype={"article_id": str}, keep_default_na=False)
-        metrics = {}
+        metrics, analysed, spans = {}, {}, {}
         with (out / "articles.jsonl").open(encoding="utf-8") as fh:
             for line in fh:
                 rec = json.loads(line)
-                metrics[rec["article_id"]] = (rec.get("quality") or {}).get("metrics", {})
+                aid = rec["article_id"]
+                metrics[aid] = (rec.get("quality") or {}).get("metrics", {})
+                analysed[aid] = rec.get("text", "")
+                spans[aid] = [(int(x["start_char"]), int(x["end_char"]), x.get("suggestion") or "")
+                              for x in rec.get("spin_spans") or []]
     got["page_id"] = got["article_id"].str.replace(r"\.jsonl.*$", "", regex=True)
     got["metrics"] = got["article_id"].map(metrics)
+    got["analysed_text"] = got["article_id"].map(analysed)
+    got["spin_spans"] = got["article_id"].map(spans)
     return got
 
 
@@ -166,6 +172,74 @@ def page_scores(got: pd.DataFrame, pages: pd.DataFrame) -> dict[str, Any]:
             f"{r.page_id}: {r.action_gold} -> {r.action} ({r.action_reason if 'action_reason' in df else ''})"
             for r in df.loc[~right].itertuples()],
     }
+
+
+def parse_swaps(value: Any) -> list[tuple[str, str]]:
+    """The labelled swaps of a spun page, ``written=>original;...``, as (written, original)."""
+    out = []
+    for item in str(value or "").split(";"):
+        written, sep, original = item.partition("=>")
+        if sep and written.strip() and original.strip():
+            out.append((written.strip(), original.strip()))
+    return out
+
+
+def locate(text: str, phrase: str) -> list[tuple[int, int]]:
+    """Where ``phrase`` is written in ``text`` as whole words (case ignored when it is not
+    found with its own case: a label may change a capital)."""
+    for flags in (0, re.IGNORECASE):
+        rx = re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, phrase.split())) + r"(?!\w)", flags)
+        found = [m.span() for m in rx.finditer(text)]
+        if found:
+            return found
+    return []
+
+
+def swap_scores(got: pd.DataFrame, pages: pd.DataFrame) -> dict[str, Any]:
+    """The spin evidence against the labelled swaps of the spun pages (issue 16 on real pages).
+
+    Each labelled swap ``written=>original`` is looked up in the analysed text (``located``;
+    a label the cleaning changed, or typed differently, is not found). A located swap is
+    ``caught`` when a suspect span matches one of its places (``span_metrics``' rule of the spin
+    evaluation: overlap of half the shorter and a fifth of the longer) and ``restored_exactly``
+    when one of those spans suggests the labelled original (case and outer spaces ignored).
+    ``*_on_flagged`` counts only the pages judged spun; ``restored_exactly`` is a share of the
+    caught swaps. ``spans_on_swaps``: the share of suspect spans on flagged spun pages that
+    match a labelled swap (a lower bound of precision: labels list the clear swaps only)."""
+    from workbench.spin.evaluate import span_metrics
+
+    df = pages.merge(got, on="page_id", how="inner", suffixes=("_gold", ""))
+    df = df[df["spun_gold"].astype(bool)]
+    listed = located = caught = exact = 0
+    flagged_located = flagged_caught = 0
+    spans_total = spans_on = 0
+    for r in df.itertuples():
+        swaps = parse_swaps(getattr(r, "swaps", ""))
+        text = str(getattr(r, "analysed_text", "") or "")
+        pred = list(getattr(r, "spin_spans", None) or [])
+        flagged = _truthy(r.spun)
+        listed += len(swaps)
+        gold_places = []
+        for written, original in swaps:
+            places = locate(text, written)
+            if not places:
+                continue
+            located += 1
+            flagged_located += flagged
+            gold_places += places
+            hits = [p for p in pred if span_metrics([p[:2]], places)["gold_matched"]]
+            if hits:
+                caught += 1
+                flagged_caught += flagged
+                want = original.lower()
+                exact += any(p[2].strip().lower() == want for p in hits)
+        if flagged and pred:
+            m = span_metrics([p[:2] for p in pred], gold_places)
+            spans_total += len(pred)
+            spans_on += m["pred_matched"]
+    return {"spun_pages": int(len(df)), "swaps_listed": listed, "swaps_located": located,
+            "caught": _rate(caught, located), "caught_on_flagged": _rate(flagged_caught, flagged_located),
+            "restored_exactly": _rate(exact, caught), "spans_on_swaps": _rate(spans_on, spans_total)}
 
 
 def _page_of(article_id: Any) -> str:
@@ -312,12 +386,14 @@ def evaluate(root: Path | None = None, parts: Iterable[str] = ("dev", "test"),
     for part in parts:
         in_part = pages[pages.split == part]
         result[part] = {"pages": page_scores(got, in_part),
-                        "duplicates": duplicate_scores(got, pages, part)}
+                        "duplicates": duplicate_scores(got, pages, part),
+                        "spin_swaps": swap_scores(got, in_part)}
         tags = in_part["page_id"].map(collection)
         if tags.nunique() > 1:
             result[part]["by_collection"] = {
-                tag: {k: v for k, v in page_scores(got, in_part[tags == tag]).items()
-                      if k not in ("rule_fires_on_sound", "false_low_quality_by_rule")}
+                tag: {**{k: v for k, v in page_scores(got, in_part[tags == tag]).items()
+                         if k not in ("rule_fires_on_sound", "false_low_quality_by_rule")},
+                      "spin_swaps": swap_scores(got, in_part[tags == tag])}
                 for tag in sorted(tags.unique())}
         if len(pred):
             in_split = sentences[sentences.split == part]

@@ -4,6 +4,7 @@ wrote; the real page text is never in the repository)."""
 from __future__ import annotations
 
 import hashlib
+import math
 
 import pandas as pd
 import pytest
@@ -146,3 +147,59 @@ def test_sentences_say_which_labels_file_they_come_from(tmp_path):
         pd.DataFrame({**cols, "sent_id": [f"{tag}_s1"]}).to_csv(tmp_path / f"sentences_{tag}.csv", index=False)
     df = ev.load_sentences(tmp_path)
     assert dict(zip(df.sent_id, df.file, strict=True)) == {"lb_s1": "lb", "deve_s1": "deve"}
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("", []),
+    ("remedy=>therapy", [("remedy", "therapy")]),
+    (" nervousness => anxiety ;bad;=>x;y=>;12 months=>year", [("nervousness", "anxiety"), ("12 months", "year")]),
+])
+def test_parse_swaps(value, expected):
+    assert ev.parse_swaps(value) == expected
+
+
+@pytest.mark.parametrize(("text", "phrase", "expected"), [
+    ("", "remedy", []),
+    ("A remedy, a Remedy.", "remedy", [(2, 8)]),
+    ("Remedy works; remedying is not it.", "remedy", [(0, 6)]),
+    ("REMEDY periods", "remedy", [(0, 6)]),
+    ("twelve  12\nmonths later", "12 months", [(8, 17)]),
+    ("\u202e<b>x</b>", "remedy", []),
+])
+def test_locate_whole_words(text, phrase, expected):
+    assert ev.locate(text, phrase) == expected
+
+
+def test_swap_scores_caught_restored_and_flagged():
+    text = "Remedy periods can help with nervousness and melancholy."
+    pages = pd.DataFrame([
+        {"page_id": "s1", "split": "dev", "spun": True,
+         "swaps": "Remedy=>Therapy;nervousness=>anxiety;melancholy=>depression;absent=>x"},
+        {"page_id": "s2", "split": "dev", "spun": True, "swaps": "periods=>sessions"},
+        {"page_id": "c1", "split": "dev", "spun": False, "swaps": ""},
+    ])
+    got = pd.DataFrame([
+        # "Remedy" restored, "nervousness" caught with a wrong original, "melancholy" missed,
+        # and one span on no labelled swap
+        {"page_id": "s1", "spun": "True", "analysed_text": text,
+         "spin_spans": [(0, 6, "therapy"), (29, 40, "fear"), (7, 14, "")]},
+        {"page_id": "s2", "spun": "False", "analysed_text": text, "spin_spans": []},
+        {"page_id": "c1", "spun": "False", "analysed_text": text, "spin_spans": [(0, 6, "x")]},
+    ])
+    out = ev.swap_scores(got, pages)
+    assert out["spun_pages"] == 2
+    assert out["swaps_listed"] == 5
+    assert out["swaps_located"] == 4          # "absent" is not in the text
+    assert out["caught"] == 0.5               # 2 of 4 (the s2 swap is missed)
+    assert out["caught_on_flagged"] == round(2 / 3, 4)
+    assert out["restored_exactly"] == 0.5     # "Remedy" -> "therapy", not "nervousness"
+    # (7, 14) "periods" is labelled on s2, not on s1: a span on no labelled swap
+    assert out["spans_on_swaps"] == round(2 / 3, 4)
+
+
+def test_swap_scores_without_spun_pages():
+    pages = pd.DataFrame([{"page_id": "c1", "split": "dev", "spun": False, "swaps": ""}])
+    got = pd.DataFrame([{"page_id": "c1", "spun": "False", "analysed_text": "", "spin_spans": []}])
+    out = ev.swap_scores(got, pages)
+    assert out["spun_pages"] == 0 and out["swaps_listed"] == 0
+    assert math.isnan(out["caught"]) and math.isnan(out["restored_exactly"])
