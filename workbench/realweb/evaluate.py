@@ -195,6 +195,38 @@ def locate(text: str, phrase: str) -> list[tuple[int, int]]:
     return []
 
 
+def _norm(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s'-]", " ", text.lower()).split())
+
+
+def _rewrite(text: str, start: int, end: int, edits: list[tuple[int, int, str]]) -> str:
+    """``text[start:end]`` with the non-overlapping ``edits`` (start, end, replacement) inside it
+    applied, leftmost first."""
+    out, pos = [], start
+    for a, b, rep in sorted(edits):
+        if a < pos or b > end:
+            continue
+        out += [text[pos:a], rep]
+        pos = b
+    return "".join(out) + text[pos:end]
+
+
+def restored_right(text: str, hits: list[tuple[int, int, str]], gold: list[tuple[int, int, str]]
+                   ) -> bool:
+    """Whether the suggestions of ``hits`` (the spans caught on one labelled swap) restore the
+    labelled wording: the stretch of text they and the swap cover, rewritten once with the
+    suggestions and once with every labelled swap inside it, reads the same (case, spacing and
+    punctuation aside). So "temper" -> "mood" restores "temper swings => mood swings", while a
+    span without a suggestion, or a wrong one beside it, does not."""
+    start = min(a for a, _, _ in hits)
+    end = max(b for _, b, _ in hits)
+    inside = [g for g in gold if g[0] < end and g[1] > start]
+    start, end = min([start, *(g[0] for g in inside)]), max([end, *(g[1] for g in inside)])
+    if any(not s.strip() for _, _, s in hits):
+        return False
+    return _norm(_rewrite(text, start, end, hits)) == _norm(_rewrite(text, start, end, inside))
+
+
 def swap_scores(got: pd.DataFrame, pages: pd.DataFrame) -> dict[str, Any]:
     """The spin evidence against the labelled swaps of the spun pages (issue 16 on real pages).
 
@@ -202,7 +234,7 @@ def swap_scores(got: pd.DataFrame, pages: pd.DataFrame) -> dict[str, Any]:
     a label the cleaning changed, or typed differently, is not found). A located swap is
     ``caught`` when a suspect span matches one of its places (``span_metrics``' rule of the spin
     evaluation: overlap of half the shorter and a fifth of the longer) and ``restored_exactly``
-    when one of those spans suggests the labelled original (case and outer spaces ignored).
+    when the suggestions of those spans restore the labelled wording (:func:`restored_right`).
     ``*_on_flagged`` counts only the pages judged spun; ``restored_exactly`` is a share of the
     caught swaps. ``spans_on_swaps``: the share of suspect spans on flagged spun pages that
     match a labelled swap (a lower bound of precision: labels list the clear swaps only)."""
@@ -216,25 +248,26 @@ def swap_scores(got: pd.DataFrame, pages: pd.DataFrame) -> dict[str, Any]:
     for r in df.itertuples():
         swaps = parse_swaps(getattr(r, "swaps", ""))
         text = str(getattr(r, "analysed_text", "") or "")
-        pred = list(getattr(r, "spin_spans", None) or [])
+        pred = [tuple(p) for p in getattr(r, "spin_spans", None) or []]
         flagged = _truthy(r.spun)
         listed += len(swaps)
-        gold_places = []
-        for written, original in swaps:
-            places = locate(text, written)
+        found = [(written, original, locate(text, written)) for written, original in swaps]
+        gold = [(a, b, original) for _, original, places in found for a, b in places]
+        for _, _, places in found:
             if not places:
                 continue
             located += 1
             flagged_located += flagged
-            gold_places += places
-            hits = [p for p in pred if span_metrics([p[:2]], places)["gold_matched"]]
+            for place in places:
+                hits = [p for p in pred if span_metrics([p[:2]], [place])["gold_matched"]]
+                if hits:
+                    break
             if hits:
                 caught += 1
                 flagged_caught += flagged
-                want = original.lower()
-                exact += any(p[2].strip().lower() == want for p in hits)
+                exact += restored_right(text, hits, gold)
         if flagged and pred:
-            m = span_metrics([p[:2] for p in pred], gold_places)
+            m = span_metrics([p[:2] for p in pred], [g[:2] for g in gold])
             spans_total += len(pred)
             spans_on += m["pred_matched"]
     return {"spun_pages": int(len(df)), "swaps_listed": listed, "swaps_located": located,

@@ -203,3 +203,25 @@ def test_swap_scores_without_spun_pages():
     out = ev.swap_scores(got, pages)
     assert out["spun_pages"] == 0 and out["swaps_listed"] == 0
     assert math.isnan(out["caught"]) and math.isnan(out["restored_exactly"])
+
+
+@pytest.mark.parametrize(("hits", "expected"), [
+    ([(0, 6, "mood")], True),                          # one word of a two-word swap
+    ([(0, 13, "Mood swings")], True),                  # the whole phrase, another case
+    ([(0, 6, "mood"), (7, 13, "jumps")], False),       # a wrong span beside it
+    ([(0, 6, "")], False),                             # caught without a suggestion
+    ([(0, 6, "temper")], False),                       # the written word back
+])
+def test_restored_right_reads_the_covered_stretch(hits, expected):
+    text = "temper swings, and nervousness dysfunction"
+    gold = [(0, 13, "mood swings"), (19, 30, "anxiety"), (31, 42, "disorder")]
+    assert ev.restored_right(text, hits, gold) is expected
+
+
+def test_restored_right_applies_every_labelled_swap_it_covers():
+    text = "temper swings, and nervousness dysfunction"
+    gold = [(0, 13, "mood swings"), (19, 30, "anxiety"), (31, 42, "disorder")]
+    assert ev.restored_right(text, [(19, 42, "anxiety disorder")], gold)
+    assert ev.restored_right(text, [(31, 42, "disorder")], gold)
+    # a span over two labelled swaps restores both or is wrong
+    assert not ev.restored_right(text, [(19, 42, "nervousness disorder")], gold)
