@@ -14,7 +14,7 @@ from pipeline.article import Article
 from pipeline.config import AuditSettings
 from pipeline.explain_text import flags_sentence
 from pipeline.host_topic import offtopic_host, page_terms
-from pipeline.url_notes import url_fingerprints
+from pipeline.url_notes import text_fingerprints, url_fingerprints
 
 COMPONENTS = ("bond", "goals", "tasks", "rupture_repair")
 
@@ -99,20 +99,33 @@ def _duplicate(dedup: dict, s: AuditSettings) -> tuple[str, str] | None:
 
 
 def _review_note(article: Article, flags: list, s: AuditSettings) -> str:
-    """Why a sound page still goes to a person (a review rule's flag or a URL fingerprint), or ""."""
+    """Why a sound page still goes to a person (a review rule's flag, a URL fingerprint, a host
+    named for another trade or a text fingerprint), or ""."""
     for f in flags:
         if isinstance(f, dict) and f.get("rule") in s.review_flag_rules:
             return f"passes the quality check, but {flags_sentence([f], 1)}: a person checks it"
-    found = url_fingerprints(article.url or article.source, s.review_url_patterns)
+    where = _provenance(article, s)
+    if where and where[0] == "url":
+        return f"passes the quality check, but its URL looks like a copy (url {where[1]}: {where[2]})"
+    if where:
+        return (f"passes the quality check, but this therapy article is on a {where[1]} site "
+                f"(host word '{where[2]}'): a copy or content-farm page, a person checks it")
+    found = text_fingerprints(article.text, s.review_text_patterns)
     if found:
         name, why = found[0]
-        return f"passes the quality check, but its URL looks like a copy (url {name}: {why})"
-    off = _offtopic_host(article, s)
-    if off:
-        topic, word = off
-        return (f"passes the quality check, but this therapy article is on a {topic} site "
-                f"(host word '{word}'): a copy or content-farm page, a person checks it")
+        return f"passes the quality check, but {why} (text {name})"
     return ""
+
+
+def _provenance(article: Article, s: AuditSettings) -> tuple[str, str, str] | None:
+    """("url", fingerprint, reason) of the first URL fingerprint, else ("host", topic, word) of a
+    therapy article on a host named for another trade, else None: the address shows a copy or
+    a farm page."""
+    found = url_fingerprints(article.url or article.source, s.review_url_patterns)
+    if found:
+        return ("url", *found[0])
+    off = _offtopic_host(article, s)
+    return ("host", *off) if off else None
 
 
 def _offtopic_host(article: Article, s: AuditSettings) -> tuple[str, str] | None:
@@ -151,11 +164,11 @@ def decide(article: Article, settings: AuditSettings) -> tuple[str, str]:
     fixable = bool(flags) and fixable_only(flags, s.low_quality_fixable_rules)
     # Severe (garbage, remove) takes damage of several kinds: one repeated block trips ten
     # repetition rules and drives the score to 0, yet a person can still fix it.
+    low_score = isinstance(q.get("score"), int | float) and q["score"] < s.severe_quality_below
     severe = low and (
         len(families) >= s.severe_min_flags
         or bool(families & set(s.severe_rules))
-        or (isinstance(q.get("score"), int | float) and q["score"] < s.severe_quality_below
-            and len(families) >= s.severe_low_score_min_families)
+        or (low_score and len(families) >= s.severe_low_score_min_families)
     )
     score = f"score {_fmt(q.get('score'))}"
     failing = flags_sentence(flags, s.reason_max_flags) if flags else ""
@@ -188,6 +201,14 @@ def decide(article: Article, settings: AuditSettings) -> tuple[str, str]:
                                                   "repaired without removing the content")
         if severe:
             return s.low_quality_severe_action, f"severely low {quality_note}"
+        # Badly damaged (a score under the severe line, one kind of damage) on a copy or farm
+        # address: nothing of value to check the source of.
+        where = _provenance(article, s) if low_score else None
+        if where:
+            at = (f"its URL looks like a copy (url {where[1]})" if where[0] == "url" else
+                  f"on a {where[1]} site (host word '{where[2]}')")
+            return s.low_quality_provenance_action, (f"low {quality_note}, and {at}: a damaged "
+                                                     "copy or content-farm page")
         return s.low_quality_action, f"low {quality_note}"
 
     note = _review_note(article, flags, s)

@@ -465,6 +465,7 @@ class AuditSettings(_Section):
     spun_offtopic_host_action: Str
     low_quality_action: Str
     low_quality_severe_action: Str
+    low_quality_provenance_action: Str
     low_quality_fixable_rules: list[Str]
     low_quality_fixable_action: Str
     severe_quality_below: Ratio
@@ -474,6 +475,7 @@ class AuditSettings(_Section):
     rule_families: dict[Str, list[Str]]
     review_flag_rules: list[Str]
     review_url_patterns: Str
+    review_text_patterns: Str
     offtopic_host_topics: Str
     offtopic_host_terms: Str
     offtopic_host_min_page_terms: Positive

@@ -117,9 +117,38 @@ def offtopic_host(url: str, topics_name: str = "host_topics.tsv") -> tuple[str, 
     topics = load_host_topics(topics_name)
     if host_names(url, topics.get(HOST_TOPIC, frozenset())) is not False:   # no host, or health
         return None
-    words = host_words(host_of(url))
+    host = host_of(url)
+    words = host_words(host)
     for w in words:
         for topic, words in topics.items():
             if topic != HOST_TOPIC and w in words:
                 return topic, w
+    for run in re.findall(r"[a-z]+", host):
+        found = _hidden_word(run, topics)
+        if found:
+            return found
+    return None
+
+
+def _hidden_word(run: str, topics: dict[str, frozenset[str]]) -> tuple[str, str] | None:
+    """(topic, word) of a trade word of ``LONG_STEM`` letters or more that the segmentation of
+    ``run`` broke into pieces ("vashikaran" comes out as vash, i, karan: rare words are cut
+    into more frequent ones). A match inside one segmented word does not count ("cialis" in
+    "specialist", "rental" in "parental")."""
+    pieces = segment(run)
+    pos = 0
+    inside: list[tuple[int, int]] = []
+    for p in pieces:
+        inside.append((pos, pos + len(p)))
+        pos += len(p)
+    for topic, words in topics.items():
+        if topic == HOST_TOPIC:
+            continue
+        for w in sorted(words):
+            if len(w) < LONG_STEM:
+                continue
+            for m in re.finditer(re.escape(w), run):
+                a, b = m.start(), m.end()
+                if not any(lo <= a and b <= hi for lo, hi in inside):
+                    return topic, w
     return None

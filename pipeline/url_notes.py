@@ -1,8 +1,11 @@
-"""URL fingerprints of copies and farm pages (``resources/audit/review_urls.tsv``).
+"""URL and text fingerprints of copies and farm pages (``resources/audit/review_urls.tsv``,
+``review_text.tsv``).
 
 A page's address can show what its text cannot: a random name-and-digits subdomain of a blog
-farm, a mirror whose path embeds the original site's domain or a DOI, a raw API dump. The audit
-turns a match into a ``review`` note with the fingerprint's reason; it never removes on it.
+farm, a mirror whose path embeds the original site's domain or a DOI, a raw API dump. The text
+can show the rest: a content-farm persona, a planted anchor of another trade, a syndication
+notice. The audit turns a match into a ``review`` note with the fingerprint's reason; it never
+removes on it.
 """
 
 from __future__ import annotations
@@ -30,3 +33,11 @@ def url_fingerprints(url: str, name: str = "review_urls.tsv") -> list[tuple[str,
     if not url:
         return []
     return [(n, reason) for n, rx, reason in load_url_fingerprints(name) if rx.search(url)]
+
+
+def text_fingerprints(text: str, name: str = "review_text.tsv") -> list[tuple[str, str]]:
+    """(name, reason) of every text fingerprint of ``resources/audit/<name>`` that ``text``
+    matches, in file order; none when ``name`` is empty (the note turned off)."""
+    if not text or not name:
+        return []
+    return [(n, reason) for n, rx, reason in load_url_fingerprints(name) if rx.search(text)]

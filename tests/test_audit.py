@@ -10,6 +10,7 @@ from pipeline.config import load_settings
 
 HOSTILE = '<script>alert(1)</script>"; DROP TABLE articles; --'
 FULL = {"bond": 2, "goals": 1, "tasks": 3, "rupture_repair": 1}
+THERAPY = "A therapist and a client agree on goals. Counselling takes time. " * 3
 
 
 @pytest.fixture(autouse=True)
@@ -145,6 +146,23 @@ def test_url_fingerprints_are_review_notes(url, action, reason_part):
     assert (got_action, reason_part in reason) == (action, True)
 
 
+@pytest.mark.parametrize(("text", "action", "reason_part"), [
+    (THERAPY + "Written by our content strategist. " * 2, "review", "text persona_template"),
+    (THERAPY + "See our essay writing service. ", "review", "text planted_anchor"),
+    (THERAPY + "This post originally appeared on a partner site. ", "review",
+     "text syndication_notice"),
+    (THERAPY, "keep", "4 of 4"),
+])
+def test_text_fingerprints_are_review_notes(text, action, reason_part):
+    got_action, reason = audit.decide(make(text), load_settings().audit)
+    assert (got_action, reason_part in reason) == (action, True)
+
+
+def test_text_fingerprint_note_can_be_turned_off():
+    article = make(THERAPY + "As a content strategist, I wrote this. ")
+    assert audit.decide(article, load_settings(audit={"review_text_patterns": ""}).audit)[0] == "keep"
+
+
 def test_link_spam_is_severe():
     settings = load_settings().audit
     assert audit.decide(make(low=True, quality=0.4, rules=("spam_insertions",)), settings)[0] == "remove"
@@ -243,8 +261,6 @@ def test_rule_families(flags, expected):
     assert audit.rule_families(flags, load_settings().audit.rule_families) == expected
 
 
-THERAPY = "A therapist and a client agree on goals. Counselling takes time. " * 3
-
 
 @pytest.mark.parametrize(("url", "text", "action", "reason_part"), [
     ("https://visualfoodie.example/ethics", THERAPY, "review", "on a food site (host word 'foodie')"),
@@ -257,6 +273,45 @@ def test_offtopic_host_is_a_review_note(url, text, action, reason_part):
     article.url = url
     got_action, reason = audit.decide(article, load_settings().audit)
     assert (got_action, reason_part in reason) == (action, True)
+
+
+MENTAL = "Anxiety and depression, stress at work: your mental health matters. " * 3
+
+
+@pytest.mark.parametrize(("url", "text", "action", "reason_part"), [
+    # A mental-health article (no therapist named) on a host of another trade is a review note.
+    ("https://visualfoodie.example/self-care", MENTAL, "review", "on a food site"),
+    ("https://www.anxietyclinic.example/self-care", MENTAL, "keep", "4 of 4"),
+])
+def test_offtopic_host_counts_mental_health_articles(url, text, action, reason_part):
+    article = make(text)
+    article.url = url
+    got_action, reason = audit.decide(article, load_settings().audit)
+    assert (got_action, reason_part in reason) == (action, True)
+
+
+@pytest.mark.parametrize(("url", "quality", "flags", "action", "reason_part"), [
+    # Badly damaged (under the severe line, one kind of damage) on a farm host or a copy's
+    # address: garbage, removed.
+    ("https://visualfoodie.example/ethics", 0.1, 1, "remove", "on a food site (host word 'foodie')"),
+    ("https://zz.example/a/www.other.com/page", 0.1, 1, "remove", "url domain_in_path"),
+    # The same damage on a therapy host, or milder damage on a farm host: a person decides.
+    ("https://www.eatingdisorders.example/team", 0.1, 1, "review", "low quality"),
+    ("https://visualfoodie.example/ethics", 0.4, 1, "review", "low quality"),
+    ("", 0.1, 1, "review", "low quality"),
+])
+def test_damaged_page_on_a_farm_address_is_removed(url, quality, flags, action, reason_part):
+    article = make(THERAPY, low=True, quality=quality, flags=flags)
+    article.url = url
+    got_action, reason = audit.decide(article, load_settings().audit)
+    assert (got_action, reason_part in reason) == (action, True)
+
+
+def test_damaged_page_on_a_farm_address_follows_the_configuration():
+    article = make(THERAPY, low=True, quality=0.1, flags=1)
+    article.url = "https://visualfoodie.example/ethics"
+    settings = load_settings(audit={"low_quality_provenance_action": "review"}).audit
+    assert audit.decide(article, settings)[0] == "review"
 
 
 def test_offtopic_host_note_can_be_turned_off():

@@ -49,6 +49,15 @@ def test_host_words_split_labels_on_digits_and_hyphens():
     ("https://sparklecleaningservices.example/help-for-anxiety", ("home", "cleaning")),
     ("https://psylabvr.example/fear-of-flying", None),  # "psy" begins a word: on topic
     ("https://www.petcounselling.example/", None),  # "counsel" keeps it on topic
+    # A rare trade word the segmentation cut into pieces still counts...
+    ("https://www.vashikaranguru.example/", ("astrology", "vashikaran")),
+    ("https://www.ordercialisrx.example/therapy", ("pharmacy", "cialis")),
+    # ...but not inside a longer word of the host.
+    ("https://specialistteam.example/", None),
+    # Everyday words of trade names (love, marriage, support, help) do not outweigh a trade word.
+    ("https://vashikaranlovemarriage.example/", ("astrology", "vashikaran")),
+    ("https://supportshop.example/anxiety", ("shop", "shop")),
+    ("https://lovemarriagehelp.example/", None),
     # A host that also names health, therapy or psychology is on topic.
     ("https://www.nationaleatingdisorders.example/treatment", None),
     ("https://mindfoodclinic.example/", None),
@@ -68,8 +77,11 @@ THERAPY = "A therapist and a client agree on goals. Counselling takes time. " * 
 @pytest.mark.parametrize(("text", "expected"), [
     ("", 0), (HOSTILE, 0),
     (THERAPY, 6),
-    # Anxiety or "mental health" alone is no therapy article; whole words only.
-    ("Self-care for anxiety and your mental health.", 0),
+    # Mental-health terms count too (a mental-health article on a farm is reviewed), but
+    # "self-care" or "tips" alone do not; whole words only.
+    ("Self-care for anxiety and your mental health.", 2),
+    ("Self-care tips for busy weeks.", 0),
+    ("Anxious, depressed, PTSD; well-being and wellbeing.", 5),
     ("Therapeutics, counselor, Psychotherapy.", 2),
 ])
 def test_page_terms(text, expected):
