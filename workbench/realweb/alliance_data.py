@@ -5,6 +5,8 @@ Two sources beside ``models/data/alliance_sentences.csv``:
 - ``realweb``: the labelled sentences of ``workbench/realweb/sentences_*.csv`` whose ``split`` is
   ``dev``, analysed inside their stored page (``.realweb/pages/<page_id>.txt``, git-ignored;
   pages that are missing or whose sha1 differs are skipped). The ``test`` split is never read.
+  ``ALLIANCE_HOLD_OUT=devi,devg`` leaves those files (``sentences_<tag>.csv``) out, so that a
+  model can be measured on a collection it never saw.
 - ``own``: ``models/data/alliance_own_sentences.csv``, short passages written for this project
   (hard negatives and narratives), one sentence a row; a passage's sentences joined by a space
   are its document, so neighbours give the therapy context as on a page.
@@ -25,6 +27,12 @@ LABELS: tuple[str, ...] = ("bond", "goals", "tasks", "rupture_repair")
 OWN_PATH = Path("models/data/alliance_own_sentences.csv")
 REALWEB_LABELS = Path("workbench/realweb")
 TRAIN_SPLIT = "dev"
+HOLD_OUT_ENV = "ALLIANCE_HOLD_OUT"
+
+
+def held_out_tags() -> frozenset[str]:
+    """The ``sentences_<tag>.csv`` tags named in ``$ALLIANCE_HOLD_OUT`` (comma-separated)."""
+    return frozenset(t.strip() for t in os.environ.get(HOLD_OUT_ENV, "").split(",") if t.strip())
 
 
 def realweb_pages(project_root: Path) -> Path:
@@ -36,7 +44,9 @@ def realweb_pages(project_root: Path) -> Path:
 def realweb_documents(project_root: Path, split: str = TRAIN_SPLIT) -> list[dict[str, Any]]:
     """The labelled real-web sentences of one split, grouped by page (empty when absent)."""
     root = Path(project_root)
-    files = sorted((root / REALWEB_LABELS).glob("sentences_*.csv"))
+    held_out = held_out_tags()
+    files = sorted(f for f in (root / REALWEB_LABELS).glob("sentences_*.csv")
+                   if f.stem.removeprefix("sentences_") not in held_out)
     if not files:
         return []
     df = pd.concat([pd.read_csv(f, dtype={"page_id": str, "split": str, "sha1": str},

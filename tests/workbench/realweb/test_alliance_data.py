@@ -18,6 +18,7 @@ def _sha(text: str) -> str:
 @pytest.fixture
 def project(tmp_path, monkeypatch):
     monkeypatch.delenv("REALWEB", raising=False)
+    monkeypatch.delenv(AD.HOLD_OUT_ENV, raising=False)
     return tmp_path
 
 
@@ -45,6 +46,25 @@ def test_realweb_dev_only_checked_by_sha1(project):
     assert docs[0]["rows"] == [(0, 21, {"bond": 0, "goals": 0, "tasks": 0, "rupture_repair": 1},
                                 "positive")]
     assert AD.realweb_documents(project, split="test")[0]["rows"][0][2]["bond"] == 1
+
+
+def test_held_out_files_are_left_out(project, monkeypatch):
+    page = "Tell your counsellor."
+    labels = project / "workbench" / "realweb"
+    labels.mkdir(parents=True)
+    for tag, page_id in (("kept", "p1"), ("unseen", "p2")):
+        row = f"s1,dev,{page_id},0,{len(page)},{_sha(page)},0,0,1,0,positive,"
+        (labels / f"sentences_{tag}.csv").write_text(HEADER + row + "\n", encoding="utf-8")
+    pages = project / ".realweb" / "pages"
+    pages.mkdir(parents=True)
+    for page_id in ("p1", "p2"):
+        (pages / f"{page_id}.txt").write_text(page, encoding="utf-8")
+    assert [d["doc"] for d in AD.realweb_documents(project)] == ["p1", "p2"]
+    monkeypatch.setenv(AD.HOLD_OUT_ENV, " unseen, other ")
+    assert AD.held_out_tags() == {"unseen", "other"}
+    assert [d["doc"] for d in AD.realweb_documents(project)] == ["p1"]
+    monkeypatch.setenv(AD.HOLD_OUT_ENV, "")
+    assert AD.held_out_tags() == frozenset()
 
 
 @pytest.mark.parametrize("text", ["She left the session upset.", "", "<b>\u202e x</b>"])
