@@ -675,14 +675,48 @@ def judge_swaps(al: PairAlignment, x: list[str], y: list[str], p: _Params) -> No
         al.direction = "both"
 
 
+@lru_cache(maxsize=1)
+def _thesaurus():
+    from pipeline.spin.thesaurus import load_thesaurus
+
+    return load_thesaurus()
+
+
+_CONTRACTIONS = (("n't", " not"), ("'re", " are"), ("'ve", " have"), ("'ll", " will"),
+                 ("'m", " am"), ("'d", " would"), ("'s", " is"))
+
+
+def _expanded(words: str) -> str:
+    for short, long in _CONTRACTIONS:
+        words = words.replace(short, long)
+    return words.replace("ca not", "can not").replace("wo not", "will not")
+
+
+@lru_cache(maxsize=1)
+def _function_pairs() -> frozenset[tuple[str, str]]:
+    """The spinner's function phrases and their plain forms (``function_phrases.tsv``), both
+    ways."""
+    from pipeline.spin.reference import read_tsv
+
+    rows = [r for r in read_tsv("function_phrases.tsv") if len(r) >= 2]
+    return frozenset((r[0], r[1]) for r in rows) | frozenset((r[1], r[0]) for r in rows)
+
+
 def _synonyms(a: str, b: str) -> bool:
-    """One word (or phrase) is listed as the other's synonym in the spin reference's table,
-    either way, as written, lemmatised or without a plural -s."""
+    """One word (or phrase) is listed as the other's synonym, either way (the spin reference's
+    synonym table, as written, lemmatised or without a plural -s; the spin thesaurus's reverse
+    look-up; the spinner function phrases), or one wording with and without a contraction."""
+    if _expanded(a) == _expanded(b) or (a, b) in _function_pairs():
+        return True
     table = _fit_tables().synonyms
     fa = {a, _lemma(a), _plural_stem(a)}
     fb = {b, _lemma(b), _plural_stem(b)}
-    return (any(not fb.isdisjoint(table.get(w) or ()) for w in fa)
-            or any(not fa.isdisjoint(table.get(w) or ()) for w in fb))
+    if (any(not fb.isdisjoint(table.get(w) or ()) for w in fa)
+            or any(not fa.isdisjoint(table.get(w) or ()) for w in fb)):
+        return True
+    thes = _thesaurus()
+    return thes is not None and (any(o == b for o, _ in thes.originals(a))
+                                 or any(o == a for o, _ in thes.originals(b)))
 
 
 def swap_kind(a: str, b: str) -> str:
@@ -703,8 +737,20 @@ def swap_kind(a: str, b: str) -> str:
 def edit_share(al: PairAlignment) -> tuple[float, int]:
     """Share of a pair's swaps that are grammatical edits (:func:`swap_kind`), and the number
     of swaps (after :func:`judge_swaps` has set their words; respaced words are no swap)."""
-    kinds = [swap_kind(*sw.words) for sw in al.swaps
-             if sw.words[0] != sw.words[1] and not _respaced(*sw.words)]
+    # A replaced block of equal length is split word by word (align_words); its words are read
+    # together here ("in addition to" / "as well as" is one phrase, not three edits).
+    blocks: list[list[Swap]] = []
+    for sw in al.swaps:
+        if blocks and blocks[-1][-1].x[1] == sw.x[0] and blocks[-1][-1].y[1] == sw.y[0]:
+            blocks[-1].append(sw)
+        else:
+            blocks.append([sw])
+    kinds = []
+    for block in blocks:
+        a = " ".join(sw.words[0] for sw in block)
+        b = " ".join(sw.words[1] for sw in block)
+        if a != b and not _respaced(a, b):
+            kinds.append(swap_kind(a, b))
     return (kinds.count("edit") / len(kinds) if kinds else 0.0), len(kinds)
 
 

@@ -924,6 +924,8 @@ RESPUN = ("The healer and the consumer concur on the aims of the labor, and they
     ("common mental", "typical psychological", "content"),
     ("in the", "within the", "synonym"),
     ("every", "each", "synonym"),
+    ("do not", "don't", "synonym"),                 # a contraction written out
+    ("in regards to", "about", "synonym"),          # a listed spinner function phrase
     ("the", "a", "edit"),
     ("they", "therapists", "edit"),
     ("which", "that", "edit"),
@@ -941,6 +943,12 @@ def test_a_rewrite_is_not_spinner_shaped_and_a_spin_is(settings):
     spun = _judged(settings, FRAMED, RESPUN)
     assert dedup.edit_share(spun)[0] <= p.shape_max_edit and dedup.spinner_shaped(spun, p)
     assert spun.direction == "y"
+
+
+def test_adjacent_swaps_are_read_as_one_block(settings):
+    al = _judged(settings, "She reads in addition to writing every day at home.",
+                 "She reads as well as writing every day at home.")
+    assert len(al.swaps) == 3 and dedup.edit_share(al)[1] == 1
 
 
 def test_too_few_swaps_say_nothing_of_the_shape(settings):
