@@ -437,6 +437,8 @@ class DedupSettings(_Section):
     spin_min_pairs: Positive
     spin_min_worse_each: Positive
     spin_min_worse_share: Ratio
+    shape_min_swaps: Count
+    shape_max_edit_share: Ratio
     archive_patterns: list[Str]
     keep_order: Annotated[list[KeepField], Field(min_length=1)]
     truncated_share: Ratio

@@ -13,6 +13,9 @@ decided on the exact Jaccard of their shingle hashes. Near and spun-copy pairs a
 word by word (their texts re-read from the run's store): a spun copy must align (long equal
 runs, the rest single swaps), and each swap's worse-fitting side (rarer words, unseen bigrams)
 tells the copy from its source; the swaps become the copy's ``aligned_copy`` spin evidence.
+A pair whose swaps are often grammatical edits (a function word for an unrelated word: a
+machine translation or an editor's rewrite, not a thesaurus swap) is a near copy, neither side
+a spin (:func:`spinner_shaped`).
 
 Clusters are stars around the articles an editor would keep (:data:`RANK_FIELDS`, in the order
 of ``keep_order``: named as canonical by another member, not a synonym-swapped copy, sound text
@@ -267,6 +270,8 @@ class _Params:
     light_min_pairs: int
     light_min_worse: int
     light_min_share: float
+    shape_min_swaps: int
+    shape_max_edit: float
     texts_kept: int
     max_near_aligned: int
     near_aligned: float
@@ -302,6 +307,7 @@ class _Params:
                    int(s.spin_min_outvoted), float(s.spin_outvoted_share),
                    int(s.spin_min_pairs), int(s.spin_min_worse_each),
                    float(s.spin_min_worse_share),
+                   int(s.shape_min_swaps), float(s.shape_max_edit_share),
                    int(s.align_texts_kept), int(s.align_max_near),
                    float(s.near_aligned_threshold), float(s.near_min_equal),
                    int(s.near_min_run_words),
@@ -543,6 +549,7 @@ class PairAlignment:
     equal_runs: list[tuple[int, int]] = field(default_factory=list)   # token ranges in x
     swapped: float = 0.0     # share of a side's words in swaps (the larger of the two)
     runs: float = 0.0        # share of the shorter side's words in equal runs of 2+ words
+    reworded: bool = False   # translated or edited, not spun: no side is a swapped copy
 
     def votes(self, side: str) -> int:
         """Swaps whose worse wording is on ``side``."""
@@ -666,6 +673,92 @@ def judge_swaps(al: PairAlignment, x: list[str], y: list[str], p: _Params) -> No
         al.direction = "x"
     elif enough["x"] and enough["y"] and min(vx, vy) >= p.both_min_share * total:
         al.direction = "both"
+
+
+@lru_cache(maxsize=1)
+def _thesaurus():
+    from pipeline.spin.thesaurus import load_thesaurus
+
+    return load_thesaurus()
+
+
+_CONTRACTIONS = (("n't", " not"), ("'re", " are"), ("'ve", " have"), ("'ll", " will"),
+                 ("'m", " am"), ("'d", " would"), ("'s", " is"))
+
+
+def _expanded(words: str) -> str:
+    for short, long in _CONTRACTIONS:
+        words = words.replace(short, long)
+    return words.replace("ca not", "can not").replace("wo not", "will not")
+
+
+@lru_cache(maxsize=1)
+def _function_pairs() -> frozenset[tuple[str, str]]:
+    """The spinner's function phrases and their plain forms (``function_phrases.tsv``), both
+    ways."""
+    from pipeline.spin.reference import read_tsv
+
+    rows = [r for r in read_tsv("function_phrases.tsv") if len(r) >= 2]
+    return frozenset((r[0], r[1]) for r in rows) | frozenset((r[1], r[0]) for r in rows)
+
+
+def _synonyms(a: str, b: str) -> bool:
+    """One word (or phrase) is listed as the other's synonym, either way (the spin reference's
+    synonym table, as written, lemmatised or without a plural -s; the spin thesaurus's reverse
+    look-up; the spinner function phrases), or one wording with and without a contraction."""
+    if _expanded(a) == _expanded(b) or (a, b) in _function_pairs():
+        return True
+    table = _fit_tables().synonyms
+    fa = {a, _lemma(a), _plural_stem(a)}
+    fb = {b, _lemma(b), _plural_stem(b)}
+    if (any(not fb.isdisjoint(table.get(w) or ()) for w in fa)
+            or any(not fa.isdisjoint(table.get(w) or ()) for w in fb)):
+        return True
+    thes = _thesaurus()
+    return thes is not None and (any(o == b for o, _ in thes.originals(a))
+                                 or any(o == a for o, _ in thes.originals(b)))
+
+
+def swap_kind(a: str, b: str) -> str:
+    """``"content"``: both sides hold a content word (a spinner's word-for-word swap);
+    ``"synonym"``: a function phrase or a listed synonym ("within the" / "in the", "regarding" /
+    "about"); ``"edit"``: a function word for an unrelated word ("the" / "a", "they" /
+    "therapists"), the grammar of a translation or a rewrite, not a thesaurus swap."""
+    from pipeline.spin.spans import function_phrase
+
+    stop = _function_words()
+    if any(w not in stop for w in a.split()) and any(w not in stop for w in b.split()):
+        return "content"
+    if function_phrase(a, b) or _synonyms(a, b):
+        return "synonym"
+    return "edit"
+
+
+def edit_share(al: PairAlignment) -> tuple[float, int]:
+    """Share of a pair's swaps that are grammatical edits (:func:`swap_kind`), and the number
+    of swaps (after :func:`judge_swaps` has set their words; respaced words are no swap)."""
+    # A replaced block of equal length is split word by word (align_words); its words are read
+    # together here ("in addition to" / "as well as" is one phrase, not three edits).
+    blocks: list[list[Swap]] = []
+    for sw in al.swaps:
+        if blocks and blocks[-1][-1].x[1] == sw.x[0] and blocks[-1][-1].y[1] == sw.y[0]:
+            blocks[-1].append(sw)
+        else:
+            blocks.append([sw])
+    kinds = []
+    for block in blocks:
+        a = " ".join(sw.words[0] for sw in block)
+        b = " ".join(sw.words[1] for sw in block)
+        if a != b and not _respaced(a, b):
+            kinds.append(swap_kind(a, b))
+    return (kinds.count("edit") / len(kinds) if kinds else 0.0), len(kinds)
+
+
+def spinner_shaped(al: PairAlignment, p: _Params) -> bool:
+    """The differences of a synonym-spun pair: at most ``shape_max_edit`` of its swaps are
+    grammatical edits (or too few swaps to tell)."""
+    share, n = edit_share(al)
+    return n < p.shape_min_swaps or share <= p.shape_max_edit
 
 
 # ---------------------------------------------------------------- resolve, step by step
@@ -879,6 +972,11 @@ def _align_edges(edges: dict[int, dict[int, tuple[str, float]]], texts: _Texts |
                 continue
             edges[x][y] = edges[y][x] = (kind, sim)
         judge_swaps(al, tx, ty, p)
+        if not spinner_shaped(al, p):
+            # A translation or a rewrite of one text: a near copy, neither side a spin.
+            al.reworded, al.direction = True, ""
+            if kind == "spun_copy":
+                edges[x][y] = edges[y][x] = ("near", sim)
         aligned[(x, y)] = al
     for n in [n for n, ys in edges.items() if not ys]:
         del edges[n]
@@ -918,6 +1016,8 @@ def _copy_sides(aligned: Mapping[tuple[int, int], PairAlignment],
     copy_of: dict[int, int] = {}
     both: dict[int, int] = {}
     source: set[int] = set()
+    # A reworded pair (a translation or an edit) says nothing of which side is a spin.
+    aligned = {xy: al for xy, al in aligned.items() if not al.reworded}
     for (x, y), al in aligned.items():
         if al.direction in ("x", "y"):
             copy, other = (x, y) if al.direction == "x" else (y, x)

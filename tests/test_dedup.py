@@ -900,3 +900,78 @@ def test_in_a_group_of_spins_the_member_linked_to_most_others_is_kept():
     # An original among them: the keep order decides as before.
     kept, _ = dedup._stars(edges, dedup._hub_first(edges, {1: 5, 2: 5}, rank))
     assert kept == {0: [1], 2: []}
+
+
+# A text, a rewrite of it (function words changed, as a translation or an editor does) and a
+# spin of it (content words for thesaurus synonyms, the frame kept); written for these tests.
+FRAMED = ("The therapist and the client agree on the goals of the work, and they review them in "
+          "every session. When the client feels that the plan is not working, the therapist asks "
+          "what has changed and they adjust the tasks together. This shared work is the core of "
+          "the alliance, which research links with better outcomes in many kinds of therapy.")
+REWORDED = ("A therapist and a client agree on goals of their work, and both review those at each "
+            "session. If a client feels this plan is not working, that therapist asks what has "
+            "changed and both adjust these tasks together. Such shared work is a core of an "
+            "alliance, that research links to better outcomes across many kinds of therapy.")
+RESPUN = ("The healer and the consumer concur on the aims of the labor, and they assess them in "
+          "every sitting. When the consumer senses that the scheme is not functioning, the healer "
+          "asks what has altered and they modify the duties jointly. This communal work is the "
+          "nucleus of the coalition, which analysis links with superior results in many sorts of "
+          "remedy.")
+
+
+@pytest.mark.parametrize(("a", "b", "kind"), [
+    ("therapist", "healer", "content"),
+    ("common mental", "typical psychological", "content"),
+    ("in the", "within the", "synonym"),
+    ("every", "each", "synonym"),
+    ("do not", "don't", "synonym"),                 # a contraction written out
+    ("in regards to", "about", "synonym"),          # a listed spinner function phrase
+    ("the", "a", "edit"),
+    ("they", "therapists", "edit"),
+    ("which", "that", "edit"),
+])
+def test_swap_kind(a, b, kind):
+    assert dedup.swap_kind(a, b) == kind
+
+
+def test_a_rewrite_is_not_spinner_shaped_and_a_spin_is(settings):
+    p = dedup._Params.of(settings)
+    reworded = _judged(settings, FRAMED, REWORDED)
+    share, n = dedup.edit_share(reworded)
+    assert n >= p.shape_min_swaps and share > p.shape_max_edit
+    assert not dedup.spinner_shaped(reworded, p)
+    spun = _judged(settings, FRAMED, RESPUN)
+    assert dedup.edit_share(spun)[0] <= p.shape_max_edit and dedup.spinner_shaped(spun, p)
+    assert spun.direction == "y"
+
+
+def test_adjacent_swaps_are_read_as_one_block(settings):
+    al = _judged(settings, "She reads in addition to writing every day at home.",
+                 "She reads as well as writing every day at home.")
+    assert len(al.swaps) == 3 and dedup.edit_share(al)[1] == 1
+
+
+def test_too_few_swaps_say_nothing_of_the_shape(settings):
+    al = _judged(settings, "The therapist and the client agree on the goals.",
+                 "A therapist and a client agree on their goals.")
+    assert dedup.edit_share(al)[0] > 0.5 and dedup.spinner_shaped(al, dedup._Params.of(settings))
+
+
+def test_a_reworded_pair_names_no_spin(settings):
+    """Both sides of a pair read as two spins: once the pair is reworded, neither is a copy."""
+    al = dedup.PairAlignment(0.9, 0.6, [dedup.Swap((i, i + 1), (i, i + 1), w)
+                                         for i, w in enumerate("xxxxxxyyyyy")], "both")
+    assert set(dedup._copy_sides({(0, 1): al}, 5, 3, 0.5)) == {0, 1}
+    al.reworded = True
+    assert dedup._copy_sides({(0, 1): al}, 5, 3, 0.5) == {}
+
+
+def test_a_rewrite_in_the_corpus_is_a_near_copy_not_a_spin(settings):
+    arts = [art("a", FRAMED), art("b", REWORDED), art("c", OTHER)]
+    dedup.find_duplicates(arts, load_settings(dedup={"frame_threshold": 0.01,
+                                                     "near_aligned_threshold": 0.05}).dedup)
+    a, b, _ = arts
+    assert a.dedup["cluster"] == b.dedup["cluster"] != ""
+    assert "spun_copy" not in (a.dedup["kind"], b.dedup["kind"])
+    assert not a.dedup["all_spun"] and not (a.spin or {}).get("spun")
+    assert not (b.spin or {}).get("spun")

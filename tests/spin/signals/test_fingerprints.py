@@ -60,3 +60,17 @@ def test_a_page_repeating_fingerprints_keeps_each_outer_hit_once():
     assert len(spans) == 6000
     assert {s["suggestion"] for s in spans} == {"panic disorder", "cognitive behavioral therapy"}
     assert counted_hits(spans, 2) == 4
+
+
+def test_shipped_table_knows_the_round_trip_function_phrases():
+    """The translate-and-back rewriter's function phrases (issue 16); the plain wording not."""
+    got = {s["text"]: s["suggestion"] for s in fingerprints(
+        "Low shallowness is common, but it surely can change: stand in entrance of friends and "
+        "let praise make you are feeling seen. Habits can embody rest, so you really feel higher "
+        "by final 12 months.")}
+    assert got == {"shallowness": "self-esteem", "but it surely": "but it",
+                   "in entrance of": "in front of", "make you are feeling": "make you feel",
+                   "can embody": "can include", "really feel higher": "feel better",
+                   "final 12 months": "last year"}
+    assert fingerprints("It surely works in front of others, and you feel better this "
+                        "year; feeling higher levels of calm can embrace change.") == []
