@@ -261,29 +261,19 @@ def test_rule_families(flags, expected):
     assert audit.rule_families(flags, load_settings().audit.rule_families) == expected
 
 
+MENTAL = "Anxiety and depression, stress at work: your mental health matters. " * 3
+
 
 @pytest.mark.parametrize(("url", "text", "action", "reason_part"), [
     ("https://visualfoodie.example/ethics", THERAPY, "review", "on a food site (host word 'foodie')"),
     # Not a therapy article: the farm's own filler is left alone.
     ("https://visualfoodie.example/self-care", "Self-care tips for busy weeks. " * 20, "keep", "4 of 4"),
     ("https://www.eatingdisorders.example/team", THERAPY, "keep", "4 of 4"),
-])
-def test_offtopic_host_is_a_review_note(url, text, action, reason_part):
-    article = make(text)
-    article.url = url
-    got_action, reason = audit.decide(article, load_settings().audit)
-    assert (got_action, reason_part in reason) == (action, True)
-
-
-MENTAL = "Anxiety and depression, stress at work: your mental health matters. " * 3
-
-
-@pytest.mark.parametrize(("url", "text", "action", "reason_part"), [
     # A mental-health article (no therapist named) on a host of another trade is a review note.
     ("https://visualfoodie.example/self-care", MENTAL, "review", "on a food site"),
     ("https://www.anxietyclinic.example/self-care", MENTAL, "keep", "4 of 4"),
 ])
-def test_offtopic_host_counts_mental_health_articles(url, text, action, reason_part):
+def test_offtopic_host_is_a_review_note(url, text, action, reason_part):
     article = make(text)
     article.url = url
     got_action, reason = audit.decide(article, load_settings().audit)
