@@ -4,8 +4,9 @@
 A page's address can show what its text cannot: a random name-and-digits subdomain of a blog
 farm, a mirror whose path embeds the original site's domain or a DOI, a raw API dump. The text
 can show the rest: a content-farm persona, a planted anchor of another trade, a syndication
-notice. The audit turns a match into a ``review`` note with the fingerprint's reason; it never
-removes on it.
+notice. The audit turns a match into a ``review`` note with the fingerprint's reason; a match
+alone never removes a page (a badly damaged page on a copy's address is removed for its damage,
+``audit.low_quality_provenance_action``).
 """
 
 from __future__ import annotations
