@@ -8,12 +8,17 @@ Each does the same float operations in the same order on the same memo tables as
 the reference: change them first, then mirror the change here.
 """
 
+import re
 import struct
 import sys
 from math import log as _pylog
 
 cimport cython
 from cpython.bytes cimport PyBytes_FromStringAndSize
+from cpython.ref cimport Py_INCREF
+from cpython.tuple cimport PyTuple_SET_ITEM
+from cpython.unicode cimport (Py_UNICODE_ISALNUM, Py_UNICODE_ISALPHA, Py_UNICODE_ISDECIMAL,
+                             Py_UNICODE_ISSPACE)
 from libc.math cimport exp, isinf, log, log1p
 from libc.stdint cimport int32_t, int64_t
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -31,6 +36,7 @@ _UNSEEN = object()
 cdef frozenset _EMPTY = frozenset()
 cdef double NEG_INF = float("-inf")
 cdef object _MISSING = object()
+_re_unicode = re.UNICODE
 
 
 cdef object _tget(table, key, default):
@@ -124,6 +130,25 @@ cdef double _mlbi(m, a, b) except? -1.0:
     (<dict>row)[b] = r
     m._n_bi += 1
     return r
+
+
+cdef object _mrare(m, w):
+    """``spans._Model.rare(w)``: what a rare first word gets back (None: not rare). Called for
+    every original of every new span key (a Python method call each, issue 19)."""
+    cdef double floor = m.rare_floor, rare_zipf, z
+    if not floor:
+        return None
+    rare_zipf = m.rare_zipf
+    # The value as the original reads it (a float; an int converts exactly, as in Python).
+    z = m.ref.zipf.get(w, 0.0)
+    if z < rare_zipf:
+        return floor * (rare_zipf - z)
+    return None
+
+
+def rare(m, w):
+    """``spans._Model.rare`` (bound as that method)."""
+    return _mrare(m, w)
 
 
 cdef double _mfit_parts(m, left, tuple parts, right) except? -1.0:
@@ -564,6 +589,107 @@ def span_hits(m, thes, list toks, list lows, list spans_ok, double max_lr, doubl
     return hits
 
 
+cdef bint _all_stop(list words):
+    """``all(x in STOP_WORDS for x in words)``."""
+    for x in words:
+        if x not in STOP_WORDS:
+            return False
+    return True
+
+
+cdef double _shape_weight(str key, str original, double shorter, double longer,
+                          double stop) except? -1.0:
+    """``spans.shape_weight`` (an empty original: 0.0)."""
+    cdef list ow, kw
+    cdef double w
+    if not original:
+        return 0.0
+    ow, kw = original.split(), key.split()
+    if len(ow) > len(kw):
+        w = shorter
+    elif len(kw) > len(ow) and not set(ow) <= set(kw):
+        w = longer
+    else:
+        w = 0.0
+    if _all_stop(ow) and not _all_stop(kw):
+        w += stop
+    return w
+
+
+cdef Py_ssize_t _inner_count(str original, str key):
+    """``spans.inner_count``."""
+    cdef list ow = original.split(), kw = key.split()
+    cdef Py_ssize_t k, n = 0, lo = len(ow)
+    if not ow or lo >= len(kw):
+        return 0
+    for k in range(len(kw) - lo + 1):
+        if kw[k:k + lo] == ow:
+            n += 1
+    return n
+
+
+cdef object _tri_best(list left, list words, list right, tri):
+    """The ``best`` of ``spans.trigram_counts``: the largest count of a window of three words
+    of ``left + words + right`` without a None (0 when none is listed)."""
+    cdef list seq = left + words + right
+    cdef Py_ssize_t a
+    top = 0
+    for a in range(len(seq) - 2):
+        x, y, z = seq[a], seq[a + 1], seq[a + 2]
+        if x is None or y is None or z is None:
+            continue
+        v = tri.get(" ".join((x, y, z)), 0)
+        if v > top:   # max(top, v): the first wins a tie
+            top = v
+    return top
+
+
+def weigh_hits(list hits, list lows, dict counts, dict phrases, tuple factors, tri,
+               list tri_steps, double tri_none):
+    """``spans._py_weigh``: each hit with the in-text, repetition, shape and trigram factors
+    added to its log LR (the same additions in the same order)."""
+    cdef double up = factors[0], down = factors[1], twice = factors[2], more = factors[3]
+    cdef double shorter = factors[4], longer = factors[5], stop = factors[6]
+    cdef double w, f
+    cdef Py_ssize_t n, inner, i, j, nl = len(lows), k
+    cdef str key, original
+    cdef bint elsewhere
+    cdef list out = [], around
+    cdef tuple h
+    for ho in hits:
+        h = <tuple>ho
+        i, j, key, original = h[0], h[1], h[4], h[3]
+        n = (phrases if " " in key else counts).get(key, 0)
+        inner = _inner_count(original, key)
+        if inner:
+            elsewhere = (<Py_ssize_t>(phrases if " " in original else counts).get(original, 0)
+                         > inner * n)
+        elif not original:
+            elsewhere = False
+        else:
+            elsewhere = original in (phrases if " " in original else counts)
+        w = up if elsewhere else down
+        w += twice if n == 2 else more if n >= 3 else 0.0
+        w += _shape_weight(key, original, shorter, longer, stop)
+        if tri and original:
+            # trigram_counts then trigram_weight.
+            around = [lows[k] if 0 <= k < nl else None for k in (i - 2, i - 1, j + 1, j + 2)]
+            left = [around[0] if around[1] is not None else None, around[1]]
+            right = [around[2], around[3] if around[2] is not None else None]
+            orig_count = _tri_best(left, original.split(" "), right, tri)
+            span_count = _tri_best(left, key.split(" "), right, tri)
+            if not tri_steps or span_count >= (<tuple>tri_steps[0])[0]:
+                f = 0.0
+            else:
+                f = tri_none
+                for step in tri_steps:
+                    if orig_count >= (<tuple>step)[0]:
+                        f = (<tuple>step)[1]
+            w += f
+        out.append(ho._replace(log_lr=<double>h[2] + w) if w != 0.0 else ho)
+    return out
+
+
 def lbi(m, a, b):
     """``spans._Model.lbi`` (bound as that method): log P(b | a), smoothed toward P(b)."""
     return _mlbi(m, a, b)
@@ -579,7 +705,7 @@ def parts(m, words):
         if floor > v:   # max(v, floor): the first wins a tie, as in Python
             v = floor
         inner.append(v)
-    return words[0], m.rare(words[0]), tuple(inner), words[-1]
+    return words[0], _mrare(m, words[0]), tuple(inner), words[-1]
 
 
 def fit_parts(m, left, tuple parts, right):
@@ -608,7 +734,7 @@ def key_info(m, thes, str key):
         if " " not in c and c not in ants and not respelt(key, c):
             # math.log raises on a count below 1 (none is); so does the Python original.
             log_n = _pylog(n) if n <= 0 else log(<double>n)
-            single[c] = (n, log_n, m.rare(c), _mp(m, c) / <double>n)
+            single[c] = (n, log_n, _mrare(m, c), _mp(m, c) / <double>n)
     multi = []
     for c, n in cands:
         if " " in c and c not in ants and not respelt(key, c):
@@ -938,15 +1064,93 @@ def candidates(str word, ref):
 
 
 # -- tokens (tokens.py) and phrase tables (signals/base.py) --------------------------------
+# ``pipeline.text.TOKEN``, which :func:`tokens` scans by hand (any other pattern: its finditer).
+_TOKEN_SOURCE = r"[^\W\d_]+(?:['’\-][^\W\d_]+)*|\d+(?:[.,]\d+)*|[^\w\s]"
+
+
+cdef inline bint _is_letter(Py_UCS4 ch):
+    """``[^\W\d_]`` as ``re`` reads it in a str pattern: a word character (``\w``:
+    ``Py_UNICODE_ISALNUM`` or "_") that is neither a digit (``\d``: ``Py_UNICODE_ISDECIMAL``)
+    nor "_"."""
+    return Py_UNICODE_ISALNUM(ch) and not Py_UNICODE_ISDECIMAL(ch)
+
+
 def tokens(str text, str low, pattern, tok):
     """``tokens._py_tokens``: the tokens of ``text`` (``tok`` the ``Tok`` class; built as its
-    ``__new__`` builds it, a tuple of the five fields)."""
+    ``__new__`` builds it, a tuple of the five fields).
+
+    For ``pipeline.text.TOKEN`` the text is scanned here, character by character, as ``re``
+    matches that pattern (no match object per token): a run of letters with runs joined by
+    one of ' ’ -, a run of digits with runs joined by . or ,, or one character that is neither
+    a word character nor white space; anything else (white space, "_") is skipped. The three
+    alternatives start with disjoint characters and each repetition is greedy with nothing
+    after it to backtrack for, so the longest such run is the match."""
     cdef list out = []
-    cdef Py_ssize_t a, b
-    for m in pattern.finditer(text):
-        a, b = m.span()
-        out.append(tuple.__new__(tok, (a, b, text[a:b], low[a:b], text[a].isalpha())))
+    cdef Py_ssize_t a, b, n = len(text)
+    cdef Py_UCS4 ch
+    if pattern.pattern != _TOKEN_SOURCE or pattern.flags != _re_unicode:
+        for m in pattern.finditer(text):
+            a, b = m.span()
+            out.append(tuple.__new__(tok, (a, b, text[a:b], low[a:b], text[a].isalpha())))
+        return out
+    a = 0
+    while a < n:
+        ch = text[a]
+        b = a + 1
+        if _is_letter(ch):
+            while b < n and _is_letter(text[b]):
+                b += 1
+            while b + 1 < n and (text[b] == u"'" or text[b] == u"’" or text[b] == u"-") \
+                    and _is_letter(text[b + 1]):
+                b += 2
+                while b < n and _is_letter(text[b]):
+                    b += 1
+        elif Py_UNICODE_ISDECIMAL(ch):
+            while b < n and Py_UNICODE_ISDECIMAL(text[b]):
+                b += 1
+            while b + 1 < n and (text[b] == u"." or text[b] == u",") \
+                    and Py_UNICODE_ISDECIMAL(text[b + 1]):
+                b += 2
+                while b < n and Py_UNICODE_ISDECIMAL(text[b]):
+                    b += 1
+        elif Py_UNICODE_ISALNUM(ch) or ch == u"_" or Py_UNICODE_ISSPACE(ch):
+            a = b
+            continue
+        out.append(_new_tok(tok, a, b, text[a:b], low[a:b],
+                            Py_UNICODE_ISALPHA(ch)))
+        a = b
     return out
+
+
+cdef extern from *:
+    """
+    /* A new instance of the tuple subclass ``tp`` with ``n`` empty items (its ``tp_alloc``,
+       as ``tuple.__new__`` allocates one). */
+    static PyObject* aa_tuple_alloc(PyObject* tp, Py_ssize_t n) {
+        return ((PyTypeObject*)tp)->tp_alloc((PyTypeObject*)tp, n);
+    }
+    """
+    object aa_tuple_alloc(object tp, Py_ssize_t n)
+
+
+cdef object _new_tok(object tok, Py_ssize_t a, Py_ssize_t b, str text, str low, bint is_word):
+    """``tuple.__new__(tok, (a, b, text, low, is_word))`` without the argument tuple and the
+    call: allocated by the type's ``tp_alloc`` and filled as ``tuple.__new__`` fills it."""
+    cdef object t = aa_tuple_alloc(tok, 5)
+    cdef object x = a   # PyTuple_SET_ITEM steals a reference: each item gets one
+    Py_INCREF(x)
+    PyTuple_SET_ITEM(t, 0, x)
+    x = b
+    Py_INCREF(x)
+    PyTuple_SET_ITEM(t, 1, x)
+    Py_INCREF(text)
+    PyTuple_SET_ITEM(t, 2, text)
+    Py_INCREF(low)
+    PyTuple_SET_ITEM(t, 3, low)
+    x = True if is_word else False
+    Py_INCREF(x)
+    PyTuple_SET_ITEM(t, 4, x)
+    return t
 
 
 cdef inline bint _words_run(list toks, Py_ssize_t i, Py_ssize_t size, Py_ssize_t n):
@@ -1115,9 +1319,12 @@ def tree_raw(trees, X):
                 nodes[node].child[0] = <int32_t>(start + right[node])
                 nodes[node].child[1] = <int32_t>(start + left[node])
                 nodes[node].missing_left = 1 if missing_left[node] else 0
-    cdef double v
-    cdef int32_t cur
+    cdef double v, v1, v2, v3
+    cdef int32_t cur, c1, c2, c3
     cdef _Node* nd
+    cdef _Node* n1
+    cdef _Node* n2
+    cdef _Node* n3
     for r in range(n):
         o[r] = 0.0
         o[r] += baseline
@@ -1126,7 +1333,31 @@ def tree_raw(trees, X):
         r1 = r0 + _BLOCK if r0 + _BLOCK < n else n
         for t in range(n_trees):
             start = offsets[t]
-            for r in range(r0, r1):
+            # Four rows walk the tree side by side: four independent chains of loads for
+            # the processor to overlap (each row's walk and its sum are those of one row).
+            r = r0
+            while r + 4 <= r1:
+                cur = c1 = c2 = c3 = <int32_t>start
+                for step in range(depth + 1):
+                    nd = &nodes[cur]
+                    n1 = &nodes[c1]
+                    n2 = &nodes[c2]
+                    n3 = &nodes[c3]
+                    v = x[r, nd.feature]
+                    v1 = x[r + 1, n1.feature]
+                    v2 = x[r + 2, n2.feature]
+                    v3 = x[r + 3, n3.feature]
+                    cur = nd.child[(v <= nd.threshold) | ((v != v) & nd.missing_left)]
+                    c1 = n1.child[(v1 <= n1.threshold) | ((v1 != v1) & n1.missing_left)]
+                    c2 = n2.child[(v2 <= n2.threshold) | ((v2 != v2) & n2.missing_left)]
+                    c3 = n3.child[(v3 <= n3.threshold) | ((v3 != v3) & n3.missing_left)]
+                o[r] += value[cur]
+                o[r + 1] += value[c1]
+                o[r + 2] += value[c2]
+                o[r + 3] += value[c3]
+                r += 4
+            k = r
+            for r in range(k, r1):
                 cur = <int32_t>start
                 for step in range(depth + 1):
                     nd = &nodes[cur]

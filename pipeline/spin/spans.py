@@ -181,7 +181,7 @@ class _Model:
 
 # The reference implementation stays reachable (the parity tests); the compiled one is bound
 # as the method when it is built.
-_PY_METHODS = {name: getattr(_Model, name) for name in ("lbi", "parts", "fit_parts")}
+_PY_METHODS = {name: getattr(_Model, name) for name in ("lbi", "parts", "fit_parts", "rare")}
 if FAST is not None:
     for _name in _PY_METHODS:
         setattr(_Model, _name, getattr(FAST, _name))
@@ -194,8 +194,12 @@ _MODEL_KEYS = ("colloc_dom_weight", "span_mu", "span_lambda", "span_max_near", "
                "span_max_lr", "word_memo_max")
 
 
+# The settings' values in one C call (model_for runs for every span suggestion too).
+_MODEL_SETTINGS = operator.attrgetter(*_MODEL_KEYS)
+
+
 def model_for(ref: Reference, cfg: dict[str, Any]) -> _Model:
-    key = (id(ref), *(getattr(cfg, k) for k in _MODEL_KEYS))
+    key = (id(ref), *_MODEL_SETTINGS(cfg))
     hit = _MODELS.get(key)
     if hit is None or hit[0] is not ref:
         if len(_MODELS) > 4:
@@ -652,6 +656,17 @@ def weigh_in_text(hits: list[SpanHit], lows: list[str | None],
             counts[w] = counts.get(w, 0) + 1
     phrases = text_phrases(lows, {p.count(" ") + 1 for h in hits for p in (h.original, h.key)
                                   if " " in p})
+    return _weigh(hits, lows, counts, phrases, (up, down, twice, more, *shape),
+                  tri, tri_steps, tri_none)
+
+
+def _py_weigh(hits: list[SpanHit], lows: list[str | None], counts: dict[str, int],
+              phrases: dict[str, int], factors: tuple[float, ...], tri: Mapping[str, int] | None,
+              tri_steps: list[tuple[int, float]], tri_none: float) -> list[SpanHit]:
+    """The loop of :func:`weigh_in_text` over the hits (``factors``: the logs of the in-text,
+    not-in-text, twice, repeated, shorter, longer and stop-original factors): the reference
+    implementation of ``pipeline.spin._fast.weigh_hits``."""
+    up, down, twice, more, *shape = factors
     out = []
     for h in hits:
         n = written_count(h.key, counts, phrases)
@@ -668,6 +683,10 @@ def weigh_in_text(hits: list[SpanHit], lows: list[str | None],
                                 tri_steps, tri_none)
         out.append(h._replace(log_lr=h.log_lr + w) if w != 0.0 else h)
     return out
+
+
+# The compiled twin when built (the Python above is its reference).
+_weigh = FAST.weigh_hits if FAST is not None else _py_weigh
 
 
 def span_evidence(toks: list[Tok], thes: Thesaurus, ref: Reference,

@@ -44,6 +44,7 @@ _PURE = [
     (base, "_hits_loop", base._py_hits_loop),
     (terms, "_windows", terms._py_windows),
     (spans, "text_phrases", spans._py_text_phrases),
+    (spans, "_weigh", spans._py_weigh),
     *((spans._Model, name, f) for name, f in spans._PY_METHODS.items()),
 ]
 
@@ -113,6 +114,8 @@ def test_the_compiled_kernels_are_the_ones_in_use():
     assert tokens._tokens is _fast.tokens and base._hits_loop is _fast.ngram_hits
     assert terms._windows is _fast.term_windows and spans.text_phrases is _fast.text_phrases
     assert spans._key_info is _fast.key_info and suggest._static_cands is _fast.static_cands
+    assert spans._Model.rare is _fast.rare
+    assert spans._weigh is _fast.weigh_hits
 
 
 def test_demo_corpus_is_bit_identical():
@@ -218,6 +221,10 @@ def test_tree_walk_is_bit_identical():
     X = np.vstack([X, on])
     assert _fast.tree_raw(trees, X).tobytes() == trees.raw(X).tobytes()
     assert _fast.tree_raw(trees, X[:0]).shape == (0,)
+    # Rows walk in fours, the rest one by one, in blocks of 64: every remainder, across blocks.
+    for n in (1, 2, 3, 4, 5, 7, 63, 64, 65, 66, 67, 68, 131):
+        part = X[-n:]
+        assert _fast.tree_raw(trees, part).tobytes() == trees.raw(part).tobytes(), n
     assert (trees.predict_proba(X, raw=_fast.tree_raw).tobytes()
             == trees.predict_proba(X).tobytes())
 
@@ -272,6 +279,42 @@ def test_tokens_are_identical(text):
     fast = _fast.tokens(text, low, tokens.TOKEN, tokens.Tok)
     assert fast == tokens._py_tokens(text, low, tokens.TOKEN, tokens.Tok)
     assert all(type(t) is tokens.Tok for t in fast)
+
+
+# Characters where a hand scanner of TOKEN could part from ``re``: other scripts' digits and
+# letters, numbers that are not decimal digits ("²", "½", "Ⅻ"), the joiners, "_", every kind of
+# white space, combining marks, symbols, surrogates and astral characters.
+_EDGE = "aZé'’-.,_0123٣४²½Ⅻ \t\n\r\x0b\x0c\x1c\x85\xa0\u2028\u3000\u0301\u200b!?“”$€😀𝟘ǅ"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.text(), st.text(alphabet=_EDGE, max_size=40),
+                 st.lists(st.sampled_from(["don't", "well-being", "3.5", "1,000", "a_b", "’s",
+                                           "--", "x-", "2.", "...", "İ"]), max_size=12)
+                 .map(" ".join)))
+@example("x'y-z’w 1.2,3 ..a")
+@example("¹²³ ½ ٣.٤ ⅻ")
+def test_token_scan_is_the_regex(text):
+    """The compiled scan of TOKEN (no regex) gives the tokens ``re`` finds, on any text: the
+    lower case given is ``text`` itself when ``normalise`` would change its length, as the
+    kernel reads the offsets and the first character from ``text`` alone."""
+    low = tokens.normalise(text)
+    if len(low) != len(text):
+        low = text
+    fast = _fast.tokens(text, low, tokens.TOKEN, tokens.Tok)
+    assert fast == tokens._py_tokens(text, low, tokens.TOKEN, tokens.Tok)
+    assert [type(t.is_word) for t in fast] == [bool] * len(fast)
+
+
+def test_token_scan_keeps_another_pattern():
+    """A pattern other than TOKEN is matched by ``re`` itself (the scan knows only TOKEN)."""
+    import re
+
+    other = re.compile(r"\w+")
+    text = "a_b c1 d"
+    assert _fast.tokens(text, text, other, tokens.Tok) == tokens._py_tokens(text, text, other,
+                                                                             tokens.Tok)
+    assert [t.text for t in _fast.tokens(text, text, other, tokens.Tok)] == ["a_b", "c1", "d"]
 
 
 _PHRASES = {1: {"marvel": "wonder", "tasks": "jobs", "#": "n"},
@@ -347,3 +390,38 @@ def test_span_facts_and_suggestion_originals_are_identical(key):
             out.append((spans._key_info(m, det.thes, key),
                         suggest._static_cands(det.thes, det.ref, m, key, 0.5, 0.3, 2.0)))
     assert out[0] == out[1]
+
+
+_SPAN_WORDS = ["stay", "on", "the", "goals", "of", "and", "trust", "bond", "for", "allows"]
+_SPAN = st.lists(st.sampled_from(_SPAN_WORDS), min_size=1, max_size=3).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.sampled_from(_SPAN_WORDS)), max_size=30),
+       st.lists(st.tuples(st.integers(0, 29), st.integers(0, 2),
+                          st.floats(-5, 5, allow_nan=False) | st.just(float("-inf")),
+                          st.one_of(st.just(""), _SPAN), _SPAN), max_size=8),
+       st.dictionaries(st.lists(st.sampled_from(_SPAN_WORDS), min_size=3, max_size=3)
+                       .map(" ".join), st.integers(1, 9), max_size=12),
+       st.lists(st.floats(-3, 3, allow_nan=False) | st.just(0.0), min_size=8, max_size=8),
+       st.lists(st.integers(1, 6), max_size=3))
+@example([None, "stay", "on", None], [(1, 1, 0.5, "stay on", "stay")], {}, [0.0] * 8, [])
+def test_hit_weights_are_bit_identical(lows, raw_hits, tri, logs, steps):
+    """``spans.weigh_in_text``'s loop (``weigh_hits``) against ``_py_weigh``: written counts,
+    a span holding its original, shapes, stop words and trigram steps (ties and zeros too)."""
+    lows = [*lows, None]
+    hits = [spans.SpanHit(i, min(i + d, len(lows) - 1), lr, orig, key)
+            for i, d, lr, orig, key in raw_hits if i < len(lows)]
+    counts: dict[str, int] = {}
+    for w in lows:
+        if w is not None:
+            counts[w] = counts.get(w, 0) + 1
+    phrases = spans._py_text_phrases(lows, {1, 2, 3})
+    factors = tuple(logs[:7])
+    tri_steps = [(k, logs[7] + k) for k in sorted(set(steps))]
+    args = (hits, lows, counts, phrases, factors, tri, tri_steps, logs[6])
+    fast = _fast.weigh_hits(*args)
+    pure = spans._py_weigh(*args)
+    assert repr(fast) == repr(pure)   # repr: -0.0 and 0.0 differ too
+    assert [type(h) for h in fast] == [spans.SpanHit] * len(pure)
+    assert [type(h.log_lr) for h in fast] == [type(h.log_lr) for h in pure]
