@@ -345,6 +345,7 @@ class SpinSettings(_Section):
     suggest_domain_weight: NonNeg
     suggest_domain_clip: NonNeg
     suggest_in_text: NonNeg
+    suggest_closed_class_share: Ratio
     # --- domain terms, acronyms, fingerprints in the verdict (terms.py)
     score_domain_term: Ratio
     score_acronym: Ratio

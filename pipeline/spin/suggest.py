@@ -17,7 +17,9 @@ spinner's hub words are not therapy words), and ``in_text`` a bonus when the ori
 elsewhere in the same document (a spinner swaps a share of the occurrences: the others keep the
 writer's word). Antonyms of the span, respellings, the neighbouring words and, for a span with
 a content word, phrases of function words only ("to do" for "nervousness") and, for a single
-word, a phrase holding that word ("alarm clock" for "alarm") are never suggested. Every weight is a setting (``[spin] suggest_*``).
+word, a phrase holding that word ("alarm clock" for "alarm") are never suggested; nor, for one
+content word, a closed-class word or a phrase led by one ("them" for "management", "the nod"
+for "alarm": :func:`closed_class`). Every weight is a setting (``[spin] suggest_*``).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from pipeline.spin.compiled import FAST
 from pipeline.spin.reference import Reference
-from pipeline.spin.signals.base import _inflections
+from pipeline.spin.signals.base import _CLOSED_CLASS, _inflections
 from pipeline.spin.spans import model_for, respelt
 from pipeline.spin.thesaurus import Thesaurus
 from pipeline.spin.tokens import Tok
@@ -61,8 +63,9 @@ def _static(thes: Thesaurus, ref: Reference, key: str, cfg: Any) -> tuple[tuple,
     settings): (original, its fit parts, -count_weight log n + domain_weight keyness, its
     lemma guesses or None for a phrase)."""
     m = model_for(ref, cfg)
+    share = float(cfg.suggest_closed_class_share)
     sig = (id(thes), id(m), key, float(cfg.suggest_count_weight),
-           float(cfg.suggest_domain_weight), float(cfg.suggest_domain_clip))
+           float(cfg.suggest_domain_weight), float(cfg.suggest_domain_clip), share)
     v = _STATIC.get(sig)
     if v is not None:
         return v
@@ -70,8 +73,32 @@ def _static(thes: Thesaurus, ref: Reference, key: str, cfg: Any) -> tuple[tuple,
         _STATIC.clear()
     g, a = float(cfg.suggest_count_weight), float(cfg.suggest_domain_weight)
     clip = float(cfg.suggest_domain_clip)
-    v = _STATIC[sig] = _static_cands(thes, ref, m, key, g, a, clip)
+    v = _static_cands(thes, ref, m, key, g, a, clip)
+    if content_word(ref, key):
+        # One content word never stood for a closed-class word ("them" for "management"), nor
+        # for a phrase led by one ("the nod" for "alarm": its first word fits almost anywhere).
+        v = tuple(x for x in v if not closed_class(ref, x[0].split(" ", 1)[0], share))
+    _STATIC[sig] = v
     return v
+
+
+def content_word(ref: Reference, key: str) -> bool:
+    """Whether ``key`` is one content word: its usual part of speech (the reference's tags) is
+    not a closed class, or, untagged, it is not a stop word."""
+    if " " in key:
+        return False
+    tag = ref.pos.get(key)
+    return tag[0] not in _CLOSED_CLASS if tag is not None else key not in STOP_WORDS
+
+
+def closed_class(ref: Reference, word: str, share: float) -> bool:
+    """Whether ``word`` is a pronoun, auxiliary, adposition, determiner, conjunction or particle
+    at least ``share`` of the time (the reference's tags). A spinner replaces a word by one of
+    its synonyms: a noun, verb or adjective it wrote never stood for "them", "can", "on" or
+    "be" (chosen by the bigram fit alone, they fit any slot), while "get" for "obtain" and
+    "also" for "additionally" stay open-class restorations."""
+    tag = ref.pos.get(word)
+    return tag is not None and tag[0] in _CLOSED_CLASS and tag[1] >= share
 
 
 def _py_static_cands(thes: Thesaurus, ref: Reference, m: Any, key: str, g: float, a: float,

@@ -40,6 +40,7 @@ class Thesaurus:
     max_memo: int = 200_000
     extra: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
     extra_memo: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
+    suggest_memo: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
 
     def originals(self, span: str) -> tuple[tuple[str, int], ...]:
         """``(original, synonym count)`` for a lower-case span, inflected like the span."""
@@ -47,9 +48,40 @@ class Thesaurus:
 
     def suggestion_originals(self, span: str) -> tuple[tuple[str, int], ...]:
         """The originals a suggestion for ``span`` is chosen from: :meth:`originals` and the
-        suggestion-only ones, inflected like the span."""
+        suggestion-only ones, inflected like the span, then those of its lemma.
+
+        A spinner works on lemmas and re-inflects. An inflected span that is a key of its own
+        ("signs", listed by Moby) never reaches its lemma's originals through the look-up
+        (that reads the lemma only for a span missing from a table), so "symptoms" was not
+        among the originals of "signs": here the lemma's originals of both tables, inflected
+        like the span, follow the span's own (the ratio's originals are unchanged)."""
+        v = self.suggest_memo.get(span)
+        if v is not None:
+            return v
+        if len(self.suggest_memo) > self.max_memo:
+            self.suggest_memo.clear()
+        own = self.originals(span)
         extra = self._lookup(self.extra, self.extra_memo, span)
-        return self.originals(span) + extra if extra else self.originals(span)
+        v = own + extra if extra else own
+        if span in self.table or span in self.extra:
+            seen = {c for c, _ in v}
+            seen.add(span)
+            more: list[tuple[str, int]] = []
+            words = span.split(" ")
+            for k in ((0, -1) if len(words) > 1 else (0,)):
+                at = k % len(words)
+                for lemma, suffix in _inflections(words[at])[1:]:
+                    key = " ".join([*words[:at], lemma, *words[at + 1:]])
+                    for table in (self.table, self.extra):
+                        for c, n in table.get(key, _NONE):
+                            form = _inflect_at(c, suffix, self.vocab, k)
+                            if form and form not in seen:
+                                seen.add(form)
+                                more.append((form, n))
+            if more:
+                v = v + tuple(more)
+        self.suggest_memo[span] = v
+        return v
 
     def _lookup(self, table: dict[str, tuple[tuple[str, int], ...]],
                 memo: dict[str, tuple[tuple[str, int], ...]], span: str

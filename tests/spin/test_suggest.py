@@ -38,9 +38,50 @@ def _choose(parts, text: str, word: str) -> str:
     # Never a phrase of function words for a content word ("to do" for "trepidation").
     ("He felt trepidation and nervousness before the session.", "trepidation", "fear"),
     ("He felt trepidation and nervousness before the session.", "nervousness", "anxiety"),
+    # A long Moby list's word, and a noun never restored as a pronoun ("them").
+    ("Learn to management your stress.", "management", "control"),
 ])
 def test_suggestion_is_the_in_domain_original(parts, text, word, expected):
     assert _choose(parts, text, word) == expected
+
+
+@pytest.mark.parametrize("key", ["management", "head", "occasional", "embody", "undergo", "cold",
+                                 "alarm", "material"])
+def test_a_content_word_is_never_given_a_closed_class_original(parts, key):
+    # Real spun pages gave "management" -> "them", "head" -> "can", "occasional" -> "on",
+    # "embody" -> "be", "undergo" -> "have", "cold" -> "out", "material" -> "to the point"
+    # (issue 16 item 5); nor a phrase led by such a word ("the nod" for "alarm").
+    from pipeline.spin.suggest import _static, closed_class
+
+    thes, ref, cfg = parts
+    cands = [c for c, *_ in _static(thes, ref, key, cfg)]
+    assert cands
+    share = cfg.suggest_closed_class_share
+    assert not [c for c in cands if closed_class(ref, c.split()[0], share)]
+
+
+@pytest.mark.parametrize(("key", "original"), [
+    ("within", "in"),          # a function word keeps its function originals
+    ("obtain", "get"),         # open-class function-like restorations stay
+    ("additionally", "also"),
+])
+def test_function_restorations_stay(parts, key, original):
+    from pipeline.spin.suggest import _static
+
+    thes, ref, cfg = parts
+    assert original in [c for c, *_ in _static(thes, ref, key, cfg)]
+
+
+def test_content_word_and_closed_class(parts):
+    from pipeline.spin.suggest import closed_class, content_word
+
+    ref = parts[1]
+    assert content_word(ref, "management") and content_word(ref, "occasional")
+    assert not content_word(ref, "within") and not content_word(ref, "in the")
+    assert closed_class(ref, "them", 0.8) and closed_class(ref, "on", 0.8)
+    assert not closed_class(ref, "get", 0.8) and not closed_class(ref, "also", 0.8)
+    assert not closed_class(ref, "like", 0.8)   # a verb often enough ("enjoy" -> "like")
+    assert closed_class(ref, "like", 0.5)
 
 
 @pytest.mark.parametrize(("text", "word"), [

@@ -59,6 +59,29 @@ def test_suggestion_originals_reach_the_in_domain_word(thes, span, original):
     assert original in dict(thes.suggestion_originals(span))
 
 
+@pytest.mark.parametrize(("span", "original"), [
+    # Real spun pages (issue 16 item 5): originals whose Moby lists run to hundreds of words,
+    # beyond the 24 the suggestion table used to keep ...
+    ("management", "control"),
+    ("publicity", "exposure"),
+    ("views", "thoughts"),
+    # ... and an inflected span that is a key of its own reaching its lemma's originals.
+    ("signs", "symptoms"),
+    ("grievances", "complaints"),
+])
+def test_suggestion_originals_reach_the_real_spinners_originals(thes, span, original):
+    assert original in dict(thes.suggestion_originals(span))
+
+
+def test_the_lemmas_originals_follow_without_changing_the_ratios(thes):
+    assert thes.table.get("signs") and "sign" in thes.table
+    wide = thes.suggestion_originals("signs")
+    assert "symptoms" in dict(wide) and "symptoms" not in dict(thes.originals("signs"))
+    own = thes.originals("signs") + thes._lookup(thes.extra, thes.extra_memo, "signs")
+    assert wide[: len(own)] == own
+    assert len({c for c, _ in wide}) == len(wide) and "signs" not in dict(wide)
+
+
 def test_suggestion_originals_extend_the_ratio_originals_without_changing_them(thes):
     ratio = thes.originals("melancholy")
     wide = thes.suggestion_originals("melancholy")

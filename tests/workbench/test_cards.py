@@ -38,3 +38,17 @@ def test_a_missing_value_is_an_error_not_a_blank(context):
 def test_templates_are_ours():
     assert sorted(p.name for p in TEMPLATES.glob("*.j2")) == [
         "alliance_classifier.md.j2", "spin_detector.md.j2"]
+
+
+def test_the_shipped_spin_card_is_its_render(tmp_path, ref):
+    # The card is generated (scores + template + the hand-written history beside it): a pass
+    # records its measurements in spin_detector_history.md and renders the card, never edits it.
+    import shutil
+
+    from workbench.spin.train import write_model_card
+
+    scores = json.loads((ROOT / "models" / "spin_detector_scores.json").read_text("utf-8"))
+    shutil.copy(ROOT / "models" / "spin_detector_history.md", tmp_path / "spin_detector_history.md")
+    write_model_card(tmp_path / "spin_detector.md", scores, ref)
+    assert (tmp_path / "spin_detector.md").read_text("utf-8") == (
+        ROOT / "models" / "spin_detector.md").read_text("utf-8")

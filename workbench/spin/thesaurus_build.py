@@ -18,12 +18,16 @@ Two sets of originals per span. The ratio's (the likelihood ratio and the verdic
 calibrated with them): the 16 best by the chance a spinner picks the span (one over the
 synonym count) times the original's general-English frequency, pairs as the thesauri list them.
 The suggestion's (issue 16: which original to propose, not whether the span is a swap): the
-24 best of all pairs, the reversed Moby ones included, by that chance times the original's word
+96 best of all pairs, the reversed Moby ones included, by that chance times the original's word
 probability as the detector computes it - the larger of its general-English share and its share
 of the clean in-domain text (``spans._Model.p``) - so "depression" is among the originals of
 "melancholy" and "therapy" among those of "remedy" although hub words ("make", "study") are
 more frequent in general English. Those not already in the ratio's set are written with the
-source prefix ``~`` and used only to choose suggestions (``pipeline.spin.suggest``).
+source prefix ``~`` and used only to choose suggestions (``pipeline.spin.suggest``). Real
+spinners draw on wide lists: on the real-web dev spun pages the labelled original of a caught
+one-word swap was often a long Moby list's word ("control" for "management", "exposure" for
+"publicity", "complaints" for "grievances": hundreds of synonyms each) that 24 did not keep; the
+suggestion's own scoring (context fit, keyness, the text) picks among the 96.
 
 Output (``models/``):
 
@@ -54,7 +58,7 @@ ANTONYM_FILE = "spin_antonyms.tsv.gz"
 MIN_ZIPF_ORIGINAL = 3.0     # an original is a word a writer uses (wordfreq Zipf) ...
 MIN_DOM_ORIGINAL = 3        # ... or seen this often in the clean in-domain text
 MAX_ORIGINALS = 16          # originals of the ratio kept per span (spinner chance x frequency)
-MAX_SUGGEST = 24            # originals considered for a suggestion (chance x word probability)
+MAX_SUGGEST = 96            # originals considered for a suggestion (chance x word probability)
 MAX_SPAN_WORDS = 3
 _OK = re.compile(r"^[a-z]+(?:[ \-'][a-z]+)*$")
 
