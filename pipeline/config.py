@@ -382,6 +382,7 @@ class AllianceSettings(_Section):
     threshold_tasks: Ratio
     threshold_rupture_repair: Ratio
     candidates_need_cue: Bool
+    other_relation_tasks_gate: Bool
     split_on_newlines: Bool
     elements_need_gate: Bool
 

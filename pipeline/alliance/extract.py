@@ -24,6 +24,8 @@ from pipeline.doctable import doc_table, doc_text
 from pipeline.paths import DATA_ROOT
 
 COMBINE_MODES = ("auto", "model", "rules", "union")
+# The labels a sentence opened only by `other_relation_tasks_gate` may get.
+TASKS_ONLY = ("tasks",)
 # Texts whose citation spans are kept: more than a pipe batch (records for a whole batch are
 # built before any is assembled); the texts are held, so an id is never reused meanwhile.
 _CITES_KEPT = 256
@@ -84,6 +86,7 @@ class AllianceExtractor:
         self.strict = s.gate_requires_no_other_relation
         self.split_nl = s.split_on_newlines
         self.need_cue = s.candidates_need_cue
+        self.relation_tasks = s.other_relation_tasks_gate
         self.elements_need_gate = s.elements_need_gate
         self.combine: str = s.combine
         if self.combine not in COMBINE_MODES:
@@ -161,12 +164,19 @@ class AllianceExtractor:
         ]
         gates = gate([f[0] for f in flags], [f[1] or o[0] for f, o in zip(flags, frames, strict=True)],
                      self.window, self.strict, framed, [o[1] for o in frames])
+        # Tasks only: a sentence closed for naming a child, a couple or a parent, with a therapy
+        # role beside it, is how the sessions go in child or couples therapy ("the child
+        # draws the frightening day on a card"); its bond, goals and rupture words may be about the
+        # other relationship, so only the tasks label is open there.
+        loose = (gate([f[0] for f in flags], [False] * len(recs), self.window, False, None,
+                      [o[0] or o[1] for o in frames])
+                 if self.relation_tasks else [False] * len(recs))
         refs = [(s, e) for s, e, kind, _ in self._citations(text) if kind in REFERENCE_KINDS]
         if refs:  # bibliography lines are not prose about the alliance
-            gates = [
-                g and not any(s <= r["start_char"] and r["end_char"] <= e for s, e in refs)
-                for g, r in zip(gates, recs, strict=True)
-            ]
+            outside = [not any(s <= r["start_char"] and r["end_char"] <= e for s, e in refs)
+                       for r in recs]
+            gates = [g and o for g, o in zip(gates, outside, strict=True)]
+            loose = [g and o for g, o in zip(loose, outside, strict=True)]
         # A generic-word rule needs the frame in its sentence or in a sentence right beside it
         # (a list item under "the alliance has three parts:"), not across another relationship.
         fw = self.settings.frame_window
@@ -174,11 +184,12 @@ class AllianceExtractor:
             fr or (not f[1] and any(framed[j] for j in range(max(0, i - fw), min(len(recs), i + fw + 1))))
             for i, (fr, f) in enumerate(zip(framed, flags, strict=True))
         ]
-        for rec, g, f, fr in zip(recs, gates, flags, near, strict=True):
+        for rec, g, lo, f, fr in zip(recs, gates, loose, flags, near, strict=True):
             rec["gate"] = g
+            rec["open"] = LABELS if g else (TASKS_ONLY if lo else ())
             rec["role"] = f[0]
             rec["framed"] = fr
-            if g:
+            if rec["open"]:
                 s, e = rec["tok"]
                 rec["hits"] = self.rules.sentence_hits(lowers[s:e], lem[s:e])
                 if rec["restored"] is not None:
@@ -188,16 +199,21 @@ class AllianceExtractor:
                         h for h in self.rules.sentence_hits(rec["r_lowers"], rec["r_lemmas"])
                         if (h.label, h.rule) not in seen
                     ]
-                rec["hits"] = self.rules.frame_filter(rec["hits"], fr)
+                rec["hits"] = [h for h in self.rules.frame_filter(rec["hits"], fr)
+                               if h.label in rec["open"]]
             if rec["restored"] is None:
                 rec["restored"] = rec["text"]
                 rec["scored_lemmas"] = rec["lemmas"]
             else:
                 rec["scored_lemmas"] = rec["r_lemmas"]
-            rec["candidate"] = g and (bool(rec["hits"]) or f[2] or not self.need_cue)
+            rec["candidate"] = bool(rec["open"]) and (bool(rec["hits"]) or f[2] or not self.need_cue)
+        # The labels whose rules fired on a neighbour (``cue_tasks``): a step in a list of
+        # session steps or homework items sits beside one that names the activity.
+        cues = [sorted({f"{model_io.CUE_PREFIX}{h.label}" for h in r["hits"]}) for r in recs]
         for i, rec in enumerate(recs):
             rec["context"] = [
-                w for j in (i - 1, i + 1) if 0 <= j < len(recs) for w in recs[j]["scored_lemmas"]
+                w for j in (i - 1, i + 1) if 0 <= j < len(recs)
+                for w in (*recs[j]["scored_lemmas"], *cues[j])
             ]
         return recs
 
@@ -256,11 +272,12 @@ class AllianceExtractor:
     def decide(self, rec: dict[str, Any]) -> tuple[dict[str, int], dict[str, str]]:
         labels = dict.fromkeys(LABELS, 0)
         evidence: dict[str, str] = {}
-        if not rec.get("gate"):
+        open_labels = rec.get("open", LABELS if rec.get("gate") else ())
+        if not open_labels:
             return labels, evidence
         rule_ev = evidence_text(rec["hits"], self.rules.feature_only)
         proba = rec.get("proba")
-        for lab in LABELS:
+        for lab in open_labels:
             by_rule = lab in rule_ev
             by_model = proba is not None and proba[lab] >= self.thresholds[lab]
             if proba is None or self.combine == "rules":

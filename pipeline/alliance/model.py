@@ -65,13 +65,19 @@ def frame_near(lemmas: Sequence[str], frame: Collection[str], window: int) -> li
             if gap[i] <= window and len(w) > 3 and w.isalpha() and w not in frame]
 
 
+# Context tokens that name a label whose rules fired on the neighbour (``cue_tasks``).
+CUE_PREFIX = "cue_"
+
+
 def lemma_text(lemmas: Sequence[str], context: Sequence[str] = (),
                near: Sequence[str] = ()) -> str:
     """The sentence as space-joined lookup lemmas (input of the lemma TF-IDF), then the
-    content words of its neighbours marked ``ctx:`` (what "bring it up" refers to), then the
+    content words of its neighbours marked ``ctx:`` (what "bring it up" refers to; with the
+    labels whose rules fired there, ``ctx:cue_tasks``), then the
     words next to a frame word marked ``near:`` (see :func:`frame_near`)."""
     parts = [" ".join(lemmas)]
-    parts += [f"ctx:{w}" for w in context if len(w) > 3 and w.isalpha()]
+    parts += [f"ctx:{w}" for w in context
+              if (len(w) > 3 and w.isalpha()) or w.startswith(CUE_PREFIX)]
     parts += [f"near:{w}" for w in near]
     return " ".join(p for p in parts if p)
 

@@ -103,6 +103,10 @@ class RuleLayer:
         # itself). "therapy" alone may be a service ("access therapy from home"), not a frame.
         self.frame = self.sets["frame"]
         self.other = self.sets["other_relation"]
+        # A named therapy activity (a worksheet filled in at home) is a task,
+        # not therapy offered as a service: these words keep a service_frame match from closing
+        # the gate.
+        self.not_service = self.sets.get("not_service", frozenset())
         # Rules whose single generic word ("comfort", "approach", "conflict", "goal") labels only
         # with the frame in the sentence itself or a second cue of the same label.
         self.needs_frame: frozenset[str] = frozenset(spec.get("needs_frame", []))
@@ -237,7 +241,8 @@ class RuleLayer:
         if self._frame_anchor.isdisjoint(lemma_list) and self._frame_anchor.isdisjoint(lowers):
             return False, False
         labels = {h.label for h in self.sentence_hits(lowers, lemma_list, other_frame=True)}
-        return OTHER_FRAME in labels, SERVICE_FRAME in labels
+        service = SERVICE_FRAME in labels and self.not_service.isdisjoint(lemma_list)
+        return OTHER_FRAME in labels, service
 
     def frame_filter(self, hits: list[Hit], framed: bool) -> list[Hit]:
         """Drop the hits of generic-word rules unless the sentence names the frame or the

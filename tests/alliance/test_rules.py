@@ -201,3 +201,44 @@ def test_any_kind_of_relationship_is_another_relationship(rules_nlp):
     doc = rules_nlp("Your therapist is only human. "
                     "Rupture and repair happen in any kind of healthy long-term relationship.")
     assert doc._.alliance["sentences"][1]["labels"] == dict.fromkeys(LABELS, 0)
+
+
+# Tasks in the words that describe the sessions (issue 15 item 3: tasks missed on new pages).
+TASKS_CASES = [
+    # the therapist's part in a session, named with a modal ("will", "may also" ...)
+    ("Your counsellor will check the mood chart and adjust the plan.", {"tasks"}),
+    ("The therapist may also guide you through a slow count to ten.", {"tasks"}),
+    ("You will be coached to notice the first sign of panic.", {"tasks"}),
+    ("A psychiatrist can prescribe medication, while a counsellor cannot.", set()),
+    # homework done at home is a task, not therapy offered as a service
+    ("Your counsellor may hand you a worksheet for the privacy of your own room.",
+     {"tasks"}),
+    ("You can meet your therapist from the comfort of your own home.", set()),
+    # session numbers and "together" are features only
+    ("Session 2: the counsellor and you meet again.", set()),
+    ("Therapists and clients work together.", set()),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), TASKS_CASES)
+def test_tasks_session_wording(rules_nlp, text, expected):
+    doc = rules_nlp(text)
+    got = {lab for s in doc._.alliance["sentences"] for lab, v in s["labels"].items() if v}
+    assert got == expected
+
+
+def test_child_or_couple_sentence_beside_a_therapist_is_open_for_tasks_only(rules_nlp):
+    text = ("In play therapy the counsellor sets up the room. "
+            "The child practises a calming exercise and learns to trust the puppet.")
+    sent = rules_nlp(text)._.alliance["sentences"][1]
+    assert sent["labels"] == {**dict.fromkeys(LABELS, 0), "tasks": 1}
+    # alone, with no therapy role beside it, the child sentence stays closed
+    alone = rules_nlp("The child practises a calming exercise and learns to trust the puppet.")
+    assert alone._.alliance["sentences"][0]["labels"] == dict.fromkeys(LABELS, 0)
+
+
+def test_other_relation_tasks_gate_can_be_switched_off(alliance_nlp):
+    nlp = alliance_nlp(model="", combine="rules", other_relation_tasks_gate=False)
+    doc = nlp("In play therapy the counsellor sets up the room. "
+              "The child practises a calming exercise with the puppet.")
+    assert doc._.alliance["sentences"][1]["labels"] == dict.fromkeys(LABELS, 0)

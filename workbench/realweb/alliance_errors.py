@@ -81,7 +81,7 @@ def errors(pred: pd.DataFrame, sentences: pd.DataFrame, texts: dict[str, str]) -
                 continue
             if got:
                 src = source_of(ev.get(c, ""))
-            elif not r.gate:
+            elif not r.gate and not r.candidate:  # a tasks-only sentence is a candidate
                 src = "gate closed"
             elif not r.candidate:
                 src = "not a candidate"

@@ -176,6 +176,8 @@ def test_fast_scorer_matches_sklearn():
         (["bring", "it", "up"], ["session", "left", "you", "judge", "."], "bring it up "
          "ctx:session ctx:left ctx:judge"),
         (["x"], ["\x00\x00\x00\x00", "1234", "ok"], "x"),
+        # a label whose rules fired on the neighbour is kept whatever its length
+        (["step", "two"], ["cue_tasks", "be"], "step two ctx:cue_tasks"),
     ],
 )
 def test_lemma_text(lemmas, context, expected):
@@ -251,3 +253,37 @@ def test_page_records_use_the_page_neighbours():
     assert alone[1]["gate"] and "counsellor" in alone[1]["context"]
     assert not on_page[1]["gate"]  # the counsellor is four sentences away on the page
     assert "kettle" in on_page[1]["context"] and "counsellor" not in on_page[1]["context"]
+
+
+def test_predict_leaves_closed_labels_at_zero():
+    """A sentence open for tasks alone (a child or couple sentence beside a therapist) gets no
+    bond, goals or rupture_repair probability, as in the component."""
+    data = _tiny_prepared()
+    names = T.AllianceExtractor(T._settings(), None).rules.rule_names
+    idx = np.arange(len(data.frame))
+    bundle = T.fit_bundle(data, idx, names, seed=0)
+    full = T.predict(bundle, data, idx)
+    data.open_labels = np.ones((len(idx), len(LABELS)), dtype=bool)
+    data.open_labels[0] = [lab == "tasks" for lab in LABELS]
+    masked = T.predict(bundle, data, idx)
+    assert masked[0].tolist() == [0.0 if lab != "tasks" else full[0, j]
+                                  for j, lab in enumerate(LABELS)]
+    assert np.allclose(masked[1:], full[1:])
+    assert full[0].max() > 0
+
+
+def test_neighbour_rule_labels_reach_the_context():
+    ex = T.AllianceExtractor(T._settings(combine="rules"), None)
+    nlp = T._blank_nlp()
+    recs = ex.sentence_records(nlp("Your counsellor sets homework. Step two is a short walk."), None)
+    assert f"{model_io.CUE_PREFIX}tasks" in recs[1]["context"]
+    assert not any(w.startswith(model_io.CUE_PREFIX) for w in recs[0]["context"])
+
+
+def test_recall_ceiling_counts_tasks_only_rows_for_tasks():
+    data = _tiny_prepared()
+    assert T.recall_ceiling(data) == dict.fromkeys(LABELS, 1.0)
+    data.open_labels = np.ones((len(data.frame), len(LABELS)), dtype=bool)
+    data.open_labels[:, 0] = False  # no sentence open for bond
+    got = T.recall_ceiling(data)
+    assert got["bond"] == 0.0 and got["tasks"] == 1.0
