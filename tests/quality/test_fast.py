@@ -123,3 +123,34 @@ def test_word_kernels_are_identical(word):
 @given(st.binary(max_size=300))
 def test_crc32_is_zlibs(data):
     assert _fast.crc32(data) == zlib.crc32(data)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_WORD, _WORD)
+@example("Anxie", "ty")
+@example("a" * 40, "b" * 24)
+@example("a" * 40, "b" * 25)
+@example("", "")
+@example("İ", "i")
+def test_joined_zipf_is_the_zipf_of_the_joined_word(a, b):
+    finder = metrics._zipf_finder()
+    if finder is None:
+        pytest.skip("no compact Zipf table: the compiled look-up is not in use")
+    assert finder.joined_zipf(a, b) == finder.zipf((a + b).lower())
+
+
+_PAIR_WORD = st.one_of(st.sampled_from(["anxie", "ty", "sympt", "oms", "compass", "ion", "some", "times",
+                                        "health", "care", "every", "one", "the", "therapist", "Anxie"]),
+                       st.text(alphabet="abcdefghijklmnopqrstuvwxyzAİ", min_size=1, max_size=12))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_PAIR_WORD, _PAIR_WORD), max_size=30))
+def test_split_pairs_kernel_is_the_reference(pairs):
+    from pipeline.quality.pairs import pair_listed
+
+    finder = metrics._zipf_finder()
+    if finder is None:
+        pytest.skip("no compact Zipf table: the compiled look-up is not in use")
+    args = (pair_listed, 6, 3.0, 3.0, 7, 3.5)
+    assert _fast.split_pairs(pairs, finder, *args) == metrics._py_split_pairs(pairs, None, *args)
