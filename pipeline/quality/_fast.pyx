@@ -7,7 +7,8 @@ Each function here has a pure-Python reference the results must equal exactly
 hyphenation-point count of ``pyphen.Pyphen.positions`` that ``metrics.syllables`` takes.
 """
 
-from cpython.unicode cimport PyUnicode_Substring
+from cpython.unicode cimport Py_UNICODE_ISSPACE, PyUnicode_Substring
+from libc.stdint cimport int64_t
 from libc.stdlib cimport calloc, free
 from libc.string cimport memcmp
 
@@ -198,3 +199,36 @@ def split_pairs(list pairs, ZipfFinder finder, pair_listed, Py_ssize_t min_joine
             if not pair_listed(a.lower(), b):
                 n += 1
     return n
+
+
+cdef inline bint _az(Py_UCS4 c):
+    return 97 <= c <= 122
+
+
+def pair_token_ids(str text, dict vocab, int64_t[:] out):
+    """The tokens of ``pairs._PAIR_TOKEN.findall(text)`` as ``vocab.get(token, -1)``, written to
+    ``out`` (at least ``len(text)`` long); returns how many. A token is a word ``[a-z]+('[a-z]+)*``
+    or, for any other character but white space, and for a line break, the empty string."""
+    cdef Py_ssize_t n = len(text), i = 0, start, k = 0
+    cdef Py_UCS4 c
+    cdef int64_t other = vocab.get("", -1)
+    while i < n:
+        c = text[i]
+        if _az(c):
+            start = i
+            i += 1
+            while True:
+                while i < n and _az(text[i]):
+                    i += 1
+                if i + 1 < n and text[i] == u"'" and _az(text[i + 1]):
+                    i += 2
+                    continue
+                break
+            out[k] = vocab.get(PyUnicode_Substring(text, start, i), -1)
+            k += 1
+        else:
+            if c == u"\n" or not Py_UNICODE_ISSPACE(c):
+                out[k] = other
+                k += 1
+            i += 1
+    return k
