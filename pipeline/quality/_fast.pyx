@@ -7,7 +7,8 @@ Each function here has a pure-Python reference the results must equal exactly
 hyphenation-point count of ``pyphen.Pyphen.positions`` that ``metrics.syllables`` takes.
 """
 
-from cpython.unicode cimport PyUnicode_Substring
+from cpython.unicode cimport Py_UNICODE_ISSPACE, PyUnicode_Substring
+from libc.stdint cimport int64_t
 from libc.stdlib cimport calloc, free
 from libc.string cimport memcmp
 
@@ -85,6 +86,10 @@ cdef class ZipfFinder:
         else:
             encoded = word.encode("ascii")
             data = <unsigned char*>encoded
+        return self._probe(data, n)
+
+    cdef double _probe(self, const unsigned char* data, Py_ssize_t n):
+        """The table's value of the plain word ``data[:n]`` (``unknown`` when not listed)."""
         cdef unsigned int h = _crc32(data, n) & self.mask
         cdef unsigned int j, start, end
         while True:
@@ -97,6 +102,28 @@ cdef class ZipfFinder:
                     n == 0 or memcmp(&self.blob[start], data, n) == 0):
                 return self.values[j - 1]
             h = (h + 1) & self.mask
+
+    cpdef double joined_zipf(self, str a, str b):
+        """``zipf((a + b).lower())`` without building the joined string when both parts are
+        ASCII letters (the letter pairs of ``split_pairs``); any other pair takes ``zipf``."""
+        cdef Py_ssize_t na = len(a), nb = len(b), i
+        cdef Py_UCS4 ch
+        cdef unsigned int code
+        cdef unsigned char buf[64]
+        if na + nb == 0 or na + nb > 64:
+            return self.zipf((a + b).lower())
+        for i in range(na + nb):
+            if i < na:
+                ch = a[i]
+            else:
+                ch = b[i - na]
+            code = <unsigned int>ch
+            if 65 <= code <= 90:
+                code += 32
+            if code < 97 or code > 122:
+                return self.zipf((a + b).lower())
+            buf[i] = <unsigned char>code
+        return self._probe(buf, na + nb)
 
 
 def syllable_count(str w, dict patterns, Py_ssize_t maxlen, Py_ssize_t left, Py_ssize_t right):
@@ -149,20 +176,59 @@ def split_pairs(list pairs, ZipfFinder finder, pair_listed, Py_ssize_t min_joine
                 double unlisted_min_zipf):
     """The count of ``metrics._py_split_pairs`` (the letter pairs of ``metrics._SPLIT_PAIR``
     are ASCII, so every look-up reads the Zipf table: the value ``metrics._zipf`` caches)."""
-    cdef Py_ssize_t n = 0
-    cdef str a, b, joined
-    cdef double za, zb
+    cdef Py_ssize_t n = 0, n_joined
+    cdef str a, b
+    cdef double za, zb, zj
+    # A pair counts only when the joined word reaches one of the two Zipf floors: that one
+    # look-up (no string built) settles most pairs before the parts are looked up.
+    cdef double floor = min(min_joined_zipf, unlisted_min_zipf)
     for a, b in pairs:
-        joined = (a + b).lower()
-        if len(joined) < min_joined_len:
+        n_joined = len((a + b).lower()) if not (a.isascii() and b.isascii()) else len(a) + len(b)
+        if n_joined < min_joined_len:
+            continue
+        zj = finder.joined_zipf(a, b)
+        if zj < floor:
             continue
         za = finder.zipf(a.lower())
         zb = finder.zipf(b)
         if min(za, zb) < max_part_zipf:
-            if finder.zipf(joined) >= min_joined_zipf:
+            if zj >= min_joined_zipf:
                 n += 1
-        elif (len(joined) >= unlisted_min_len and min(len(a), len(b)) >= 2
-              and finder.zipf(joined) >= unlisted_min_zipf):
+        elif (n_joined >= unlisted_min_len and min(len(a), len(b)) >= 2
+              and zj >= unlisted_min_zipf):
             if not pair_listed(a.lower(), b):
                 n += 1
     return n
+
+
+cdef inline bint _az(Py_UCS4 c):
+    return 97 <= c <= 122
+
+
+def pair_token_ids(str text, dict vocab, int64_t[:] out):
+    """The tokens of ``pairs._PAIR_TOKEN.findall(text)`` as ``vocab.get(token, -1)``, written to
+    ``out`` (at least ``len(text)`` long); returns how many. A token is a word ``[a-z]+('[a-z]+)*``
+    or, for any other character but white space, and for a line break, the empty string."""
+    cdef Py_ssize_t n = len(text), i = 0, start, k = 0
+    cdef Py_UCS4 c
+    cdef int64_t other = vocab.get("", -1)
+    while i < n:
+        c = text[i]
+        if _az(c):
+            start = i
+            i += 1
+            while True:
+                while i < n and _az(text[i]):
+                    i += 1
+                if i + 1 < n and text[i] == u"'" and _az(text[i + 1]):
+                    i += 2
+                    continue
+                break
+            out[k] = vocab.get(PyUnicode_Substring(text, start, i), -1)
+            k += 1
+        else:
+            if c == u"\n" or not Py_UNICODE_ISSPACE(c):
+                out[k] = other
+                k += 1
+            i += 1
+    return k

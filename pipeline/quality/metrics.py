@@ -25,6 +25,7 @@ import numpy as np
 import pyphen
 
 from pipeline.quality.compiled import FAST
+from pipeline.quality.prefilter import GatedPattern, Needles, line_needles, lower, may_match
 from pipeline.quality.text import WORD_CACHE_SIZE, content_stem, parse, word_list
 from pipeline.text import split_sentences
 
@@ -55,6 +56,8 @@ class SpamPattern:
     per_line: bool
     needles: tuple[str, ...]
     regex: re.Pattern
+    # Literal clauses every match satisfies (``prefilter``; empty: no gate).
+    gate: Needles = ()
 
 
 @lru_cache(maxsize=8)
@@ -63,16 +66,17 @@ def load_spam_patterns(name: str = "spam_patterns.tsv") -> tuple[SpamPattern, ..
     rows = []
     for ln in _lines_of(name):
         key, weight, scope, needles, rx = ln.split("\t", 4)
+        regex = re.compile(rx)
         rows.append(SpamPattern(key, float(weight), scope == "line",
-                                tuple(n for n in needles.split(",") if n), re.compile(rx)))
+                                tuple(n for n in needles.split(",") if n), regex,
+                                line_needles(rx, regex.flags)))
     return tuple(rows)
 
 
 @lru_cache(maxsize=8)
-def load_line_patterns(name: str = "c4_bad_lines.tsv") -> re.Pattern:
+def load_line_patterns(name: str = "c4_bad_lines.tsv") -> GatedPattern:
     """The C4 bad-line patterns as one case-insensitive alternation."""
-    parts = [ln.split("\t", 1)[1] for ln in _lines_of(name)]
-    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
+    return GatedPattern((ln.split("\t", 1)[1] for ln in _lines_of(name)), re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -302,7 +306,9 @@ def dup_ngram_char_frac(text: str, n: int) -> float:
 # --------------------------------------------------------------------------- C4 / FineWeb lines
 def c4_bad_lines(text: str, name: str = "c4_bad_lines.tsv") -> float:
     """Lines C4 would drop for javascript, lorem ipsum, curly brackets, policy/cookie notices."""
-    rx = load_line_patterns(name)
+    rx = load_line_patterns(name).for_text(text or "")
+    if rx is None:
+        return 0.0
     return float(sum(1 for ln in parse(text).lines if rx.search(ln)))
 
 
@@ -593,14 +599,14 @@ def stuffing_index(text: str, head: str = "", topic_allowance: float = 1.6) -> f
 
 
 @lru_cache(maxsize=8)
-def load_search_phrases(name: str = "search_phrases.txt") -> re.Pattern:
+def load_search_phrases(name: str = "search_phrases.txt") -> GatedPattern:
     """The planted search-query patterns as one case-insensitive, multi-line alternation."""
-    return re.compile("|".join(f"(?:{ln.strip()})" for ln in _lines_of(name)), re.IGNORECASE | re.MULTILINE)
+    return GatedPattern((ln.strip() for ln in _lines_of(name)), re.IGNORECASE | re.MULTILINE)
 
 
 def search_phrases(text: str, name: str = "search_phrases.txt") -> float:
     """Exact-match search queries written into the text ("best therapist near me")."""
-    return float(len(load_search_phrases(name).findall(text or "")))
+    return float(load_search_phrases(name).count(text or ""))
 
 
 @lru_cache(maxsize=8)
@@ -656,58 +662,62 @@ def mixed_typography(text: str) -> float:
 
 
 @lru_cache(maxsize=8)
-def load_keyword_list_patterns(name: str = "keyword_list_lines.txt") -> re.Pattern:
+def load_keyword_list_patterns(name: str = "keyword_list_lines.txt") -> GatedPattern:
     """The keyword-list line patterns as one case-insensitive alternation."""
-    return re.compile("|".join(f"(?:{ln.strip()})" for ln in _lines_of(name)), re.IGNORECASE)
+    return GatedPattern((ln.strip() for ln in _lines_of(name)), re.IGNORECASE)
 
 
 def keyword_list_lines(text: str, name: str = "keyword_list_lines.txt") -> float:
     """Lines that list search keywords ("Tags: online therapy, therapy near me, ...")."""
-    rx = load_keyword_list_patterns(name)
+    rx = load_keyword_list_patterns(name).for_text(text or "")
+    if rx is None:
+        return 0.0
     return float(sum(1 for ln in parse(text).lines if rx.match(ln)))
 
 
 @lru_cache(maxsize=8)
-def load_placeholder_patterns(name: str = "placeholder_phrases.txt") -> re.Pattern:
+def load_placeholder_patterns(name: str = "placeholder_phrases.txt") -> GatedPattern:
     """The placeholder phrases as one case-insensitive alternation."""
-    return re.compile("|".join(f"(?:{ln.strip()})" for ln in _lines_of(name)), re.IGNORECASE)
+    return GatedPattern((ln.strip() for ln in _lines_of(name)), re.IGNORECASE)
 
 
 def placeholder_phrases(text: str, name: str = "placeholder_phrases.txt") -> float:
     """Phrases of a page whose content is still to come ("coming soon", "check back later")."""
-    return float(len(load_placeholder_patterns(name).findall(text or "")))
+    return float(load_placeholder_patterns(name).count(text or ""))
 
 
 @lru_cache(maxsize=8)
-def load_error_dump_patterns(name: str = "error_dumps.txt") -> re.Pattern:
+def load_error_dump_patterns(name: str = "error_dumps.txt") -> GatedPattern:
     """The server-error patterns (PHP warnings, uncaught exceptions) as one pattern."""
-    return re.compile("|".join(f"(?:{ln.strip()})" for ln in _lines_of(name)), re.IGNORECASE)
+    return GatedPattern((ln.strip() for ln in _lines_of(name)), re.IGNORECASE)
 
 
 def error_dump_lines(text: str, name: str = "error_dumps.txt") -> float:
     """Lines carrying server or script error text ("Warning: ... on line 838", a stack trace):
     the page was scraped while its site was failing."""
-    rx = load_error_dump_patterns(name)
+    rx = load_error_dump_patterns(name).for_text(text or "")
+    if rx is None:
+        return 0.0
     return float(sum(1 for ln in parse(text).lines if rx.search(ln)))
 
 
 @lru_cache(maxsize=8)
-def load_markup_patterns(name: str = "markup_patterns.txt") -> re.Pattern:
+def load_markup_patterns(name: str = "markup_patterns.txt") -> GatedPattern:
     """The raw-markup patterns (tags, JSON keys, template tags, entities) as one pattern."""
-    return re.compile("|".join(f"(?:{ln.strip()})" for ln in _lines_of(name)))
+    return GatedPattern(ln.strip() for ln in _lines_of(name))
 
 
 def markup_per_100w(text: str, name: str = "markup_patterns.txt") -> float:
     """Raw markup left in the text (HTML tags, JSON keys, template or spintax tags, entities)
     per 100 words: a broken render or a dump of the page source."""
     n = len((text or "").split())
-    return _ratio(100.0 * len(load_markup_patterns(name).findall(text or "")), n) if n else 0.0
+    return _ratio(100.0 * load_markup_patterns(name).count(text or ""), n) if n else 0.0
 
 
 @lru_cache(maxsize=8)
-def load_teaser_endings(name: str = "teaser_endings.txt") -> re.Pattern:
+def load_teaser_endings(name: str = "teaser_endings.txt") -> GatedPattern:
     """The teaser endings ("Read more", "Continue reading", a final ellipsis) as one pattern."""
-    return re.compile("|".join(f"(?:{ln.strip()})" for ln in _lines_of(name)), re.IGNORECASE)
+    return GatedPattern((ln.strip() for ln in _lines_of(name)), re.IGNORECASE)
 
 
 def teaser_stub(text: str, max_words: int = 150, name: str = "teaser_endings.txt",
@@ -718,17 +728,19 @@ def teaser_stub(text: str, max_words: int = 150, name: str = "teaser_endings.txt
     if not n or n > max_words:
         return 0.0
     tail = parse(text).lines[-last_lines:]
-    rx = load_teaser_endings(name)
-    return 1.0 if any(rx.search(ln) for ln in tail) else 0.0
+    rx = load_teaser_endings(name).for_text(text)
+    return 1.0 if rx is not None and any(rx.search(ln) for ln in tail) else 0.0
 
 
 def spam_matches(text: str, name: str = "spam_patterns.tsv") -> list[tuple[str, float, str]]:
     """(pattern name, weight, matched text) of every spam insertion."""
     text = text or ""
-    lower = text.lower()
+    low = lower(text)
     out = []
     for p in load_spam_patterns(name):
-        if p.needles and not any(n in lower for n in p.needles):
+        if p.needles and not any(n in low for n in p.needles):
+            continue
+        if not may_match(p.gate, bool(p.regex.flags & re.IGNORECASE), text):
             continue
         if p.per_line:
             # A page's own title and subtitle ("Grief – What Helps") open the text: a feed
@@ -834,9 +846,13 @@ def is_glued(token: str, min_len: int = 8, min_zipf: float = 3.1, max_len: int =
 # Addresses, handles and hashtags join words on purpose ("goodtherapy.org", "#marriagetips").
 # Matches start only where a token or a dotted name starts: starting inside a run of letters would
 # rescan the run from every position (quadratic on a hostile 200,000-letter token).
-_JOINED_ON_PURPOSE = re.compile(
-    r"(?:https?://|www\.)\S+|(?<!\S)\S+@\S+|[@#]\w+|(?<![\w-])(?<!\w\.)[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|edu|gov|io|co|uk|au|ca|us|info|health)\b\S*",
-    re.IGNORECASE)
+# One alternative per line, gated by their literals (``prefilter``): most prose has none of them.
+_JOINED_ON_PURPOSE = GatedPattern([
+    r"(?:https?://|www\.)\S+",
+    r"(?<!\S)\S+@\S+",
+    r"[@#]\w+",
+    r"(?<![\w-])(?<!\w\.)[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|edu|gov|io|co|uk|au|ca|us|info|health)\b\S*",
+], re.IGNORECASE)
 
 
 # Two sentences run together at the full stop with the next one in lower case ("independent.if",
@@ -858,7 +874,10 @@ def glued_words(text: str, min_count: int = 2, max_token_chars: int = 45) -> flo
     ws = parse(text).words
     if not ws:
         return 0.0
-    prose = _JOINED_ON_PURPOSE.sub(" ", text or "")
+    prose = text or ""
+    joined = _JOINED_ON_PURPOSE.for_text(prose)
+    if joined is not None:
+        prose = joined.sub(" ", prose)
     # A scrape glues a different pair each time; a token the page repeats is its own word
     # ("cleanouts" three times on a hoarding page), so each distinct token counts once.
     n = sum(1 for t in set(_GLUE_TOKEN.findall(prose)) if is_glued(t, max_len=max_token_chars))
@@ -868,16 +887,16 @@ def glued_words(text: str, min_count: int = 2, max_token_chars: int = 45) -> flo
 
 
 @lru_cache(maxsize=8)
-def load_encoding_faults(name: str = "encoding_faults.txt") -> re.Pattern:
+def load_encoding_faults(name: str = "encoding_faults.txt") -> GatedPattern:
     """The encoding-fault patterns (question-mark apostrophes, mojibake) as one pattern."""
-    return re.compile("|".join(f"(?:{ln.strip()})" for ln in _lines_of(name)))
+    return GatedPattern(ln.strip() for ln in _lines_of(name))
 
 
 def encoding_damage(text: str, name: str = "encoding_faults.txt", min_count: int = 2) -> float:
     """Characters garbled by a wrong text encoding ("don?t", mojibake) per 100 words (0 when
     fewer than ``min_count``: one stray sequence is no damage)."""
     n_words = len((text or "").split())
-    n = len(load_encoding_faults(name).findall(text or "")) if n_words else 0
+    n = load_encoding_faults(name).count(text or "") if n_words else 0
     return 100.0 * n / n_words if n >= min_count else 0.0
 
 

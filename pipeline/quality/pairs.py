@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from pipeline.quality.compiled import FAST
+
 if TYPE_CHECKING:
     from pipeline.spin.reference import Reference
 
@@ -86,16 +88,30 @@ def build_tables(ref: Reference) -> PairTables:
                       math.log10(max(ref.dom_words, 1)), math.log10(cutoff), math.log10(smooth))
 
 
+def _py_token_ids(low: str, vocab: dict[str, int]) -> np.ndarray:
+    """The id of each :data:`_PAIR_TOKEN` token of the lower-cased text (-1: unknown or no word);
+    the reference of the compiled ``pair_token_ids``."""
+    toks = _PAIR_TOKEN.findall(low)
+    # A dict look-up per token: np.unique on a string array pads every token to the longest
+    # (one 200,000-letter token made a 1,000-token page an 800 MB array).
+    get = vocab.get
+    return np.fromiter((get(w, -1) for w in toks), dtype=np.int64, count=len(toks))
+
+
+def _fast_token_ids(low: str, vocab: dict[str, int]) -> np.ndarray:
+    out = np.empty(len(low), dtype=np.int64)
+    return out[: FAST.pair_token_ids(low, vocab, out)]
+
+
+_token_ids = _py_token_ids if FAST is None else _fast_token_ids
+
+
 def pair_counts(text: str, tables: PairTables | None = None) -> tuple[int, int]:
     """(judged pairs, improbable pairs) among the adjacent word pairs of ``text``."""
     t = tables if tables is not None else pair_tables()
-    toks = _PAIR_TOKEN.findall((text or "").lower().replace("\u2019", "'"))
-    if len(toks) < 2:
+    ids = _token_ids((text or "").lower().replace("\u2019", "'"), t.vocab)
+    if len(ids) < 2:
         return 0, 0
-    # A dict look-up per token: np.unique on a string array pads every token to the longest
-    # (one 200,000-letter token made a 1,000-token page an 800 MB array).
-    get = t.vocab.get
-    ids = np.fromiter((get(w, -1) for w in toks), dtype=np.int64, count=len(toks))
     a, b = ids[:-1], ids[1:]
     known = (a >= 0) & (b >= 0)
     a, b = a[known], b[known]

@@ -9,6 +9,7 @@ import os
 import zlib
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -37,17 +38,20 @@ def _clear_caches() -> None:
 @contextlib.contextmanager
 def _kernels(pure: bool):
     """The pure-Python kernels (or the compiled ones), every cache emptied on the way in and out."""
-    saved = metrics.FAST, metrics._hyphenation_points
+    from pipeline.quality import pairs
+
+    saved = metrics.FAST, metrics._hyphenation_points, pairs.FAST, pairs._token_ids
     # Both sides set explicitly: under ALLIANCE_AUDIT_PURE_PYTHON=1 the module loaded without them.
-    metrics.FAST = None if pure else _fast
+    metrics.FAST = pairs.FAST = None if pure else _fast
     metrics._hyphenation_points = (metrics._py_hyphenation_points if pure
                                    else metrics._fast_hyphenation_points)
+    pairs._token_ids = pairs._py_token_ids if pure else pairs._fast_token_ids
     _clear_caches()
     try:
         yield
         assert (metrics._zipf_finder() is None) == pure
     finally:
-        metrics.FAST, metrics._hyphenation_points = saved
+        metrics.FAST, metrics._hyphenation_points, pairs.FAST, pairs._token_ids = saved
         _clear_caches()
 
 
@@ -123,3 +127,54 @@ def test_word_kernels_are_identical(word):
 @given(st.binary(max_size=300))
 def test_crc32_is_zlibs(data):
     assert _fast.crc32(data) == zlib.crc32(data)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_WORD, _WORD)
+@example("Anxie", "ty")
+@example("a" * 40, "b" * 24)
+@example("a" * 40, "b" * 25)
+@example("", "")
+@example("İ", "i")
+def test_joined_zipf_is_the_zipf_of_the_joined_word(a, b):
+    finder = metrics._zipf_finder()
+    if finder is None:
+        pytest.skip("no compact Zipf table: the compiled look-up is not in use")
+    assert finder.joined_zipf(a, b) == finder.zipf((a + b).lower())
+
+
+_PAIR_WORD = st.one_of(st.sampled_from(["anxie", "ty", "sympt", "oms", "compass", "ion", "some", "times",
+                                        "health", "care", "every", "one", "the", "therapist", "Anxie"]),
+                       st.text(alphabet="abcdefghijklmnopqrstuvwxyzAİ", min_size=1, max_size=12))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_PAIR_WORD, _PAIR_WORD), max_size=30))
+def test_split_pairs_kernel_is_the_reference(pairs):
+    from pipeline.quality.pairs import pair_listed
+
+    finder = metrics._zipf_finder()
+    if finder is None:
+        pytest.skip("no compact Zipf table: the compiled look-up is not in use")
+    args = (pair_listed, 6, 3.0, 3.0, 7, 3.5)
+    assert _fast.split_pairs(pairs, finder, *args) == metrics._py_split_pairs(pairs, None, *args)
+
+
+_PAIR_TEXT = st.text(alphabet="abcz'’ \n\t\u00a0\u2028.,-İKA1", max_size=60)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_PAIR_TEXT)
+@example("don't 'x a'b'c a'' 'a")
+@example("word\n\nword\u2028word\u00a0word")
+@example("")
+def test_pair_token_ids_are_the_reference(text):
+    from pipeline.quality import pairs
+
+    low = text.lower().replace("\u2019", "'")
+    vocab = {"don't": 7, "a": 1, "b": 2, "word": 3, "a'b'c": 4, "": 9}
+    out = np.empty(len(low), dtype=np.int64)
+    fast = out[: _fast.pair_token_ids(low, vocab, out)]
+    assert fast.tolist() == pairs._py_token_ids(low, vocab).tolist()
+    tables = pairs.pair_tables()
+    assert pairs._fast_token_ids(low, tables.vocab).tolist() == pairs._py_token_ids(low, tables.vocab).tolist()
