@@ -346,6 +346,7 @@ class SpinSettings(_Section):
     suggest_domain_clip: NonNeg
     suggest_in_text: NonNeg
     suggest_closed_class_share: Ratio
+    suggest_max_originals: Count
     # --- domain terms, acronyms, fingerprints in the verdict (terms.py)
     score_domain_term: Ratio
     score_acronym: Ratio

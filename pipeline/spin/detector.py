@@ -137,6 +137,8 @@ class Detector:
         self.thes = load_thesaurus(resolve_path(ref_dir, MODELS_DIR) if ref_dir else None)
         if not self.cfg.span_evidence:   # the old detector, for speed or comparison
             self.thes = None
+        if self.thes is not None:
+            self.thes.suggest_cap = int(self.cfg.suggest_max_originals)
 
     # -- pieces
     def _word_probs(self, mats: list[np.ndarray]) -> list[np.ndarray]:

@@ -41,6 +41,8 @@ class Thesaurus:
     extra: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
     extra_memo: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
     suggest_memo: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
+    # At most this many suggestion originals per span (0: all); ``[spin] suggest_max_originals``.
+    suggest_cap: int = 0
 
     def originals(self, span: str) -> tuple[tuple[str, int], ...]:
         """``(original, synonym count)`` for a lower-case span, inflected like the span."""
@@ -63,7 +65,10 @@ class Thesaurus:
         own = self.originals(span)
         extra = self._lookup(self.extra, self.extra_memo, span)
         v = own + extra if extra else own
-        if span in self.table or span in self.extra:
+        cap = self.suggest_cap
+        if cap and len(v) >= cap:
+            v = v[:cap]   # the lemma's originals come last: none is read past the cap
+        elif span in self.table or span in self.extra:
             seen = {c for c, _ in v}
             seen.add(span)
             more: list[tuple[str, int]] = []
@@ -79,7 +84,7 @@ class Thesaurus:
                                 seen.add(form)
                                 more.append((form, n))
             if more:
-                v = v + tuple(more)
+                v = (v + tuple(more))[:cap] if cap else v + tuple(more)
         self.suggest_memo[span] = v
         return v
 

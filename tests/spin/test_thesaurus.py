@@ -103,3 +103,22 @@ def test_suggestion_only_originals_are_parsed_apart(tmp_path):
     table, _ants, _firsts, _seconds, extra = _parse_thesaurus(tmp_path)
     assert table == {"remedy": (("help", 40),)}
     assert extra == {"remedy": (("therapy", 82),), "solace": (("comfort", 9),)}
+
+
+@pytest.mark.parametrize(("cap", "expected"), [
+    (0, ["helps", "aids", "therapies", "treatments", "cures"]),  # own, suggestion-only, lemma's
+    (4, ["helps", "aids", "therapies", "treatments"]),          # the lemma's fill up to the cap
+    (2, ["helps", "aids"]),                                     # none read past the cap
+    (1, ["helps"]),
+])
+def test_suggestion_originals_stop_at_the_cap(cap, expected):
+    from pipeline.spin.thesaurus import Thesaurus
+
+    vocab = {w: 4.0 for w in ("remedy", "remedies", "help", "aid", "therapy", "treatment", "cure",
+                              "helps", "aids", "therapies", "treatments", "cures")}
+    t = Thesaurus({"remedies": (("helps", 3), ("aids", 2)), "remedy": (("treatment", 5),)},
+                  {}, vocab, extra={"remedies": (("therapies", 4),), "remedy": (("cure", 1),)},
+                  suggest_cap=cap)
+    assert [c for c, _ in t.suggestion_originals("remedies")] == expected
+    assert t.originals("remedies") == (("helps", 3), ("aids", 2))   # the ratio's are untouched
+    assert t.suggestion_originals("") == ()
