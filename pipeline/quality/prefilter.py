@@ -91,13 +91,7 @@ def _finite(op: object, av: object, ic: bool) -> frozenset[str] | None:
         _, add_flags, del_flags, p = av
         return None if add_flags or del_flags else _finite_seq(p, ic)
     if op is _sc.BRANCH:
-        out: set[str] = set()
-        for branch in av[1]:
-            f = _finite_seq(branch, ic)
-            if f is None:
-                return None
-            out |= f
-        return frozenset(out) if len(out) <= MAX_STRINGS else None
+        return _union(av[1], _finite_seq, ic)
     if op in _REPEATS:
         lo, hi, p = av
         if hi > MAX_REPEAT_EXPAND:
@@ -116,6 +110,18 @@ def _finite(op: object, av: object, ic: bool) -> frozenset[str] | None:
                     return None
         return frozenset(out_r) if len(out_r) <= MAX_STRINGS else None
     return None
+
+
+def _union(branches: Iterable, of, ic: bool) -> frozenset[str] | None:
+    """The union of ``of(branch)`` over the branches of an alternation (None when one branch
+    has none, or when the union grows past ``MAX_STRINGS``)."""
+    out: set[str] = set()
+    for branch in branches:
+        strings = of(branch, ic)
+        if strings is None:
+            return None
+        out |= strings
+    return frozenset(out) if len(out) <= MAX_STRINGS else None
 
 
 def _finite_seq(items: Iterable, ic: bool) -> frozenset[str] | None:
@@ -172,13 +178,7 @@ def _prefixes(op: object, av: object, ic: bool) -> frozenset[str] | None:
         lo, _, p = av
         return _prefixes_seq(p, ic) if lo >= 1 else None
     if op is _sc.BRANCH:
-        out: set[str] = set()
-        for branch in av[1]:
-            pre = _prefixes_seq(branch, ic)
-            if pre is None:
-                return None
-            out |= pre
-        return frozenset(out) if len(out) <= MAX_STRINGS else None
+        return _union(av[1], _prefixes_seq, ic)
     return None
 
 

@@ -175,11 +175,14 @@ FEATURE_ONLY_CASES = [
 ]
 
 
+def _labels(nlp, text: str) -> set[str]:
+    """Every label any sentence of ``text`` gets."""
+    return {lab for s in nlp(text)._.alliance["sentences"] for lab, v in s["labels"].items() if v}
+
+
 @pytest.mark.parametrize(("text", "expected"), FEATURE_ONLY_CASES)
 def test_feature_only_rules_never_label_alone(rules_nlp, text, expected):
-    doc = rules_nlp(text)
-    got = {lab for s in doc._.alliance["sentences"] for lab, v in s["labels"].items() if v}
-    assert got == expected
+    assert _labels(rules_nlp, text) == expected
 
 
 def test_feature_only_rules_still_reach_the_classifier():
@@ -222,9 +225,7 @@ TASKS_CASES = [
 
 @pytest.mark.parametrize(("text", "expected"), TASKS_CASES)
 def test_tasks_session_wording(rules_nlp, text, expected):
-    doc = rules_nlp(text)
-    got = {lab for s in doc._.alliance["sentences"] for lab, v in s["labels"].items() if v}
-    assert got == expected
+    assert _labels(rules_nlp, text) == expected
 
 
 def test_child_or_couple_sentence_beside_a_therapist_is_open_for_tasks_only(rules_nlp):
