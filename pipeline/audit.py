@@ -90,10 +90,11 @@ def _duplicate(dedup: dict, s: AuditSettings) -> tuple[str, str] | None:
             "spun_copy": "spun copy"}.get(dedup["kind"], dedup["kind"])
     head = f"{kind} of {other} (similarity {_fmt(dedup.get('similarity'))})"
     if dedup.get("all_spun"):
-        # Several spins of one lost source: the article kept is a spin too (rewrite it).
+        # Several spins of one lost source: the member listed first is a spin too.
         return s.duplicate_action, (f"{head}; every member of the cluster is a "
-                                    "synonym-swapped copy, none is the original: rewrite "
-                                    f"{other} and remove this one")
+                                    "synonym-swapped copy, none is the original: "
+                                    f"{other} is listed first ({s.spun_all_copies_action} it) "
+                                    "and this one is removed")
     why = dedup.get("canonical_reason", "")
     return s.duplicate_action, f"{head}; keep {other}" + (f" ({why})" if why else "")
 
@@ -193,6 +194,9 @@ def decide(article: Article, settings: AuditSettings) -> tuple[str, str]:
             topic, word = off
             return s.spun_offtopic_host_action, (f"{spun_note} on a {topic} site (host word "
                                                  f"'{word}'): spinner output placed for its links")
+        if dedup.get("all_spun"):
+            return s.spun_all_copies_action, (f"{spun_note}: a spin of the same lost text as "
+                                              "its copies, no original to restore it from")
         return s.spun_action, f"{spun_note}: restore the wording from the suggestions"
 
     if low:

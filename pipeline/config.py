@@ -468,6 +468,7 @@ class AuditSettings(_Section):
     spun_action: Str
     spun_low_quality_action: Str
     spun_offtopic_host_action: Str
+    spun_all_copies_action: Str
     low_quality_action: Str
     low_quality_severe_action: Str
     low_quality_provenance_action: Str

@@ -66,10 +66,13 @@ def make(text: str = "word " * 400, *, words: int | None = None, quality: float 
      "keep b (kept: declared canonical URL)"),
     # Several spins of a lost source: none is the original.
     (make(dedup={"near_duplicate_of": "b", "kind": "spun_copy", "similarity": 0.4,
-                 "all_spun": True}), "remove", "none is the original: rewrite b"),
+                 "all_spun": True}), "remove", "none is the original: b is listed first (remove it)"),
     (make(spun=True, spin=0.9, dedup={"near_duplicate_of": "", "kind": "", "cluster": "c",
                                       "all_spun": True}),
-     "rewrite", "one of several synonym-swapped copies of a source that is not in the corpus"),
+     "remove", "one of several synonym-swapped copies of a source that is not in the corpus"),
+    (make(spun=True, spin=0.9, dedup={"near_duplicate_of": "", "kind": "", "cluster": "c",
+                                      "all_spun": True}),
+     "remove", "no original to restore it from"),
     (make(spun=True, spin=0.9, low=True, quality=0.4, flags=1,
           dedup={"near_duplicate_of": "", "kind": "", "cluster": "c", "all_spun": True}),
      "remove", "not in the corpus (1 suspect spans); the others are removed and low quality"),
@@ -342,3 +345,13 @@ def test_spun_offtopic_host_action_follows_the_configuration():
 def test_spun_page_with_repairable_damage_is_rewritten(article, action, reason_part):
     got_action, reason = audit.decide(article, load_settings().audit)
     assert (got_action, reason_part in reason) == (action, True)
+
+
+@pytest.mark.parametrize("action", ["rewrite", "review", "remove"])
+def test_the_first_spin_of_a_lost_source_takes_its_setting(action):
+    s = load_settings().audit.model_copy(update={"spun_all_copies_action": action})
+    article = make(spun=True, spin=0.9, dedup={"near_duplicate_of": "", "kind": "", "cluster": "c",
+                                                "all_spun": True})
+    assert audit.decide(article, s)[0] == action
+    # a spun page outside such a cluster keeps spun_action
+    assert audit.decide(make(spun=True, spin=0.9), s)[0] == s.spun_action
