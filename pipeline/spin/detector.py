@@ -138,7 +138,7 @@ class Detector:
         if not self.cfg.span_evidence:   # the old detector, for speed or comparison
             self.thes = None
         if self.thes is not None:
-            self.thes.suggest_cap = int(self.cfg.suggest_max_originals)
+            self.thes = self.thes.capped(int(self.cfg.suggest_max_originals))
 
     # -- pieces
     def _word_probs(self, mats: list[np.ndarray]) -> list[np.ndarray]:

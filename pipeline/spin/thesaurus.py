@@ -11,6 +11,7 @@ the ratio and the verdict see the ``originals`` alone.
 
 from __future__ import annotations
 
+import copy
 import functools
 import gzip
 from collections.abc import Mapping
@@ -47,6 +48,16 @@ class Thesaurus:
     def originals(self, span: str) -> tuple[tuple[str, int], ...]:
         """``(original, synonym count)`` for a lower-case span, inflected like the span."""
         return self._lookup(self.table, self.memo, span)
+
+    def capped(self, cap: int) -> Thesaurus:
+        """This thesaurus weighing at most ``cap`` suggestion originals a span (0: all): a copy
+        sharing the tables and the cap-free memos (the loaded one is cached and shared by every
+        detector of the process), with its own memo of suggestion originals."""
+        if cap == self.suggest_cap:
+            return self
+        view = copy.copy(self)
+        view.suggest_cap, view.suggest_memo = cap, {}
+        return view
 
     def suggestion_originals(self, span: str) -> tuple[tuple[str, int], ...]:
         """The originals a suggestion for ``span`` is chosen from: :meth:`originals` and the
@@ -165,8 +176,9 @@ def _inflect_at(phrase: str, suffix: str, vocab: dict[str, float], k: int) -> st
 
 @functools.lru_cache(maxsize=2)
 def load_thesaurus(models_dir: Path | str | None = None) -> Thesaurus | None:
-    """The shipped tables, or None when ``spin_thesaurus.tsv.gz`` is missing (the detector
-    then runs without the span evidence)."""
+    """The tables (built by ``make install`` from pinned packages' thesauri with
+    ``workbench.spin.thesaurus_build``), or None when ``spin_thesaurus.tsv.gz`` is missing (the
+    detector then runs without the span evidence). Shared (cached): see :meth:`Thesaurus.capped`."""
     from pipeline.compact import load_tables
     from pipeline.spin.reference import load_reference
 

@@ -122,3 +122,14 @@ def test_suggestion_originals_stop_at_the_cap(cap, expected):
     assert [c for c, _ in t.suggestion_originals("remedies")] == expected
     assert t.originals("remedies") == (("helps", 3), ("aids", 2))   # the ratio's are untouched
     assert t.suggestion_originals("") == ()
+
+
+def test_a_capped_view_leaves_the_shared_thesaurus_alone():
+    from pipeline.spin.thesaurus import Thesaurus
+
+    t = Thesaurus({"remedies": (("helps", 3), ("aids", 2))}, {}, {"helps": 4.0, "aids": 4.0})
+    assert t.capped(0) is t
+    one = t.capped(1)
+    assert [c for c, _ in one.suggestion_originals("remedies")] == ["helps"]
+    assert [c for c, _ in t.suggestion_originals("remedies")] == ["helps", "aids"]
+    assert t.suggest_cap == 0 and one.table is t.table and one.suggest_memo is not t.suggest_memo
