@@ -18,6 +18,13 @@ HOSTILE = '<script>alert(1)</script>"; DROP TABLE articles; --'
     # A therapist's own words about their work, writing homework and permission: no note.
     ("I have counselled couples for 20 years; homework helps clients practise.", []),
     ("The session was first about her mother; the writing exercise helped.", []),
+    ("Many people today are \u7126\u616e\u75c7 aware of how therapy helps.", ["foreign_anchor"]),
+    ("by | Last updated on May 2, 2024\nWhat is CBT?", ["empty_byline"]),
+    ("Therapy helps most clients.[5][2] It works.", ["stacked_citations"]),
+    # A translation in brackets, a real byline, one citation marker: no note.
+    ("Anxiety (\u7126\u616e) is common.", []),
+    ("By Ana Ruiz | 2 May 2024\nWhat is CBT?", []),
+    ("Therapy helps most clients.[5] It works.[2]", []),
     ("", []), (HOSTILE, []),
 ])
 def test_text_fingerprints(text, expected):
