@@ -66,9 +66,8 @@ def load_title_templates(name: str = "spam_titles.tsv") -> tuple[tuple[str, re.P
         if not ln.strip() or ln.startswith("#"):
             continue
         t_name, template = ln.split("\t")
-        parts = [_SLOT_X if w == "{x}" else r"\d+" if w == "{n}" else w
-                 for w in template.strip().lower().split()]
-        out.append((t_name, re.compile(r"^" + " ".join(parts) + r"(?: \d+)?$")))
+        body = " ".join(template.lower().split()).replace("{x}", _SLOT_X).replace("{n}", r"\d+")
+        out.append((t_name, re.compile(r"^" + body + r"(?: \d+)?$")))
     return tuple(out)
 
 

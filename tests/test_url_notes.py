@@ -46,6 +46,11 @@ def test_url_fingerprints_do_not_read_text_patterns():
     ("https://notes.example/w/index.php?diff=cur&oldid=12&title=Calm", ["wiki_revision"]),
     ("https://qwxzrt.freeblogz.example", ["blog_farm_subdomain"]),
     ("https://news-site.pages.dev/posts/calm-your-nerves", ["static_host_posts"]),
+    ("https://freshbloggers.example/author/ann-lee-7", ["blog_farm_subdomain"]),
+    ("http://calmsite-001-site3.freehost.example/category/x", ["hosting_account"]),
+    # An author page of a named writer, a clinic's numbered address.
+    ("https://www.therapyblog.example/author/ann-lee/", []),
+    ("https://clinic-001.example/site3/", []),
     # A personal blog, a clinic's static site, a wiki article, a bookmarking host's home page.
     ("https://calmnotes.blogspot.com/2024/01/post.html", []),
     ("https://calmnotes.blogspot.com", []),
@@ -83,3 +88,13 @@ def test_spam_title_turned_off():
 def test_normalise_title():
     assert normalise_title("What's Holding-Back the_Therapy  Industry?") == \
         "what s holding back the therapy industry"
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("https://board.example/health/res/1234.html", ["imageboard_thread"]),
+    ("https://clinic.example/resources/1234", []),
+    ("https://clinic.example/res/anxiety.html", []),
+])
+def test_imageboard_thread_is_a_review_fingerprint(url, expected):
+    assert [name for name, _ in url_fingerprints(url)] == expected
+
