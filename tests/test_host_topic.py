@@ -64,6 +64,7 @@ def test_host_words_split_labels_on_digits_and_hyphens():
     ("https://dailylinks.example/therapy", ("marketing", "links")),
     ("https://lovestatus.example/sleep", ("greetings", "status")),
     ("https://quickanswer.example/what-is-cbt", ("answers", "answer")),
+    ("https://freedocuments.example/d/grief-counselling", ("documents", "documents")),
     # A publisher's link resolver is not a link farm.
     ("https://link.publisher.example/article/1", None),
     # A host that also names health, therapy or psychology is on topic.
