@@ -14,7 +14,7 @@ from pipeline.article import Article
 from pipeline.config import AuditSettings
 from pipeline.explain_text import flags_sentence
 from pipeline.host_topic import offtopic_host, page_terms
-from pipeline.url_notes import text_fingerprints, url_fingerprints
+from pipeline.url_notes import spam_title, text_fingerprints, url_fingerprints
 
 COMPONENTS = ("bond", "goals", "tasks", "rupture_repair")
 
@@ -99,6 +99,23 @@ def _duplicate(dedup: dict, s: AuditSettings) -> tuple[str, str] | None:
     return s.duplicate_action, f"{head}; keep {other}" + (f" ({why})" if why else "")
 
 
+def _link_vehicle(article: Article, s: AuditSettings) -> str:
+    """Why the page is a link vehicle rather than an article (a URL of a bookmarking, paste or
+    wiki-spam script or a throwaway blog host; a title in a spam generator's template), or ""."""
+    url = article.url or article.source
+    found = url_fingerprints(url, s.link_vehicle_url_patterns) if s.link_vehicle_url_patterns else []
+    if found:
+        name, why = found[0]
+        return f"{why} (url {name})"
+    title = spam_title(url, article.title, article.text, s.spam_title_patterns)
+    if title:
+        name, seen = title
+        shown = seen if len(seen) <= s.reason_max_title_chars else seen[:s.reason_max_title_chars] + "..."
+        return (f"its title '{shown}' follows a spam-generator template (title {name}): a post "
+                "generated to carry links")
+    return ""
+
+
 def _review_note(article: Article, flags: list, s: AuditSettings) -> str:
     """Why a sound page still goes to a person (a review rule's flag, a URL fingerprint, a host
     named for another trade or a text fingerprint), or ""."""
@@ -156,6 +173,10 @@ def decide(article: Article, settings: AuditSettings) -> tuple[str, str]:
     duplicate = _duplicate(dedup, s)
     if duplicate:
         return duplicate
+
+    vehicle = _link_vehicle(article, s)
+    if vehicle:
+        return s.link_vehicle_action, f"a link vehicle, not an article: {vehicle}"
 
     q = quality_of(article)
     low = bool(q.get("low_quality"))

@@ -465,6 +465,10 @@ class AuditSettings(_Section):
     not_applicable_action: Str
     duplicate_kinds: list[Literal["exact", "near", "spun_copy"]]
     duplicate_action: Str
+    link_vehicle_url_patterns: Str
+    spam_title_patterns: Str
+    reason_max_title_chars: Positive
+    link_vehicle_action: Str
     spun_action: Str
     spun_low_quality_action: Str
     spun_offtopic_host_action: Str

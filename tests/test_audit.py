@@ -355,3 +355,35 @@ def test_the_first_spin_of_a_lost_source_takes_its_setting(action):
     assert audit.decide(article, s)[0] == action
     # a spun page outside such a cluster keeps spun_action
     assert audit.decide(make(spun=True, spin=0.9), s)[0] == s.spun_action
+
+
+@pytest.mark.parametrize(("url", "title", "kw", "action", "reason_part"), [
+    ("https://links.example/story.php?title=calm-3", "t", {}, "remove", "url bookmark_script"),
+    ("https://pastebin.example/raw/calm", "t", {}, "remove", "url paste_host"),
+    # Damage a script repairs does not save a link vehicle, nor does spin.
+    ("https://news-site.pages.dev/posts/calm", "t", {"low": True, "quality": 0.4, "glued": True},
+     "remove", "url static_host_posts"),
+    ("https://qwxzrt.freeblogz.example", "t", {"spun": True, "spin": 0.9}, "remove",
+     "url blog_farm_subdomain"),
+    ("https://clinic.example/grief", "If You Read One Article About Grief, Read This One", {},
+     "remove", "title read_one_article"),
+    # A duplicate is still removed as a duplicate (its original named).
+    ("https://pastebin.example/raw/calm", "t",
+     {"dedup": {"near_duplicate_of": "b", "kind": "near", "similarity": 0.8}}, "remove",
+     "near-duplicate of b"),
+    ("https://clinic.example/grief", "Ten Things to Know About Grief", {}, "keep", "4 of 4"),
+])
+def test_link_vehicle_is_removed(url, title, kw, action, reason_part):
+    article = make(THERAPY, title=title, **kw)
+    article.url = url
+    got_action, reason = audit.decide(article, load_settings().audit)
+    assert (got_action, reason_part in reason) == (action, True)
+
+
+def test_link_vehicle_rules_follow_the_configuration():
+    article = make(THERAPY, title="If You Read One Article About Grief, Read This One")
+    article.url = "https://pastebin.example/raw/calm"
+    off = load_settings(audit={"link_vehicle_url_patterns": "", "spam_title_patterns": ""}).audit
+    assert audit.decide(article, off)[0] == "keep"
+    review = load_settings(audit={"link_vehicle_action": "review"}).audit
+    assert audit.decide(article, review)[0] == "review"

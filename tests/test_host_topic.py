@@ -58,6 +58,15 @@ def test_host_words_split_labels_on_digits_and_hyphens():
     ("https://vashikaranlovemarriage.example/", ("astrology", "vashikaran")),
     ("https://supportshop.example/anxiety", ("shop", "shop")),
     ("https://lovemarriagehelp.example/", None),
+    # Essay and assignment services, pharmacy spam, link farms, greeting-status sites, answer farms.
+    ("https://topessayhelp.example/grief", ("essays", "essay")),
+    ("https://bestrxstore.example/anxiety", ("pharmacy", "rx")),
+    ("https://dailylinks.example/therapy", ("marketing", "links")),
+    ("https://lovestatus.example/sleep", ("greetings", "status")),
+    ("https://quickanswer.example/what-is-cbt", ("answers", "answer")),
+    ("https://freedocuments.example/d/grief-counselling", ("documents", "documents")),
+    # A publisher's link resolver is not a link farm.
+    ("https://link.publisher.example/article/1", None),
     # A host that also names health, therapy or psychology is on topic.
     ("https://www.nationaleatingdisorders.example/treatment", None),
     ("https://mindfoodclinic.example/", None),
