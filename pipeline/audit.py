@@ -210,11 +210,17 @@ def decide(article: Article, settings: AuditSettings) -> tuple[str, str]:
                 return s.spun_action, (f"{spun_note} and low {quality_note}: restore the "
                                        "wording from the suggestions and repair the damage")
             return s.spun_low_quality_action, f"{spun_note} and low {quality_note}"
-        off = _offtopic_host(article, s)
-        if off:
-            topic, word = off
-            return s.spun_offtopic_host_action, (f"{spun_note} on a {topic} site (host word "
-                                                 f"'{word}'): spinner output placed for its links")
+        # Spinner output at a farm address (a copy or farm URL fingerprint, or a host named for
+        # another trade) is a vehicle for links, not a site's own article to restore.
+        where = _provenance(article, s)
+        if where and where[0] == "url":
+            return s.spun_offtopic_host_action, (f"{spun_note}, and its URL looks like a farm or "
+                                                 f"copy page (url {where[1]}): spinner output "
+                                                 "placed for its links")
+        if where:
+            return s.spun_offtopic_host_action, (f"{spun_note} on a {where[1]} site (host word "
+                                                 f"'{where[2]}'): spinner output placed for its "
+                                                 "links")
         if dedup.get("all_spun"):
             return s.spun_all_copies_action, (f"{spun_note}: a spin of the same lost text as "
                                               "its copies, no original to restore it from")

@@ -181,10 +181,10 @@ def test_review_rules_send_a_sound_page_to_review():
     # Damage outranks the note: a low-quality page keeps its low-quality action.
     assert audit.decide(make(low=True, quality=0.3, rules=("placeholder_phrases",)), settings)[0] == "review"
     assert audit.decide(make(rules=("r_other",)), settings)[0] == "keep"
-    # A spun page is rewritten whatever its URL.
+    # A spun page at a farm address is a link vehicle, not a note for review: removed.
     spun = make(spun=True, spin=0.9)
     spun.url = "https://abcdef123.someblogfarm.com/post"
-    assert audit.decide(spun, settings)[0] == "rewrite"
+    assert audit.decide(spun, settings)[0] == "remove"
 
 
 def test_rules_follow_the_configuration():
@@ -320,6 +320,9 @@ def test_offtopic_host_note_can_be_turned_off():
     # The same spin on a therapy host is restored from the suggestions.
     ("https://www.eatingdisorders.example/team", "rewrite", "restore the wording"),
     ("", "rewrite", "restore the wording"),
+    # ...and at a blog-farm address (a name-and-digits subdomain): removed as well.
+    ("https://calmtherapist4821.blogfarm.example/why-counselling", "remove",
+     "url random_subdomain"),
 ])
 def test_spun_page_on_an_offtopic_host_is_removed(url, action, reason_part):
     article = make(THERAPY, spun=True, spin=0.9)
