@@ -573,6 +573,10 @@ def align_words(x: list[str], y: list[str], max_swap_words: int,
         if tag == "equal":
             equal += i2 - i1
             runs.append((i1, i2))
+        elif i2 == len(x) and j2 == len(y):
+            # The last words of both texts: two captures (excerpts) that stop at different
+            # points, one often mid-word ("assume c" / "as"), not a wording difference.
+            continue
         elif tag == "replace" and i2 - i1 <= max_swap_words and j2 - j1 <= max_swap_words:
             if i2 - i1 == j2 - j1:   # word for word: each word its own swap (finer evidence)
                 swaps.extend(Swap((i, i + 1), (j, j + 1))

@@ -537,6 +537,16 @@ def test_align_words_aligns_only_the_first_max_words():
     assert [(s.x, s.y) for s in al.swaps] == [((2, 3), (2, 3))]
 
 
+def test_align_words_reads_different_ends_of_two_excerpts_as_no_swap():
+    # Two captures of one page that stop at different points, one mid-word: the last words
+    # differ, but no one reworded them; a swap before the end still counts.
+    x = dedup.words("the client and the therapist agreed on a plan they assume c")
+    y = dedup.words("the client and the therapist agreed on a plan they as")
+    assert dedup.align_words(x, y, 3).swaps == []
+    y2 = dedup.words("the customer and the therapist agreed on a plan they as")
+    assert [(s.x, s.y) for s in dedup.align_words(x, y2, 3).swaps] == [((1, 2), (1, 2))]
+
+
 def test_align_words_on_a_degenerate_pair_keeps_its_shape():
     # Thousands of one word on both sides: the popular word is junked, the text still aligns.
     x = ["a"] * 4000 + ["the", "client", "agreed"]
