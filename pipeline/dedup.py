@@ -1269,8 +1269,8 @@ def _why_kept(k: int, members: list[int], rank: Mapping[int, tuple], facts: list
     if field == "archive":
         return "kept: the others are at archive, print, feed or mirror addresses"
     if field == "off_topic_host":
-        return ("kept: its site is about health or therapy; the others' sites are about "
-                "something else (where copies are republished)")
+        return ("kept: its site is about therapy, psychology or mental health; the others' "
+                "sites are about something else (where copies are republished)")
     if field == "swap_lean":
         return ("kept: where the wording differs, its words are the more common and "
                 "better-fitting ones")

@@ -442,11 +442,25 @@ def test_the_member_on_a_therapy_site_is_kept_before_one_on_a_site_about_somethi
             art("b.jsonl#1", ORIGINAL, url="https://harbourcounselling.example/why-therapy")]
     dedup.find_duplicates(arts, settings)
     assert arts[0].dedup["near_duplicate_of"] == "b.jsonl#1"
-    assert "site is about health or therapy" in arts[1].dedup["canonical_reason"]
+    assert "site is about therapy, psychology or mental health" in arts[1].dedup["canonical_reason"]
     # Without URLs (local files) the facet does not decide: the first id is kept.
     local = [art("a.txt", ORIGINAL), art("b.txt", ORIGINAL)]
     dedup.find_duplicates(local, settings)
     assert local[1].dedup["near_duplicate_of"] == "a.txt"
+
+
+def test_a_general_health_or_medical_site_is_not_the_articles_own_trade(settings):
+    """A therapy article's copy on a general health or medical site ("healthdaily") does not
+    outrank its original on a therapy or psychology site; a site named for health in general
+    is no more the article's home than a lifestyle magazine (the ids would keep the copy)."""
+    arts = [art("a.jsonl#1", ORIGINAL, url="https://healthdaily.example/why-therapy-helps"),
+            art("b.jsonl#1", ORIGINAL, url="https://harbourpsychology.example/why-therapy")]
+    dedup.find_duplicates(arts, settings)
+    assert arts[0].dedup["near_duplicate_of"] == "b.jsonl#1"
+    tie = [art("a.jsonl#1", ORIGINAL, url="https://lifestylemag.example/why-therapy-helps"),
+           art("b.jsonl#1", ORIGINAL, url="https://medicalnews.example/why-therapy")]
+    dedup.find_duplicates(tie, settings)
+    assert tie[1].dedup["near_duplicate_of"] == "a.jsonl#1"
 
 
 def test_the_source_of_a_spun_copy_is_kept_whatever_its_id(settings):
