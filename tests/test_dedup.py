@@ -570,6 +570,56 @@ def test_align_words_on_a_degenerate_pair_keeps_its_shape():
     assert ((4001, 4002), (4001, 4002)) in [(s.x, s.y) for s in al.swaps]
 
 
+# A heavy spin of a passage (every content word a listed synonym, equal runs of one or two
+# words) inside two otherwise different texts: too little aligns for the run tests.
+_SYNONYMS = {"therapist": "healer", "help": "assist", "begin": "start", "quick": "fast",
+             "plan": "scheme", "goal": "aim", "talk": "speak", "hard": "difficult",
+             "often": "frequently", "choose": "select"}
+_PASSAGE = ("the therapist can help us begin with a quick and clear plan and a goal we talk "
+            "about when it is hard and then we often choose the next step")
+_LEAD_X = ("many people wait years before they ask anyone about the way they feel at work or "
+           "at home, and most of them say the first visit was easier than they had feared it "
+           "would be; a few wish a friend had pushed them sooner")
+_LEAD_Y = ("some readers write to us about sleep, diet and money worries that seem to grow each "
+           "winter, so this week our columnist answers three of those letters in her usual "
+           "plain style with a short reading list")
+
+
+def _replaced(text: str, table: dict[str, str]) -> str:
+    return " ".join(table.get(w, w) for w in text.split())
+
+
+def test_a_pair_that_differs_by_many_listed_synonyms_is_synonym_aligned(settings):
+    p = dedup._Params.of(settings)
+    x = dedup.words(_LEAD_X + " " + _PASSAGE)
+    y = dedup.words(_LEAD_Y + " " + _replaced(_PASSAGE, _SYNONYMS))
+    al = dedup.align_words(x, y, p.max_swap_words)
+    assert not dedup.spin_aligned(al, p)
+    assert dedup.synonym_swaps(al, x, y) >= p.min_synonym_swaps
+    assert dedup.synonym_aligned(al, p, x, y)
+    # The same places filled with words that are no synonyms: two texts that align by chance.
+    other = dict(zip(_SYNONYMS, dedup.words("river table cloud spoon lamp chair glass paper "
+                                            "stone wheel"), strict=True))
+    z = dedup.words(_LEAD_Y + " " + _replaced(_PASSAGE, other))
+    al = dedup.align_words(x, z, p.max_swap_words)
+    assert dedup.synonym_swaps(al, x, z) == 0
+    assert not dedup.synonym_aligned(al, p, x, z)
+
+
+def test_a_synonym_aligned_pair_is_clustered_without_a_direction(settings):
+    """Clustered as a spun copy, but too little of it aligns for the word-fit votes to name the
+    swapped side: no aligned_copy evidence, the other facts (here the id) keep a member."""
+    arts = [art("a", _LEAD_X + " " + _PASSAGE),
+            art("b", _LEAD_Y + " " + _replaced(_PASSAGE, _SYNONYMS))]
+    finder = dedup.DuplicateFinder(settings)
+    for a in arts:
+        finder.add(a)
+    found = finder.resolve({a.article_id: dedup.canonical_key_of(a) for a in arts},
+                           {a.article_id: a.text for a in arts}.get)
+    assert found["b"]["near_duplicate_of"] == "a" and found["b"]["kind"] == "spun_copy"
+    assert not found["a"]["all_spun"] and finder.evidence == {}
+
+
 def _judged(settings, a: str, b: str) -> dedup.PairAlignment:
     """Two texts aligned word by word with every swap's worse side marked."""
     p = dedup._Params.of(settings)
