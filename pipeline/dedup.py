@@ -13,6 +13,8 @@ decided on the exact Jaccard of their shingle hashes. Near and spun-copy pairs a
 word by word (their texts re-read from the run's store): a spun copy must align (long equal
 runs, the rest single swaps), and each swap's worse-fitting side (rarer words, unseen bigrams)
 tells the copy from its source; the swaps become the copy's ``aligned_copy`` spin evidence.
+A heavier spin whose equal runs are too short for that still aligns through its swaps when
+many of them are listed synonyms (:func:`synonym_aligned`): clustered, but without a direction.
 A pair whose swaps are often grammatical edits (a function word for an unrelated word: a
 machine translation or an editor's rewrite, not a thesaurus swap) is a near copy, neither side
 a spin (:func:`spinner_shaped`).
