@@ -427,6 +427,8 @@ class DedupSettings(_Section):
     pair_chunk: Positive
     align_min_swapped: Ratio
     align_min_runs: Ratio
+    align_min_synonym_swaps: Positive
+    align_min_synonym_rate: Ratio
     swap_fit_margin: NonNeg
     swap_smoothing: Annotated[float, Strict(), Field(gt=0)]
     swap_shared_weight: NonNeg

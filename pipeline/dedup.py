@@ -13,6 +13,8 @@ decided on the exact Jaccard of their shingle hashes. Near and spun-copy pairs a
 word by word (their texts re-read from the run's store): a spun copy must align (long equal
 runs, the rest single swaps), and each swap's worse-fitting side (rarer words, unseen bigrams)
 tells the copy from its source; the swaps become the copy's ``aligned_copy`` spin evidence.
+A heavier spin whose equal runs are too short for that still aligns through its swaps when
+many of them are listed synonyms (:func:`synonym_aligned`): clustered, but without a direction.
 A pair whose swaps are often grammatical edits (a function word for an unrelated word: a
 machine translation or an editor's rewrite, not a thesaurus swap) is a near copy, neither side
 a spin (:func:`spinner_shaped`).
@@ -284,6 +286,8 @@ class _Params:
     pair_chunk: int
     min_swapped: float
     min_runs: float
+    min_synonym_swaps: int
+    min_synonym_rate: float
     archive: re.Pattern[str] | None
     keep_order: tuple[str, ...]
     topical_stems: tuple[str, ...]
@@ -313,7 +317,8 @@ class _Params:
                    int(s.near_min_run_words),
                    int(s.pair_max_df), int(s.pair_min_shared), float(s.pair_min_share),
                    int(s.pair_candidates), int(s.pair_chunk), float(s.align_min_swapped),
-                   float(s.align_min_runs),
+                   float(s.align_min_runs), int(s.align_min_synonym_swaps),
+                   float(s.align_min_synonym_rate),
                    re.compile(archive, re.IGNORECASE) if archive else None,
                    (*(f for f in s.keep_order if f != "id"), "id"),
                    tuple(s.topical_host_stems), float(s.truncated_share))
@@ -549,7 +554,8 @@ class PairAlignment:
     equal_runs: list[tuple[int, int]] = field(default_factory=list)   # token ranges in x
     swapped: float = 0.0     # share of a side's words in swaps (the larger of the two)
     runs: float = 0.0        # share of the shorter side's words in equal runs of 2+ words
-    reworded: bool = False   # translated or edited, not spun: no side is a swapped copy
+    reworded: bool = False   # translated, edited or aligned through synonyms alone: no side
+                             # is read as the swapped copy
 
     def votes(self, side: str) -> int:
         """Swaps whose worse wording is on ``side``."""
@@ -573,6 +579,10 @@ def align_words(x: list[str], y: list[str], max_swap_words: int,
         if tag == "equal":
             equal += i2 - i1
             runs.append((i1, i2))
+        elif i2 == len(x) and j2 == len(y):
+            # The last words of both texts: two captures (excerpts) that stop at different
+            # points, one often mid-word ("assume c" / "as"), not a wording difference.
+            continue
         elif tag == "replace" and i2 - i1 <= max_swap_words and j2 - j1 <= max_swap_words:
             if i2 - i1 == j2 - j1:   # word for word: each word its own swap (finer evidence)
                 swaps.extend(Swap((i, i + 1), (j, j + 1))
@@ -601,6 +611,31 @@ def spin_aligned(al: PairAlignment, p: _Params) -> bool:
     of its wording, so less of them is equal)."""
     return ((al.matched >= p.min_aligned and al.equal >= p.min_equal)
             or (al.swapped >= p.min_swapped and al.runs >= p.min_runs))
+
+
+def synonym_aligned(al: PairAlignment, p: _Params, x: list[str], y: list[str]) -> bool:
+    """The alignment of a heavier spin (up to one word in three swapped, equal runs too short
+    for :func:`spin_aligned`): at least ``min_synonym_swaps`` swaps, and ``min_synonym_rate``
+    of the shorter text's words, put a listed synonym in the other's place
+    (:func:`synonym_swaps`)."""
+    if len(al.swaps) < p.min_synonym_swaps:
+        return False
+    n = synonym_swaps(al, x, y)
+    return n >= p.min_synonym_swaps and n >= p.min_synonym_rate * min(len(x), len(y))
+
+
+def synonym_swaps(al: PairAlignment, x: list[str], y: list[str]) -> int:
+    """How many swaps of the alignment put a listed synonym for a word (:func:`_synonyms`: the
+    spin thesaurus and synonym table, spinner function phrases, contractions): what a spinner
+    leaves in place of each word it swaps, however much it swapped ("up to one word in three"
+    leaves short equal runs). Two texts on one topic that align only by chance rarely differ
+    by a listed synonym in the same place."""
+    n = 0
+    for s in al.swaps:
+        a, b = " ".join(x[s.x[0]:s.x[1]]), " ".join(y[s.y[0]:s.y[1]])
+        if a != b and not _respaced(a, b) and _synonyms(a, b):
+            n += 1
+    return n
 
 
 @lru_cache(maxsize=1)
@@ -960,6 +995,7 @@ def _align_edges(edges: dict[int, dict[int, tuple[str, float]]], texts: _Texts |
         return aligned
     for x, y in _pairs_to_align(edges, p.max_near_aligned):
         kind, sim = edges[x][y]
+        undirected = False
         tx, ty = texts.get(x)[0], texts.get(y)[0]
         al = align_words(tx, ty, p.max_swap_words, p.max_align_cost, p.max_align_words)
         if kind in ("spun_copy", "near_aligned"):
@@ -967,12 +1003,18 @@ def _align_edges(edges: dict[int, dict[int, tuple[str, float]]], texts: _Texts |
             # by judge_swaps still becomes a spun copy), swaps between equal runs a spun one.
             kind = ("near" if equal_in_runs(al, len(tx), len(ty), p) >= p.near_min_equal
                     else "spun_copy" if spin_aligned(al, p) else "")
+            if not kind and synonym_aligned(al, p, tx, ty):
+                # Short equal runs and many synonyms: spun, but too little of the pair aligns
+                # for its word-fit votes to say which side (a reworded passage votes too).
+                kind, undirected = "spun_copy", True
             if not kind:
                 del edges[x][y], edges[y][x]
                 continue
             edges[x][y] = edges[y][x] = (kind, sim)
         judge_swaps(al, tx, ty, p)
-        if not spinner_shaped(al, p):
+        if undirected:
+            al.reworded, al.direction = True, ""
+        elif not spinner_shaped(al, p):
             # A translation or a rewrite of one text: a near copy, neither side a spin.
             al.reworded, al.direction = True, ""
             if kind == "spun_copy":
@@ -1265,8 +1307,8 @@ def _why_kept(k: int, members: list[int], rank: Mapping[int, tuple], facts: list
     if field == "archive":
         return "kept: the others are at archive, print, feed or mirror addresses"
     if field == "off_topic_host":
-        return ("kept: its site is about health or therapy; the others' sites are about "
-                "something else (where copies are republished)")
+        return ("kept: its site is about therapy, psychology or mental health; the others' "
+                "sites are about something else (where copies are republished)")
     if field == "swap_lean":
         return ("kept: where the wording differs, its words are the more common and "
                 "better-fitting ones")

@@ -442,11 +442,25 @@ def test_the_member_on_a_therapy_site_is_kept_before_one_on_a_site_about_somethi
             art("b.jsonl#1", ORIGINAL, url="https://harbourcounselling.example/why-therapy")]
     dedup.find_duplicates(arts, settings)
     assert arts[0].dedup["near_duplicate_of"] == "b.jsonl#1"
-    assert "site is about health or therapy" in arts[1].dedup["canonical_reason"]
+    assert "site is about therapy, psychology or mental health" in arts[1].dedup["canonical_reason"]
     # Without URLs (local files) the facet does not decide: the first id is kept.
     local = [art("a.txt", ORIGINAL), art("b.txt", ORIGINAL)]
     dedup.find_duplicates(local, settings)
     assert local[1].dedup["near_duplicate_of"] == "a.txt"
+
+
+def test_a_general_health_or_medical_site_is_not_the_articles_own_trade(settings):
+    """A therapy article's copy on a general health or medical site ("healthdaily") does not
+    outrank its original on a therapy or psychology site; a site named for health in general
+    is no more the article's home than a lifestyle magazine (the ids would keep the copy)."""
+    arts = [art("a.jsonl#1", ORIGINAL, url="https://healthdaily.example/why-therapy-helps"),
+            art("b.jsonl#1", ORIGINAL, url="https://harbourpsychology.example/why-therapy")]
+    dedup.find_duplicates(arts, settings)
+    assert arts[0].dedup["near_duplicate_of"] == "b.jsonl#1"
+    tie = [art("a.jsonl#1", ORIGINAL, url="https://lifestylemag.example/why-therapy-helps"),
+           art("b.jsonl#1", ORIGINAL, url="https://medicalnews.example/why-therapy")]
+    dedup.find_duplicates(tie, settings)
+    assert tie[1].dedup["near_duplicate_of"] == "a.jsonl#1"
 
 
 def test_the_source_of_a_spun_copy_is_kept_whatever_its_id(settings):
@@ -537,6 +551,16 @@ def test_align_words_aligns_only_the_first_max_words():
     assert [(s.x, s.y) for s in al.swaps] == [((2, 3), (2, 3))]
 
 
+def test_align_words_reads_different_ends_of_two_excerpts_as_no_swap():
+    # Two captures of one page that stop at different points, one mid-word: the last words
+    # differ, but no one reworded them; a swap before the end still counts.
+    x = dedup.words("the client and the therapist agreed on a plan they assume c")
+    y = dedup.words("the client and the therapist agreed on a plan they as")
+    assert dedup.align_words(x, y, 3).swaps == []
+    y2 = dedup.words("the customer and the therapist agreed on a plan they as")
+    assert [(s.x, s.y) for s in dedup.align_words(x, y2, 3).swaps] == [((1, 2), (1, 2))]
+
+
 def test_align_words_on_a_degenerate_pair_keeps_its_shape():
     # Thousands of one word on both sides: the popular word is junked, the text still aligns.
     x = ["a"] * 4000 + ["the", "client", "agreed"]
@@ -544,6 +568,56 @@ def test_align_words_on_a_degenerate_pair_keeps_its_shape():
     al = dedup.align_words(x, y, 3, max_cost=10**6)
     assert 0.0 <= al.equal <= 1.0 and 0.0 <= al.matched <= 1.0
     assert ((4001, 4002), (4001, 4002)) in [(s.x, s.y) for s in al.swaps]
+
+
+# A heavy spin of a passage (every content word a listed synonym, equal runs of one or two
+# words) inside two otherwise different texts: too little aligns for the run tests.
+_SYNONYMS = {"therapist": "healer", "help": "assist", "begin": "start", "quick": "fast",
+             "plan": "scheme", "goal": "aim", "talk": "speak", "hard": "difficult",
+             "often": "frequently", "choose": "select"}
+_PASSAGE = ("the therapist can help us begin with a quick and clear plan and a goal we talk "
+            "about when it is hard and then we often choose the next step")
+_LEAD_X = ("many people wait years before they ask anyone about the way they feel at work or "
+           "at home, and most of them say the first visit was easier than they had feared it "
+           "would be; a few wish a friend had pushed them sooner")
+_LEAD_Y = ("some readers write to us about sleep, diet and money worries that seem to grow each "
+           "winter, so this week our columnist answers three of those letters in her usual "
+           "plain style with a short reading list")
+
+
+def _replaced(text: str, table: dict[str, str]) -> str:
+    return " ".join(table.get(w, w) for w in text.split())
+
+
+def test_a_pair_that_differs_by_many_listed_synonyms_is_synonym_aligned(settings):
+    p = dedup._Params.of(settings)
+    x = dedup.words(_LEAD_X + " " + _PASSAGE)
+    y = dedup.words(_LEAD_Y + " " + _replaced(_PASSAGE, _SYNONYMS))
+    al = dedup.align_words(x, y, p.max_swap_words)
+    assert not dedup.spin_aligned(al, p)
+    assert dedup.synonym_swaps(al, x, y) >= p.min_synonym_swaps
+    assert dedup.synonym_aligned(al, p, x, y)
+    # The same places filled with words that are no synonyms: two texts that align by chance.
+    other = dict(zip(_SYNONYMS, dedup.words("river table cloud spoon lamp chair glass paper "
+                                            "stone wheel"), strict=True))
+    z = dedup.words(_LEAD_Y + " " + _replaced(_PASSAGE, other))
+    al = dedup.align_words(x, z, p.max_swap_words)
+    assert dedup.synonym_swaps(al, x, z) == 0
+    assert not dedup.synonym_aligned(al, p, x, z)
+
+
+def test_a_synonym_aligned_pair_is_clustered_without_a_direction(settings):
+    """Clustered as a spun copy, but too little of it aligns for the word-fit votes to name the
+    swapped side: no aligned_copy evidence, the other facts (here the id) keep a member."""
+    arts = [art("a", _LEAD_X + " " + _PASSAGE),
+            art("b", _LEAD_Y + " " + _replaced(_PASSAGE, _SYNONYMS))]
+    finder = dedup.DuplicateFinder(settings)
+    for a in arts:
+        finder.add(a)
+    found = finder.resolve({a.article_id: dedup.canonical_key_of(a) for a in arts},
+                           {a.article_id: a.text for a in arts}.get)
+    assert found["b"]["near_duplicate_of"] == "a" and found["b"]["kind"] == "spun_copy"
+    assert not found["a"]["all_spun"] and finder.evidence == {}
 
 
 def _judged(settings, a: str, b: str) -> dedup.PairAlignment:
