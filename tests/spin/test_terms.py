@@ -26,6 +26,25 @@ def test_listed_terms_and_ordinary_rewording_are_not_evidence(thes, ref):
     assert _run(text, thes, ref) == ([], 0.0)
 
 
+@pytest.mark.parametrize(("text", "written", "original"), [
+    ("Many clinics treat medicine addiction in young adults.", "medicine", "drug"),
+    ("A good Addiction Restoration program helps.", "Restoration", "Recovery"),
+    ("Parents ask about Early Interference for toddlers.", "Interference", "Intervention"),
+])
+def test_addiction_and_child_development_terms_with_a_swapped_word(text, written, original,
+                                                                  thes, ref):
+    # Terms of the addiction and child-development pages (stop 32): listed since real spins of
+    # them were missed for want of the term.
+    spans, llr = _run(text, thes, ref)
+    assert [(s["text"], s["suggestion"]) for s in spans] == [(written, original)] and llr > 0
+
+
+def test_a_listed_term_is_not_read_as_another_one_swapped(thes, ref):
+    # "substance dependence" is a term of its own, not "substance abuse" with a word swapped
+    # (three clean real-web pages had that false evidence before it was listed).
+    assert _run("Patients with substance dependence often need support.", thes, ref) == ([], 0.0)
+
+
 def test_acronym_whose_expansion_no_longer_fits(thes, ref):
     spans, _ = _run("Mindfulness-Primarily based Cognitive Therapy (MBCT) helps.", thes, ref)
     assert [(s["text"], s["suggestion"], s["signal"]) for s in spans] == [
