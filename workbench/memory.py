@@ -130,8 +130,9 @@ def _child(corpus: Path, out: Path, workers: int) -> int:
     from pipeline.config import load_settings
 
     t = time.perf_counter()
+    # As the command line runs it (`analyze --no-cache --quiet`).
     summary = run.run_analysis(corpus, out, load_settings(), workers=workers, use_cache=False,
-                               progress=False)
+                               progress=False, release_models=True)
     seconds = time.perf_counter() - t
     meter.close()
     workers_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

@@ -58,3 +58,14 @@ def test_measure_run_reports_every_phase(tiny_corpus, tmp_path):
     # MB of a process that loaded spaCy (not kB or bytes); one worker: no pool.
     assert 50 < main_peak(result) < 4096
     assert result["worker_peak_mb"] is None and result["articles"] > 0
+
+
+def test_bench_row_memory_fields():
+    from workbench.bench import _memory_fields
+
+    one = {**_result(100, 700.0, 800.0, workers=1), "worker_peak_mb": None}
+    assert _memory_fields(one)["peak_rss_mb"] == 800 and _memory_fields(one)["main_peak_mb"] == 800
+    two = {**_result(100, 200.0, 300.0), "worker_peak_mb": 650.4}
+    fields = _memory_fields(two)
+    assert fields["peak_rss_mb"] == 650 and fields["main_peak_mb"] == 300
+    assert fields["main_phase_peak_mb"]["report"] == 300.0
