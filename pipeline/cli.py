@@ -86,7 +86,7 @@ def analyze(
     try:
         summary = run_analysis(
             corpus, out, settings, engine=engine, scheduler=scheduler, workers=workers,
-            use_cache=cache, progress=not quiet,
+            use_cache=cache, progress=not quiet, release_models=True,
         )
     except UsageError as exc:
         err_console.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)

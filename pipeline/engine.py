@@ -99,6 +99,28 @@ def _settle() -> None:
     gc.freeze()
 
 
+def release() -> None:
+    """Drop this process's pipelines and their models (the next analysis builds them again),
+    collect them and hand the freed heap back to the system: with ``--workers 1`` the main
+    process analysed, and the reports need no model."""
+    if not _NLP_CACHE:
+        return
+    _NLP_CACHE.clear()
+    gc.unfreeze()
+    gc.collect()
+    _trim_heap()
+
+
+def _trim_heap() -> None:
+    """glibc's ``malloc_trim(0)``: freed heap pages back to the system (no-op elsewhere)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def warm_up(settings: Settings) -> None:
     """Build this process's pipeline and load the components' lazy models."""
     _nlp_for(settings)

@@ -203,8 +203,13 @@ def run_analysis(
     use_cache: bool | None = None,
     progress: bool = True,
     log: Callable[[str], None] | None = None,
+    release_models: bool = False,
 ) -> RunSummary:
-    """Analyse every file under ``corpus`` and write the output contract into ``out``."""
+    """Analyse every file under ``corpus`` and write the output contract into ``out``.
+
+    ``release_models``: drop this process's language models before the reports (the command
+    line does: with one worker they were loaded here, and the process ends after the reports).
+    """
     from pipeline import dedup
 
     check_paths(corpus, out)
@@ -225,6 +230,10 @@ def run_analysis(
         time.perf_counter() - t0 - state.steps["corpus_steps_per_article"]
     )
     _corpus_steps(state, settings, summary)
+    if release_models:
+        from pipeline.engine import release
+
+        release()
     _count(summary, state, cache, t0)
     run_info = {
         "config": settings.model_dump(mode="json"),

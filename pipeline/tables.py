@@ -188,15 +188,20 @@ def comparison_table(articles_df: pd.DataFrame) -> pd.DataFrame:
     Extras after the contract columns: the alliance elements (``element_*``), citations, the
     duplicate cluster, ``near_duplicate_of`` and the action's reason.
     """
-    cols = COMPARISON_COLUMNS
+    columns = comparison_columns(list(articles_df.columns))
+    if articles_df.empty:
+        return pd.DataFrame(columns=columns)
+    return articles_df[columns].sort_values(["source", "article_id"], kind="stable").reset_index(drop=True)
+
+
+def comparison_columns(article_columns: list[str]) -> list[str]:
+    """The comparison table's columns, given the articles table's."""
     extra_names = ["citations_count", "near_duplicate_of", "dup_cluster", "dup_kind",
                    "spin_evidence_count", "flesch_reading_ease", "readability_grade",
                    "readability_band", "action_reason"]
-    extra = [c for c in articles_df.columns if c.startswith("element_")]
-    extra += [c for c in extra_names if c in articles_df.columns]
-    if articles_df.empty:
-        return pd.DataFrame(columns=cols + extra)
-    return articles_df[cols + extra].sort_values(["source", "article_id"], kind="stable").reset_index(drop=True)
+    extra = [c for c in article_columns if c.startswith("element_")]
+    extra += [c for c in extra_names if c in article_columns]
+    return COMPARISON_COLUMNS + extra
 
 
 SOURCE_COLUMNS = ["source", "articles", "words_mean", "quality_mean", "share_spun",

@@ -30,6 +30,19 @@ def test_same_input_gives_byte_identical_tables(tiny_corpus: Path, tmp_path: Pat
     assert _tables(tmp_path / "a") == _tables(tmp_path / "b")
 
 
+def test_released_models_change_no_output_and_are_rebuilt(tiny_corpus: Path, tmp_path: Path):
+    from pipeline import engine
+
+    s = _settings(tmp_path)
+    run_analysis(tiny_corpus, tmp_path / "kept", s, progress=False)
+    assert engine._NLP_CACHE    # one worker: the models were loaded in this process
+    run_analysis(tiny_corpus, tmp_path / "released", s, progress=False, release_models=True)
+    assert not engine._NLP_CACHE    # dropped before the reports
+    assert _tables(tmp_path / "kept") == _tables(tmp_path / "released")
+    run_analysis(tiny_corpus, tmp_path / "again", s, progress=False)
+    assert engine._NLP_CACHE and _tables(tmp_path / "again") == _tables(tmp_path / "kept")
+
+
 def test_run_json_times_each_step(tiny_corpus: Path, tmp_path: Path):
     import json
 

@@ -281,6 +281,47 @@ def _run_cli(corpus: Path, out: Path, workers: int, cache: bool) -> tuple[float,
     return seconds, int(res.stdout.strip().splitlines()[-1]) / 1024
 
 
+def _run_measured(corpus: Path, out: Path, workers: int) -> tuple[float, dict[str, Any]]:
+    """An `analyze` run (no cache) in a fresh process measured per phase
+    (:func:`workbench.memory.measure_run`): its wall seconds, start-up included, and figures."""
+    from workbench.memory import measure_run
+
+    t = time.perf_counter()
+    result = measure_run(corpus, out, workers)
+    return time.perf_counter() - t, result
+
+
+def _memory_fields(result: dict[str, Any]) -> dict[str, Any]:
+    """An end-to-end row's memory: the peak of the run's largest process, the main process's
+    peak, and the main process's peak per phase (analyse, corpus steps, report)."""
+    from workbench.memory import main_peak
+
+    main = main_peak(result)
+    return {"peak_rss_mb": round(max(main, result.get("worker_peak_mb") or 0)),
+            "main_peak_mb": round(main), "main_phase_peak_mb": result["main_peak_mb"],
+            "worker_peak_mb": result.get("worker_peak_mb")}
+
+
+def memory_growth(large: dict[str, Any], small: dict[str, Any]) -> dict[str, Any]:
+    """The main process's peak growth from N/4 to N articles: over the whole run, and in the
+    report phase alone (tables, workbook, HTML, Markdown)."""
+    from workbench.memory import PHASES, growth
+
+    return {"workers": large.get("workers"),
+            "run": growth(large, small, PHASES), "report": growth(large, small, ("report",))}
+
+
+def growth_caption(memory: dict[str, Any] | None) -> str | None:
+    """One line for the bench table: the main process's peak at N/4 and N articles."""
+    if not memory:
+        return None
+    run, rep = memory["run"], memory["report"]
+    (a, b), (pa, pb) = run["articles"], run["peak_mb"]
+    return (f"main process ({memory['workers']} worker(s)) peak {pa:.0f} MB at {a} articles, "
+            f"{pb:.0f} MB at {b} ({run['growth_mb']:+.0f} MB, {run['kb_per_article']} KB an "
+            f"article; report phase {rep['growth_mb']:+.0f} MB)")
+
+
 def run_bench(
     n_articles: int = 2000,
     words: int = 1000,
@@ -315,18 +356,25 @@ def run_bench(
         tok_seconds = [_tokenizer_seconds(texts)]
 
         log("end to end, 1 process")
-        secs1, peak1 = _run_cli(corpus, tmp / "out1", 1, cache=False)
+        secs1, mem1 = _run_measured(corpus, tmp / "out1", 1)
         tok_seconds.append(_tokenizer_seconds(texts))
         e2e = [_stage("end to end `analyze --workers 1` (cold)", secs1, total_words,
-                      n_articles, peak_rss_mb=round(peak1))]
+                      n_articles, **_memory_fields(mem1))]
         n = resolve_workers(workers)
+        mem_n = mem1
         if n > 1:
             log(f"end to end, {n} processes (the default of `make analyze`: all cores)")
-            secs_n, peak_n = _run_cli(corpus, tmp / "outn", n, cache=False)
+            secs_n, mem_n = _run_measured(corpus, tmp / "outn", n)
             tok_seconds.append(_tokenizer_seconds(texts))
             e2e.append(_stage(f"end to end `analyze --workers {n}` (cold)", secs_n, total_words,
-                              n_articles, peak_rss_mb=round(peak_n),
+                              n_articles, **_memory_fields(mem_n),
                               speedup=round(secs1 / secs_n, 2)))
+        # Does the main process grow with the corpus? The same run on a quarter of the corpus.
+        quarter = max(1, n_articles // 4)
+        log(f"main-process memory growth: {quarter} articles, {n} process(es)")
+        write_corpus(texts[:quarter], tmp / "corpus_quarter")
+        _, mem_q = _run_measured(tmp / "corpus_quarter", tmp / "outq", n)
+        memory = memory_growth(mem_n, mem_q)
         rows.append(_tokenizer_row(texts, tok_seconds))
         rows.extend(e2e)
         log("incremental: warm the cache, change 5% of files, re-run")
@@ -362,6 +410,8 @@ def run_bench(
         "stages": rows,
         # The acceptance check: `make analyze` (all cores) and one worker, against the tokenizer.
         "end_to_end_vs_tokenizer": ratios,
+        # The main process's peak at N and N/4 articles (all phases, and the report phase).
+        "main_memory_growth": memory,
         "python": sys.version.split()[0],
     }
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -371,15 +421,17 @@ def run_bench(
                f"(ingest, base, quality, alliance) {svr['rest_seconds']:.2f} s: "
                f"{svr['ratio']:.2f}x" if svr else None)
     shown = ", ".join(f"{k}: {v}x" for k, v in ratios.items())
+    caption = "; ".join(c for c in (caption, growth_caption(memory)) if c)
     table = Table(title=f"alliance-audit bench: {n_articles} articles, {total_words:,} words "
                         f"(end to end / tokenizer time: {shown}; spin kernels: {kernels}, "
                         f"quality kernels: {results['quality_kernels']})",
                   caption=caption)
-    for col in ("stage", "seconds", "words/s", "articles/s", "peak MB"):
+    for col in ("stage", "seconds", "words/s", "articles/s", "peak MB", "main peak MB"):
         table.add_column(col, justify="left" if col == "stage" else "right")
     for r in rows:
         table.add_row(r["stage"], f"{r['seconds']:.2f}", f"{r['words_per_s'] or 0:,}",
-                      f"{r['articles_per_s'] or 0:,}", str(r.get("peak_rss_mb", "")))
+                      f"{r['articles_per_s'] or 0:,}", str(r.get("peak_rss_mb", "")),
+                      str(r.get("main_peak_mb", "")))
     results["table"] = table
     log(f"results written to {out}")
     return results

@@ -10,7 +10,7 @@ import heapq
 import json
 import math
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -33,6 +33,8 @@ from pipeline.explain_text import (
 )
 from pipeline.report import charts
 from pipeline.report.diff import word_diff
+from pipeline.report.xlsx import ChunkedSheet
+from pipeline.spool import ArticleStore
 
 # Span colour classes by score: the evidence an editor should look at first stands out.
 _SPAN_LEVELS = ((0.8, "s-hi"), (0.5, "s-mid"), (0.0, "s-lo"))
@@ -158,12 +160,26 @@ _PAGE_COLUMNS = ["article_id", "source", "title", "words", "quality_score", "low
                  "quality_flag_rules", "flesch_reading_ease", "readability_band", "dup_kind"]
 
 
-def _page_rows(articles_df: pd.DataFrame, order: list[str],
+def _frames(table: pd.DataFrame | ChunkedSheet) -> Iterator[pd.DataFrame]:
+    """The frames of a table: itself, or a chunked sheet's chunks."""
+    if isinstance(table, ChunkedSheet):
+        yield from (table.chunks() if table.rows else ())
+    else:
+        yield table
+
+
+def _page_rows(articles_df: pd.DataFrame | ChunkedSheet, order: list[str],
                source_names: set[str]) -> Iterator[dict[str, Any]]:
     """The page's table row of each article, one at a time (``source_names`` collects every
     source on the way, for the filter)."""
     # Only the columns the page shows (a dict per article of every column is ~5 KB each).
-    frame = articles_df.reindex(columns=_PAGE_COLUMNS)
+    for whole in _frames(articles_df):
+        frame = whole.reindex(columns=_PAGE_COLUMNS)
+        yield from _frame_rows(frame, order, source_names)
+
+
+def _frame_rows(frame: pd.DataFrame, order: list[str],
+                source_names: set[str]) -> Iterator[dict[str, Any]]:
     for start in range(0, len(frame), 5000):
         for r in frame.iloc[start:start + 5000].to_dict("records"):
             source_names.add(str(r["source"]))
@@ -271,6 +287,34 @@ def _second_pass(articles: Iterable[Article], anchors: dict[str, str], fix_ids: 
     return details, [fix[key] for key in fix_ids if key in fix], texts
 
 
+class _Details(Sequence[dict[str, Any]]):
+    """The page's article details in anchor order, each built from its article (read back from
+    the run's store, or found in the list) when the template reaches it."""
+
+    def __init__(self, articles: Iterable[Article], keys: list[tuple[str, str]],
+                 limit: int) -> None:
+        self._keys = sorted(keys, key=lambda k: int(k[1][4:]))
+        self._limit = limit
+        if isinstance(articles, ArticleStore):
+            self._get: Callable[[str], Article] = articles.get
+        else:
+            wanted = {key for key, _ in keys}
+            self._get = {a.article_id: a for a in articles if a.article_id in wanted}.__getitem__
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for key, anchor in self._keys:
+            yield _detail(self._get(key), anchor, self._limit)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [_detail(self._get(k), a, self._limit) for k, a in self._keys[index]]
+        key, anchor = self._keys[index]
+        return _detail(self._get(key), anchor, self._limit)
+
+
 def _diff_pairs(cluster_list: list[dict[str, Any]], max_pairs: int) -> list[tuple[str, str]]:
     """(canonical, member) pairs whose differences the page shows, the first ``max_pairs``."""
     pairs = [(c["canonical"], m["id"]) for c in cluster_list for m in c["members"]
@@ -342,7 +386,7 @@ def _facets(scan: _Scan, order: list[str]) -> dict[str, Any]:
 
 
 def build_context(articles: Iterable[Article], errors: list[IngestError], run_info: dict,
-                  articles_df: pd.DataFrame, sources_df: pd.DataFrame,
+                  articles_df: pd.DataFrame | ChunkedSheet, sources_df: pd.DataFrame,
                   options: dict[str, Any]) -> dict[str, Any]:
     """Everything the template shows, as plain values (escaping is the template's job).
 
@@ -368,8 +412,11 @@ def build_context(articles: Iterable[Article], errors: list[IngestError], run_in
         row["anchor"] = anchors.get(row["id"], "")
     cluster_list = _cluster_list(scan.clusters)
     pairs = _diff_pairs(cluster_list, int(options.get("report_max_diffs", 200)))
-    details, fix_first, texts = _second_pass(articles, anchors, fix_ids,
-                                             {i for pair in pairs for i in pair}, limit)
+    _, fix_first, texts = _second_pass(articles, {}, fix_ids,
+                                       {i for pair in pairs for i in pair}, limit)
+    # Built one at a time while the page is written (a detail of a spun article holds every
+    # span: ~100 KB; a thousand of them held at once were most of the report's memory).
+    details = _Details(articles, [(key, anchor) for key, anchor in anchors.items()], limit)
     _attach_diffs(cluster_list, pairs, texts, int(options.get("report_diff_max_words", 4000)),
                   int(options.get("report_diff_max_cost", 2_000_000)))
     thresholds = {"spin": float(options.get("spin_threshold", 0.5)),
@@ -383,7 +430,8 @@ def build_context(articles: Iterable[Article], errors: list[IngestError], run_in
         "fix_first": fix_first,
         "components": COMPONENTS,
         "rows": rows,
-        "rows_total": len(articles_df),
+        "rows_total": (articles_df.rows if isinstance(articles_df, ChunkedSheet)
+                       else len(articles_df)),
         "sources": sources,
         "source_names": sorted(source_names),
         "action_names": order,

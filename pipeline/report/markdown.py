@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 
 import pandas as pd
+
+from pipeline.report.xlsx import ChunkedSheet
 
 # Only what Markdown would act on is escaped, so a cell reads the same pasted as plain text:
 # "|" (cell break), an HTML tag start "<x", "</", "<!", "<?" (as &lt;), an entity-like "&x;",
@@ -81,7 +84,14 @@ def _source_table(sources: pd.DataFrame) -> str:
 def comparison_markdown(sources: pd.DataFrame, comparison: pd.DataFrame) -> str:
     """``comparison.md``: the per-source summary, then a row per article (the main columns;
     comparison.csv holds every column)."""
-    return "\n".join([
+    return "".join(comparison_markdown_lines(sources, comparison))
+
+
+def comparison_markdown_lines(sources: pd.DataFrame,
+                              comparison: pd.DataFrame | ChunkedSheet) -> Iterator[str]:
+    """:func:`comparison_markdown` in pieces, the article rows read a chunk at a time when
+    ``comparison`` is a chunked sheet (the same text)."""
+    yield "\n".join([
         "# Comparison across sources", "",
         "## Per source", "",
         "Component columns: share of the source's analysed articles that discuss the component "
@@ -89,9 +99,20 @@ def comparison_markdown(sources: pd.DataFrame, comparison: pd.DataFrame) -> str:
         _source_table(sources),
         "## Per article", "",
         "Component columns: number of sentences that discuss the component. Every column is in "
-        "`comparison.csv`.", "",
-        md_table(comparison, columns=_ARTICLE_MD_COLUMNS, headers=_SHORT),
-    ])
+        "`comparison.csv`.", "", ""])
+    if isinstance(comparison, pd.DataFrame):
+        yield md_table(comparison, columns=_ARTICLE_MD_COLUMNS, headers=_SHORT)
+        return
+    chunks = comparison.chunks() if comparison.rows else iter(())
+    first = next(chunks, comparison.empty)
+    table = md_table(first, columns=_ARTICLE_MD_COLUMNS, headers=_SHORT)
+    if not comparison.rows:
+        yield table
+        return
+    yield table
+    for chunk in chunks:
+        # The header and alignment rows come from the first chunk: only the body here.
+        yield md_table(chunk, columns=_ARTICLE_MD_COLUMNS, headers=_SHORT).split("\n", 2)[2]
 
 
 def report_markdown(context: dict, sources: pd.DataFrame) -> str:

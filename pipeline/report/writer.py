@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,9 @@ import pyarrow.parquet as pq
 
 from pipeline.article import Article, IngestError
 from pipeline.config import default_values
+from pipeline.report.article_table import ArticleTable
 from pipeline.report.html import build_context, write_html
-from pipeline.report.markdown import comparison_markdown, report_markdown
+from pipeline.report.markdown import comparison_markdown_lines, report_markdown
 from pipeline.report.xlsx import ChunkedSheet, write_workbook
 from pipeline.spool import ArticleStore
 from pipeline.tables import (
@@ -28,11 +30,8 @@ from pipeline.tables import (
     SENTENCE_SORT,
     SPIN_COLUMNS,
     SPIN_SORT,
-    articles_table,
-    comparison_table,
     errors_table,
     sentence_rows,
-    sources_table,
     spin_rows,
     table_chunks,
 )
@@ -123,8 +122,11 @@ def _write_chunked(stage: Path, name: str, sheet: ChunkedSheet) -> None:
                              float_format=CSV_FLOAT_FORMAT)
                 table = pa.Table.from_pandas(chunk, preserve_index=False)
                 if writer is None:
-                    writer = pq.ParquetWriter(stage / f"{name}.parquet", table.schema)
-                else:  # a chunk whose column is all missing infers "null": use the first types
+                    writer = pq.ParquetWriter(stage / f"{name}.parquet",
+                                              sheet.schema or table.schema)
+                # A chunk whose column is all missing infers "null": the table's (or the first
+                # chunk's) types.
+                if not table.schema.equals(writer.schema):
                     table = table.cast(writer.schema)
                 writer.write_table(table)
         finally:
@@ -132,13 +134,17 @@ def _write_chunked(stage: Path, name: str, sheet: ChunkedSheet) -> None:
                 writer.close()
 
 
-def _tables(articles: list[Article] | ArticleStore,
-            errors: list[IngestError]) -> dict[str, pd.DataFrame | ChunkedSheet]:
-    """Every table of :data:`TABLES` by name; the per-sentence and per-span tables grow with
-    the corpus and are chunked sheets (written a chunk at a time)."""
-    out: dict[str, pd.DataFrame | ChunkedSheet] = {"articles": articles_table(articles)}
-    out["comparison"] = comparison_table(out["articles"])
-    out["sources"] = sources_table(out["articles"])
+def _tables(articles: list[Article] | ArticleStore, errors: list[IngestError],
+            per_article: ArticleTable) -> dict[str, pd.DataFrame | ChunkedSheet]:
+    """Every table of :data:`TABLES` by name. The tables that grow with the corpus are chunked
+    sheets (written a chunk at a time); the per-article ones are plain frames when they fit in
+    one chunk (the files are then written exactly as before they were chunked)."""
+    out: dict[str, pd.DataFrame | ChunkedSheet] = {}
+    for name, sheet in (("articles", per_article.articles()),
+                        ("comparison", per_article.comparison())):
+        out[name] = (next(sheet.chunks(), sheet.empty) if sheet.rows <= per_article.chunk_rows
+                     else sheet)
+    out["sources"] = per_article.sources()
     out["sentences"] = ChunkedSheet(
         lambda: table_chunks(articles, sentence_rows, SENTENCE_SORT),
         sum(len(a.sentences) for a in articles), pd.DataFrame(columns=SENTENCE_COLUMNS))
@@ -171,19 +177,20 @@ def write_reports(stage: Path, articles: list[Article] | ArticleStore, errors: l
     stage = Path(stage)
     stage.mkdir(parents=True, exist_ok=True)
     articles = _by_id(articles)
-    tables = _tables(articles, errors)
-    # The stage folder is swapped in only when every file is written (``staged_output``), so
-    # the files go straight to disk: no whole-file strings or byte copies in memory.
-    for table in TABLES:
-        _write_table(stage, table, tables[table.name])
-    atomic_write_text(stage / "comparison.md",
-                      comparison_markdown(tables["sources"], tables["comparison"]))
-    with open(stage / "articles.jsonl", "w", encoding="utf-8", newline="") as fh:
-        fh.writelines(_jsonl_lines(articles))
-    write_workbook(stage / "audit.xlsx", {t.sheet: tables[t.name] for t in TABLES})
+    with closing(ArticleTable(articles)) as per_article:
+        tables = _tables(articles, errors, per_article)
+        # The stage folder is swapped in only when every file is written (``staged_output``),
+        # so the files go straight to disk: no whole-file strings or byte copies in memory.
+        for table in TABLES:
+            _write_table(stage, table, tables[table.name])
+        with open(stage / "comparison.md", "w", encoding="utf-8", newline="") as fh:
+            fh.writelines(comparison_markdown_lines(tables["sources"], tables["comparison"]))
+        with open(stage / "articles.jsonl", "w", encoding="utf-8", newline="") as fh:
+            fh.writelines(_jsonl_lines(articles))
+        write_workbook(stage / "audit.xlsx", {t.sheet: tables[t.name] for t in TABLES})
 
-    context = build_context(articles, errors, run_info, tables["articles"], tables["sources"],
-                            _report_options(run_info))
+        context = build_context(articles, errors, run_info, tables["articles"],
+                                tables["sources"], _report_options(run_info))
     write_html(stage / "report.html", context)
     atomic_write_text(stage / "report.md", report_markdown(context, tables["sources"]))
     steps = {**run_info.get("step_seconds", {}), "reports": round(time.perf_counter() - t0, 3)}

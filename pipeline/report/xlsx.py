@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import pandas as pd
 import xlsxwriter
@@ -67,6 +67,8 @@ class ChunkedSheet:
     chunks: Callable[[], Iterator[pd.DataFrame]]
     rows: int
     empty: pd.DataFrame
+    # The Parquet schema of the whole table when the first chunk's types may not be it.
+    schema: Any = None
 
 
 # Rows converted and written per step: one article may have 100,000 sentences, and a step's
