@@ -15,7 +15,8 @@ import random
 from pathlib import Path
 from typing import Any
 
-from workbench.bench import _run_cli, generate_texts
+from workbench.bench import _run_cli
+from workbench.bench_corpus import generate_texts
 
 
 def hostile_texts(size: int, seed: int = 0) -> dict[str, str]:

@@ -214,9 +214,9 @@ def growth(large: dict[str, Any], small: dict[str, Any],
 
 
 def bench_corpus(n_articles: int, root: Path, words: int = 1000, seed: int = 0) -> Path:
-    """The bench corpus of ``n_articles`` (:mod:`workbench.bench`) in ``root``/corpus-N, written
+    """The bench corpus of ``n_articles`` (:mod:`workbench.bench_corpus`) in ``root``/corpus-N, written
     once and reused (so runs before and after a change read the same files)."""
-    from workbench.bench import generate_texts, write_corpus
+    from workbench.bench_corpus import generate_texts, write_corpus
 
     folder = root / f"corpus-{n_articles}-{words}-{seed}"
     if not (folder / ".complete").exists():

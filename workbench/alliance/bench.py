@@ -1,6 +1,6 @@
 """Words/s of the ``alliance_components`` component alone (``python -m workbench.alliance.bench``).
 
-Articles come from :func:`workbench.bench.generate_texts` (the demo corpus's sentences shuffled
+Articles come from :func:`workbench.bench_corpus.generate_texts` (the demo corpus's sentences shuffled
 into ~1,000-word articles). The base pipes run first, outside the timing; the component is timed
 in CPU time (best of ``repeats``), with the shipped model and with the rules alone.
 """
@@ -15,7 +15,7 @@ from typing import Any
 def bench(n_articles: int = 60, words: int = 1000, repeats: int = 4) -> dict[str, Any]:
     from pipeline.config import load_settings
     from pipeline.nlp import build_nlp
-    from workbench.bench import generate_texts
+    from workbench.bench_corpus import generate_texts
 
     texts = generate_texts(n_articles, words)
     total = sum(len(t.split()) for t in texts)
