@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pandas as pd
 import pytest
 
 from pipeline import audit
@@ -125,3 +129,26 @@ def run_info() -> dict:
             "versions": {"alliance-audit": "0.1.0", "spacy": "3.8.18"}, "corpus": "corpus",
             "counts": {"files": 8, "articles": 6, "errors": 2},
             "started": "2026-01-01T00:00:00+00:00", "seconds": 1.5}
+
+
+def _assert_same_reports(one: Path, two: Path, skip_bytes: tuple[str, ...] = ()) -> None:
+    """The two report folders hold the same files: equal Parquet frames, equal run.json but for
+    how long the steps took, byte-identical otherwise (except the names in ``skip_bytes``)."""
+    names = sorted(p.name for p in one.iterdir())
+    assert names == sorted(p.name for p in two.iterdir())
+    for name in names:
+        a, b = one / name, two / name
+        if name.endswith(".parquet"):
+            pd.testing.assert_frame_equal(pd.read_parquet(a), pd.read_parquet(b))
+        elif name == "run.json":
+            x, y = ({k: v for k, v in json.loads(f.read_text(encoding="utf-8")).items()
+                     if k != "step_seconds"} for f in (a, b))
+            assert x == y
+        elif name not in skip_bytes:
+            assert a.read_bytes() == b.read_bytes(), name
+
+
+@pytest.fixture
+def same_reports():
+    """:func:`_assert_same_reports`, for tests that write one corpus's reports two ways."""
+    return _assert_same_reports
