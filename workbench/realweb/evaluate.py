@@ -42,6 +42,8 @@ def load_pages(labels: Path | None = None) -> pd.DataFrame:
         return pd.DataFrame(columns=["page_id", "split", "url"])
     df = pd.concat(parts, ignore_index=True).drop_duplicates("page_id")
     for col in ("low_quality", "spun"):
+        if col not in df:   # a manifest part without page labels
+            continue
         df[col] = df[col].map(lambda v: str(v).strip() in ("1", "true", "True"))
     return df
 
@@ -76,7 +78,8 @@ def read_folder(pages: pd.DataFrame, root: Path | None = None) -> Folder:
             out.missing.append(row.page_id)
             continue
         data = path.read_bytes()
-        if row.sha1 and hashlib.sha1(data).hexdigest() != row.sha1:
+        sha1 = getattr(row, "sha1", "")
+        if sha1 and hashlib.sha1(data).hexdigest() != sha1:
             out.changed.append(row.page_id)
             continue
         out.texts[row.page_id] = data.decode("utf-8")

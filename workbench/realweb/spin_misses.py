@@ -24,14 +24,13 @@ are never read.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from pipeline.spin import verdict as llr_verdict
 from pipeline.spin.signals.base import _inflections
-from workbench.realweb.evaluate import collection, locate, parse_swaps
+from workbench.realweb.evaluate import collection, load_pages, locate, parse_swaps, read_folder
 
 KINDS = ("ratio", "suggestion", "synonym", "none")
 
@@ -113,23 +112,14 @@ def coverage_table(reports: dict[str, dict[str, Any]]) -> dict[str, Counter]:
 
 
 def _pages(root: Path, split: str, skip: list[str]) -> list[tuple[str, str, str]]:
-    """(page_id, text, swaps) of the stored spun pages of ``split``, blind collections left
-    unread."""
-    import csv
-
-    base = root / ".realweb" / "pages"
-    out = []
-    for f in sorted((root / "workbench" / "realweb").glob("pages_*.csv")):
-        if any(re.fullmatch(rf"pages_{re.escape(s)}\.csv", f.name) for s in skip):
-            continue
-        with open(f, encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                path = base / f"{row['page_id']}.txt"
-                if (row["split"] != split or int(row["spun"] or 0) != 1
-                        or collection(row["page_id"]) in skip or not path.is_file()):
-                    continue
-                out.append((row["page_id"], path.read_text(encoding="utf-8"), row["swaps"]))
-    return out
+    """(page_id, text, swaps) of the stored spun pages of ``split`` (the manifest and folder
+    readers of :mod:`workbench.realweb.evaluate`), blind collections left unread."""
+    pages = load_pages(root / "workbench" / "realweb")
+    pages = pages[(pages.split == split) & pages.spun
+                  & ~pages.page_id.map(collection).isin(skip)]
+    texts = read_folder(pages, root / ".realweb").texts
+    return [(r.page_id, texts[r.page_id], r.swaps) for r in pages.itertuples()
+            if r.page_id in texts]
 
 
 def main(argv: list[str] | None = None) -> dict[str, dict[str, Any]]:
