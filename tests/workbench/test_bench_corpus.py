@@ -11,9 +11,10 @@ def test_generated_articles_are_seeded_and_about_the_asked_length():
     assert generate_texts(6, 80, seed=4) != one
     assert len(one) == 6
     for i, text in enumerate(one):
-        # every fifth article goes through the spinner simulator (which may reword its title)
-        head = "Generated " if i % 5 == 0 else f"Generated article {i}\n\n"
-        assert text.startswith(head)
+        # every fifth article goes through the spinner simulator, which may reword any word of
+        # it, its title too; the others keep their title
+        if i % 5:
+            assert text.startswith(f"Generated article {i}\n\n")
         assert len(text.split()) >= 70
 
 
