@@ -135,6 +135,12 @@ def test_decide(article, action, reason_part):
     ("https://answers.example/question-answer/what-is-cbt-1", "review", "url answer_template"),
     ("https://recipes.example/knowledgebase/can-i-hug-my-therapist", "review",
      "url answer_template"),
+    ("https://calm-app-x7k2q.ondigitalocean.app/families/emdr", "review",
+     "url app_platform_subdomain"),
+    ("https://notes.neocities.org/therapy.html", "review", "url app_platform_subdomain"),
+    # A site builder's subdomain (a clinic's own site), a platform's own pages.
+    ("https://calmclinic.wixsite.com/calmclinic/grief", "keep", "4 of 4"),
+    ("https://neocities.org/about", "keep", "4 of 4"),
     ("https://clinic.example/blog/docs/intake-forms", "keep", "4 of 4"),
     ("https://counsel.example/questions/how-do-i-start-therapy", "keep", "4 of 4"),
     ("https://doi.org/10.1007/978-1-2345-6789-0_2", "keep", "4 of 4"),

@@ -25,6 +25,13 @@ HOSTILE = '<script>alert(1)</script>"; DROP TABLE articles; --'
     ("Anxiety (\u7126\u616e) is common.", []),
     ("By Ana Ruiz | 2 May 2024\nWhat is CBT?", []),
     ("Therapy helps most clients.[5] It works.[2]", []),
+    # Three numbered reference markers, each near the last (over lines too): a reference work.
+    ("CBT is a talking therapy.[1] It was developed in the 1960s.[2]\nSessions are weekly.[14]",
+     ["reference_markers"]),
+    # Two markers, or a third one far away, or a bracketed list number: no note.
+    ("CBT is a talking therapy.[1] It was developed in the 1960s.[2]", []),
+    ("CBT helps.[1] It works.[2] " + "Sessions are weekly and calm. " * 30 + "Done.[3]", []),
+    ("Steps [1] to [2] of the plan, see [a]", []),
     ("", []), (HOSTILE, []),
 ])
 def test_text_fingerprints(text, expected):
@@ -48,6 +55,14 @@ def test_url_fingerprints_do_not_read_text_patterns():
     ("https://news-site.pages.dev/posts/calm-your-nerves", ["static_host_posts"]),
     ("https://freshbloggers.example/author/ann-lee-7", ["blog_farm_subdomain"]),
     ("http://calmsite-001-site3.freehost.example/category/x", ["hosting_account"]),
+    # A post filed under the network's serial number, an author page, on a blog-network subdomain.
+    ("https://annaqxzv.freeblogz.example/33355830/how-therapy-helps", ["blog_farm_subdomain"]),
+    ("https://calm-ann.netbloggers.example/author/calm-ann", ["blog_farm_subdomain"]),
+    # A blog's own dated post, a blogspot serial, a www blog host, a short number in the path.
+    ("https://calmnotes.blogspot.com/33355830/post", []),
+    ("https://www.therapyblog.example/33355830/post", []),
+    ("https://clinic.myblog.example/2024/05/post", []),
+    ("https://clinic.myblog.example/author/ann/posts", []),
     # An author page of a named writer, a clinic's numbered address.
     ("https://www.therapyblog.example/author/ann-lee/", []),
     ("https://clinic-001.example/site3/", []),
