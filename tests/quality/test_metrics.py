@@ -312,11 +312,20 @@ def test_search_phrases(text, expected):
 
 def test_misplaced_discourse_needs_words_around():
     lead = "Title line here. By a writer. Posted today. "
-    text = lead + "In this post, we will explore grief. Grief is normal."
+    text = lead + "Hi, thanks for writing in. Grief is normal."
     assert m.misplaced_discourse(text, 3, min_words_around=0) == 1
     assert m.misplaced_discourse(text, 3, min_words_around=150) == 0
-    long_text = ("Sentence about sleep and rest. " * 40) + "In this post, we cover grief."
+    long_text = ("Sentence about sleep and rest. " * 40) + "Hi, thanks for writing in."
     assert m.misplaced_discourse(long_text, 3, min_words_around=150) == 1
+
+
+@pytest.mark.parametrize("announcement", [
+    "In this post, we cover grief.", "In this article we look at grief.",
+    "This guide covers the first weeks of grief."])
+def test_an_article_announcing_itself_is_no_seam(announcement):
+    # An announcement closes a lead of any length on web articles: not a stitched opener.
+    long_text = ("Sentence about sleep and rest. " * 40) + announcement
+    assert m.misplaced_discourse(long_text, 3, min_words_around=150) == 0
 
 
 _TEASER_BODY = "Talking to a counsellor can help you sort out what weighs on you."
