@@ -184,7 +184,6 @@ class QualitySettings(_Section):
     max_placeholder_phrases: Count
     max_keyword_list_lines: Count
     max_truncated_paragraphs: Count
-    max_teaser_stub: Count
     max_markup_per_100w: NonNeg
     max_error_dump_lines: Count
     min_content_words: Count
@@ -204,6 +203,8 @@ class QualitySettings(_Section):
     topic_head_chars: Count
     topic_allowance: Annotated[float, Strict(), Field(ge=1)]
     line_rules_min_lines: Count
+    top_ngram_min_words: Count
+    chrome_line_words: Positive
     short_line_chars: Count
     english_only_rules: list[Str]
     discourse_edge_sentences: Count

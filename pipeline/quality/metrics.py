@@ -202,6 +202,26 @@ def _dup_frac(units: tuple[str, ...], by_chars: bool) -> float:
     return _ratio(dup, total)
 
 
+@lru_cache(maxsize=8)
+def without_layout_repeats(text: str, chrome_words: int = 8) -> str:
+    """The text without the short lines its layout repeats, for the repetition metrics: a line
+    of fewer than ``chrome_words`` words said again (a menu item, a "View profile" or "Remote
+    only" label under every listing, a call to action under every section) is page chrome, not
+    repeated text. Its first occurrence stays, and so does every repeated longer line, paragraph
+    or passage: that is the repetition of damaged text. Blank lines are kept, so paragraphs stay
+    paragraphs."""
+    raw = (text or "").splitlines()
+    seen: set[str] = set()
+    keep = []
+    for ln in raw:
+        line = ln.strip()
+        if line and line in seen and len(line.split()) < chrome_words:
+            continue
+        seen.add(line)
+        keep.append(ln)
+    return text or "" if len(keep) == len(raw) else "\n".join(keep)
+
+
 def dup_line_frac(text: str) -> float:
     """Share of lines that repeat an earlier line."""
     return _dup_frac(parse(text).lines, by_chars=False)

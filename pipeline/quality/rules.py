@@ -83,7 +83,16 @@ def _text_metrics(s: QualitySettings) -> dict[str, Callable[[str], float]]:
         fns[f"top_{n}gram_char_frac"] = lambda t, n=n: m.top_ngram_char_frac(t, n)
     for n in range(5, 11):
         fns[f"dup_{n}gram_char_frac"] = lambda t, n=n: m.dup_ngram_char_frac(t, n)
+    # Repetition is measured without the short lines the page layout repeats (a menu, a
+    # repeated button or call to action): that is page chrome, not damage.
+    for name in _REPETITION_METRICS:
+        fns[name] = lambda t, fn=fns[name]: fn(m.without_layout_repeats(t, s.chrome_line_words))
     return fns
+
+
+_REPETITION_METRICS = ("dup_line_frac", "dup_para_frac", "dup_line_char_frac", "dup_para_char_frac",
+                       "char_dup_ratio", *(f"top_{n}gram_char_frac" for n in (2, 3, 4)),
+                       *(f"dup_{n}gram_char_frac" for n in range(5, 11)))
 
 
 QualityLike = QualitySettings | Mapping[str, Any] | None
@@ -112,10 +121,14 @@ def compute_metrics(text: str, meta: Mapping[str, Any] | None, settings: Quality
 
 # Line-shape rules mean nothing on a text of one or two lines.
 _LINE_RULES = ("line_punct_ratio", "short_line_ratio", "bullet_lines_ratio", "ellipsis_lines_ratio")
+# The share of the text taken by its most frequent 2- to 4-gram is a rate: on a short page the
+# title's phrase said twice more is a third of the text, and that is no stuffing.
+_TOP_NGRAM_RULES = ("top_2gram_char_frac", "top_3gram_char_frac", "top_4gram_char_frac")
 
 
 def _applies(metric: str, metrics: Mapping[str, float], s: QualitySettings) -> bool:
-    """Rules that need enough material to judge: coherence and keyword stuffing."""
+    """Rules that need enough material to judge: coherence, keyword stuffing, line shape and
+    the top n-gram shares."""
     if metric == "sentence_coherence":
         return metrics.get("sentences", 0) >= s.coherence_min_sentences
     if metric == "paragraph_coherence":
@@ -126,6 +139,8 @@ def _applies(metric: str, metrics: Mapping[str, float], s: QualitySettings) -> b
         return metrics.get("content_words", 0) >= s.stuffing_min_content_words
     if metric in _LINE_RULES:
         return metrics.get("lines", 0) >= s.line_rules_min_lines
+    if metric in _TOP_NGRAM_RULES:
+        return metrics.get("words", 0) >= s.top_ngram_min_words
     if metric == "grade":
         return metrics.get("words", 0) >= s.min_words
     return True

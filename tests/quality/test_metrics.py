@@ -312,11 +312,20 @@ def test_search_phrases(text, expected):
 
 def test_misplaced_discourse_needs_words_around():
     lead = "Title line here. By a writer. Posted today. "
-    text = lead + "In this post, we will explore grief. Grief is normal."
+    text = lead + "Hi, thanks for writing in. Grief is normal."
     assert m.misplaced_discourse(text, 3, min_words_around=0) == 1
     assert m.misplaced_discourse(text, 3, min_words_around=150) == 0
-    long_text = ("Sentence about sleep and rest. " * 40) + "In this post, we cover grief."
+    long_text = ("Sentence about sleep and rest. " * 40) + "Hi, thanks for writing in."
     assert m.misplaced_discourse(long_text, 3, min_words_around=150) == 1
+
+
+@pytest.mark.parametrize("announcement", [
+    "In this post, we cover grief.", "In this article we look at grief.",
+    "This guide covers the first weeks of grief."])
+def test_an_article_announcing_itself_is_no_seam(announcement):
+    # An announcement closes a lead of any length on web articles: not a stitched opener.
+    long_text = ("Sentence about sleep and rest. " * 40) + announcement
+    assert m.misplaced_discourse(long_text, 3, min_words_around=150) == 0
 
 
 _TEASER_BODY = "Talking to a counsellor can help you sort out what weighs on you."
@@ -478,3 +487,28 @@ def test_glued_words_skips_tokens_longer_than_the_cap():
 ])
 def test_joined_on_purpose_starts_at_token_starts(text, expected):
     assert m._JOINED_ON_PURPOSE.findall(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("", ""),
+    ("One line only.", "One line only."),
+    # A short line said again (a button, a menu item) goes; its first occurrence stays.
+    ("Home\nA first paragraph of the page.\nBook now\nA second paragraph.\nBook now",
+     "Home\nA first paragraph of the page.\nBook now\nA second paragraph."),
+    # A repeated long line stays: that is repeated text, not chrome.
+    ("We answer every message within two working days of receiving it.\n\n"
+     "We answer every message within two working days of receiving it.",
+     "We answer every message within two working days of receiving it.\n\n"
+     "We answer every message within two working days of receiving it."),
+    # Blank lines stay, so paragraphs stay paragraphs.
+    ("Menu\n\nFirst paragraph here.\n\nMenu\n\nSecond paragraph here.",
+     "Menu\n\nFirst paragraph here.\n\n\nSecond paragraph here."),
+])
+def test_without_layout_repeats(text, expected):
+    assert m.without_layout_repeats(text, 8) == expected
+
+
+def test_without_layout_repeats_word_limit_is_the_setting():
+    text = "Call us today to book a first session\nSome text.\nCall us today to book a first session"
+    assert m.without_layout_repeats(text, 8) == text  # eight words: not short
+    assert m.without_layout_repeats(text, 9) == "Call us today to book a first session\nSome text."

@@ -61,7 +61,7 @@ def test_score_flags(flags, families, expected):
         # A sound fee page (about two thirds of the words have letters): no flag under 0.55.
         (CLEAN + "\n" + FEES, False, set(), {"alpha_words_ratio"}),
         (NUMBERS, True, {"alpha_words_ratio"}, set()),
-        # A lead-in used twice is no repeated block (the 5- to 10-gram limits are 0.33).
+        # A lead-in used twice is no repeated block (the 5- to 10-gram limits are 0.495-0.33).
         (LEAD + CLEAN + " " + LEAD, False, set(),
          {"dup_5gram_char_frac", "dup_8gram_char_frac", "dup_10gram_char_frac"}),
         ("\n\n".join([CLEAN] * 3), True, {"dup_5gram_char_frac", "dup_10gram_char_frac"}, set()),
@@ -105,3 +105,48 @@ def test_default_score_families(rules, expected):
     flags = [_flag(r, s["weights"].get(("min_" if r == "line_punct_ratio" else "max_") + r,
                                        s["default_weight"])) for r in rules]
     assert score_flags(flags, s["score_families"]) == pytest.approx(expected)
+
+
+# Listings under one intro: every listing ends in the same short buttons (page chrome).
+LISTINGS = CLEAN + "\n" + "\n".join(
+    f"{name} sees adults and teenagers for {topic} and offers evening appointments in town.\nRemote only\nView profile"
+    for name, topic in (("Dana Reyes", "anxiety"), ("Sam Okafor", "grief"), ("Lee Moreau", "low mood"),
+                        ("Ana Silva", "stress"), ("Kit Brown", "sleep problems"), ("Jo Adams", "anger")))
+# A short practice page that names its subject in the title and twice in one paragraph.
+SHORT_SUBJECT = ("Couples counselling\n\nCouples counselling is one of the things we offer most. Couples"
+                 " counselling helps two people listen to each other, and the couple sets the pace with us.")
+
+
+def test_repeated_buttons_are_chrome_not_repetition():
+    rules = {f["rule"] for f in assess(LISTINGS)["flags"]}
+    assert not rules & {"dup_line_frac", "dup_line_char_frac", "char_dup_ratio"}
+    # Without the chrome allowance the same page is repetition.
+    flagged = assess(LISTINGS, settings={"chrome_line_words": 1})
+    assert {"dup_line_frac", "char_dup_ratio"} <= {f["rule"] for f in flagged["flags"]}
+
+
+def test_top_ngram_rules_skip_short_pages():
+    s = default_settings()
+    q = assess(SHORT_SUBJECT)
+    assert q["metrics"]["words"] < s["top_ngram_min_words"]
+    assert q["metrics"]["top_2gram_char_frac"] > s["max_top_2gram_char_frac"]
+    assert not {f["rule"] for f in q["flags"]} & {"top_2gram_char_frac", "top_3gram_char_frac"}
+    lowered = assess(SHORT_SUBJECT, settings={"top_ngram_min_words": 10})
+    assert "top_2gram_char_frac" in {f["rule"] for f in lowered["flags"]}
+
+
+def test_teaser_stub_is_a_metric_not_a_rule():
+    teaser = "Why therapy helps\n\nTalking to a counsellor can help you sort out what weighs on you. [...]"
+    s = default_settings()
+    assert "max_teaser_stub" not in s and "teaser_stub" not in s["weights"]
+    q = assess(teaser)
+    assert q["metrics"]["teaser_stub"] == 1.0
+    assert "teaser_stub" not in {f["rule"] for f in q["flags"]}
+
+
+def test_duplicate_ngram_limits_rise_as_n_falls():
+    # Short repeated phrases are expected in templated sound text, long ones are not (Gopher's
+    # ladder, 0.15 at 5 words to 0.10 at 10, scaled to the real pages' 0.33 at 10).
+    s = default_settings()
+    ladder = [s[f"max_dup_{n}gram_char_frac"] for n in range(5, 11)]
+    assert ladder == sorted(ladder, reverse=True) and ladder[0] > ladder[-1]
