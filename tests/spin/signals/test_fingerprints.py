@@ -74,3 +74,17 @@ def test_shipped_table_knows_the_round_trip_function_phrases():
                    "final 12 months": "last year"}
     assert fingerprints("It surely works in front of others, and you feel better this "
                         "year; feeling higher levels of calm can embrace change.") == []
+
+
+def test_shipped_table_knows_the_derived_dysfunction_and_expression_families():
+    """Every "... disorder" domain term in the rewriter's "dysfunction" form, and "-term"
+    compounds as "-expression" (issue 16, spin10); the plain wording and the renderings with a
+    clinical reading not."""
+    got = {s["text"]: s["suggestion"] for s in fingerprints(
+        "A mood dysfunction or an alcohol use dysfunction needs prolonged-expression care, and "
+        "short-expression relief is not enough.")}
+    assert got == {"mood dysfunction": "mood disorder",
+                   "alcohol use dysfunction": "alcohol use disorder",
+                   "prolonged-expression": "long-term", "short-expression": "short-term"}
+    assert fingerprints("A mood disorder needs long-term care; sleep dysfunction and sexual "
+                        "dysfunction are clinical terms, and a facial expression is no swap.") == []
