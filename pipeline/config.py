@@ -186,6 +186,7 @@ class QualitySettings(_Section):
     max_truncated_paragraphs: Count
     max_markup_per_100w: NonNeg
     max_error_dump_lines: Count
+    max_generator_leftovers: Count
     min_content_words: Count
     max_glued_words: NonNeg
     max_encoding_damage: NonNeg
@@ -223,6 +224,7 @@ class QualitySettings(_Section):
     encoding_faults: Str
     markup_patterns: Str
     error_dumps: Str
+    generator_leftovers: Str
     keyword_list_lines: Str
     search_phrases: Str
     c4_bad_line_patterns: Str

@@ -707,6 +707,22 @@ def placeholder_phrases(text: str, name: str = "placeholder_phrases.txt") -> flo
 
 
 @lru_cache(maxsize=8)
+def load_generator_leftovers(name: str = "generator_leftovers.txt") -> GatedPattern:
+    """The generator-leftover patterns (lorem-ipsum runs, SEO brief labels) as one pattern."""
+    return GatedPattern((ln.strip() for ln in _lines_of(name)), re.IGNORECASE)
+
+
+def generator_leftovers(text: str, name: str = "generator_leftovers.txt") -> float:
+    """Lines carrying what a page generator or writing tool left in the text (a run of
+    lorem-ipsum filler, an SEO writing brief's keyword instructions or labels, chatbot
+    boilerplate): the page was published from a draft or a theme demo."""
+    rx = load_generator_leftovers(name).for_text(text or "")
+    if rx is None:
+        return 0.0
+    return float(sum(1 for ln in parse(text).lines if rx.search(ln)))
+
+
+@lru_cache(maxsize=8)
 def load_error_dump_patterns(name: str = "error_dumps.txt") -> GatedPattern:
     """The server-error patterns (PHP warnings, uncaught exceptions) as one pattern."""
     return GatedPattern((ln.strip() for ln in _lines_of(name)), re.IGNORECASE)

@@ -75,6 +75,7 @@ def _text_metrics(s: QualitySettings) -> dict[str, Callable[[str], float]]:
         "placeholder_phrases": lambda t: m.placeholder_phrases(t, s.placeholder_phrases),
         "markup_per_100w": lambda t: m.markup_per_100w(t, s.markup_patterns),
         "error_dump_lines": lambda t: m.error_dump_lines(t, s.error_dumps),
+        "generator_leftovers": lambda t: m.generator_leftovers(t, s.generator_leftovers),
         "teaser_stub": lambda t: m.teaser_stub(t, s.teaser_max_words, s.teaser_endings),
         "misplaced_discourse": lambda t: m.misplaced_discourse(
             t, s.discourse_edge_sentences, s.discourse_markers, s.discourse_min_words_around),

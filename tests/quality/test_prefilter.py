@@ -24,6 +24,7 @@ GATED = {
     "placeholder_phrases": m.load_placeholder_patterns,
     "encoding_faults": m.load_encoding_faults,
     "error_dumps": m.load_error_dump_patterns,
+    "generator_leftovers": m.load_generator_leftovers,
     "markup_patterns": m.load_markup_patterns,
     "c4_bad_lines": m.load_line_patterns,
     "keyword_list_lines": m.load_keyword_list_patterns,
