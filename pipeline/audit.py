@@ -163,8 +163,8 @@ def decide(article: Article, settings: AuditSettings) -> tuple[str, str]:
     if words <= s.empty_max_words or not article.text.strip():
         return s.empty_action, "empty text after cleaning: check the extraction"
     if words <= s.tiny_max_words:
-        return s.tiny_action, (f"only {words} words after cleaning: too little to judge, check "
-                               "the extraction")
+        return s.tiny_action, (f"only {words} words after cleaning: a stub with nothing to keep "
+                               "(scrape it again if the page holds more)")
     if not article.applicable:
         why = article.not_applicable_reason or f"language '{article.language}' is not analysed"
         return s.not_applicable_action, f"not analysed: {why}"

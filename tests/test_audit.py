@@ -46,10 +46,10 @@ def make(text: str = "word " * 400, *, words: int | None = None, quality: float 
     (make(""), "review", "empty text"),
     (make("   \n", words=0), "review", "empty text"),
     (make(language="de"), "review", "language 'de'"),
-    # A page of 20 words or fewer: too little to judge, whatever else it is.
-    (make("word " * 20), "review", "only 20 words after cleaning"),
-    (make("word " * 3, spun=True, spin=0.9), "review", "only 3 words"),
-    (make(HOSTILE), "review", "only 5 words"),
+    # A page of 20 words or fewer is a stub with nothing to keep, whatever else it is.
+    (make("word " * 20), "remove", "only 20 words after cleaning: a stub"),
+    (make("word " * 3, spun=True, spin=0.9), "remove", "only 3 words"),
+    (make(HOSTILE), "remove", "only 5 words"),
     (make("word " * 21, counts={"bond": 0, "goals": 0, "tasks": 0, "rupture_repair": 0}),
      "keep", "short page: 21 words"),
     (make(dedup={"near_duplicate_of": "b", "kind": "exact", "similarity": 1.0}), "remove",
