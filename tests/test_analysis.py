@@ -98,3 +98,34 @@ def test_a_batch_runs_without_collections_and_restores_the_collector(settings, m
     with pytest.raises(RuntimeError):
         engine.analyse_batch(_articles(), settings)
     assert gc.isenabled()
+
+
+def test_a_batch_is_collected_once(settings, monkeypatch):
+    """engine.analyse_batch collects once after the batch (its settle), not also on the
+    collector's own thresholds when it is turned on again with the batch's objects counted."""
+    import gc
+
+    from pipeline import analysis, engine
+
+    engine.analyse_batch(_articles(), settings)  # pipeline built, memos warm
+    runs: list = []
+    real = analysis.analyse
+
+    def spy(articles, nlp, s):
+        yield from real(articles, nlp, s)
+        runs.append("batch done")
+
+    def seen(phase, info):
+        if phase == "start":
+            runs.append(info["generation"])
+
+    monkeypatch.setattr(analysis, "analyse", spy)
+    threshold = gc.get_threshold()
+    gc.set_threshold(100)  # a batch allocates far more: past it whenever the collector is on
+    gc.callbacks.append(seen)
+    try:
+        engine.analyse_batch(_articles(), settings)
+    finally:
+        gc.callbacks.remove(seen)
+        gc.set_threshold(*threshold)
+    assert runs[runs.index("batch done") + 1:] == [2]
