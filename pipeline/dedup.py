@@ -893,8 +893,8 @@ class _Linker:
         ``pair_min_shared`` of them and ``pair_min_share`` of the smaller set; each article's
         ``pair_candidates`` best become ``spun_copy`` candidates, confirmed by the alignment.
         An inverted index over the rare bigrams (each pairs at most ``pair_max_df`` articles),
-        read in passes over ranges of hash values so that at most about ``pair_chunk`` hashes
-        are in memory: no all-pairs comparison."""
+        built from buckets of hash values (:class:`_PairJoin`): at most about ``pair_chunk``
+        hashes, and as many counted pairs, are in memory at once; no all-pairs comparison."""
         ix, p = self.ix, self.p
         n = len(ix.ids)
         sizes = np.array([self.hashes.size(ix.order[k], "pairs") for k in range(n)],
@@ -902,20 +902,11 @@ class _Linker:
         total = int(sizes.sum())
         if n < 2 or not total:
             return
-        passes = max(1, -(-total // p.pair_chunk))
-        step = -(-(1 << 32) // passes)
-        codes: list[np.ndarray] = []
-        counts: list[np.ndarray] = []
-        for lo in range(0, 1 << 32, step):
-            found = _rare_pairs(self._pair_chunk(n, lo, lo + step), p.pair_max_df, n)
-            codes.append(found[0])
-            counts.append(found[1])
-        code, inverse = np.unique(np.concatenate(codes), return_inverse=True)
-        shared = np.bincount(inverse, weights=np.concatenate(counts)).astype(np.int64)
-        x, y = code // n, code % n
-        share = shared / np.maximum(np.minimum(sizes[x], sizes[y]), 1)
-        ok = (shared >= p.pair_min_shared) & (share >= p.pair_min_share)
-        x, y, share = x[ok], y[ok], share[ok]
+        with _PairJoin(n, -(-total // p.pair_chunk), p.pair_chunk) as join:
+            for k in range(n):
+                join.add(k, self.hashes.get(ix.order[k], "pairs"))
+            x, y, share = join.shared(sizes, p.pair_max_df, p.pair_min_shared,
+                                      p.pair_min_share)
         best: set[tuple[int, int]] = set()
         # Each article's best partners, either side of the pair (ties: the smaller number).
         for side in (x, y):
@@ -928,17 +919,6 @@ class _Linker:
         for a, b in sorted(best):
             if b not in self.edges.get(a, ()):
                 self._add(a, b, "spun_copy", float(sims[(a, b)]))
-
-    def _pair_chunk(self, n: int, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
-        """(hashes, article numbers) of the ``pairs`` hashes in ``[lo, hi)``, articles in
-        order."""
-        hs, owners = [], []
-        for k in range(n):
-            h = self.hashes.get(self.ix.order[k], "pairs")
-            h = h[(h >= lo) & (h < hi)]
-            hs.append(h)
-            owners.append(np.full(len(h), k, dtype=np.int64))
-        return np.concatenate(hs), np.concatenate(owners)
 
     def _worth_linking(self):
         """The first test of :meth:`link` for all of an article's candidates at once: same
@@ -962,6 +942,103 @@ class _Linker:
             return keep
 
         return worth
+
+
+class _PairJoin:
+    """The join of :meth:`_Linker.link_pairs` in bounded memory, through anonymous temporary
+    files: :meth:`add` puts each article's ``pairs`` hashes (uint32) into one of ``buckets``
+    files by hash value (every article holding a hash lands in the same bucket, articles in
+    increasing order); :meth:`shared` reads one bucket at a time, writes its rare-bigram pair
+    counts (sorted codes ``x * n + y``) as a run to a second file, then sums the runs over
+    ranges of pair codes holding about ``chunk`` entries and keeps only the pairs that pass.
+    The result does not depend on the bucket or range counts (only memory does)."""
+
+    _ENTRY = np.dtype([("hash", "<u4"), ("article", "<u4")])
+    _COUNT = np.dtype([("code", "<i8"), ("count", "<i8")])
+
+    def __init__(self, n: int, buckets: int, chunk: int) -> None:
+        self.n, self.buckets, self.chunk = n, max(1, buckets), max(1, chunk)
+        self._files = [tempfile.TemporaryFile() for _ in range(self.buckets)]  # noqa: SIM115
+
+    def __enter__(self) -> _PairJoin:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for f in self._files:
+            f.close()
+
+    def add(self, k: int, hashes: np.ndarray) -> None:
+        """Article number ``k``'s hashes (call with k increasing)."""
+        if not len(hashes):
+            return
+        entries = np.empty(len(hashes), dtype=self._ENTRY)
+        entries["hash"] = hashes
+        entries["article"] = k
+        if self.buckets == 1:
+            self._files[0].write(entries.tobytes())
+            return
+        where = (hashes.astype(np.uint64) * np.uint64(self.buckets)) >> np.uint64(32)
+        by = np.argsort(where, kind="stable")
+        bounds = np.searchsorted(where[by], np.arange(self.buckets + 1))
+        entries = entries[by]
+        for b in np.flatnonzero(np.diff(bounds)).tolist():
+            self._files[b].write(entries[bounds[b]:bounds[b + 1]].tobytes())
+
+    def _bucket(self, b: int) -> tuple[np.ndarray, np.ndarray]:
+        f = self._files[b]
+        f.flush()
+        f.seek(0)
+        entries = np.frombuffer(f.read(), dtype=self._ENTRY)
+        f.truncate(0)   # read once: its disk space goes back now
+        return entries["hash"], entries["article"]
+
+    def shared(self, sizes: np.ndarray, max_df: int, min_shared: int,
+               min_share: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(x, y, share) of the pairs sharing at least ``min_shared`` bigrams held by at most
+        ``max_df`` articles and at least ``min_share`` of the smaller set, in code order."""
+        n = self.n
+        with tempfile.TemporaryFile() as runs:
+            bounds = [0]
+            for b in range(self.buckets):
+                codes, counts = _rare_pairs(self._bucket(b), max_df, n)
+                run = np.empty(len(codes), dtype=self._COUNT)
+                run["code"], run["count"] = codes, counts
+                runs.write(run.tobytes())
+                bounds.append(bounds[-1] + len(run))
+            runs.flush()
+            if not bounds[-1]:
+                empty = np.zeros(0, dtype=np.int64)
+                return empty, empty, np.zeros(0, dtype=np.float64)
+            table = np.memmap(runs, dtype=self._COUNT, mode="r", shape=(bounds[-1],))
+            # Equal ranges of codes: pairs (x < y) are densest at small x, at most twice the
+            # mean density when spread evenly, hence twice as many ranges as chunks.
+            ranges = max(1, 2 * -(-bounds[-1] // self.chunk))
+            edges = np.linspace(0, n * n, ranges + 1).astype(np.int64)
+            edges[-1] = n * n
+            out_x, out_y, out_share = [], [], []
+            for lo, hi in zip(edges[:-1].tolist(), edges[1:].tolist(), strict=True):
+                parts = []
+                for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+                    codes = table["code"][a:b]
+                    i, j = np.searchsorted(codes, [lo, hi])
+                    if j > i:
+                        parts.append(np.array(table[a + i:a + j]))
+                if not parts:
+                    continue
+                both = np.concatenate(parts)
+                code, inverse = np.unique(both["code"], return_inverse=True)
+                shared = np.bincount(inverse, weights=both["count"]).astype(np.int64)
+                x, y = code // n, code % n
+                share = shared / np.maximum(np.minimum(sizes[x], sizes[y]), 1)
+                ok = (shared >= min_shared) & (share >= min_share)
+                out_x.append(x[ok])
+                out_y.append(y[ok])
+                out_share.append(share[ok])
+            del table
+        if not out_x:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, np.zeros(0, dtype=np.float64)
+        return np.concatenate(out_x), np.concatenate(out_y), np.concatenate(out_share)
 
 
 class _Texts:
@@ -1558,7 +1635,7 @@ def _rare_pairs(chunk: tuple[np.ndarray, np.ndarray], max_df: int,
         firsts = start[df == size]
         if not len(firsts):
             continue
-        members = owners[firsts[:, None] + np.arange(size)]       # (groups, size)
+        members = owners[firsts[:, None] + np.arange(size)].astype(np.int64)
         for i in range(size - 1):
             for j in range(i + 1, size):
                 found.append(members[:, i] * n + members[:, j])

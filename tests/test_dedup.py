@@ -862,6 +862,65 @@ def test_rare_pairs_count_shared_hashes_of_few_articles():
     assert dict(zip(codes.tolist(), counts.tolist(), strict=True)) == {1: 2, 2: 1, 5: 1}
 
 
+def _brute_shared(sets: list[set[int]], max_df: int, min_shared: int, min_share: float):
+    """The rare-bigram join by hand: every pair, every hash."""
+    df: dict[int, int] = {}
+    for s in sets:
+        for h in s:
+            df[h] = df.get(h, 0) + 1
+    out = []
+    for x in range(len(sets)):
+        for y in range(x + 1, len(sets)):
+            shared = sum(1 for h in sets[x] & sets[y] if df[h] <= max_df)
+            share = shared / max(min(len(sets[x]), len(sets[y])), 1)
+            if shared >= min_shared and share >= min_share:
+                out.append((x, y, share))
+    return out
+
+
+@pytest.mark.parametrize(("buckets", "chunk"), [(1, 10**9), (3, 50), (16, 7)])
+def test_pair_join_in_buckets_and_ranges_is_the_whole_join(buckets, chunk):
+    # Articles drawn from a small pool of hashes (so many are shared, some by more than
+    # max_df articles), joined in memory by hand and through the spooled buckets: the same
+    # pairs and shares, in code order, however many buckets and ranges the join uses.
+    rng = random.Random(7)
+    pool = [rng.randrange(1 << 32) for _ in range(120)]
+    sets = [set(rng.sample(pool, rng.randrange(0, 30))) for _ in range(40)]
+    sizes = np.array([len(s) for s in sets], dtype=np.int64)
+    with dedup._PairJoin(len(sets), buckets, chunk) as join:
+        for k, s in enumerate(sets):
+            join.add(k, np.array(sorted(s), dtype=np.uint64))
+        x, y, share = join.shared(sizes, 4, 2, 0.1)
+    got = list(zip(x.tolist(), y.tolist(), share.tolist(), strict=True))
+    want = _brute_shared(sets, 4, 2, 0.1)
+    assert got == want   # the same float division, in the same order
+    assert len(want) > 5   # the fixture does pair articles
+
+
+def test_pair_join_keeps_no_more_than_a_chunk_of_pairs(monkeypatch):
+    # Memory bounded by the chunk, not the corpus: no range of pair codes summed at once
+    # holds more than about `chunk` entries (twice that at most, pairs being densest at x=0).
+    rng = random.Random(3)
+    pool = [rng.randrange(1 << 32) for _ in range(2000)]
+    sets = [set(rng.sample(pool, 25)) for _ in range(200)]
+    seen: list[int] = []
+    inner = np.unique
+
+    def unique(values, *args, **kwargs):
+        if kwargs.get("return_inverse"):   # the sums over a range of pair codes
+            seen.append(len(values))
+        return inner(values, *args, **kwargs)
+
+    chunk = 200
+    with dedup._PairJoin(len(sets), 25, chunk) as join:
+        for k, s in enumerate(sets):
+            join.add(k, np.array(sorted(s), dtype=np.uint64))
+        monkeypatch.setattr(dedup.np, "unique", unique)
+        x, _, _ = join.shared(np.full(len(sets), 25, dtype=np.int64), 8, 1, 0.0)
+    assert len(x) > 10 * chunk        # far more pairs than one chunk in all
+    assert seen and max(seen) <= 2 * chunk
+
+
 def test_alignment_counts_swaps_and_equal_runs(settings):
     p = dedup._Params.of(settings)
     x = dedup.words("one two three four five six seven eight nine ten")
