@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from workbench.realweb.evaluate import _truthy, analyse_pages, load_pages, read_folder
+from workbench.realweb.evaluate import _truthy, analyse_dev
 
 
 def wrong_rows(got: pd.DataFrame, pages: pd.DataFrame) -> pd.DataFrame:
@@ -30,12 +30,7 @@ def wrong_rows(got: pd.DataFrame, pages: pd.DataFrame) -> pd.DataFrame:
 
 
 def main(root: Path | None = None) -> pd.DataFrame:
-    pages = load_pages()
-    pages = pages[pages.split == "dev"]
-    folder = read_folder(pages, root)
-    if not folder.texts:
-        raise SystemExit("no dev pages stored under .realweb/pages (see README.md)")
-    got = analyse_pages(folder.texts, pages[pages.page_id.isin(folder.texts)])
+    pages, got = analyse_dev(root)
     return wrong_rows(got, pages)
 
 

@@ -128,6 +128,17 @@ def analyse_pages(texts: dict[str, str], pages: pd.DataFrame, settings: Any = No
     return got
 
 
+def analyse_dev(root: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the dev rows of the manifest, :func:`analyse_pages` of the stored dev pages): what the
+    dev-only tools (dump_actions, loco) start from."""
+    pages = load_pages()
+    pages = pages[pages.split == "dev"]
+    folder = read_folder(pages, root)
+    if not folder.texts:
+        raise SystemExit(f"no dev pages stored under .realweb/pages\n{how_to_rebuild(root)}")
+    return pages, analyse_pages(folder.texts, pages[pages.page_id.isin(folder.texts)])
+
+
 def _truthy(v: Any) -> bool:
     return str(v).strip().lower() in ("1", "true", "yes")
 

@@ -131,17 +131,12 @@ def loco(pages: pd.DataFrame, settings: Any = None) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     """``python -m workbench.realweb.loco [--root DIR]``: print the figures as JSON."""
     from workbench import script_parser
-    from workbench.realweb.evaluate import analyse_pages, load_pages, read_folder
+    from workbench.realweb.evaluate import analyse_dev
 
     ap = script_parser("workbench.realweb.loco", __doc__)
     ap.add_argument("--root", type=Path, default=None, help="the .realweb folder (default: beside the checkout or $REALWEB)")
     root = ap.parse_args(argv).root
-    pages = load_pages()
-    pages = pages[pages.split == "dev"]
-    folder = read_folder(pages, root)
-    if not folder.texts:
-        raise SystemExit("no dev pages stored under .realweb/pages (see README.md)")
-    got = analyse_pages(folder.texts, pages[pages.page_id.isin(folder.texts)])
+    pages, got = analyse_dev(root)
     df = pages.merge(got, on="page_id", suffixes=("_gold", ""))
     out = loco(df)
     print(json.dumps(out, indent=1, default=lambda o: float(o) if isinstance(o, np.floating) else str(o)))
