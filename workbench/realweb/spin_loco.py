@@ -28,9 +28,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
-from pipeline.spin.verdict import _logit
+from pipeline.spin.verdict import combined, verdict_score
 
 
 @dataclass(frozen=True)
@@ -43,14 +44,15 @@ class Page:
 
 
 def evidence(p: Page, weight: float) -> float:
-    """The combined evidence (``verdict.combined``) at this ``model_weight``."""
-    return p.z + weight * _logit(p.model)
+    """The combined evidence (:func:`pipeline.spin.verdict.combined`) at this ``model_weight``."""
+    return combined(p.z, p.model, SimpleNamespace(model_weight=weight))
 
 
 def flagged(p: Page, weight: float, threshold: float, cfg: Any) -> bool:
-    """The detector's verdict rule (``verdict.verdict_score``) at this weight and threshold."""
-    return bool(evidence(p, weight) >= threshold or (p.model >= float(cfg.model_alone_threshold)
-                                   and p.z >= float(cfg.model_alone_min_z)))
+    """The detector's verdict (:func:`pipeline.spin.verdict.verdict_score`) at this weight and
+    threshold, the model-alone path as in ``cfg``."""
+    at = cfg.model_copy(update={"model_weight": weight, "combined_threshold": threshold})
+    return verdict_score(p.z, p.model, at) >= float(cfg.threshold)
 
 
 def limit(pages: Sequence[Page], weight: float, margin: float, step: float) -> float:
