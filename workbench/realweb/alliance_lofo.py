@@ -40,10 +40,10 @@ SPLIT = "dev"
 # --- scoring -----------------------------------------------------------------------------------
 
 def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0,
-            "support": tp + fn, "predicted": tp + fp, "tp": tp, "fp": fp, "fn": fn}
+    """:func:`workbench.realweb.evaluate.prf_counts` (unrounded, with the counts)."""
+    from workbench.realweb.evaluate import prf_counts
+
+    return prf_counts(tp, fp, fn)
 
 
 def file_scores(gold: np.ndarray, pred: np.ndarray) -> dict[str, dict[str, float]]:

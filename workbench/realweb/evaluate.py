@@ -402,11 +402,18 @@ def sentence_scores(pred: pd.DataFrame, sentences: pd.DataFrame) -> dict[str, An
     return out
 
 
-def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+def prf_counts(tp: int, fp: int, fn: int) -> dict[str, float]:
+    """Precision, recall and F1 (0 where undefined) with the counts they come from."""
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3), "support": tp + fn}
+    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0,
+            "support": tp + fn, "predicted": tp + fp, "tp": tp, "fp": fp, "fn": fn}
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    s = prf_counts(tp, fp, fn)
+    return {"precision": round(s["precision"], 3), "recall": round(s["recall"], 3),
+            "f1": round(s["f1"], 3), "support": s["support"]}
 
 
 # --- the whole evaluation ----------------------------------------------------------------------
