@@ -15,7 +15,8 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -96,9 +97,11 @@ def how_to_rebuild(root: Path | None = None) -> str:
 
 # --- page level --------------------------------------------------------------------------------
 
-def analyse_pages(texts: dict[str, str], pages: pd.DataFrame, settings: Any = None,
-                  workers: int = 1) -> pd.DataFrame:
-    """Run the whole ``analyze`` on the pages (one JSONL record each, with its URL)."""
+@contextmanager
+def analysed_run(texts: dict[str, str], pages: pd.DataFrame, settings: Any = None,
+                 workers: int = 1) -> Iterator[Path]:
+    """The output folder of the whole ``analyze`` run on the pages (one JSONL record each, with
+    its URL), removed on exit."""
     from pipeline.config import load_settings
     from pipeline.run import run_analysis
 
@@ -111,6 +114,13 @@ def analyse_pages(texts: dict[str, str], pages: pd.DataFrame, settings: Any = No
             record = {"url": urls.get(pid, ""), "text": text}
             (corpus / f"{pid}.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
         run_analysis(corpus, out, settings, workers=workers, use_cache=False, progress=False)
+        yield out
+
+
+def analyse_pages(texts: dict[str, str], pages: pd.DataFrame, settings: Any = None,
+                  workers: int = 1) -> pd.DataFrame:
+    """Run the whole ``analyze`` on the pages (one JSONL record each, with its URL)."""
+    with analysed_run(texts, pages, settings, workers) as out:
         got = pd.read_csv(out / "articles.csv", dtype={"article_id": str}, keep_default_na=False)
         metrics, analysed, spans = {}, {}, {}
         with (out / "articles.jsonl").open(encoding="utf-8") as fh:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,7 +29,7 @@ import pandas as pd
 
 from pipeline import audit
 from pipeline.article import Article, Sentence, SpinSpan
-from workbench.realweb.evaluate import collection, load_pages, read_folder
+from workbench.realweb.evaluate import analysed_run, collection, load_pages, read_folder
 
 Decide = Callable[[Article], tuple[str, str]]
 
@@ -54,23 +53,11 @@ def dev_articles(cache: Path | None = None, root: Path | None = None) -> dict[st
     if cache is not None and Path(cache).is_file():
         lines = Path(cache).read_text(encoding="utf-8").splitlines()
         return {page_of(r["article_id"]): article_of(r) for r in map(json.loads, lines)}
-    from pipeline.config import load_settings
-    from pipeline.run import run_analysis
-
     pages = load_pages()
     folder = read_folder(pages, root)
     dev = set(pages.page_id[pages.split == "dev"])
-    urls = dict(zip(pages.page_id, pages.url, strict=True))
-    kept: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="rule-effect-") as tmp:
-        corpus, out = Path(tmp) / "corpus", Path(tmp) / "out"
-        corpus.mkdir()
-        for pid, text in folder.texts.items():
-            (corpus / f"{pid}.jsonl").write_text(
-                json.dumps({"url": urls.get(pid, ""), "text": text}) + "\n", encoding="utf-8")
-        run_analysis(corpus, out, load_settings(None), workers=1, use_cache=False, progress=False)
-        with (out / "articles.jsonl").open(encoding="utf-8") as fh:
-            kept = [ln for ln in fh if page_of(json.loads(ln)["article_id"]) in dev]
+    with analysed_run(folder.texts, pages) as out, (out / "articles.jsonl").open(encoding="utf-8") as fh:
+        kept = [ln for ln in fh if page_of(json.loads(ln)["article_id"]) in dev]
     if cache is not None:
         Path(cache).write_text("".join(kept), encoding="utf-8")
     return {page_of(r["article_id"]): article_of(r) for r in map(json.loads, kept)}
