@@ -28,6 +28,9 @@ def test_suggested_threshold_sits_beyond_the_sound_tail():
     low = cal.suggested_threshold("min_x", values, margin=0.1)
     assert high > 199 and math.isclose(high, 199.005 * 1.1, rel_tol=1e-3)
     assert low < 2 and math.isclose(low, 1.995 * 0.9, rel_tol=1e-3)
+    # From the pooled extreme (what loco sets): the largest / smallest value moved out.
+    assert math.isclose(cal.suggested_threshold("max_x", values, 0.1, pct=cal.POOLED_PCT), 220.0)
+    assert math.isclose(cal.suggested_threshold("min_x", values, 0.1, pct=cal.POOLED_PCT), 0.9)
     assert cal.suggested_threshold("max_x", []) is None
     assert cal.suggested_threshold("max_x", [math.nan]) is None
 

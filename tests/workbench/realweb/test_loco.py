@@ -19,10 +19,15 @@ def _metrics(**over: float) -> dict[str, float]:
 def test_loco_thresholds_follow_the_other_collections_but_never_loosen():
     s = default_settings()
     sound = [_metrics(improbable_pairs=0.01 * (i % 5)) for i in range(200)]
+    sound.append(_metrics(improbable_pairs=0.08))
     chosen = loco.loco_thresholds(s, sound)
-    # The others' sound tail is 0.04: 0.044 is stricter than the shipped 0.12.
+    # The others' largest value is 0.08 (one page; their 99.5th percentile is 0.04): 0.088 is
+    # stricter than the shipped 0.12 and leaves that page unflagged.
     assert chosen["max_improbable_pairs"] < s["max_improbable_pairs"]
-    assert abs(chosen["max_improbable_pairs"] - 0.044) < 1e-6
+    assert abs(chosen["max_improbable_pairs"] - 0.088) < 1e-6
+    # A min rule starts from the others' smallest value.
+    low = [_metrics(alpha_words_ratio=0.98)] * 100 + [_metrics(alpha_words_ratio=0.7)]
+    assert abs(loco.loco_thresholds(s, low)["min_alpha_words_ratio"] - 0.63) < 1e-6
     # A tail above the shipped value keeps the shipped value.
     wide = [_metrics(improbable_pairs=0.5) for _ in range(50)]
     assert loco.loco_thresholds(s, wide)["max_improbable_pairs"] == s["max_improbable_pairs"]
