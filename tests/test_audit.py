@@ -313,6 +313,28 @@ def test_damaged_page_on_a_farm_address_follows_the_configuration():
     assert audit.decide(article, settings)[0] == "review"
 
 
+# A page that names a mental-health matter once (stress), the rest about the host's own trade.
+ONE_TERM = ("Clearing a crowded garage takes a weekend, a rented skip and a plan for each shelf. "
+            "Sorting old belongings can bring up stress for some owners. " + "Label every box. " * 8)
+
+
+@pytest.mark.parametrize(("url", "min_terms", "action"), [
+    # One therapy or mental-health term is enough (stop 34: the labels send such pages on hosts
+    # of another trade to review; audit.toml offtopic_host_min_page_terms = 1)...
+    ("https://visualfoodie.example/declutter", None, "review"),
+    # ...and the threshold is the configured one: at 3 the same page is kept.
+    ("https://visualfoodie.example/declutter", 3, "keep"),
+    # On a host that names health the page is kept whatever the threshold.
+    ("https://www.anxietyclinic.example/declutter", None, "keep"),
+])
+def test_offtopic_host_min_page_terms(url, min_terms, action):
+    assert audit.page_terms(ONE_TERM, "therapy_terms.txt") == 1
+    article = make(ONE_TERM)
+    article.url = url
+    changes = {} if min_terms is None else {"offtopic_host_min_page_terms": min_terms}
+    assert audit.decide(article, load_settings(audit=changes).audit)[0] == action
+
+
 def test_offtopic_host_note_can_be_turned_off():
     article = make(THERAPY)
     article.url = "https://visualfoodie.example/ethics"

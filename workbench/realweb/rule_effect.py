@@ -9,6 +9,12 @@ likely overfit; one that fixes pages of several collections, the blind ones amon
 breaks none, holds on pages it never saw.
 
     python -m workbench.realweb.rule_effect [--cache FILE]   # dev pages only; needs .realweb/
+    python -m workbench.realweb.rule_effect --cache FILE --loco offtopic_host_min_page_terms=0,1,2,3
+
+``--loco SETTING=V1,V2,...`` is the leave-one-collection-out view of one audit.toml threshold:
+for each dev collection the value that decides the other collections best is applied to it,
+and the held-out pages right are summed (the estimate of that threshold on an unseen
+collection; a value that only one collection prefers does not carry).
 
 The whole manifest is analysed once (the duplicate finder needs every page), only the dev
 records are kept (``--cache`` stores them as JSON lines to decide again without re-analysing);
@@ -198,6 +204,40 @@ def by_collection(actions: dict[str, str], gold: dict[str, str]) -> pd.DataFrame
     return out[["right", "pages", "keep", "review", "rewrite", "remove"]]
 
 
+def setting_value(text: str) -> Any:
+    """A setting's value from the command line: an int, else a float, else the text itself."""
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            continue
+    return text
+
+
+def setting_loco(articles: dict[str, Article], gold: dict[str, str], settings: Any, name: str,
+                 values: list[Any]) -> pd.DataFrame:
+    """Leave one collection out for one audit setting ``name``: for each collection the value of
+    ``values`` that decides the most pages of the *other* collections right (ties: the shipped
+    value, then the first listed) is applied to the held-out collection. One row per
+    collection: the value chosen, and the held-out pages right with the shipped value and with
+    the chosen one (their sum over the rows is the unseen-page estimate of tuning ``name``)."""
+    shipped = getattr(settings, name)
+    tried = list(dict.fromkeys([shipped, *values]))
+    acts = {v: decisions(articles, settings.model_copy(update={name: v})) for v in tried}
+    cols = sorted({collection(p) for p in articles})
+
+    def right(v: Any, col: str, inside: bool) -> int:
+        return sum(acts[v][p] == gold[p] for p in articles if (collection(p) == col) == inside)
+
+    rows = []
+    for col in cols:
+        order = [shipped, *values] if shipped in values else list(values)
+        best = max(order, key=lambda v: (right(v, col, False), -order.index(v)))
+        rows.append({"collection": col, "chosen": best, "pages": sum(collection(p) == col for p in articles),
+                     "right_shipped": right(shipped, col, True), "right_chosen": right(best, col, True)})
+    return pd.DataFrame(rows)
+
+
 def main(cache: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     from pipeline.config import load_settings
 
@@ -214,8 +254,21 @@ if __name__ == "__main__":  # pragma: no cover
     parser = script_parser("workbench.realweb.rule_effect", __doc__)
     parser.add_argument("--cache", type=Path, default=None,
                         help="JSON lines of the analysed dev pages (written when absent)")
+    parser.add_argument("--loco", default=None, metavar="SETTING=V1,V2,...",
+                        help="leave one collection out for one audit.toml setting over these values "
+                             "instead of the rule table")
     args = parser.parse_args()
     pd.set_option("display.width", 250)
+    if args.loco:
+        from pipeline.config import load_settings
+
+        name, _, listed = args.loco.partition("=")
+        pages = load_pages()
+        out = setting_loco(dev_articles(args.cache), dict(zip(pages.page_id, pages.action, strict=True)),
+                           load_settings(None).audit, name, [setting_value(v) for v in listed.split(",")])
+        sys.stdout.write(out.to_string(index=False) + f"\nheld-out right: {out.right_shipped.sum()} "
+                         f"shipped, {out.right_chosen.sum()} chosen, of {out.pages.sum()}\n")
+        sys.exit(0)
     pd.set_option("display.max_rows", 500)
     pd.set_option("display.max_colwidth", 80)
     table, rules = main(args.cache)

@@ -74,3 +74,40 @@ def test_dev_articles_reads_the_cache(tmp_path):
     got = rule_effect.dev_articles(cache)
     assert list(got) == ["cola001"]
     assert got["cola001"].url == a.url and got["cola001"].words == a.words
+
+
+# Two mental-health pages on food hosts, one naming such a matter once and one five times.
+ONCE = "Sorting a crowded pantry can bring up stress. " + "Label every jar and shelf. " * 10
+FIVE = "Stress, anxiety and grief: a therapist and counselling help. " * 2 + "Label every jar. " * 10
+
+
+def test_setting_loco_applies_the_value_the_other_collections_choose():
+    articles = {
+        "cola001": page("cola001", "https://tastyrecipes.example/pantry", ONCE),
+        "colb001": page("colb001", "https://tastyrecipes.example/jars", ONCE),
+        "colc001": page("colc001", "https://tastyrecipes.example/grief", FIVE),
+    }
+    gold = {"cola001": "review", "colb001": "review", "colc001": "review"}
+    settings = load_settings(audit={"offtopic_host_min_page_terms": 3}).audit
+    table = rule_effect.setting_loco(articles, gold, settings, "offtopic_host_min_page_terms",
+                                     [1, 3, 6]).set_index("collection")
+    # cola held out: colb prefers 1 (its page names one term), colc is right at 1 and 3.
+    assert table.loc["cola"].tolist() == [1, 1, 0, 1]
+    assert table.loc["colb"].tolist() == [1, 1, 0, 1]
+    # colc held out: 1 decides cola and colb right; colc is right at 1 and at 3.
+    assert table.loc["colc"].tolist() == [1, 1, 1, 1]
+
+
+def test_setting_loco_keeps_the_shipped_value_on_a_tie():
+    articles = {"cola001": page("cola001", "https://calmcounselling.example/a"),
+                "colb001": page("colb001", "https://calmcounselling.example/b")}
+    gold = {"cola001": "keep", "colb001": "keep"}
+    settings = load_settings(audit={"offtopic_host_min_page_terms": 3}).audit
+    table = rule_effect.setting_loco(articles, gold, settings, "offtopic_host_min_page_terms", [1, 3])
+    assert table.chosen.tolist() == [3, 3]
+    assert table.right_chosen.tolist() == table.right_shipped.tolist() == [1, 1]
+
+
+@pytest.mark.parametrize(("text", "expected"), [("3", 3), ("0.25", 0.25), ("review", "review")])
+def test_setting_value(text, expected):
+    assert rule_effect.setting_value(text) == expected
