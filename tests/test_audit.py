@@ -418,3 +418,43 @@ def test_link_vehicle_rules_follow_the_configuration():
     assert audit.decide(article, off)[0] == "keep"
     review = load_settings(audit={"link_vehicle_action": "review"}).audit
     assert audit.decide(article, review)[0] == "review"
+
+
+@pytest.mark.parametrize(("url", "action", "reason_part"), [
+    # A host of the trade has an article of its own to restore.
+    ("https://northshorecounselling.example/blog/trust", "rewrite", "restore the wording"),
+    ("https://mindandmood.example/anger", "rewrite", "restore the wording"),
+    # A host naming no word of the trade: the spin is placed for its links.
+    ("https://dailyheadlines24.example/2021/05/therapy-tips", "remove", "names no health"),
+    ("https://zentrixo.example/blog/coping", "remove", "names no health"),
+    # No URL (a local file): nothing to read from the host.
+    ("", "rewrite", "restore the wording"),
+])
+def test_spun_page_on_a_host_that_names_no_trade_is_removed(url, action, reason_part):
+    article = make(THERAPY, spun=True, spin=0.9)
+    article.url = url
+    got_action, reason = audit.decide(article, load_settings().audit)
+    assert (got_action, reason_part in reason) == (action, True)
+
+
+def test_spun_repairable_damage_on_a_host_that_names_no_trade_is_removed():
+    article = make(THERAPY, spun=True, spin=0.9, low=True, quality=0.4, glued=True)
+    article.url = "https://dailyheadlines24.example/therapy-tips"
+    assert audit.decide(article, load_settings().audit)[0] == "remove"
+
+
+def test_the_unnamed_host_check_can_be_turned_off():
+    article = make(THERAPY, spun=True, spin=0.9)
+    article.url = "https://dailyheadlines24.example/therapy-tips"
+    settings = load_settings(audit={"spun_unnamed_host_check": False}).audit
+    assert audit.decide(article, settings)[0] == "rewrite"
+
+
+@pytest.mark.parametrize(("url", "action"), [
+    ("https://drjanedoe.example/anxiety-counselling", "rewrite"),   # a practitioner's domain
+    ("https://drivesafe24.example/anxiety-tips", "remove"),         # "drive" is no title
+])
+def test_a_practitioners_title_names_the_trade(url, action):
+    article = make(THERAPY, spun=True, spin=0.9)
+    article.url = url
+    assert audit.decide(article, load_settings().audit)[0] == action
