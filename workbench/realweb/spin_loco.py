@@ -17,7 +17,7 @@ unseen-page estimate. The shipped limits applied to every page are printed besid
 alone (the detector on the stored text; the pipeline's duplicate finder can add spun verdicts).
 
 ``python -m workbench.realweb.spin_loco [--root ROOT] [--weights 0.75,1.0,1.25,1.5]
-[--margin 0.05] [--step 0.05] [--skip devl]``. Only the dev split is read; blind collections
+[--margin 0.05] [--step 0.05] [--skip devm]``. Only the dev split is read; blind collections
 (``--skip``, default the one being gathered) are never read.
 """
 
@@ -32,6 +32,9 @@ from types import SimpleNamespace
 from typing import Any
 
 from pipeline.spin.verdict import combined, verdict_score
+
+# The collection being gathered blind in this stop: never read (devl, blind in stop 33, is dev data now).
+BLIND: tuple[str, ...] = ("devm",)
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,7 @@ def _counts(pages: Sequence[Page], w: float, thr: float, cfg: Any) -> dict[str, 
             "flagged_clean_ids": [p.page_id for p in clean if flagged(p, w, thr, cfg)]}
 
 
-def dev_pages(root: Path, skip: Sequence[str] = ("devl",)) -> list[Page]:
+def dev_pages(root: Path, skip: Sequence[str] = BLIND) -> list[Page]:
     """Every stored dev page (never a ``skip`` collection) with the detector's verdict parts."""
     from pipeline.spin.detector import get_detector
     from workbench.realweb.evaluate import collection
@@ -138,7 +141,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     ap.add_argument("--weights", default="", help="model_weight grid (default: the shipped one)")
     ap.add_argument("--margin", type=float, default=0.05)
     ap.add_argument("--step", type=float, default=0.05)
-    ap.add_argument("--skip", nargs="*", default=["devl"], help="blind collections, never read")
+    ap.add_argument("--skip", nargs="*", default=list(BLIND), help="blind collections, never read")
     args = ap.parse_args(argv)
     cfg = SpinSettings.defaults()
     weights = [float(x) for x in args.weights.split(",") if x] or [float(cfg.model_weight)]

@@ -18,7 +18,7 @@ A swap of several words is split into its differing words when both sides have a
 else read as one phrase. ``--coverage`` prints only the coverage counts per collection.
 
 ``python -m workbench.realweb.spin_misses [--root ROOT] [--split dev] [--pages ID ...] [--all]
-[--coverage] [--skip devl]``. Blind collections (``--skip``, default the one being gathered)
+[--coverage] [--skip devm]``. Blind collections (``--skip``, default the one being gathered)
 are never read.
 """
 
@@ -31,6 +31,7 @@ from typing import Any
 from pipeline.spin import verdict as llr_verdict
 from pipeline.spin.signals.base import _inflections
 from workbench.realweb.evaluate import collection, load_pages, locate, parse_swaps, read_folder
+from workbench.realweb.spin_loco import BLIND
 
 KINDS = ("ratio", "suggestion", "synonym", "none")
 
@@ -133,7 +134,7 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, Any]]:
     ap.add_argument("--pages", nargs="*", default=None, help="only these page ids")
     ap.add_argument("--all", action="store_true", help="caught pages too")
     ap.add_argument("--coverage", action="store_true", help="only the coverage counts")
-    ap.add_argument("--skip", nargs="*", default=["devl"], help="blind collections, never read")
+    ap.add_argument("--skip", nargs="*", default=list(BLIND), help="blind collections, never read")
     args = ap.parse_args(argv)
     det = get_detector()
     reports = {}

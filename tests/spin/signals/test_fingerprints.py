@@ -88,3 +88,25 @@ def test_shipped_table_knows_the_derived_dysfunction_and_expression_families():
                    "prolonged-expression": "long-term", "short-expression": "short-term"}
     assert fingerprints("A mood disorder needs long-term care; sleep dysfunction and sexual "
                         "dysfunction are clinical terms, and a facial expression is no swap.") == []
+
+
+def test_shipped_table_knows_the_spin11_families():
+    """The phrase rewriter's "mental health" and "clinical" renderings, SpinBot's "in order to",
+    "going to <verb>" as "visiting <verb>" and "et al." as "mais aussi al." (issue 16, spin11)."""
+    got = {s["text"]: s["suggestion"] for s in fingerprints(
+        "Ask a mental medical expert about scientific depression; it is visiting take time, "
+        "keeping in mind the end goal to heal (Lee mais aussi al. 2020).")}
+    assert got == {"mental medical expert": "mental health professional",
+                   "scientific depression": "clinical depression",
+                   "visiting take": "going to take",
+                   "keeping in mind the end goal to": "in order to",
+                   "mais aussi al": "et al"}
+
+
+def test_spin11_families_leave_the_plain_and_the_legitimate_readings_alone():
+    """Left out on purpose: wordings a clean writer can mean (issue 16, spin11)."""
+    assert fingerprints(
+        "Therapy costs more compared to self-help and is certainly one of the options; work "
+        "together with your therapist, whom scientific psychologists trained. Techniques are "
+        "utilized as a part of care after visiting sleep clinics, and a mental health "
+        "professional treats clinical depression (Lee et al. 2020).") == []

@@ -61,3 +61,15 @@ def test_the_weight_that_flags_most_spun_pages_of_the_others_is_taken():
     w, _ = choose([_p("c", "x", 0, 1.0), _p("s", "x", 1, 5.0)], [0.5, 1.0, 2.0], 1.0, CFG,
                   0.05, 0.05)
     assert w == 1.0
+
+
+def test_the_collection_gathered_blind_is_skipped_and_last_stops_is_read():
+    """devm is gathered blind in stop 34; devl, blind in stop 33, is ordinary dev data now."""
+    import inspect
+
+    from workbench.realweb import spin_misses
+    from workbench.realweb.spin_loco import BLIND, dev_pages
+
+    assert BLIND == ("devm",)
+    assert inspect.signature(dev_pages).parameters["skip"].default == BLIND
+    assert "BLIND" in inspect.getsource(spin_misses.main)
