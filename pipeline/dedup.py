@@ -224,7 +224,7 @@ def pair_hashes(tokens: list[str]) -> np.ndarray:
         _token_hash(token)
     th = np.fromiter(map(_TOKEN_HASH.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
     stop = _function_words()
-    function = np.fromiter((w in stop for w in tokens), dtype=bool, count=len(tokens))
+    function = np.fromiter(map(stop.__contains__, tokens), dtype=bool, count=len(tokens))
     h = (th[:-1] * np.uint64(1_000_003) + th[1:]) & np.uint64(0xFFFFFFFF)
     return np.unique(h[~(function[:-1] & function[1:])])
 

@@ -4,10 +4,11 @@
 Each function here has a pure-Python reference the results must equal exactly
 (``tests/quality/test_fast.py``): ``ZipfFinder.zipf`` is ``pipeline.compact.ZipfTable.zipf``
 (the same open-addressing table, CRC-32 hashed, read in place), ``syllable_count`` is the
-hyphenation-point count of ``pyphen.Pyphen.positions`` that ``metrics.syllables`` takes.
+hyphenation-point count of ``pyphen.Pyphen.positions`` that ``metrics.syllables`` takes,
+``split_pair_words`` is ``metrics._SPLIT_PAIR.findall``.
 """
 
-from cpython.unicode cimport Py_UNICODE_ISSPACE, PyUnicode_Substring
+from cpython.unicode cimport Py_UNICODE_ISALNUM, Py_UNICODE_ISSPACE, PyUnicode_Substring
 from libc.stdint cimport int64_t
 from libc.stdlib cimport calloc, free
 from libc.string cimport memcmp
@@ -232,3 +233,40 @@ def pair_token_ids(str text, dict vocab, int64_t[:] out):
                 k += 1
             i += 1
     return k
+
+
+cdef inline bint _ascii_letter(Py_UCS4 c):
+    return 97 <= c <= 122 or 65 <= c <= 90
+
+
+cdef inline bint _word_or_joiner(Py_UCS4 c):
+    """``[\\w'’-]``: a word character of ``re`` (alphanumeric or "_"), an apostrophe or a hyphen."""
+    return c == u"_" or c == u"'" or c == u"\u2019" or c == u"-" or Py_UNICODE_ISALNUM(c)
+
+
+def split_pair_words(str text):
+    """``metrics._SPLIT_PAIR.findall(text)``: every (run of ASCII letters, lower-case run) one
+    space apart, the first starting no word (nothing of ``[\\w'’.-]`` before it), the second
+    running to the end of its word (nothing of ``[\\w'’-]`` after it)."""
+    cdef Py_ssize_t n = len(text), i, j, k
+    cdef Py_UCS4 prev
+    out = []
+    for i in range(n):
+        if not _ascii_letter(text[i]):
+            continue
+        if i > 0:
+            prev = text[i - 1]
+            if prev == u"." or _word_or_joiner(prev):
+                continue
+        j = i + 1
+        while j < n and _ascii_letter(text[j]):
+            j += 1
+        if j >= n or text[j] != u" ":
+            continue
+        k = j + 1
+        while k < n and _az(text[k]):
+            k += 1
+        if k == j + 1 or (k < n and _word_or_joiner(text[k])):
+            continue
+        out.append((PyUnicode_Substring(text, i, j), PyUnicode_Substring(text, j + 1, k)))
+    return out

@@ -150,8 +150,7 @@ def mean_word_length(text: str) -> float:
 
 def stop_words(text: str, name: str = "gopher_stop_words.txt") -> float:
     """How many words are Gopher stop words (the, be, to, of, and, that, have, with)."""
-    stops = load_word_set(name)
-    return float(sum(1 for w in parse(text).words if w.lower() in stops))
+    return float(sum(map(load_word_set(name).__contains__, _norm_words(text))))
 
 
 def alpha_words_ratio(text: str) -> float:
@@ -244,15 +243,15 @@ def dup_para_char_frac(text: str) -> float:
 
 @lru_cache(maxsize=8)
 def _norm_words(text: str) -> tuple[str, ...]:
-    return tuple(w.lower() for w in parse(text).words)
+    return tuple(map(str.lower, parse(text).words))
 
 
 @lru_cache(maxsize=8)
 def _word_ids(text: str) -> tuple[np.ndarray, int]:
     """The normalised words as integer ids (in order of first occurrence) and the vocabulary size."""
     ws = _norm_words(text)
-    vocab: dict[str, int] = {}
-    ids = np.fromiter((vocab.setdefault(w, len(vocab)) for w in ws), dtype=np.int64, count=len(ws))
+    vocab = {w: i for i, w in enumerate(dict.fromkeys(ws))}
+    ids = np.fromiter(map(vocab.__getitem__, ws), dtype=np.int64, count=len(ws))
     return ids, len(vocab)
 
 
@@ -782,9 +781,11 @@ def spam_matches(text: str, name: str = "spam_patterns.tsv") -> list[tuple[str, 
             # A page's own title and subtitle ("Grief – What Helps") open the text: a feed
             # headline is one that turns up further down. A line repeated (a manual's running
             # header) is one insertion, not one per page of the print view.
+            # The gate holds for each line on its own too: most lines skip the regex.
+            ic = bool(p.regex.flags & re.IGNORECASE)
             lines = parse(text).lines
             hits = dict.fromkeys(ln for ln in lines[SPAM_HEAD_LINES:]
-                                 if len(ln) <= 170 and p.regex.search(ln))
+                                 if len(ln) <= 170 and may_match(p.gate, ic, ln, shared=False) and p.regex.search(ln))
             out.extend((p.name, p.weight, ln) for ln in hits)
         else:
             out.extend((p.name, p.weight, mt.group(0)) for mt in p.regex.finditer(text))
@@ -957,7 +958,7 @@ def split_words(text: str, min_count: int = 2, max_part_zipf: float = 3.0,
     ws = parse(text).words
     if not ws:
         return 0.0
-    pairs = _SPLIT_PAIR.findall(text or "")
+    pairs = (_SPLIT_PAIR.findall if FAST is None else FAST.split_pair_words)(text or "")
     finder = _zipf_finder()
     count = _py_split_pairs if finder is None else FAST.split_pairs
     n = count(pairs, finder, pair_listed, min_joined_len, max_part_zipf, min_joined_zipf,

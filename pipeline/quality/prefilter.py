@@ -14,6 +14,14 @@ Under ``re.IGNORECASE`` needles are lower-case ASCII, looked up in ``text.lower(
 case-insensitive matching also maps a few non-ASCII characters to ASCII letters whose
 ``lower()`` is not that letter (:data:`CASE_FOLD_TO_ASCII`): a text with any of them runs the
 full regex (``tests/quality/test_prefilter.py`` recomputes that set over every code point).
+
+A run of literals right after ``\\b`` whose needles all start with a word character must start a
+word: its needles carry :data:`WORD_START` in front, and a text passes such a clause only where a
+needle is not preceded by an ASCII letter, digit or underscore (such a character is a word
+character of the text as well, so no match of the line starts there). This keeps a page that
+says "temporary" out of the lorem-ipsum pattern that needs a word "tempor". A gate so derived
+holds for the text and for any part of it that starts after whitespace (its lines), which is
+where the metrics run the patterns.
 """
 
 from __future__ import annotations
@@ -37,6 +45,8 @@ MAX_CLASS = 32
 MAX_STRINGS = 64
 MAX_CLAUSES = 4
 MAX_REPEAT_EXPAND = 3
+# Strings of an alternation of words right after ``\b`` (a word list: "\b(?:lorem|ipsum|...)").
+MAX_WORD_STARTS = 256
 # Clauses of single characters with more members than this are dropped.
 MAX_WEAK_CLASS = 3
 
@@ -47,10 +57,63 @@ _ZERO_WIDTH = (_sc.AT, _sc.ASSERT, _sc.ASSERT_NOT)
 # which holds for every match (an empty tuple: no literal known, the line always runs).
 Clause = frozenset[str]
 Needles = tuple[Clause, ...]
+# Marks a needle that must start a word (in front: it follows ``\b`` in the pattern) or end one
+# (at its end: ``\b`` or a non-word character follows it).
+WORD_START = WORD_END = "\x00"
+
+
+def _plain(n: str) -> str:
+    """The needle without its word marks."""
+    return n.strip(WORD_START)
+
+
+def _needle_len(n: str) -> int:
+    return len(_plain(n))
 
 
 def _strength(c: Clause) -> tuple[int, int]:
-    return min(map(len, c)), -len(c)
+    return min(map(_needle_len, c)), -len(c)
+
+
+def _is_word_char(ch: str) -> bool:
+    """An ASCII letter, digit or underscore: a word character in the text and in its lower()."""
+    return ch.isascii() and (ch.isalnum() or ch == "_")
+
+
+def _word_marked(run: frozenset[str], start: bool, end: bool) -> frozenset[str]:
+    """The run's needles marked as word starts (``start``, when every one starts with a word
+    character) and word ends (``end``, when every one ends with one)."""
+    start = start and all(n and _is_word_char(n[0]) for n in run)
+    end = end and all(n and _is_word_char(n[-1]) for n in run)
+    if not start and not end:
+        return run
+    return frozenset((WORD_START if start else "") + n + (WORD_END if end else "") for n in run)
+
+
+def _is_nonword_code(code: int) -> bool:
+    ch = chr(code)
+    return not (ch.isalnum() or ch == "_")
+
+
+_NONWORD_CATEGORIES = (_sc.CATEGORY_SPACE, _sc.CATEGORY_NOT_WORD)
+
+
+def _starts_nonword(op: object, av: object) -> bool:
+    """Whether every match of the item starts with a non-word character."""
+    if op is _sc.LITERAL:
+        return _is_nonword_code(av)
+    if op is _sc.IN:
+        return bool(av) and all((o is _sc.LITERAL and _is_nonword_code(a))
+                                or (o is _sc.CATEGORY and a in _NONWORD_CATEGORIES) for o, a in av)
+    if op is _sc.SUBPATTERN:
+        _, add_flags, del_flags, p = av
+        return not add_flags and not del_flags and bool(p) and _starts_nonword(*p[0])
+    if op in _REPEATS:
+        lo, _, p = av
+        return lo >= 1 and bool(p) and _starts_nonword(*p[0])
+    if op is _sc.BRANCH:
+        return all(bool(b) and _starts_nonword(*b[0]) for b in av[1])
+    return False
 
 
 def _char(code: int, ignorecase: bool) -> str | None:
@@ -112,16 +175,27 @@ def _finite(op: object, av: object, ic: bool) -> frozenset[str] | None:
     return None
 
 
-def _union(branches: Iterable, of, ic: bool) -> frozenset[str] | None:
+def _union(branches: Iterable, of, ic: bool, limit: int = MAX_STRINGS) -> frozenset[str] | None:
     """The union of ``of(branch)`` over the branches of an alternation (None when one branch
-    has none, or when the union grows past ``MAX_STRINGS``)."""
+    has none, or when the union grows past ``limit``)."""
     out: set[str] = set()
     for branch in branches:
         strings = of(branch, ic)
         if strings is None:
             return None
         out |= strings
-    return frozenset(out) if len(out) <= MAX_STRINGS else None
+    return frozenset(out) if len(out) <= limit else None
+
+
+def _word_list_starts(op: object, av: object, ic: bool) -> frozenset[str] | None:
+    """How an alternation must start, allowing up to ``MAX_WORD_STARTS`` strings (for the
+    alternation right after ``\b``, whose strings become word-start needles)."""
+    if op is _sc.SUBPATTERN:
+        _, add_flags, del_flags, p = av
+        return _word_list_starts(*p[0], ic) if not add_flags and not del_flags and len(p) == 1 else None
+    if op is _sc.BRANCH:
+        return _union(av[1], _prefixes_seq, ic, MAX_WORD_STARTS)
+    return None
 
 
 def _finite_seq(items: Iterable, ic: bool) -> frozenset[str] | None:
@@ -135,33 +209,55 @@ def _finite_seq(items: Iterable, ic: bool) -> frozenset[str] | None:
 
 def _clauses(items: Iterable, ic: bool) -> list[Clause]:
     """Clauses of a sequence: its runs of finite items (their concatenations) and its items'."""
+    empty = frozenset([""])
     out: list[Clause] = []
-    acc: frozenset[str] = frozenset([""])
+    acc: frozenset[str] = empty
+    # Whether the run in ``acc`` starts right after a word boundary (``\b``), and whether the
+    # last item was one.
+    bounded = at_boundary = False
 
-    def flush() -> None:
+    def flush(nonword_next: bool = False) -> None:
         if "" not in acc:
-            out.append(acc)
+            out.append(_word_marked(acc, bounded, at_boundary or nonword_next))
 
     for op, av in items:
+        if acc == empty:
+            bounded = at_boundary
         f = _finite(op, av, ic)
+        if f is None and bounded and acc == empty:
+            # A word list right after \b ("\b(?:lorem|ipsum|...)"): a run of its own.
+            words = _word_list_starts(op, av, ic)
+            if words is not None and _finite_branches(op, av, ic):
+                f = words
         if f is not None:
             joined = _product(acc, f)
             if joined is None:
-                flush()
+                flush(_starts_nonword(op, av))
+                bounded = bounded and acc == empty
                 acc = f
             else:
                 acc = joined
+            at_boundary = op is _sc.AT and av is _sc.AT_BOUNDARY
             continue
         # The run so far followed by how the item must start ("?" then "[a-z]+": "?a".."?z").
         joined = _product(acc, _prefixes(op, av, ic))
         if joined is not None and "" not in joined:
-            out.append(joined)
+            out.append(_word_marked(joined, bounded, False))
         else:
-            flush()
-        acc = frozenset([""])
+            flush(_starts_nonword(op, av))
+        acc = empty
+        bounded = at_boundary = False
         out.extend(_item_clauses(op, av, ic))
     flush()
     return out
+
+
+def _finite_branches(op: object, av: object, ic: bool) -> bool:
+    """Whether every branch of the alternation (in a plain group or bare) is a finite set."""
+    if op is _sc.SUBPATTERN:
+        _, add_flags, del_flags, p = av
+        return not add_flags and not del_flags and len(p) == 1 and _finite_branches(*p[0], ic)
+    return op is _sc.BRANCH and all(_finite_seq(b, ic) is not None for b in av[1])
 
 
 def _prefixes(op: object, av: object, ic: bool) -> frozenset[str] | None:
@@ -253,32 +349,63 @@ def line_needles(line: str, flags: int = 0) -> Needles:
     parsed = _sp.parse(line, flags)
     ic = bool((parsed.state.flags | flags) & re.IGNORECASE)
     # A class of single characters (any letter) nearly always hits: not worth a scan.
-    clauses = sorted({c for c in _clauses(parsed, ic) if _strength(c) > (1, -MAX_WEAK_CLASS - 1)},
-                     key=_strength, reverse=True)
+    found = {c for c in _clauses(parsed, ic) if _strength(c) > (1, -MAX_WEAK_CLASS - 1)}
+    # A clause of word starts says all its plain twin says, and more.
+    twins = {frozenset(map(_plain, c)) for c in found if all(n != _plain(n) for n in c)}
+    clauses = sorted(found - twins, key=_strength, reverse=True)
     return tuple(clauses[:MAX_CLAUSES])
 
 
 @lru_cache(maxsize=1024)
-def _grouped(needles: Needles) -> tuple[tuple[tuple[str, re.Pattern | None], ...], ...]:
+def _grouped(needles: Needles) -> tuple[tuple[tuple[str, re.Pattern | None, bool], ...], ...]:
     """Each clause's needles grouped by their first character: that character is looked up
     first (a fast scan), then, only when it is there, the group's needles as one literal
-    alternation (one scan from each occurrence of the shared first character)."""
+    alternation (one scan from each occurrence of the shared first character). The third item
+    says the group's needles must start a word (:data:`WORD_START`)."""
     out = []
     for clause in needles:
-        groups: dict[str, list[str]] = {}
-        for n in sorted(clause, key=lambda n: (-len(n), n)):
-            groups.setdefault(n[0], []).append(n)
+        groups: dict[tuple[str, bool, bool], list[str]] = {}
+        for n in sorted(clause, key=lambda n: (-_needle_len(n), n)):
+            plain = _plain(n)
+            key = (plain[0], n.startswith(WORD_START), n.endswith(WORD_END))
+            groups.setdefault(key, []).append(plain)
         out.append(tuple(
-            (c, None if "" in (rest := [n[1:] for n in ns]) else re.compile(re.escape(c) + "(?:" + "|".join(map(re.escape, rest)) + ")"))
-            for c, ns in groups.items()))
+            (c, _group_regex(c, [n[1:] for n in ns], we), ws) for (c, ws, we), ns in groups.items()))
     return tuple(out)
+
+
+def _group_regex(first: str, rest: list[str], word_end: bool) -> re.Pattern | None:
+    """``first`` then one of ``rest`` (None: ``first`` alone is a needle and no word end is
+    needed); with ``word_end``, no ASCII word character may follow."""
+    if not word_end and "" in rest:
+        return None
+    tail = r"(?![0-9A-Z_a-z])" if word_end else ""
+    return re.compile(re.escape(first) + "(?:" + "|".join(map(re.escape, rest)) + ")" + tail)
+
+
+def _word_start_in(first: str, rx: re.Pattern | None, hay: str) -> bool:
+    """Whether a needle of the group (``first``, ``rx``) occurs in ``hay`` where no ASCII word
+    character precedes it (every occurrence is tried, overlapping ones included)."""
+    if rx is None:
+        pos = hay.find(first)
+        while pos > 0 and _is_word_char(hay[pos - 1]):
+            pos = hay.find(first, pos + 1)
+        return pos >= 0
+    mt = rx.search(hay)
+    while mt is not None:
+        pos = mt.start()
+        if pos == 0 or not _is_word_char(hay[pos - 1]):
+            return True
+        mt = rx.search(hay, pos + 1)
+    return False
 
 
 def _hit(needles: Needles, hay: str) -> bool:
     """Whether every clause of ``needles`` has a needle in ``hay``."""
     for clause in _grouped(needles):
-        for first, rx in clause:
-            if first in hay and (rx is None or rx.search(hay) is not None):
+        for first, rx, ws in clause:
+            if first in hay and (_word_start_in(first, rx, hay) if ws
+                                 else rx is None or rx.search(hay) is not None):
                 break
         else:
             return False
@@ -291,14 +418,15 @@ def lower(text: str) -> str:
     return text.lower()
 
 
-def may_match(needles: Needles, ignorecase: bool, text: str) -> bool:
-    """False only when no match of a line with ``needles`` can occur in ``text``."""
+def may_match(needles: Needles, ignorecase: bool, text: str, shared: bool = True) -> bool:
+    """False only when no match of a line with ``needles`` can occur in ``text`` (``shared``:
+    its lower() is kept for the other gates of the same text; a line of it passes False)."""
     if not needles:
         return True
     if ignorecase:
         if any(c in text for c in CASE_FOLD_TO_ASCII):
             return True
-        text = lower(text)
+        text = lower(text) if shared else text.lower()
     return _hit(needles, text)
 
 

@@ -468,4 +468,5 @@ def render_html(context: dict[str, Any]) -> str:
 def write_html(path: Path, context: dict[str, Any]) -> None:
     """:func:`render_html` streamed into ``path`` (same text, without the whole-page string)."""
     with open(path, "w", encoding="utf-8", newline="") as fh:
-        _env().get_template("report.html.j2").stream(**context).dump(fh)
+        # What ``stream(...).dump(fh)`` writes, without its iterator wrapper per piece.
+        fh.writelines(_env().get_template("report.html.j2").generate(**context))

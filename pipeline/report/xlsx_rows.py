@@ -34,6 +34,18 @@ def supported(ws: Any) -> bool:
 
 def _string_xml(value: str) -> tuple[str, str]:
     """(escaped text, ``xml:space`` attribute) as xlsxwriter writes an inline string."""
+    # Most cells are plain text: nothing to cut, escape or preserve (``\s`` of ``re`` is
+    # ``str.isspace``; ``\s$`` also matches before a final newline, itself white space).
+    if (len(value) <= _STR_MAX // 2 and not value[:1].isspace() and not value[-1:].isspace()
+            and "_x" not in value and "&" not in value and "<" not in value and ">" not in value
+            and "\ufffe" not in value and "\uffff" not in value
+            and re_control_chars_2.search(value) is None):
+        return value, ""
+    return _string_xml_full(value)
+
+
+def _string_xml_full(value: str) -> tuple[str, str]:
+    """:func:`_string_xml` the long way (the reference its shortcut must equal)."""
     if len(value) > _STR_MAX // 2 and _utf16_len(value) > _STR_MAX:
         value = _utf16_truncate(value, _STR_MAX)
     if "_x" in value or re_control_chars_2.search(value) or "\ufffe" in value or "\uffff" in value:

@@ -178,3 +178,18 @@ def test_pair_token_ids_are_the_reference(text):
     assert fast.tolist() == pairs._py_token_ids(low, vocab).tolist()
     tables = pairs.pair_tables()
     assert pairs._fast_token_ids(low, tables.vocab).tolist() == pairs._py_token_ids(low, tables.vocab).tolist()
+
+
+_SPLIT_PIECES = st.sampled_from(["ab", "Cd", "ef", " ", "  ", "\t", "\n", ".", "-", "'", "’", "_", "é",
+                                 "1", "٣", "x", "Q", ",", "anxie", "ty", "sympt", "oms"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_SPLIT_PIECES, st.text(max_size=3)), max_size=30))
+@example(["x-ab cd"])
+@example(["_ab cd-e"])
+@example(["ab cd’"])
+@example([".Ab cd ef g"])
+def test_split_pair_words_equals_the_regex(pieces):
+    text = "".join(pieces)
+    assert _fast.split_pair_words(text) == metrics._SPLIT_PAIR.findall(text)

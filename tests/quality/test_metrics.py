@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -517,3 +518,13 @@ def test_without_layout_repeats_word_limit_is_the_setting():
     text = "Call us today to book a first session\nSome text.\nCall us today to book a first session"
     assert m.without_layout_repeats(text, 8) == text  # eight words: not short
     assert m.without_layout_repeats(text, 9) == "Call us today to book a first session\nSome text."
+
+
+def test_word_ids_number_the_words_in_order_of_first_occurrence():
+    m._norm_words.cache_clear()
+    m._word_ids.cache_clear()
+    ids, v = m._word_ids("Beta alpha beta, gamma ALPHA delta")
+    assert ids.tolist() == [0, 1, 0, 2, 1, 3]
+    assert ids.dtype == np.int64
+    assert v == 4
+    assert m._norm_words("Beta alpha") == ("beta", "alpha")

@@ -64,10 +64,23 @@ def test_every_pattern_line_has_a_gate_or_is_known_to_run_always():
     assert len(ungated) <= 2, ungated
 
 
+W = pf.WORD_START  # also pf.WORD_END
+# A word list longer than the other literal sets may be (pf.MAX_STRINGS).
+_WORD_LIST = [f"{chr(97 + i % 26)}{chr(97 + i // 26)}x" for i in range(100)]
+
+
 @pytest.mark.parametrize(("line", "flags", "expected"), [
-    (r"\bcoming soon\b", re.I, [{"coming soon"}]),
+    (r"\bcoming soon\b", re.I, [{W + "coming soon" + W}]),
+    (r"\bcoming soon", re.I, [{W + "coming soon"}]),
+    (r"coming soon\b", re.I, [{"coming soon" + W}]),
+    (r"\b(?:ab|cd)[\s,.]+x", 0, [{W + "ab" + W, W + "cd" + W}, {"x"}]),
+    (r"\b(?:ab|cd)\w", 0, [{W + "ab", W + "cd"}]),
+    (r"\b(?:ab|cd)", 0, [{W + "ab", W + "cd"}]),
+    (r"\b(?:" + "|".join(_WORD_LIST) + r")[ ,]", 0, [{W + w + W for w in _WORD_LIST}, {" ", ","}]),
+    (r"\b(?:-a|b)", 0, [{"-a", "b"}]),  # a needle starting with a non-word character: no mark
+    (r"\b(?:ab|c-)\s", 0, [{W + "ab", W + "c-"}]),
     (r"counsel+ors?", 0, [{"counsel"}, {"or", "ors"}, {"l"}]),
-    (r"\?(?:s|t)\b", 0, [{"?s", "?t"}]),
+    (r"\?(?:s|t)\b", 0, [{"?s" + W, "?t" + W}]),
     (r"[A-Za-z0-9]+(?:\?[a-z]+)+", 0, [{f"?{c}" for c in "abcdefghijklmnopqrstuvwxyz"}]),
     (r"\w+", 0, []),
     (r"(?:a|\w)bc", 0, [{"bc"}]),
@@ -90,7 +103,7 @@ def _matches_contain_needles(line: str, flags: int, text: str) -> None:
                 continue
             s = s.lower()
         for clause in needles:
-            assert any(n in s for n in clause), (line, mt.group(0), clause)
+            assert any(pf._plain(n) in s for n in clause), (line, mt.group(0), clause)
 
 
 @pytest.mark.parametrize(("line", "flags"), _all_lines())
@@ -146,7 +159,9 @@ def test_gated_patterns_match_as_the_full_alternation(name):
 _PIECES = st.sampled_from(["coming soon", "near me", "therapist", "best", " ", "\n", "?", "s", "t", "ve",
                            "â€", "Ã©", "<", "/", ">", "&amp;", "{", "}", "|", "%", "on line 3", ".php",
                            "İ", "ı", "ſ", "\u212a", "K", "k", "www.", "http://", ".org", "@", "#", "cookies",
-                           "privacy policy", "tags:", "read more", "[...]", "stay tuned", "COMING SOON"])
+                           "privacy policy", "tags:", "read more", "[...]", "stay tuned", "COMING SOON",
+                           "lorem", "ipsum", "dolor", "sit", "amet", "tempor", "temporary", "x", "_", "-",
+                           ",", ":", "LSI terms", "as an AI language model", "é", "2"])
 
 
 @settings(max_examples=200, deadline=None)
@@ -166,6 +181,30 @@ def test_spam_gates_never_skip_a_match(pieces):
     for p in m.load_spam_patterns():
         if p.regex.search(text):
             assert pf.may_match(p.gate, bool(p.regex.flags & re.IGNORECASE), text), p.name
+
+
+@pytest.mark.parametrize(("text", "gated"), [
+    ("Temporary and contemporary official distinctions.", False),
+    ("Officials in the temporary office.", False),
+    ("lorem ipsum dolor sit amet", True),
+    ("x-tempor, sit amet", True),  # "-" is no word character: "tempor" starts a word there
+    ("_tempor sit sed", False),  # "_" is one: no word boundary, no match
+    ("tempora sit sed", True),
+    ("TEMPOR SIT AMET", True),
+])
+def test_word_needles_start_and_end_a_word(text, gated):
+    # The lorem-ipsum line needs three such words in a row: "temporary" holds the needle
+    # "tempor" but not as a word of its own, so a page with it skips the pattern.
+    g = m.load_generator_leftovers()
+    assert (g.for_text(text) is not None) == gated
+    _same(g, text)
+    assert bool(g.full.search(text)) == gated
+
+
+def test_word_needles_try_every_occurrence():
+    assert pf._hit((frozenset({W + "ab" + W}),), "abc xab ab")
+    assert not pf._hit((frozenset({W + "ab" + W}),), "abc xab abab")
+    assert pf._hit((frozenset({W + "a b" + W, W + "a" + W}),), "a bc a")
 
 
 def test_a_text_without_needles_runs_no_regex():

@@ -104,3 +104,20 @@ def test_values_the_fast_path_cannot_write_fall_back(monkeypatch):
     assert [r[1] for r in rows[1:]] == ["a", "b", "c"] and rows[1][0] == 1
     monkeypatch.setattr(xlsx_rows, "supported", lambda ws: False)
     assert _sheet_xml(fast) == _sheet_xml(xlsx.workbook_bytes({"S": odd}))
+
+
+@pytest.mark.parametrize("value", [
+    "plain", "", " lead", "trail ", "line\n", "tab\t", "\u3000wide", "nbsp\xa0", "x\x0by", "a_x0041_b",
+    "a_xb", "&amp;", "<b>", "x>y", "\ufffe", "\uffff", "\U0001F600", "é\u2028", "\x1fend", "mid dle",
+    "y" * 16_383, "y" * 16_384, "\U0001F600" * 16_400,
+])
+def test_the_plain_string_shortcut_equals_the_long_way(value):
+    assert xlsx_rows._string_xml(value) == xlsx_rows._string_xml_full(value)
+
+
+def test_the_plain_string_shortcut_on_every_single_character():
+    for code in range(0x10000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        for value in (chr(code), f"a{chr(code)}b", f"{chr(code)}ab", f"ab{chr(code)}"):
+            assert xlsx_rows._string_xml(value) == xlsx_rows._string_xml_full(value), hex(code)
