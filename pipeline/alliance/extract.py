@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from spacy.attrs import LOWER
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
@@ -252,10 +253,12 @@ class AllianceExtractor:
         texts = [r["restored"] for r in cands]
         use_ctx = bool(self.bundle.get("context"))
         window = int(self.bundle.get("frame_window", 0))
+        head = int(self.bundle.get("head_words", 0))
         frame = self.rules.frame
         lemma_texts = [
             model_io.lemma_text(r["scored_lemmas"], r["context"] if use_ctx else (),
-                                model_io.frame_near(r["scored_lemmas"], frame, window))
+                                model_io.frame_near(r["scored_lemmas"], frame, window),
+                                model_io.head_words(r["scored_lemmas"], head))
             for r in cands
         ]
         if self.fast is not None and self.fast.supported:
@@ -266,8 +269,33 @@ class AllianceExtractor:
             dense = [model_io.rule_features(r["hits"], r["role"], self.bundle["rule_names"])
                      for r in cands]
             proba = model_io.predict_proba(self.bundle, texts, dense, lemma_texts)
+        if self.bundle.get("stage2"):
+            proba = self._stage2(recs, cands, proba)
         for r, p in zip(cands, proba, strict=True):
             r["proba"] = dict(zip(LABELS, (float(x) for x in p), strict=True))
+
+    def _stage2(self, recs: list[dict[str, Any]], cands: list[dict[str, Any]],
+                proba: np.ndarray) -> np.ndarray:
+        """The candidates' second-stage probabilities: each page's first-stage probabilities
+        (labels the gate closes and unscored sentences count 0) beside the neighbours' and
+        the page's (``recs`` may hold several pages in a row: each restarts at index 0)."""
+        first = {id(r): p for r, p in zip(cands, proba, strict=True)}
+        out: dict[int, np.ndarray] = {}
+        start = 0
+        for k in range(1, len(recs) + 1):
+            if k < len(recs) and recs[k]["index"] == recs[k - 1]["index"] + 1:
+                continue
+            page = recs[start:k]
+            start = k
+            if not any(id(r) in first for r in page):
+                continue
+            p1 = np.array([first[id(r)] * np.array([lab in r["open"] for lab in LABELS])
+                           if id(r) in first else np.zeros(len(LABELS)) for r in page])
+            p2 = model_io.stage2_proba(self.bundle["stage2"], p1, *model_io.page_context(p1))
+            for r, q in zip(page, p2, strict=True):
+                if id(r) in first:
+                    out[id(r)] = q * np.array([lab in r["open"] for lab in LABELS])
+        return np.array([out[id(r)] for r in cands])
 
     def decide(self, rec: dict[str, Any]) -> tuple[dict[str, int], dict[str, str]]:
         labels = dict.fromkeys(LABELS, 0)

@@ -69,16 +69,27 @@ def frame_near(lemmas: Sequence[str], frame: Collection[str], window: int) -> li
 CUE_PREFIX = "cue_"
 
 
+def head_words(lemmas: Sequence[str], n: int) -> list[str]:
+    """The first ``n`` word lemmas of the sentence: what it opens with says what it is about
+    ("cbt teach" describes a method, "your therapist may" tells the client what happens,
+    "our therapist be" markets a practice), whatever follows."""
+    if n <= 0:
+        return []
+    return [w for w in lemmas if w.isalpha()][:n]
+
+
 def lemma_text(lemmas: Sequence[str], context: Sequence[str] = (),
-               near: Sequence[str] = ()) -> str:
+               near: Sequence[str] = (), head: Sequence[str] = ()) -> str:
     """The sentence as space-joined lookup lemmas (input of the lemma TF-IDF), then the
     content words of its neighbours marked ``ctx:`` (what "bring it up" refers to; with the
     labels whose rules fired there, ``ctx:cue_tasks``), then the
-    words next to a frame word marked ``near:`` (see :func:`frame_near`)."""
+    words next to a frame word marked ``near:`` (see :func:`frame_near`), then the words the
+    sentence opens with marked ``head:`` (see :func:`head_words`)."""
     parts = [" ".join(lemmas)]
     parts += [f"ctx:{w}" for w in context
               if (len(w) > 3 and w.isalpha()) or w.startswith(CUE_PREFIX)]
     parts += [f"near:{w}" for w in near]
+    parts += [f"head:{w}" for w in head]
     return " ".join(p for p in parts if p)
 
 
@@ -109,6 +120,46 @@ def predict_proba(bundle: dict[str, Any], texts: Sequence[str], rule_rows,
     coef = bundle["coef"]  # (4, n_features)
     z = x @ coef.T + bundle["intercept"]
     return 1.0 / (1.0 + np.exp(-np.asarray(z)))
+
+
+# The second stage: each label's probability read again beside the sentence's neighbours and its
+# page (a sentence about "the relationship" among sentences about the therapist reads differently
+# from one on a page about couples; a strain in a narrative sits among other strain sentences).
+STAGE2_INPUTS = ("own logit", "larger neighbour", "page mean", "largest other label")
+_EPS = 1e-4
+
+
+def page_context(proba: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(previous, next, page mean) of the first-stage probabilities of one page's consecutive
+    sentences ((n, 4); a sentence that is not scored counts 0)."""
+    proba = np.asarray(proba, dtype=np.float64).reshape(-1, len(LABELS))
+    zero = np.zeros((1, len(LABELS)))
+    if not len(proba):
+        return proba, proba, proba
+    prev = np.vstack([zero, proba[:-1]])
+    nxt = np.vstack([proba[1:], zero])
+    page = np.tile(proba.mean(axis=0), (len(proba), 1))
+    return prev, nxt, page
+
+
+def stage2_inputs(proba: np.ndarray, prev: np.ndarray, nxt: np.ndarray, page: np.ndarray,
+                  j: int) -> np.ndarray:
+    """(n, 4) inputs of label ``j``'s second stage, in :data:`STAGE2_INPUTS` order."""
+    own = np.clip(proba[:, j], _EPS, 1 - _EPS)
+    other = np.delete(proba, j, axis=1).max(axis=1) if proba.shape[1] > 1 else np.zeros(len(proba))
+    return np.column_stack([np.log(own / (1 - own)), np.maximum(prev[:, j], nxt[:, j]),
+                            page[:, j], other])
+
+
+def stage2_proba(stage2: dict[str, Any], proba: np.ndarray, prev: np.ndarray, nxt: np.ndarray,
+                 page: np.ndarray) -> np.ndarray:
+    """(n, 4) second-stage probabilities (``stage2``: per label ``coef`` and ``intercept``)."""
+    out = np.zeros_like(np.asarray(proba, dtype=np.float64))
+    for j in range(len(LABELS)):
+        z = stage2_inputs(proba, prev, nxt, page, j) @ np.asarray(stage2["coef"][j]) \
+            + float(stage2["intercept"][j])
+        out[:, j] = 1.0 / (1.0 + np.exp(-z))
+    return out
 
 
 def save(bundle: dict[str, Any], path: Path) -> None:

@@ -48,6 +48,7 @@ class Prepared:
     candidate: np.ndarray
     rule_labels: np.ndarray  # (n, 4) the rule layer's own decision
     open_labels: np.ndarray | None = None  # (n, 4) the labels the gate leaves open (all when None)
+    scored_lemmas: list[list[str]] | None = None  # the lemmas the model reads (``head:`` words)
 
 
 def _settings(**over: Any) -> dict[str, Any]:
@@ -109,6 +110,7 @@ def prepare(shared: Path, project_root: Path) -> Prepared:
         rule_labels=rule_labels,
         open_labels=np.array([[lab in r.get("open", LABELS if r["gate"] else ()) for lab in LABELS]
                               for r in recs]),
+        scored_lemmas=[list(r["scored_lemmas"]) for r in recs],
     )
 
 
@@ -161,7 +163,13 @@ def _corpus_text(project_root: Path, doc_id: str, rows: pd.DataFrame) -> str | N
 
 
 FEATURES = {"word": False, "char": False, "lemma": True, "lemma_ngrams": 2, "context": True,
-            "frame_window": 3, "min_df": 2, "c": 4.0, "rule_weight": 1.0, "origin_weight": {"realweb": 3.0, "own": 3.0}}
+            "frame_window": 3, "head_words": 0, "min_df": 2, "c": 4.0, "rule_weight": 1.0, "origin_weight": {"realweb": 3.0, "own": 3.0},
+            "hard_negative_weight": 1.0, "stage2": True, "stage2_gap": 4, "stage2_c": 1.0}
+
+# The ``kind`` of a labelled negative (``note`` of the real-web and own rows) that marks it as a
+# hard negative: alliance words in another frame (see workbench/realweb/README.md).
+HARD_NEGATIVE_KINDS = frozenset({"family_conflict", "generic_comfort", "selfhelp_task", "admin",
+                                 "other_relationship", "treatment_claim"})
 
 
 def fit_bundle(data: Prepared, idx: np.ndarray, rule_names: list[str], seed: int,
@@ -174,7 +182,8 @@ def fit_bundle(data: Prepared, idx: np.ndarray, rule_names: list[str], seed: int
     opt = {**FEATURES, **options}
     idx = np.asarray([i for i in idx if data.candidate[i]])
     texts = [data.texts[i] for i in idx]
-    lemmas = _lemma_input(data, bool(opt["context"]), int(opt["frame_window"]))
+    lemmas = _lemma_input(data, bool(opt["context"]), int(opt["frame_window"]),
+                          int(opt["head_words"]))
     lemma_texts = [lemmas[i] for i in idx]
     word = char = lemma = None
     if opt["word"]:
@@ -191,7 +200,8 @@ def fit_bundle(data: Prepared, idx: np.ndarray, rule_names: list[str], seed: int
         lemma.fit(lemma_texts)
     bundle: dict[str, Any] = {
         "word": word, "char": char, "lemma": lemma, "context": bool(opt["context"]),
-        "frame_window": int(opt["frame_window"]),
+        "frame_window": int(opt["frame_window"]), "head_words": int(opt["head_words"]),
+        "stage2_gap": int(opt["stage2_gap"]), "stage2": None,
         "rule_weight": float(opt["rule_weight"]),
         "rule_names": list(rule_names), "labels": list(LABELS),
     }
@@ -201,6 +211,9 @@ def fit_bundle(data: Prepared, idx: np.ndarray, rule_names: list[str], seed: int
     y = data.frame[list(LABELS)].to_numpy()[idx]
     # Rows of some origins (the real-web pages) may count more than the Q&A prose.
     weight = data.frame["origin"].map(opt["origin_weight"]).fillna(1.0).to_numpy()[idx]
+    if float(opt["hard_negative_weight"]) != 1.0 and "note" in data.frame:
+        hard = data.frame["note"].astype(str).isin(HARD_NEGATIVE_KINDS).to_numpy()[idx]
+        weight = np.where(hard, weight * float(opt["hard_negative_weight"]), weight)
     coefs, intercepts = [], []
     for j in range(len(LABELS)):
         if y[:, j].min() == y[:, j].max():  # one class only: constant prediction
@@ -217,19 +230,29 @@ def fit_bundle(data: Prepared, idx: np.ndarray, rule_names: list[str], seed: int
     return bundle
 
 
-def _lemma_input(data: Prepared, context: bool, frame_window: int) -> list[str]:
-    """The lemma TF-IDF's input rows: lemmas, + neighbour ``ctx:`` words, + ``near:`` words."""
+def _lemma_input(data: Prepared, context: bool, frame_window: int, head: int = 0) -> list[str]:
+    """The lemma TF-IDF's input rows: lemmas, + neighbour ``ctx:`` words, + ``near:`` words,
+    + the ``head:`` words the sentence opens with."""
     if frame_window:
         if not context:
             raise ValueError("frame_window features are built on the context rows")
-        return data.near_texts
-    return data.context_texts if context else data.lemma_texts
+        rows = data.near_texts
+    else:
+        rows = data.context_texts if context else data.lemma_texts
+    if head <= 0:
+        return rows
+    if data.scored_lemmas is None:
+        raise ValueError("head_words needs the prepared rows' scored lemmas")
+    return [" ".join(p for p in (t, model_io.lemma_text((), head=model_io.head_words(lem, head)))
+                     if p)
+            for t, lem in zip(rows, data.scored_lemmas, strict=True)]
 
 
 def predict(bundle: dict[str, Any], data: Prepared, idx: np.ndarray) -> np.ndarray:
     """(len(idx), 4) probabilities; non-candidate sentences get 0."""
     out = np.zeros((len(idx), len(LABELS)))
-    lemmas = _lemma_input(data, bool(bundle.get("context")), int(bundle.get("frame_window", 0)))
+    lemmas = _lemma_input(data, bool(bundle.get("context")), int(bundle.get("frame_window", 0)),
+                          int(bundle.get("head_words", 0)))
     cand = [k for k, i in enumerate(idx) if data.candidate[i]]
     if cand:
         rows = [model_io.rule_features(data.hits[idx[k]], data.role[idx[k]], bundle["rule_names"])
@@ -239,6 +262,96 @@ def predict(bundle: dict[str, Any], data: Prepared, idx: np.ndarray) -> np.ndarr
     if data.open_labels is not None:  # a tasks-only sentence (child, couple) gets no other label
         out *= data.open_labels[idx]
     return out
+
+
+def neighbour_rows(data: Prepared, idx: np.ndarray, gap: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per row of ``idx``, the position in ``idx`` of the previous and the next sentence of the
+    same document that touch it (at most ``gap`` characters between them), or -1."""
+    frame = data.frame.iloc[idx]
+    prev = np.full(len(idx), -1)
+    nxt = np.full(len(idx), -1)
+    pos = pd.DataFrame({"g": frame["group"].to_numpy(), "a": frame["start"].astype(int).to_numpy(),
+                        "b": frame["end"].astype(int).to_numpy(), "k": np.arange(len(idx))})
+    for _, g in pos.sort_values(["g", "a"]).groupby("g", sort=False):
+        k, a, b = g["k"].to_numpy(), g["a"].to_numpy(), g["b"].to_numpy()
+        touch = (a[1:] - b[:-1] >= 0) & (a[1:] - b[:-1] <= gap)
+        nxt[k[:-1][touch]] = k[1:][touch]
+        prev[k[1:][touch]] = k[:-1][touch]
+    return prev, nxt
+
+
+def stage2_context(data: Prepared, idx: np.ndarray, proba: np.ndarray,
+                   gap: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(previous, next, document mean) first-stage probabilities of the rows ``idx`` (the
+    runtime's :func:`pipeline.alliance.model.page_context` on the labelled rows: neighbours and
+    documents among ``idx``)."""
+    prev_k, next_k = neighbour_rows(data, idx, gap)
+    padded = np.vstack([proba, np.zeros((1, len(LABELS)))])  # -1 reads the zero row
+    groups = data.frame["group"].to_numpy()[idx]
+    page = pd.DataFrame(proba, columns=list(LABELS)).groupby(groups)[list(LABELS)] \
+        .transform("mean").to_numpy()
+    return padded[prev_k], padded[next_k], page
+
+
+def fit_stage2(data: Prepared, idx: np.ndarray, proba: np.ndarray, seed: int,
+               **options: Any) -> dict[str, Any]:
+    """Per label, a logistic regression on :data:`pipeline.alliance.model.STAGE2_INPUTS` of
+    the scored rows of ``idx`` (``proba``: their out-of-fold first-stage probabilities)."""
+    opt = {**FEATURES, **options}
+    ctx = stage2_context(data, idx, proba, int(opt["stage2_gap"]))
+    y = data.frame[list(LABELS)].to_numpy()[idx]
+    scored = data.candidate[idx]
+    coef, intercept = [], []
+    for j in range(len(LABELS)):
+        x = model_io.stage2_inputs(proba, *ctx, j)[scored]
+        if y[scored, j].min() == y[scored, j].max():
+            coef.append([0.0] * x.shape[1])
+            intercept.append(8.0 if y[scored, j].max() else -8.0)
+            continue
+        clf = LogisticRegression(C=float(opt["stage2_c"]), class_weight="balanced",
+                                 max_iter=1000, random_state=seed)
+        clf.fit(x, y[scored, j])
+        coef.append([float(v) for v in clf.coef_[0]])
+        intercept.append(float(clf.intercept_[0]))
+    return {"inputs": list(model_io.STAGE2_INPUTS), "coef": coef, "intercept": intercept}
+
+
+def apply_stage2(stage2: dict[str, Any], data: Prepared, idx: np.ndarray, proba: np.ndarray,
+                 gap: int) -> np.ndarray:
+    """Second-stage probabilities of the rows ``idx`` (unscored rows and closed labels 0)."""
+    out = model_io.stage2_proba(stage2, proba, *stage2_context(data, idx, proba, gap))
+    out *= data.candidate[idx][:, None]
+    if data.open_labels is not None:
+        out *= data.open_labels[idx]
+    return out
+
+
+def stage2_thresholds(data: Prepared, idx: np.ndarray, oof: np.ndarray, mode: str, seed: int,
+                      beta: float = 1.0, **options: Any) -> tuple[dict[str, Any] | None, np.ndarray]:
+    """The second stage fitted on ``idx``'s out-of-fold first-stage probabilities, and the
+    thresholds tuned on its own grouped out-of-fold probabilities (None and the first-stage
+    thresholds when ``stage2`` is off)."""
+    opt = {**FEATURES, **options}
+    y = data.frame[list(LABELS)].to_numpy()[idx]
+    if not opt["stage2"]:
+        return None, tune_thresholds(y, oof, data.rule_labels[idx], mode, beta)
+    gap = int(opt["stage2_gap"])
+    groups = data.frame["group"].to_numpy()[idx]
+    second = np.zeros_like(oof)
+    for tr, te in GroupKFold(n_splits=min(5, len(set(groups)))).split(idx, groups=groups):
+        s2 = fit_stage2(data, idx[tr], oof[tr], seed, **options)
+        second[te] = apply_stage2(s2, data, idx[te], oof[te], gap)
+    stage2 = fit_stage2(data, idx, oof, seed, **options)
+    return stage2, tune_thresholds(y, second, data.rule_labels[idx], mode, beta)
+
+
+def predict_final(bundle: dict[str, Any], data: Prepared, idx: np.ndarray) -> np.ndarray:
+    """:func:`predict`, then the bundle's second stage when it has one (neighbours and
+    documents among ``idx``: pass whole documents)."""
+    proba = predict(bundle, data, idx)
+    if not bundle.get("stage2"):
+        return proba
+    return apply_stage2(bundle["stage2"], data, idx, proba, int(bundle["stage2_gap"]))
 
 
 def combine(proba: np.ndarray, rules: np.ndarray, thresholds: np.ndarray, mode: str) -> np.ndarray:
@@ -314,9 +427,9 @@ def cross_validate(data: Prepared, rule_names: list[str], seed: int, k: int = 5,
     for tr, te in GroupKFold(n_splits=min(k, len(set(groups)))).split(idx, groups=groups):
         inner = _oof(data, idx[tr], rule_names, seed, 3)
         b = fit_bundle(data, idx[tr], rule_names, seed)
-        proba = predict(b, data, idx[te])
         for mode in modes:
-            thr = tune_thresholds(y[tr], inner, data.rule_labels[tr], mode)
+            b["stage2"], thr = stage2_thresholds(data, idx[tr], inner, mode, seed)
+            proba = predict_final(b, data, idx[te])
             pred[mode][te] = combine(proba, data.rule_labels[te], thr, mode)
     seeds = (data.frame["origin"] == "seed").to_numpy()
     web = (data.frame["origin"] == "realweb").to_numpy()
@@ -349,11 +462,10 @@ def leave_seeds_out(data: Prepared, rule_names: list[str], seed: int,
     y = data.frame[list(LABELS)].to_numpy()
     inner = _oof(data, tr, rule_names, seed, 5)
     b = fit_bundle(data, tr, rule_names, seed)
-    proba = predict(b, data, te)
     out = {}
     for mode in modes:
-        thr = tune_thresholds(y[tr], inner, data.rule_labels[tr], mode)
-        pred = combine(proba, data.rule_labels[te], thr, mode)
+        b["stage2"], thr = stage2_thresholds(data, tr, inner, mode, seed)
+        pred = combine(predict_final(b, data, te), data.rule_labels[te], thr, mode)
         out[mode] = {
             "sentences": scores(y[te], pred),
             "discusses": discusses_accuracy(data.frame.iloc[te], pred),
@@ -411,8 +523,8 @@ def train(shared: Path, project_root: Path, models_dir: Path, seed: int = 0,
         mode = max(metrics["cv"], key=lambda k: metrics["cv"][k]["all"]["micro_f1"])
     metrics["combine"] = mode
     oof = _oof(data, idx, rule_names, seed, 5)
-    thr = tune_thresholds(y, oof, data.rule_labels, mode)
     bundle = fit_bundle(data, idx, rule_names, seed)
+    bundle["stage2"], thr = stage2_thresholds(data, idx, oof, mode, seed)
     bundle["thresholds"] = dict(zip(LABELS, map(float, thr), strict=True))
     bundle["combine"] = mode
     bundle["meta"] = {

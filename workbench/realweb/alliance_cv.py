@@ -33,8 +33,9 @@ from workbench.alliance.train import (
     combine,
     fit_bundle,
     predict,
+    predict_final,
     prepare,
-    tune_thresholds,
+    stage2_thresholds,
 )
 
 MODE = "union"
@@ -97,9 +98,9 @@ def one_partition(data: Any, rule_names: list[str], rep: int, seed: int = 0,
         inner = np.zeros((len(part), len(LABELS)))
         for itr, ite in splitter(3, rep).split(part, groups=groups[part]):
             inner[ite] = predict(fit_bundle(data, part[itr], rule_names, seed), data, part[ite])
-        proba = predict(fit_bundle(data, part, rule_names, seed), data, idx[te])
-        thr = tune_thresholds(y[tr], inner, data.rule_labels[tr], MODE, beta)
-        pred[te] = combine(proba, data.rule_labels[te], thr, MODE)
+        bundle = fit_bundle(data, part, rule_names, seed)
+        bundle["stage2"], thr = stage2_thresholds(data, part, inner, MODE, seed, beta)
+        pred[te] = combine(predict_final(bundle, data, idx[te]), data.rule_labels[te], thr, MODE)
     web = (data.frame["origin"] == "realweb").to_numpy()
     out = {lab: prf(y[web, j], pred[web, j]) for j, lab in enumerate(LABELS)}
     out["micro"] = prf(y[web], pred[web])

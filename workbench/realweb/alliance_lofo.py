@@ -155,16 +155,20 @@ def fit_without(data: Any, train_idx: np.ndarray, rule_names: list[str], rule_la
     own 5-fold grouped out-of-fold probabilities."""
     from sklearn.model_selection import GroupKFold
 
-    from workbench.alliance.train import fit_bundle, predict, tune_thresholds
+    from workbench.alliance.train import fit_bundle, predict, stage2_thresholds
 
-    y = data.frame[list(LABELS)].to_numpy()
     groups = data.frame["group"].to_numpy()[train_idx]
     oof = np.zeros((len(train_idx), len(LABELS)))
     for tr, te in GroupKFold(n_splits=5).split(train_idx, groups=groups):
         b = fit_bundle(data, train_idx[tr], rule_names, seed, **options)
         oof[te] = predict(b, data, train_idx[te])
-    thr = tune_thresholds(y[train_idx], oof, rule_labels[train_idx], mode)
+    rules_before, data.rule_labels = data.rule_labels, rule_labels
+    try:
+        stage2, thr = stage2_thresholds(data, train_idx, oof, mode, seed, **options)
+    finally:
+        data.rule_labels = rules_before
     bundle = fit_bundle(data, train_idx, rule_names, seed, **options)
+    bundle["stage2"] = stage2
     bundle["thresholds"] = dict(zip(LABELS, map(float, thr), strict=True))
     bundle["combine"] = mode
     return bundle

@@ -81,6 +81,7 @@ def _tiny_prepared() -> T.Prepared:
         for lab, sent in POS.items():
             texts.append(sent if k % 2 else sent.replace("therapist", "counsellor"))
             rows.append({"origin": "corpus", "doc": f"d{k}", "group": f"g{k}",
+                         "start": 1000 * len(rows), "end": 1000 * len(rows) + len(sent),
                          **{m: int(m == lab) for m in LABELS}})
     frame = pd.DataFrame(rows)
     ex = T.AllianceExtractor(T._settings(combine="rules"), None)
@@ -96,10 +97,12 @@ def _tiny_prepared() -> T.Prepared:
         role=np.array([r["role"] for r in recs]),
         candidate=np.array([r["candidate"] for r in recs]),
         rule_labels=np.array([[ex.decide(r)[0][lab] for lab in LABELS] for r in recs]),
+        scored_lemmas=[list(r["scored_lemmas"]) for r in recs],
     )
 
 
 @pytest.mark.parametrize("options", [{}, {"char": True, "lemma": False}, {"context": True},
+                                     {"head_words": 3}, {"hard_negative_weight": 2.0},
                                      {"word": True, "frame_window": 0},
                                      {"context": False, "frame_window": 0}])
 def test_fit_predict_roundtrip(tmp_path, options):
@@ -207,6 +210,117 @@ def test_lemma_text_marks_near_words():
     assert model_io.lemma_text(["feel", "judge"], ["session"], ["judge"]) == (
         "feel judge ctx:session near:judge")
     assert model_io.lemma_text([], [], ["trust"]) == "near:trust"
+
+
+@pytest.mark.parametrize(
+    ("lemmas", "n", "expected"),
+    [
+        ([], 3, []),
+        (["cbt", "teach", "client", "to", "notice"], 3, ["cbt", "teach", "client"]),
+        ([",", "your", "therapist", "may", "ask"], 2, ["your", "therapist"]),  # words only
+        (["1.", "-", "homework"], 3, ["homework"]),
+        (["our", "therapist", "be"], 0, []),
+    ],
+)
+def test_head_words(lemmas, n, expected):
+    assert model_io.head_words(lemmas, n) == expected
+
+
+def test_lemma_text_marks_head_words():
+    assert model_io.lemma_text(["cbt", "teach"], [], [], ["cbt", "teach"]) == (
+        "cbt teach head:cbt head:teach")
+
+
+def test_head_words_reach_the_component():
+    """The component builds the same ``head:`` words as training: its probability of a
+    training sentence equals the training-side prediction of that row."""
+    data = _tiny_prepared()
+    names = T.AllianceExtractor(T._settings(), None).rules.rule_names
+    idx = np.arange(len(data.frame))
+    bundle = T.fit_bundle(data, idx, names, seed=0, head_words=3)
+    assert bundle["head_words"] == 3
+    assert any(t.startswith("head:") for t in bundle["lemma"].vocabulary_)
+    bundle.update(thresholds=dict.fromkeys(LABELS, 0.5), combine="model")
+    nlp = T._blank_nlp()
+    ex = T.AllianceExtractor(T._settings(), nlp.vocab, bundle=bundle, tokenizer=nlp.tokenizer)
+    recs = ex.sentence_records(nlp(data.texts[2]), None)
+    ex.score(recs)
+    expected = T.predict(bundle, data, idx[2:3])[0]
+    assert [recs[0]["proba"][lab] for lab in LABELS] == pytest.approx(expected.tolist(), abs=1e-9)
+    without = T.fit_bundle(data, idx, names, seed=0)
+    assert not np.allclose(T.predict(without, data, idx[2:3])[0], expected)
+
+
+def test_hard_negatives_weigh_more():
+    """A hard negative (``kind`` in the note) weighs ``hard_negative_weight`` in the fit: its
+    label's probability falls when it counts more."""
+    data = _tiny_prepared()
+    names = T.AllianceExtractor(T._settings(), None).rules.rule_names
+    idx = np.arange(len(data.frame))
+    data.frame["note"] = ""
+    data.frame.loc[3, ["rupture_repair", "note"]] = [0, "other_relationship"]
+    lo = T.predict(T.fit_bundle(data, idx, names, seed=0), data, idx[3:4])[0, 3]
+    hi = T.predict(T.fit_bundle(data, idx, names, seed=0, hard_negative_weight=5.0), data,
+                   idx[3:4])[0, 3]
+    assert hi < lo
+
+
+def test_page_context():
+    p = np.array([[0.2, 0, 0, 0], [0.4, 0, 0, 0], [0.9, 0, 0, 0]])
+    prev, nxt, page = model_io.page_context(p)
+    assert prev[:, 0].tolist() == [0.0, 0.2, 0.4]
+    assert nxt[:, 0].tolist() == [0.4, 0.9, 0.0]
+    assert page[:, 0] == pytest.approx([0.5, 0.5, 0.5])
+    assert all(len(a) == 0 for a in model_io.page_context(np.zeros((0, 4))))
+
+
+def test_stage2_inputs_order():
+    p = np.array([[0.5, 0.3, 0.1, 0.7]])
+    x = model_io.stage2_inputs(p, np.array([[0.2, 0, 0, 0]]), np.array([[0.6, 0, 0, 0]]),
+                               np.array([[0.25, 0, 0, 0]]), 0)
+    assert x[0].tolist() == pytest.approx([0.0, 0.6, 0.25, 0.7])  # logit(0.5) = 0
+    assert len(model_io.STAGE2_INPUTS) == x.shape[1]
+
+
+def test_neighbour_rows_touch_within_a_document():
+    frame = pd.DataFrame({"group": ["a", "a", "a", "b"], "start": [0, 11, 60, 12],
+                          "end": [10, 50, 70, 20]})
+    data = T.Prepared(frame=frame, texts=[], lemma_texts=[], context_texts=[], near_texts=[],
+                      hits=[], role=np.array([]), candidate=np.array([]),
+                      rule_labels=np.zeros((4, 4)))
+    prev, nxt = T.neighbour_rows(data, np.arange(4), gap=4)
+    assert prev.tolist() == [-1, 0, -1, -1]   # 50 -> 60 is a gap; b is another document
+    assert nxt.tolist() == [1, -1, -1, -1]
+    prev, nxt = T.neighbour_rows(data, np.array([1, 0]), gap=4)  # positions within idx
+    assert prev.tolist() == [1, -1] and nxt.tolist() == [-1, 0]
+
+
+def test_stage2_reaches_the_component():
+    """The component's second stage equals training's on the same rows, and several pages
+    scored in one batch read each page on its own."""
+    data = _tiny_prepared()
+    data.frame["group"] = [f"p{k}" for k in range(len(data.frame))]  # one-sentence pages
+    names = T.AllianceExtractor(T._settings(), None).rules.rule_names
+    idx = np.arange(len(data.frame))
+    bundle = T.fit_bundle(data, idx, names, seed=0)
+    first = T.predict(bundle, data, idx)
+    bundle["stage2"], thr = T.stage2_thresholds(data, idx, first, "union", seed=0)
+    assert len(bundle["stage2"]["coef"]) == len(LABELS) and thr.shape == (len(LABELS),)
+    import json
+    assert json.loads(json.dumps(bundle["stage2"])) == bundle["stage2"]  # compact form: JSON
+    final = T.predict_final(bundle, data, idx)
+    assert not np.allclose(final, first)
+    bundle.update(thresholds=dict.fromkeys(LABELS, 0.5), combine="model")
+    nlp = T._blank_nlp()
+    ex = T.AllianceExtractor(T._settings(), nlp.vocab, bundle=bundle, tokenizer=nlp.tokenizer)
+    one = ex.sentence_records(nlp(data.texts[2]), None)
+    two = ex.sentence_records(nlp(data.texts[5]), None)
+    ex.score(one + two)  # two one-sentence pages in a row, as the component batches them
+    assert [one[0]["proba"][lab] for lab in LABELS] == pytest.approx(final[2].tolist(), abs=1e-9)
+    assert [two[0]["proba"][lab] for lab in LABELS] == pytest.approx(final[5].tolist(), abs=1e-9)
+    page = ex.sentence_records(nlp(data.texts[2] + " " + data.texts[5]), None)
+    ex.score(page)  # one page of both: the neighbour and the page mean change the second stage
+    assert [page[0]["proba"][lab] for lab in LABELS] != pytest.approx(final[2].tolist(), abs=1e-6)
 
 
 def test_frame_window_needs_context():
