@@ -525,6 +525,9 @@ class RunSettings(_Section):
     section: ClassVar[str] = "run"
     batch_size: Positive
     workers: Count
+    analysis_process: Bool
+    memo_rss_max_mb: Count
+    memo_rss_regrow_mb: Count
     cache: Bool
     cache_dir: Str
     vocab_max_strings: Count

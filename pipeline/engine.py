@@ -69,7 +69,40 @@ def analyse_batch(articles: list[Article], settings: Settings) -> list[Article |
         # objects counted, it would run a full collection of its own at the next allocation
         # and _settle a second one (measured: the first cost more than the second, issue 19).
         _settle()
+    bound_memos(settings.run.memo_rss_max_mb, settings.run.memo_rss_regrow_mb)
     return done
+
+
+# The resident memory (MB) past which the next batch's end empties the memo tables again: set
+# after each emptying (what the process then held plus the regrowth allowed).
+_MEMO_FLOOR = [0.0]
+
+
+def rss_mb() -> float | None:
+    """This process's resident memory in MB (``/proc/self/statm``; None elsewhere)."""
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            pages = int(fh.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def bound_memos(limit_mb: int, regrow_mb: int) -> bool:
+    """Memo tables bounded by memory (issue 19): when this process holds more than
+    ``limit_mb`` (and more than the floor the last emptying set), the spin detector's memo
+    tables are emptied and the freed heap handed back. True when they were."""
+    if not limit_mb:
+        return False
+    rss = rss_mb()
+    if rss is None or rss <= max(limit_mb, _MEMO_FLOOR[0]):
+        return False
+    from pipeline.spin.detector import empty_memos
+
+    empty_memos()
+    _trim_heap()
+    _MEMO_FLOOR[0] = (rss_mb() or rss) + regrow_mb
+    return True
 
 
 @contextlib.contextmanager
@@ -146,10 +179,12 @@ def run_local(
     workers: int,
     on_done: Callable[[int], None] | None = None,
 ) -> Iterator[Article | IngestError]:
-    """Analyse in this process (``workers == 1``) or in a pool of processes, in input order."""
+    """Analyse in a pool of processes, in input order; with one worker, in one child process
+    (``run.analysis_process``, so this process never holds the models and the analysis memo
+    tables) or in this process."""
     size = settings.run.batch_size
     n = resolve_workers(workers)
-    if n <= 1:
+    if n <= 1 and not settings.run.analysis_process:
         for chunk in chunked(articles, size):
             yield from analyse_batch(chunk, settings)
             if on_done:

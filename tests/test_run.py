@@ -34,6 +34,7 @@ def test_released_models_change_no_output_and_are_rebuilt(tiny_corpus: Path, tmp
     from pipeline import engine
 
     s = _settings(tmp_path)
+    s.run.analysis_process = False   # one worker analysing in this process
     run_analysis(tiny_corpus, tmp_path / "kept", s, progress=False)
     assert engine._NLP_CACHE    # one worker: the models were loaded in this process
     run_analysis(tiny_corpus, tmp_path / "released", s, progress=False, release_models=True)
@@ -41,6 +42,26 @@ def test_released_models_change_no_output_and_are_rebuilt(tiny_corpus: Path, tmp
     assert _tables(tmp_path / "kept") == _tables(tmp_path / "released")
     run_analysis(tiny_corpus, tmp_path / "again", s, progress=False)
     assert engine._NLP_CACHE and _tables(tmp_path / "again") == _tables(tmp_path / "kept")
+
+
+def test_one_worker_in_a_child_process_gives_the_same_outputs(tiny_corpus: Path, tmp_path: Path):
+    """``run.analysis_process``: with one worker the analysis runs in one child process, so
+    this (main) process never builds a pipeline nor fills the analysis memo tables; the
+    outputs are byte-identical to the analysis in this process."""
+    from pipeline import engine
+    from pipeline.spin import words
+
+    engine.release()
+    words._STATS.clear()
+    s = _settings(tmp_path)
+    s.run.analysis_process = True
+    run_analysis(tiny_corpus, tmp_path / "child", s, progress=False)
+    assert not engine._NLP_CACHE and not words._STATS   # nothing analysed in this process
+    s.run.analysis_process = False
+    run_analysis(tiny_corpus, tmp_path / "here", s, progress=False)
+    assert engine._NLP_CACHE
+    child, here = _tables(tmp_path / "child"), _tables(tmp_path / "here")
+    assert child == here
 
 
 def test_run_json_times_each_step(tiny_corpus: Path, tmp_path: Path):

@@ -5,8 +5,10 @@ fresh process whose phases are measured one by one: the peak resident memory of 
 process (Linux ``VmHWM``, reset at each phase start through ``/proc/self/clear_refs``, so each
 phase's figure is its own high-water mark, not an earlier phase's) while it ingests and analyses
 ("analyse"), while it finds duplicates and decides the actions ("corpus"), and while it writes
-every output file ("report"), and the peak of its pool workers (``RUSAGE_CHILDREN``). It prints
-one JSON line. :func:`measure_run` starts it from another process; :func:`growth` compares the
+every output file ("report"), and the peak of its pool workers (``RUSAGE_CHILDREN``). With
+``--workers 1`` the analysis runs in one child process (``run.analysis_process``, the default):
+"worker" is that process (models, memo tables), "main" the one that ingests, finds duplicates and
+writes the reports. It prints one JSON line. :func:`measure_run` starts it from another process; :func:`growth` compares the
 peaks of two corpus sizes.
 
 Without ``clear_refs`` (not Linux, or not permitted) the phases are measured by sampling
@@ -183,8 +185,9 @@ def _report_child(src: Path, stage: Path, copies: int) -> int:
 
 def measure_run(corpus: Path, out: Path, workers: int) -> dict[str, Any]:
     """Run the analysis of ``corpus`` into ``out`` in a fresh process and return its figures:
-    ``main_peak_mb`` per phase, ``worker_peak_mb`` (pool workers; None with one worker, where
-    the main process analyses), ``seconds``, ``articles`` and the RSS ``trace``."""
+    ``main_peak_mb`` per phase, ``worker_peak_mb`` (the analysing child processes; None when
+    the main process analysed: one worker with ``run.analysis_process`` off), ``seconds``,
+    ``articles`` and the RSS ``trace``."""
     cmd = [sys.executable, "-m", "workbench.memory", "run", str(corpus.resolve()),
            str(out.resolve()), "--workers", str(workers)]
     from workbench import PROJECT_ROOT

@@ -5,7 +5,7 @@
 - ``explain``: ``alliance-audit explain FILE`` on a demo-corpus file (the console script's
   code, ``pipeline.cli.app``);
 - ``analyze one file``: ``alliance-audit analyze`` of a folder holding that one file
-  (``--workers 1 --no-cache``, so the analysis runs in the measured process);
+  (``--workers 1 --no-cache``: the analysis runs in one child process of the measured one);
 - ``first article``: from the process start to the first analysed article (the settings, the
   pipeline and one article through ``engine.analyse_batch``, as ``analyze`` does it);
 

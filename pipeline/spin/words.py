@@ -77,8 +77,12 @@ class _Stats:
         with its vocabulary on long runs."""
         tables = (self._p, self._cands, self._pair, self._tag, self._info, self._ctx)
         if sum(map(len, tables)) > self.max_memo:
-            for table in tables:
-                table.clear()
+            self.clear()
+
+    def clear(self) -> None:
+        """Empty every memo table (changes no result)."""
+        for table in (self._p, self._cands, self._pair, self._tag, self._info, self._ctx):
+            table.clear()
 
     def p(self, w: str) -> float:
         v = self._p.get(w)
