@@ -13,15 +13,7 @@ from typing import Any
 from pipeline.article import Article
 from pipeline.config import AuditSettings
 from pipeline.explain_text import flags_sentence
-from pipeline.host_topic import (
-    HOST_TOPIC,
-    host_names,
-    host_of,
-    host_words,
-    load_host_topics,
-    offtopic_host,
-    page_terms,
-)
+from pipeline.host_topic import offtopic_host, page_terms
 from pipeline.url_notes import spam_title, text_fingerprints, url_fingerprints
 
 COMPONENTS = ("bond", "goals", "tasks", "rupture_repair")
@@ -154,20 +146,6 @@ def _provenance(article: Article, s: AuditSettings) -> tuple[str, str, str] | No
     return ("host", *off) if off else None
 
 
-def _host_unnamed(article: Article, s: AuditSettings) -> bool:
-    """Whether the article has a host and the host names no word of the trade (the health row of
-    ``offtopic_host_topics``); False without a URL or with the check turned off."""
-    if not s.offtopic_host_topics or not s.spun_unnamed_host_check:
-        return False
-    url = article.url or article.source
-    stems = load_host_topics(s.offtopic_host_topics).get(HOST_TOPIC, frozenset())
-    if host_names(url, stems) is not False:
-        return False
-    # A practitioner's own domain ("drjanedoe") names the trade by its title.
-    words = host_words(host_of(url))
-    return not (words and words[0] in s.spun_trade_title_words)
-
-
 def _offtopic_host(article: Article, s: AuditSettings) -> tuple[str, str] | None:
     """(topic, host word) when a therapy article sits on a host named for another trade."""
     if not s.offtopic_host_topics:
@@ -226,13 +204,9 @@ def decide(article: Article, settings: AuditSettings) -> tuple[str, str]:
             spun_note = ("spun: one of several synonym-swapped copies of a source that is not "
                          f"in the corpus ({len(article.spin_spans)} suspect spans); the others "
                          "are removed")
-        # Only a site in the trade (its host names health, therapy or psychology) has an article
-        # of its own to restore; elsewhere spinner output is placed for its links.
-        unnamed = _host_unnamed(article, s)
         if low:
-            # Spun or not, repairable damage removes nothing on a site of the trade: the page is
-            # rewritten.
-            if fixable and not unnamed:
+            # Spun or not, repairable damage removes nothing: the page is rewritten.
+            if fixable:
                 return s.spun_action, (f"{spun_note} and low {quality_note}: restore the "
                                        "wording from the suggestions and repair the damage")
             return s.spun_low_quality_action, f"{spun_note} and low {quality_note}"
@@ -250,10 +224,6 @@ def decide(article: Article, settings: AuditSettings) -> tuple[str, str]:
         if dedup.get("all_spun"):
             return s.spun_all_copies_action, (f"{spun_note}: a spin of the same lost text as "
                                               "its copies, no original to restore it from")
-        if unnamed:
-            return s.spun_unnamed_host_action, (f"{spun_note} on a host that names no health, "
-                                                "therapy or psychology trade: spinner output "
-                                                "placed for its links, not a site's own article")
         return s.spun_action, f"{spun_note}: restore the wording from the suggestions"
 
     if low:

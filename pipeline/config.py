@@ -477,9 +477,6 @@ class AuditSettings(_Section):
     spun_action: Str
     spun_low_quality_action: Str
     spun_offtopic_host_action: Str
-    spun_unnamed_host_check: Bool
-    spun_unnamed_host_action: Str
-    spun_trade_title_words: list[Str]
     spun_all_copies_action: Str
     low_quality_action: Str
     low_quality_severe_action: Str
