@@ -38,6 +38,10 @@ from pipeline.spin.thesaurus import load_thesaurus
 from pipeline.spin.tokens import quoted, tokenize
 from pipeline.spin.words import damp_unexplained, word_features
 
+MODEL_FILE = "spin_detector.skops"
+# Word-scorer aggregates added to the rule features (all per 100 words or means).
+WORD_AGGREGATES = ("word_p_per100", "word_hi_per100", "word_vhi_per100", "word_top_mean")
+
 
 def empty_memos() -> None:
     """Empty the word and span memo tables of every reference and the suggestions' memo of
@@ -50,10 +54,6 @@ def empty_memos() -> None:
     for _ref, model in spans._MODELS.values():
         model.reset()
     suggest._STATIC.clear()
-
-MODEL_FILE = "spin_detector.skops"
-# Word-scorer aggregates added to the rule features (all per 100 words or means).
-WORD_AGGREGATES = ("word_p_per100", "word_hi_per100", "word_vhi_per100", "word_top_mean")
 
 
 def doc_features(
