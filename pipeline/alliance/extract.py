@@ -280,6 +280,7 @@ class AllianceExtractor:
         (labels the gate closes and unscored sentences count 0) beside the neighbours' and
         the page's (``recs`` may hold several pages in a row: each restarts at index 0)."""
         first = {id(r): p for r, p in zip(cands, proba, strict=True)}
+        gate = {id(r): np.array([lab in r["open"] for lab in LABELS]) for r in cands}
         out: dict[int, np.ndarray] = {}
         start = 0
         for k in range(1, len(recs) + 1):
@@ -289,12 +290,12 @@ class AllianceExtractor:
             start = k
             if not any(id(r) in first for r in page):
                 continue
-            p1 = np.array([first[id(r)] * np.array([lab in r["open"] for lab in LABELS])
-                           if id(r) in first else np.zeros(len(LABELS)) for r in page])
+            p1 = np.array([first[id(r)] * gate[id(r)] if id(r) in first
+                           else np.zeros(len(LABELS)) for r in page])
             p2 = model_io.stage2_proba(self.bundle["stage2"], p1, *model_io.page_context(p1))
             for r, q in zip(page, p2, strict=True):
                 if id(r) in first:
-                    out[id(r)] = q * np.array([lab in r["open"] for lab in LABELS])
+                    out[id(r)] = q * gate[id(r)]
         return np.array([out[id(r)] for r in cands])
 
     def decide(self, rec: dict[str, Any]) -> tuple[dict[str, int], dict[str, str]]:

@@ -775,17 +775,18 @@ def spam_matches(text: str, name: str = "spam_patterns.tsv") -> list[tuple[str, 
     for p in load_spam_patterns(name):
         if p.needles and not any(n in low for n in p.needles):
             continue
-        if not may_match(p.gate, bool(p.regex.flags & re.IGNORECASE), text):
+        ic = bool(p.regex.flags & re.IGNORECASE)
+        if not may_match(p.gate, ic, text):
             continue
         if p.per_line:
             # A page's own title and subtitle ("Grief – What Helps") open the text: a feed
             # headline is one that turns up further down. A line repeated (a manual's running
             # header) is one insertion, not one per page of the print view.
             # The gate holds for each line on its own too: most lines skip the regex.
-            ic = bool(p.regex.flags & re.IGNORECASE)
             lines = parse(text).lines
             hits = dict.fromkeys(ln for ln in lines[SPAM_HEAD_LINES:]
-                                 if len(ln) <= 170 and may_match(p.gate, ic, ln, shared=False) and p.regex.search(ln))
+                                 if len(ln) <= 170 and may_match(p.gate, ic, ln, shared=False)
+                                 and p.regex.search(ln))
             out.extend((p.name, p.weight, ln) for ln in hits)
         else:
             out.extend((p.name, p.weight, mt.group(0)) for mt in p.regex.finditer(text))
