@@ -17,7 +17,7 @@ unseen-page estimate. The shipped limits applied to every page are printed besid
 alone (the detector on the stored text; the pipeline's duplicate finder can add spun verdicts).
 
 ``python -m workbench.realweb.spin_loco [--root ROOT] [--weights 0.75,1.0,1.25,1.5]
-[--margin 0.05] [--step 0.05] [--skip devm]``. Only the dev split is read; blind collections
+[--margin 0.05] [--step 0.05] [--skip devn]``. Only the dev split is read; blind collections
 (``--skip``, default the one being gathered) are never read.
 """
 
@@ -33,8 +33,8 @@ from typing import Any
 
 from pipeline.spin.verdict import combined, verdict_score
 
-# The collection being gathered blind in this stop: never read (devl, blind in stop 33, is dev data now).
-BLIND: tuple[str, ...] = ("devm",)
+# The collection being gathered blind in this stop: never read (devm, blind in stop 34, is dev data now).
+BLIND: tuple[str, ...] = ("devn",)
 
 
 @dataclass(frozen=True)

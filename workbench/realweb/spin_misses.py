@@ -18,7 +18,7 @@ A swap of several words is split into its differing words when both sides have a
 else read as one phrase. ``--coverage`` prints only the coverage counts per collection.
 
 ``python -m workbench.realweb.spin_misses [--root ROOT] [--split dev] [--pages ID ...] [--all]
-[--coverage] [--skip devm]``. Blind collections (``--skip``, default the one being gathered)
+[--coverage] [--skip devn]``. Blind collections (``--skip``, default the one being gathered)
 are never read.
 """
 

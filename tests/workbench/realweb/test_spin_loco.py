@@ -64,12 +64,12 @@ def test_the_weight_that_flags_most_spun_pages_of_the_others_is_taken():
 
 
 def test_the_collection_gathered_blind_is_skipped_and_last_stops_is_read():
-    """devm is gathered blind in stop 34; devl, blind in stop 33, is ordinary dev data now."""
+    """devn is gathered blind in stop 35; devm, blind in stop 34, is ordinary dev data now."""
     import inspect
 
     from workbench.realweb import spin_misses
     from workbench.realweb.spin_loco import BLIND, dev_pages
 
-    assert BLIND == ("devm",)
+    assert BLIND == ("devn",)
     assert inspect.signature(dev_pages).parameters["skip"].default == BLIND
     assert "BLIND" in inspect.getsource(spin_misses.main)
